@@ -1,0 +1,616 @@
+"""Read article files from disk into ``Article`` records: plain text, JSON, JSON Lines, HTML, feeds.
+
+Every way a file can be unreadable ends in one ``BadArticle`` that names the file (and the line,
+article or feed entry when known) and says what to do, so ingest can skip the file, report it
+and carry on. A file is all or nothing: ``load_file`` returns every article in it or raises, so a
+re-run after fixing the named line or entry loads the whole file and nothing is half-ingested.
+
+Paragraphs come back as the file has them, whitespace-normalised but not repaired; joining
+paragraphs that were split mid-sentence is ``ingest.paragraphs.repair_paragraphs``'s job.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import dateutil.parser
+import feedparser
+import lxml.html
+import trafilatura
+
+from rag.errors import BadArticle
+from rag.schema import Article, article_id_for
+from rag.text import split_sentences
+
+_TEXT_SUFFIXES = frozenset({".txt", ".text"})
+_JSON_SUFFIXES = frozenset({".json"})
+_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+# .xml is read as a feed too: saved feeds often keep the .xml name of the URL they came from.
+_FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+
+SUPPORTED_SUFFIXES: frozenset[str] = (
+    _TEXT_SUFFIXES | _JSON_SUFFIXES | _JSONL_SUFFIXES | _HTML_SUFFIXES | _FEED_SUFFIXES
+)
+
+_MIB = 1024 * 1024
+_KIB = 1024
+# A headline made from the first sentence is cut here, at a word boundary: about the length of
+# a print headline, long enough to tell articles apart in a citation list.
+_FALLBACK_TITLE_CHARS = 80
+# Publication and section lines in the plain-text layout are short labels, never sentences.
+_HEADER_LINE_CHARS = 80
+_FIX_JSON = "fix the file and re-run newsrag ingest"
+_FIX_JSONL = "fix or delete the line and re-run newsrag ingest"
+_TEXT_FIELDS = "add a 'text', 'body' or 'paragraphs' field"
+_JSON_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+                    int: "a number", float: "a number", type(None): "null"}
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_WHITESPACE = re.compile(r"\s+")
+_RSS_AUTHOR = re.compile(r"\S+@\S+\s*\((.+)\)")  # RSS 2.0 <author>: "email (Full Name)"
+# Byte order marks of the encodings whose text is full of NUL bytes, checked before the
+# NUL-means-binary test.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# HTML elements that end a paragraph in feed content (<br><br> is handled separately).
+_BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "pre", "table", "tr", "section", "article", "figure", "figcaption", "hr"})
+
+
+def discover_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Expand files and directories into ``(files to load, unsupported files skipped)``.
+
+    Directories are walked recursively in sorted order so ingest reports are reproducible;
+    hidden files and directories inside them (``.git``, ``.DS_Store``) are left out. A path
+    named explicitly is always listed: a missing one goes into the first list so that
+    ``load_file`` reports it as a failure by name instead of it vanishing silently.
+    """
+    supported: list[Path] = []
+    skipped: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = _walk(path) if path.is_dir() else [path]
+        for candidate in candidates:
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            if candidate.suffix.lower() in SUPPORTED_SUFFIXES or not os.path.lexists(candidate):
+                supported.append(candidate)
+            else:
+                skipped.append(candidate)
+    return supported, skipped
+
+
+def _walk(directory: Path) -> list[Path]:
+    found: list[Path] = []
+    # os.walk does not follow symlinked directories, so a link loop cannot make it spin.
+    for root, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(Path(root, name) for name in filenames if not name.startswith("."))
+    return sorted(found)
+
+
+def load_file(path: Path, *, max_bytes: int) -> list[Article]:
+    """Parse one file into its articles, or raise ``BadArticle`` saying what is wrong and what to do.
+
+    The suffix picks the format (see ``SUPPORTED_SUFFIXES``). Files over ``max_bytes`` are
+    refused before being read. Non-UTF-8 text is decoded with the detected encoding. No
+    ``OSError``, ``UnicodeDecodeError`` or ``JSONDecodeError`` escapes: each becomes a
+    ``BadArticle`` naming the file.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES and not path.is_dir():
+        raise BadArticle(str(path), f"has an unsupported suffix {suffix or '(none)'!r}; newsrag reads "
+                         f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
+    raw = _read_bytes(path, max_bytes)
+    if suffix in _FEED_SUFFIXES:
+        # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
+        _refuse_binary(raw, path)
+        return _parse_feed(raw, path)
+    text = _decode(raw, path)
+    if not text.strip():
+        raise BadArticle(str(path), "is empty; add an article to it or remove it")
+    if suffix in _TEXT_SUFFIXES:
+        return [_parse_plain_text(text, path)]
+    if suffix in _JSON_SUFFIXES:
+        return _parse_json(text, path)
+    if suffix in _JSONL_SUFFIXES:
+        return _parse_jsonl(text, path)
+    return [_parse_html(text, path)]
+
+
+# --- reading and decoding -------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, after checking it is a regular file within the size limit.
+
+    The size is checked on ``stat`` so an oversized file is refused without being read.
+    """
+    where = str(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise BadArticle(where, "is a directory, not a file; pass it to newsrag ingest, which loads "
+                             "the files inside it")
+        if not stat.S_ISREG(info.st_mode):
+            raise BadArticle(where, "is not a regular file (a device, socket or pipe); pass an article "
+                             "file")
+        if info.st_size > max_bytes:
+            raise BadArticle(where, f"is {_size_over(info.st_size, max_bytes)}; raise NEWSRAG_MAX_FILE_MB "
+                             "or split the file")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise BadArticle(where, f"is a broken symbolic link (its target {os.readlink(path)} does not "
+                             "exist); fix or remove the link") from exc
+        raise BadArticle(where, "does not exist; check the path") from exc
+    except OSError as exc:
+        raise BadArticle(where, f"could not be read ({exc.strerror or exc}); check that it exists and "
+                         "that you may read it") from exc
+    if not raw.strip():
+        raise BadArticle(where, "is empty; add an article to it or remove it")
+    return raw
+
+
+def _size_over(size: int, limit: int) -> str:
+    """"31.2 MiB, over the 25 MiB limit"; exact bytes when both round to the same figure."""
+    shown, shown_limit = _format_size(size), _format_size(limit)
+    if shown == shown_limit:
+        shown = f"{size:,} bytes"
+        shown_limit = f"{limit:,} bytes"
+    return f"{shown}, over the {shown_limit} limit"
+
+
+def _format_size(n_bytes: int) -> str:
+    for unit, scale in (("MiB", _MIB), ("KiB", _KIB)):
+        if n_bytes >= scale:
+            figure = f"{n_bytes / scale:.1f}".removesuffix(".0")
+            return f"{figure} {unit}"
+    return f"{n_bytes} bytes"
+
+
+def _refuse_binary(raw: bytes, path: Path) -> None:
+    if b"\0" in raw and not raw.startswith(tuple(bom for bom, _ in _WIDE_BOMS)):
+        raise BadArticle(str(path), "looks like a binary file, not an article; newsrag reads text, JSON, "
+                         "HTML and RSS/Atom files")
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 first (with or without BOM), then UTF-16/32 by BOM, then the detected encoding.
+
+    Detection is a guess; when windows-1252 fits as well as the best guess it wins, because
+    short English copy with curly quotes is far more often cp1252 than the Central European
+    code pages that score the same (charset-normalizer picks cp1250 for "Fête").
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise BadArticle(str(path), f"starts with a {encoding.upper()} byte order mark but is not "
+                                 f"valid {encoding.upper()} ({exc.reason}); save it as UTF-8") from exc
+    _refuse_binary(raw, path)
+    matches = charset_normalizer.from_bytes(raw)
+    best = matches.best()
+    if best is None:
+        raise BadArticle(str(path), "looks like a binary file, not an article: it is not UTF-8 and no "
+                         "text encoding fits; save it as UTF-8 text")
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            best = match
+            break
+    return str(best)
+
+
+# --- plain text ------------------------------------------------------------------------------
+
+
+def _parse_plain_text(text: str, path: Path) -> Article:
+    """Publication, section, blank, headline, blank, paragraphs; or headline, blank, paragraphs.
+
+    The two-line header is recognised only when the first block is two short lines and the next
+    block a single line (the headline); otherwise the first line is the headline.
+    """
+    blocks = _split_blocks(text)
+    first = blocks[0]
+    source = section = ""
+    if (len(first) == 2 and len(blocks) >= 2 and len(blocks[1]) == 1
+            and all(len(line) <= _HEADER_LINE_CHARS for line in first)):
+        source, section = first
+        title, body = blocks[1][0], blocks[2:]
+    else:
+        title, body = first[0], ([first[1:]] if len(first) > 1 else []) + blocks[1:]
+    paragraphs = _clean_paragraphs(" ".join(lines) for lines in body)
+    if not paragraphs:
+        raise BadArticle(str(path), "has a headline but no paragraphs; add the article text after the "
+                         "headline, separated from it by a blank line")
+    return Article(
+        article_id=article_id_for(title=title, source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=section,
+        location=str(path),
+    )
+
+
+def _split_blocks(text: str) -> list[list[str]]:
+    """Blocks of stripped lines separated by blank lines; every line its own block if none are.
+
+    Lines inside a block are hard wraps of one paragraph; a text with no blank line at all has
+    one paragraph per line.
+    """
+    text = "\n".join(text.splitlines())
+    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    blocks = [[line.strip() for line in chunk.split("\n") if line.strip()] for chunk in chunks]
+    return [block for block in blocks if block]
+
+
+def _clean_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:
+    """Collapse whitespace runs (tabs, newlines, non-breaking spaces) and drop empty paragraphs."""
+    cleaned = (" ".join(paragraph.split()) for paragraph in paragraphs)
+    return tuple(paragraph for paragraph in cleaned if paragraph)
+
+
+def _fallback_title(paragraphs: Sequence[str]) -> str:
+    """The first sentence of the first paragraph, cut at a word boundary to 80 characters.
+
+    Used when a JSON article, feed entry or page has no headline: an "Untitled" headline would
+    make every such article look the same in citations and collide in ``article_id_for``.
+    """
+    sentences = split_sentences(paragraphs[0])
+    title = sentences[0] if sentences else paragraphs[0]
+    if len(title) <= _FALLBACK_TITLE_CHARS:
+        return title
+    cut = title[: _FALLBACK_TITLE_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+# --- JSON and JSON Lines ---------------------------------------------------------------------
+
+
+def _parse_json(text: str, path: Path) -> list[Article]:
+    """A list of articles, one article object, or an object with an ``articles`` list.
+
+    Articles in a list are located as ``path#N`` (1-based); a single object as ``path``.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSON}",
+                         line=exc.lineno, column=exc.colno) from exc
+    if isinstance(document, dict) and "articles" in document:
+        document = document["articles"]
+        if not isinstance(document, list):
+            raise BadArticle(str(path), f"its 'articles' field is {_json_type(document)}, not a list of "
+                             f"article objects; {_FIX_JSON}")
+    if isinstance(document, dict):
+        return [_article_from_json(document, path, location=str(path), label="the article")]
+    if not isinstance(document, list):
+        raise BadArticle(str(path), f"holds {_json_type(document)}, not an article object or a list of "
+                         f"them; {_FIX_JSON}")
+    if not document:
+        raise BadArticle(str(path), "holds an empty list: there are no articles in it; add some or remove "
+                         "the file")
+    return [
+        _article_from_json(obj, path, location=f"{path}#{n}", label=f"article {n}")
+        for n, obj in enumerate(document, start=1)
+    ]
+
+
+def _parse_jsonl(text: str, path: Path) -> list[Article]:
+    """One article object per line; blank lines are allowed. Located as ``path#LINE``.
+
+    A bad line fails the whole file, naming the line: ``load_file`` is all or nothing, so a
+    re-run after the fix loads every article and none is ingested twice or lost.
+    """
+    articles: list[Article] = []
+    # Split on "\n" only: str.splitlines would also split on U+2028, which JSON allows in strings.
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSONL}",
+                             line=line_no, column=exc.colno) from exc
+        articles.append(_article_from_json(obj, path, location=f"{path}#{line_no}",
+                                           label=f"article {len(articles) + 1}", line=line_no))
+    if not articles:
+        raise BadArticle(str(path), "has only blank lines; add one JSON article per line or remove it")
+    return articles
+
+
+def _article_from_json(
+    obj: Any, path: Path, *, location: str, label: str, line: int | None = None
+) -> Article:
+    """One article object; every problem names ``label`` ("article 3") and the offending field."""
+
+    if isinstance(obj, dict) and isinstance(obj.get("title"), str) and obj["title"].strip():
+        label = f"{label} ({' '.join(obj['title'].split())!r})"
+
+    def fail(reason: str) -> BadArticle:
+        return BadArticle(str(path), f"{label} {reason}", line=line)
+
+    if not isinstance(obj, dict):
+        raise fail(f"is {_json_type(obj)}, not an article object with 'title' and 'text'; "
+                   f"{_FIX_JSONL if line else _FIX_JSON}")
+
+    def string(*names: str) -> str:
+        for name in names:
+            value = obj.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise fail(f"has {_json_type(value)} in its '{name}' field where a string belongs; "
+                           f"{_FIX_JSON}")
+            return value.strip()
+        return ""
+
+    paragraphs = _json_paragraphs(obj, fail)
+    title = " ".join(string("title").split()) or _fallback_title(paragraphs)
+    source = string("source", "publication")
+    date_field = "date" if obj.get("date") is not None else "published"
+    date = _iso_date(string(date_field))
+    if date is None:
+        raise fail(f"has {string(date_field)!r} in its '{date_field}' field, which is not a date; use "
+                   f"ISO 8601 such as 2026-11-03 and re-run newsrag ingest")
+    url = string("url")
+    number_id = obj.get("id")
+    explicit = str(number_id) if type(number_id) is int else string("id")  # bool is not an id
+    return Article(
+        article_id=article_id_for(explicit=explicit, url=url, title=title, source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=string("section"),
+        date=date,
+        url=url,
+        author=_json_author(obj.get("author"), fail),
+        location=location,
+    )
+
+
+def _json_paragraphs(obj: dict[str, Any], fail: Callable[[str], BadArticle]) -> tuple[str, ...]:
+    """``paragraphs`` (a list of strings) wins, then ``text``, then ``body`` (strings)."""
+    for name in ("paragraphs", "text", "body"):
+        value = obj.get(name)
+        if value is None:
+            continue
+        if name == "paragraphs":
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise fail(f"has a '{name}' field that is not a list of strings; {_FIX_JSON}")
+            paragraphs = _clean_paragraphs(value)
+        elif isinstance(value, str):
+            paragraphs = _clean_paragraphs(_plain_paragraphs(value))
+        else:
+            raise fail(f"has {_json_type(value)} in its '{name}' field where the article text belongs; "
+                       f"{_FIX_JSON}")
+        if not paragraphs:
+            raise fail(f"has no paragraphs: its '{name}' field is empty; add the article text or remove "
+                       "the article")
+        return paragraphs
+    raise fail(f"has no text: {_TEXT_FIELDS}")
+
+
+def _json_author(value: Any, fail: Callable[[str], BadArticle]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return ", ".join(" ".join(name.split()) for name in value if name.strip())
+    raise fail(f"has {_json_type(value)} in its 'author' field; use a name or a list of names; {_FIX_JSON}")
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _iso_date(value: str) -> str | None:
+    """"YYYY-MM-DD" from ISO 8601, RFC 2822 or "November 3, 2026"; "" for none, None if unreadable.
+
+    The date is the one printed, in the writer's own time zone, not converted to UTC: a story
+    dated late on the 19th in Chicago stays on the 19th. Missing day or month fall to the first
+    rather than to today's. Numeric dates are read month first ("03/11/2026" is March 11).
+    """
+    if not value:
+        return ""
+    try:
+        return dateutil.parser.parse(value, default=datetime(2000, 1, 1)).date().isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- HTML pages ------------------------------------------------------------------------------
+
+
+def _parse_html(text: str, path: Path) -> Article:
+    """A saved article page: trafilatura keeps the story and drops navigation, ads and scripts."""
+    where = str(path)
+    try:
+        document = trafilatura.bare_extraction(
+            text,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            # The extensive search guesses dates from any number in the page; a wrong date is
+            # worse than none in a citation.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except ValueError as exc:
+        raise BadArticle(where, f"could not be read as an HTML page ({exc}); save the page again") from exc
+    paragraphs = _clean_paragraphs(_trafilatura_paragraphs(document.body)) if document is not None else ()
+    if not paragraphs:
+        raise BadArticle(where, "has no article text that could be found; save the article's own page "
+                         "(not a front page, search results or a sign-in page)")
+    title = " ".join((document.title or "").split()) or _fallback_title(paragraphs)
+    url = document.url or ""
+    source = document.sitename or ""
+    return Article(
+        article_id=article_id_for(url=url, title=title, source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=document.categories[0] if document.categories else "",
+        date=document.date or "",
+        url=url,
+        author=document.author or "",
+        location=where,
+    )
+
+
+def _trafilatura_paragraphs(element: Any) -> Iterator[str]:
+    """Paragraphs, list items and block quotes of trafilatura's output tree, in order.
+
+    Headings are left out: the headline is the title, and sub-heads are not citable statements.
+    """
+    if element is None:
+        return
+    for child in element:
+        tag = child.tag
+        if tag in ("head", "table", "graphic", "figure"):
+            continue
+        if tag in ("p", "item") or (tag == "quote" and child.find(".//p") is None):
+            yield "".join(child.itertext())
+        else:
+            yield from _trafilatura_paragraphs(child)
+
+
+# --- RSS and Atom feeds ----------------------------------------------------------------------
+
+
+def _parse_feed(raw: bytes, path: Path) -> list[Article]:
+    """Every entry of an RSS or Atom feed, located as ``path#N`` (1-based, in feed order).
+
+    The entry's link is its identity (the same story saved from a page or a JSON export gets the
+    same id); the feed's own guid is used only when an entry has no link.
+    """
+    where = str(path)
+    # A file object, not bytes: given bytes, feedparser would first try them as a file name.
+    feed = feedparser.parse(io.BytesIO(raw))
+    if not feed.version and not feed.entries:
+        problem = f" ({feed.bozo_exception})" if feed.get("bozo_exception") else ""
+        raise BadArticle(where, f"is not an RSS or Atom feed{problem}; newsrag reads .xml, .rss and .atom "
+                         "files as feeds only")
+    if not feed.entries:
+        raise BadArticle(where, "is a feed with no entries; save the feed again when it has articles")
+    source = " ".join(feed.feed.get("title", "").split())
+    return [_article_from_entry(entry, n, source, path) for n, entry in enumerate(feed.entries, start=1)]
+
+
+def _article_from_entry(entry: Any, n: int, source: str, path: Path) -> Article:
+    raw_title = entry.get("title", "")
+    title = _html_to_text(raw_title) if "html" in entry.get("title_detail", {}).get("type", "") else raw_title
+    label = f"entry {n} ({title!r})" if title.strip() else f"entry {n}"
+
+    def fail(reason: str) -> BadArticle:
+        return BadArticle(str(path), f"{label} {reason}")
+
+    content = entry.get("content") or [entry.get("summary_detail") or {}]
+    body, body_type = content[0].get("value", ""), content[0].get("type", "text/html")
+    paragraphs = _clean_paragraphs(_html_paragraphs(body) if "html" in body_type else _plain_paragraphs(body))
+    if not paragraphs:
+        raise fail("has no text (no content or summary); remove the entry or save a feed with full entries")
+    title = " ".join(title.split()) or _fallback_title(paragraphs)
+    url = entry.get("link", "")
+    return Article(
+        article_id=article_id_for(explicit="" if url else entry.get("id", ""), url=url, title=title,
+                                  source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=(entry.get("tags") or [{}])[0].get("term") or "",
+        date=_entry_date(entry),
+        url=url,
+        author=_entry_author(entry),
+        location=f"{path}#{n}",
+    )
+
+
+def _entry_date(entry: Any) -> str:
+    """The published (else updated) date as printed; feedparser's own parse as a fallback.
+
+    feedparser's ``*_parsed`` fields are converted to UTC, which moves evening stories in the
+    Americas to the next day, so the printed string is tried first. A date neither can read is
+    left out rather than failing the feed: unlike a JSON file, a saved feed is not the user's
+    to fix.
+    """
+    for name in ("published", "updated"):
+        value = entry.get(name, "")
+        date = _iso_date(value)
+        if date:
+            return date
+        parsed = entry.get(f"{name}_parsed")
+        if value and parsed is not None:
+            return time.strftime("%Y-%m-%d", parsed)
+    return ""
+
+
+def _entry_author(entry: Any) -> str:
+    """All Atom authors joined; RSS's "email (Name)" reduced to the name."""
+    names = [author.get("name", "") for author in entry.get("authors") or []]
+    if len(names) > 1 and all(names):
+        return ", ".join(names)
+    author = " ".join(entry.get("author", "").split())
+    match = _RSS_AUTHOR.fullmatch(author)
+    return match.group(1).strip() if match else author
+
+
+def _plain_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text: blank-line separated blocks, hard-wrapped lines joined."""
+    return [" ".join(block) for block in _split_blocks(text)]
+
+
+def _html_paragraphs(markup: str) -> list[str]:
+    """Split feed HTML into paragraphs at block elements and ``<br><br>``; tags and entities go.
+
+    A single ``<br>`` is a line break inside a paragraph. feedparser has already removed
+    ``<script>`` and ``<style>``; they are dropped here as well in case sanitising was off.
+    """
+    if not markup.strip():
+        return []
+    root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    for bad in root.xpath(".//script | .//style"):
+        bad.drop_tree()
+    pieces: list[str] = []
+    _flatten(root, pieces)
+    return re.split(r"\n\s*\n", "".join(pieces))
+
+
+def _flatten(element: Any, pieces: list[str]) -> None:
+    """Text of ``element`` with "\n\n" around blocks and "\n" for ``<br>``. Source newlines are
+    only whitespace in HTML, so they are collapsed first and cannot split a paragraph."""
+    if not isinstance(element.tag, str):  # a comment or processing instruction: not text
+        return
+    block = element.tag in _BLOCK_TAGS
+    if block:
+        pieces.append("\n\n")
+    if element.tag == "br":
+        pieces.append("\n")
+    pieces.append(_WHITESPACE.sub(" ", element.text or ""))
+    for child in element:
+        _flatten(child, pieces)
+        pieces.append(_WHITESPACE.sub(" ", child.tail or ""))
+    if block:
+        pieces.append("\n\n")
+
+
+def _html_to_text(markup: str) -> str:
+    return " ".join(" ".join(_html_paragraphs(markup)).split())

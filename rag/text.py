@@ -1,0 +1,99 @@
+"""Sentence splitting and word normalisation shared by ingest (quotes, repair) and answering.
+
+Lives in ``rag`` because the extractive answerer needs it and ``rag`` never imports ``ingest``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Abbreviations that end with a period but never end a sentence when followed by a name or
+# word. Titles before names are the common case in news copy ("said Dr. Elena Petrova").
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "dr", "mr", "mrs", "ms", "prof", "gen", "col", "lt", "capt", "cpt", "maj", "sgt", "adm",
+        "gov", "sen", "rep", "rev", "st", "jr", "sr", "pres", "amb", "supt", "insp", "det",
+        "messrs", "mme", "mlle", "hon", "fr", "no", "vs", "etc", "approx", "dept", "est", "inc",
+        "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+        "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "i.e", "e.g", "d.c",
+    }
+)
+# Titles that are always followed by a name, so a paragraph ending in one is a broken paragraph.
+NAME_TITLES: frozenset[str] = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "gen", "col", "lt", "capt", "maj", "sgt", "adm", "gov",
+     "sen", "rep", "rev", "pres", "amb", "supt", "insp", "det", "hon", "fr", "mme", "mlle"}
+)
+
+_CAN_END_SENTENCE = frozenset({"etc", "a.m", "p.m", "inc", "ltd", "co", "corp", "jr", "sr"})
+_CLOSERS = "\"'”’)]»"
+_SENTENCE_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s+)")
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+def last_token(text: str) -> str:
+    """The last whitespace-separated token, lower-cased, without trailing period."""
+    parts = text.rstrip().split()
+    return parts[-1].rstrip(".").lower() if parts else ""
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """True when ``text`` ends in a period that belongs to an abbreviation ("... said Dr.")."""
+    stripped = text.rstrip()
+    if not stripped.endswith("."):
+        return False
+    token = last_token(stripped).lstrip("(\"'“‘")
+    if token in ABBREVIATIONS:
+        return True
+    # Initials such as "J." or "U.S." inside a name.
+    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", token))
+
+
+def ends_with_name_title(text: str) -> bool:
+    """True when ``text`` ends with a title that must be followed by a name ("Dr.", "Gen.")."""
+    stripped = text.rstrip()
+    return stripped.endswith(".") and last_token(stripped).lstrip("(\"'“‘") in NAME_TITLES
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences without breaking after "Dr.", "U.S.", initials.
+
+    A rule-based splitter is enough for edited news copy, needs no model download (nltk's punkt
+    data would have to be fetched at run time), and keeps closing quotes with their sentence.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        candidate = text[start:end]
+        rest = text[end:].lstrip()
+        if not rest:
+            break
+        if match.group().startswith(".") and ends_with_abbreviation(candidate.rstrip(_CLOSERS)):
+            # "Dr. Petrova" and "U.S. Army" continue the sentence; after "etc." or "p.m." a
+            # capital letter usually starts a new one.
+            token = last_token(candidate.rstrip(_CLOSERS))
+            if not rest[0].isupper() or token not in _CAN_END_SENTENCE:
+                continue
+        if rest[0].islower():
+            continue
+        sentences.append(candidate.strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, for matching names across spellings ("Zelensky"/"Zelenský")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, apostrophes kept inside words ("ukraine's")."""
+    return _WORD.findall(fold(text))

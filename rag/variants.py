@@ -1,0 +1,54 @@
+"""Names that match across spellings and scripts (Seversk / Siversk / Сіверськ / Северск).
+
+The table is data (``variants.json`` beside this file, or any JSON file with the same shape
+passed to ``VariantTable.load``) so a newsroom can extend it without touching code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rag.text import fold
+
+DEFAULT_TABLE = Path(__file__).with_name("variants.json")
+
+
+@dataclass(frozen=True, slots=True)
+class VariantTable:
+    groups: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_TABLE) -> VariantTable:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(tuple(g) for g in raw["groups"] if g))
+
+    def variants_in(self, text: str) -> list[tuple[str, ...]]:
+        """The spelling groups that ``text`` mentions, by whole word, ignoring case/accents."""
+        folded = fold(text)
+        found = []
+        for group in self.groups:
+            for spelling in group:
+                if re.search(r"(?<!\w)" + re.escape(fold(spelling)) + r"(?!\w)", folded):
+                    found.append(group)
+                    break
+        return found
+
+    def expand(self, text: str) -> str:
+        """``text`` followed by every other spelling of each name it mentions (for BM25)."""
+        extra = [s for group in self.variants_in(text) for s in group if fold(s) not in fold(text)]
+        return text if not extra else f"{text} {' '.join(extra)}"
+
+    def same_name(self, a: str, b: str) -> bool:
+        fa, fb = fold(a), fold(b)
+        if fa == fb:
+            return True
+        return any(fa in {fold(s) for s in g} and fb in {fold(s) for s in g} for g in self.groups)
+
+
+@lru_cache(maxsize=1)
+def default_table() -> VariantTable:
+    return VariantTable.load()

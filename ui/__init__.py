@@ -1,0 +1,1 @@
+"""newsrag's front ends: the ``newsrag`` command (``cli.py``) and the Streamlit chat (``app.py``)."""

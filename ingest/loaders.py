@@ -110,13 +110,13 @@ def load_file(path: Path, *, max_bytes: int) -> list[Article]:
     ``BadArticle`` naming the file.
     """
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES and not path.is_dir():
+    if suffix not in SUPPORTED_SUFFIXES and path.is_file():
         raise BadArticle(str(path), f"has an unsupported suffix {suffix or '(none)'!r}; newsrag reads "
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
     raw = _read_bytes(path, max_bytes)
+    _refuse_binary(raw, path)
     if suffix in _FEED_SUFFIXES:
         # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
-        _refuse_binary(raw, path)
         return _parse_feed(raw, path)
     text = _decode(raw, path)
     if not text.strip():
@@ -182,6 +182,7 @@ def _format_size(n_bytes: int) -> str:
 
 
 def _refuse_binary(raw: bytes, path: Path) -> None:
+    """NUL bytes never occur in text (UTF-16/32 aside, recognised by their BOM), even valid UTF-8."""
     if b"\0" in raw and not raw.startswith(tuple(bom for bom, _ in _WIDE_BOMS)):
         raise BadArticle(str(path), "looks like a binary file, not an article; newsrag reads text, JSON, "
                          "HTML and RSS/Atom files")
@@ -205,7 +206,6 @@ def _decode(raw: bytes, path: Path) -> str:
             except UnicodeDecodeError as exc:
                 raise BadArticle(str(path), f"starts with a {encoding.upper()} byte order mark but is not "
                                  f"valid {encoding.upper()} ({exc.reason}); save it as UTF-8") from exc
-    _refuse_binary(raw, path)
     matches = charset_normalizer.from_bytes(raw)
     best = matches.best()
     if best is None:
@@ -595,8 +595,11 @@ def _html_paragraphs(markup: str) -> list[str]:
 
 
 def _flatten(element: Any, pieces: list[str]) -> None:
-    """Text of ``element`` with "\n\n" around blocks and "\n" for ``<br>``. Source newlines are
-    only whitespace in HTML, so they are collapsed first and cannot split a paragraph."""
+    """Append the text of ``element``, a blank line around each block and a newline per ``<br>``.
+
+    Newlines in the HTML source are only whitespace, so they are collapsed first and cannot
+    split a paragraph.
+    """
     if not isinstance(element.tag, str):  # a comment or processing instruction: not text
         return
     block = element.tag in _BLOCK_TAGS

@@ -112,6 +112,170 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
         sys.exit(2)
 
 
+def _open_index(flags: dict[str, Any]) -> Any:
+    from rag import NewsIndex
+
+    return NewsIndex.open(_settings(**flags))
+
+
+def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--until", default=None, help="Only articles published on or before this date (YYYY-MM-DD).")(f)
+    f = click.option("--since", default=None, help="Only articles published on or after this date (YYYY-MM-DD).")(f)
+    f = click.option("--source", default=None, help="Only articles from this publication.")(f)
+    return f
+
+
+@cli.command()
+@click.argument("question")
+@_store_options
+@_filter_options
+@click.option("--k", type=int, default=None, help=_HELP["k"])
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@_friendly
+def ask(question: str, as_json: bool, source: str | None, since: str | None, until: str | None,
+        k: int | None, **flags: Any) -> None:
+    """Answer a question with [n] citations to the paragraphs that back it.
+
+    \b
+    Example:
+        newsrag ask "who said what about Seversk?"
+        newsrag ask "what did Pushilin say?" --json
+    """
+    index = _open_index({**flags, "k": k})
+    answer = index.ask(question, source=source, since=since, until=until, k=k)
+    if as_json:
+        click.echo(json.dumps(answer.to_json_dict(), ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nSources:")
+        for c in answer.citations:
+            click.echo(f"[{c.n}] {c.title} - {c.source or 'unknown source'}, {c.date or 'undated'}, "
+                       f"paragraph {c.paragraph} ({c.location})")
+            click.echo(f"    {c.text}")
+    if answer.removed:
+        click.echo("\nRemoved (not backed by a cited paragraph):")
+        for sentence in answer.removed:
+            click.echo(f"  - {sentence}")
+
+
+@cli.command()
+@click.argument("query")
+@_store_options
+@_filter_options
+@click.option("--k", type=int, default=None, help=_HELP["k"])
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as one JSON object.")
+@_friendly
+def search(query: str, as_json: bool, source: str | None, since: str | None, until: str | None,
+           k: int | None, **flags: Any) -> None:
+    """Show the paragraphs that best match QUERY (hybrid keyword + semantic search).
+
+    \b
+    Example:
+        newsrag search "buffer zone" --k 3
+    """
+    index = _open_index({**flags, "k": k})
+    hits = index.search(query, k=k, source=source, since=since, until=until)
+    if as_json:
+        click.echo(json.dumps({"query": query, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("No matching paragraphs.")
+    for i, hit in enumerate(hits, start=1):
+        p = hit.paragraph
+        click.echo(f"{i}. {p.title} - {', '.join(hit.sources) or 'unknown source'}, {p.date or 'undated'}, "
+                   f"paragraph {p.number} (score {hit.score:.3f})")
+        click.echo(f"   {p.text}\n")
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    p = hit.paragraph
+    return {
+        "score": round(hit.score, 4), "article_id": p.article_id, "title": p.title, "source": p.source,
+        "sources": list(hit.sources), "date": p.date, "paragraph": p.number, "text": p.text,
+        "location": p.url or p.location,
+    }
+
+
+@cli.command()
+@_store_options
+@_filter_options
+@click.option("--about", default=None, help="Only quotes about this topic.")
+@click.option("--speaker", default=None, help="Only quotes by this speaker (any way the text names them).")
+@click.option("--json", "as_json", is_flag=True, help="Print the quotes as one JSON object.")
+@_friendly
+def quotes(about: str | None, speaker: str | None, as_json: bool, source: str | None, since: str | None,
+           until: str | None, **flags: Any) -> None:
+    """List stored quotes with speaker, role and paragraph, optionally filtered.
+
+    \b
+    Example:
+        newsrag quotes --speaker Pushilin
+        newsrag quotes --about Seversk --json
+    """
+    index = _open_index(flags)
+    rows = index.quotes(about=about, speaker=speaker, source=source, since=since, until=until)
+    if as_json:
+        click.echo(json.dumps({"quotes": [r.to_json_dict() for r in rows]}, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No quotes match.")
+    for r in rows:
+        q, p = r.quote, r.paragraph
+        who = q.speaker + (f" ({q.role})" if q.role else "")
+        words = f"\u201c{q.text}\u201d" if q.kind.value == "direct" else f"[reported] {q.text}"
+        click.echo(f"{who}, {q.cue}: {words}\n    - {p.title}, {p.source}, {p.date}, paragraph {p.number}\n")
+
+
+@cli.command()
+@_store_options
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_friendly
+def stats(as_json: bool, **flags: Any) -> None:
+    """Show what the index holds: articles, paragraphs, quotes, sources, last ingest.
+
+    \b
+    Example:
+        newsrag stats --db ./newsrag-db
+    """
+    import dataclasses
+
+    figures = _open_index(flags).stats()
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(figures), ensure_ascii=False))
+        return
+    click.echo(f"{figures.articles} articles, {figures.paragraphs} paragraphs, {figures.quotes} quotes")
+    click.echo(f"sources: {', '.join(figures.sources) or '-'}")
+    click.echo(f"last ingest: {figures.last_ingest or 'unknown'}")
+
+
+@cli.command()
+@_store_options
+@click.option("--port", type=int, default=8501, help="Port to serve the chat on.")
+@click.option("--host", default="127.0.0.1", help="Address to bind; 127.0.0.1 keeps it on this machine.")
+def ui(port: int, host: str, **flags: Any) -> None:
+    """Start the Streamlit chat in the browser.
+
+    \b
+    Example:
+        newsrag ui --db ./newsrag-db --port 8501
+    """
+    import os
+    import subprocess
+
+    settings = _settings(**flags)
+    env = dict(os.environ)
+    env["NEWSRAG_DB"] = str(settings.db)
+    if settings.chroma_url:
+        env["NEWSRAG_CHROMA_URL"] = settings.chroma_url
+    env["NEWSRAG_COLLECTION"] = settings.collection
+    app = Path(__file__).with_name("app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
+           "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    click.echo(f"newsrag chat on http://{host}:{port}  (Ctrl+C to stop)")
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
 class _ProgressBar:
     """A tqdm bar over paragraphs embedded, showing articles and paragraphs/s (and ETA)."""
 

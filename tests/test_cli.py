@@ -1,0 +1,99 @@
+"""The `newsrag` command, through click's CliRunner: same behaviour as the Python API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rag import Settings
+from ui.cli import cli
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert command.help and "Example" in command.help, name
+
+
+def test_ingest_json_summary_has_the_documented_keys(tmp_path: Path, seed_dir: Path) -> None:
+    result = run("ingest", str(seed_dir), "--db", str(tmp_path / "db"), "--json")
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert set(summary) >= {
+        "files_seen", "articles_added", "articles_updated", "articles_unchanged", "paragraphs_added",
+        "paragraphs_updated", "paragraphs_unchanged", "skipped", "failed",
+    }
+    assert summary["articles_added"] == 1 and summary["failed"] == []
+
+
+def test_ingest_exits_2_when_some_files_fail(tmp_path: Path, seed_dir: Path) -> None:
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    result = run("ingest", str(seed_dir), str(tmp_path / "broken.json"), "--db", str(tmp_path / "db"), "--json")
+    assert result.exit_code == 2
+    summary = json.loads(result.stdout)
+    assert summary["articles_added"] == 1
+    assert summary["failed"][0]["path"].endswith("broken.json")
+
+
+def test_ingest_without_paths_is_bad_usage() -> None:
+    assert run("ingest").exit_code == 2 or run("ingest").exit_code == 1
+
+
+def test_db_and_chroma_url_together_is_bad_usage(tmp_path: Path, seed_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(seed_dir), "--db", "x", "--chroma-url", "http://127.0.0.1:1"])
+    assert result.exit_code != 0 and "not both" in result.output
+
+
+def test_ask_json_prints_one_object_with_citations(seed_settings: Settings) -> None:
+    result = run("ask", "what did Pushilin say?", "--db", str(seed_settings.db), "--json")
+    assert result.exit_code == 0
+    answer = json.loads(result.output)
+    assert set(answer) >= {"question", "mode", "answer", "citations", "quotes"}
+    assert answer["mode"] == "attribution"
+    assert answer["citations"] and set(answer["citations"][0]) >= {
+        "n", "article_id", "title", "source", "date", "paragraph", "text", "location", "score"
+    }
+    assert {q["speaker"] for q in answer["quotes"]} == {"Denis Pushilin"}
+
+
+def test_ask_human_output_lists_cited_paragraphs(seed_settings: Settings) -> None:
+    result = run("ask", "Why did the Ukrainian army leave Seversk?", "--db", str(seed_settings.db))
+    assert result.exit_code == 0
+    assert "[1]" in result.output and "Sources:" in result.output
+
+
+def test_search_json_returns_hits(seed_settings: Settings) -> None:
+    result = run("search", "buffer zone", "--db", str(seed_settings.db), "--k", "2", "--json")
+    hits = json.loads(result.output)["hits"]
+    assert len(hits) == 2 and "buffer zone" in hits[0]["text"]
+
+
+def test_quotes_json_lists_every_stored_quote(seed_settings: Settings) -> None:
+    result = run("quotes", "--db", str(seed_settings.db), "--json")
+    rows = json.loads(result.output)["quotes"]
+    assert {"speaker", "speaker_as_written", "role", "text", "kind", "cue", "article_id", "title", "source",
+            "date", "paragraph", "location"} <= set(rows[0])
+    speakers = {r["speaker"] for r in rows}
+    assert {"Denis Pushilin", "Elena Petrova"} <= speakers
+    only = json.loads(run("quotes", "--db", str(seed_settings.db), "--speaker", "Petrova", "--json").output)
+    assert {r["speaker"] for r in only["quotes"]} == {"Elena Petrova"}
+
+
+@pytest.mark.parametrize("command", [["ask", "anything"], ["search", "anything"], ["quotes"]])
+def test_missing_index_tells_the_user_to_ingest(tmp_path: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--db", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "newsrag ingest" in result.output
+
+
+def test_bad_date_filter_is_a_clear_error(seed_settings: Settings) -> None:
+    result = CliRunner().invoke(cli, ["ask", "Seversk", "--db", str(seed_settings.db), "--since", "last week"])
+    assert result.exit_code == 1 and "YYYY-MM-DD" in result.output

@@ -1,0 +1,550 @@
+"""Loading article files: each format from a real file, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, load_file
+from rag.errors import BadArticle
+from rag.schema import article_id_for
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+MiB = 1024 * 1024
+LIMIT = 25 * MiB
+
+
+def load(path: Path) -> list:
+    return load_file(path, max_bytes=LIMIT)
+
+
+def bad(path: Path, max_bytes: int = LIMIT) -> BadArticle:
+    with pytest.raises(BadArticle) as caught:
+        load_file(path, max_bytes=max_bytes)
+    assert caught.value.path == str(path)
+    return caught.value
+
+
+# --- discover_files ------------------------------------------------------------------------------
+
+
+def test_discover_walks_directories_in_sorted_order_skipping_hidden_and_unsupported(tmp_path: Path) -> None:
+    for name in ["b.txt", "a/c.json", "a/z/d.rss", "notes.pdf", ".hidden.txt", ".git/config.txt",
+                 "a/.cache/e.json", "STORY.HTML"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+
+    files, skipped = discover_files([tmp_path])
+
+    assert files == [tmp_path / name for name in ["STORY.HTML", "a/c.json", "a/z/d.rss", "b.txt"]]
+    assert skipped == [tmp_path / "notes.pdf"]
+
+
+def test_discover_passes_a_missing_path_on_so_load_file_reports_it(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.pdf"
+
+    files, skipped = discover_files([missing])
+
+    assert (files, skipped) == ([missing], [])
+    assert "does not exist" in bad(missing).reason
+
+
+def test_discover_lists_a_named_unsupported_file_as_skipped_and_each_file_once(tmp_path: Path) -> None:
+    story, photo = tmp_path / "story.txt", tmp_path / "photo.jpg"
+    story.write_text("x")
+    photo.write_bytes(b"\xff\xd8")
+
+    files, skipped = discover_files([story, photo, tmp_path, story])
+
+    assert (files, skipped) == ([story], [photo])
+
+
+def test_supported_suffixes_cover_every_format() -> None:
+    assert {".txt", ".text", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".xml", ".rss", ".atom"} == set(
+        SUPPORTED_SUFFIXES
+    )
+
+
+# --- plain text -----------------------------------------------------------------------------------
+
+
+def test_plain_text_with_publication_and_section_lines() -> None:
+    path = FIXTURES / "council_water_rates.txt"
+
+    [article] = load(path)
+
+    assert article.source == "Harbor City Ledger"
+    assert article.section == "Metro"
+    assert article.title == "Council Approves 9 Percent Water Rate Increase After Four-Hour Hearing"
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[0].startswith("The Harbor City Council voted 6-3 on Tuesday night")
+    assert article.paragraphs[-1].endswith("discount program for low-income households.")
+    assert article.location == str(path)
+    assert article.article_id == article_id_for(title=article.title, source="Harbor City Ledger")
+
+
+def test_plain_text_starting_with_the_headline_joins_hard_wrapped_lines() -> None:
+    [article] = load(FIXTURES / "transit_strike_headline_first.txt")
+
+    assert article.title == "Bus Drivers Vote to Authorize Strike as Contract Talks Stall"
+    assert (article.source, article.section) == ("", "")
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[0] == (
+        "Bus drivers for the Midland Regional Transit Authority voted overwhelmingly on Sunday to "
+        "authorize a strike, raising the prospect of the first service shutdown in the region in "
+        "nearly two decades."
+    )
+
+
+def test_plain_text_without_blank_lines_has_one_paragraph_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "brief.txt"
+    path.write_text("Ferry Adds Late Sailing\nThe ferry adds a 9 p.m. sailing.\nIt starts Monday.\n")
+
+    [article] = load(path)
+
+    assert article.title == "Ferry Adds Late Sailing"
+    assert article.paragraphs == ("The ferry adds a 9 p.m. sailing.", "It starts Monday.")
+
+
+def test_windows_1252_text_is_decoded_with_its_accents_and_curly_quotes() -> None:
+    [article] = load(FIXTURES / "festival_cp1252.txt")
+
+    assert article.paragraphs[0].startswith("The Fête du Port, the waterfront festival")
+    assert article.paragraphs[1].startswith("“We’re thrilled — truly thrilled — to bring it back,” said")
+    assert "Renée Lavoie, the festival’s director. The café stalls" in article.paragraphs[1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_text_with_a_byte_order_mark_loads_without_it(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("Café Reopens on Main Street\r\n\r\nThe café reopened on Monday.\r\n".encode(encoding))
+
+    [article] = load(path)
+
+    assert article.title == "Café Reopens on Main Street"
+    assert article.paragraphs == ("The café reopened on Monday.",)
+
+
+def test_headline_without_paragraphs_is_refused() -> None:
+    error = bad(FIXTURES / "headline_only.txt")
+
+    assert "has a headline but no paragraphs" in error.reason
+    assert "blank line" in error.reason
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def test_json_list_reads_every_article_with_its_metadata() -> None:
+    path = FIXTURES / "wire_articles.json"
+
+    fine, library, robotics = load(path)
+
+    assert [a.location for a in (fine, library, robotics)] == [f"{path}#1", f"{path}#2", f"{path}#3"]
+    assert fine.title == "State Regulators Fine Utility $4.2 Million Over Summer Outages"
+    assert fine.source == "The Midland Courier"  # from "publication"
+    assert fine.section == "Business"
+    assert fine.author == "Priya Raman, Tom Kessler"
+    assert fine.url == "https://www.midlandcourier.example/business/2026/11/03/utility-fine-outages/"
+    assert fine.article_id == article_id_for(explicit="mc-2026-11-03-0147")
+    assert len(fine.paragraphs) == 3
+    assert fine.paragraphs[2] == (
+        '"This was preventable," said Commissioner Alicia Brandt. '
+        '"The company knew where the risks were and did not act."'
+    )
+
+
+def test_json_dates_become_iso_dates_in_the_writers_time_zone() -> None:
+    fine, library, robotics = load(FIXTURES / "wire_articles.json")
+
+    assert fine.date == "2026-11-03"  # "2026-11-03T16:45:00-06:00", not moved to UTC
+    assert library.date == "2026-11-03"  # RFC 2822 in "published"
+    assert robotics.date == "2026-11-03"  # "November 3, 2026"
+
+
+def test_json_body_without_blank_lines_splits_on_single_newlines() -> None:
+    _, library, _ = load(FIXTURES / "wire_articles.json")
+
+    assert library.paragraphs == (
+        "The Midland Public Library board voted on Monday to keep three branches open until 8 p.m. "
+        "on Saturdays, starting next month.",
+        "The change follows a pilot program last spring that drew more than 11,000 additional visits.",
+        "The library's director, Samuel Ortiz, said the extra hours would be paid for with a state grant.",
+    )
+    assert library.author == "Grace Liu"
+
+
+def test_json_paragraph_list_is_whitespace_normalised_and_empty_entries_dropped() -> None:
+    *_, robotics = load(FIXTURES / "wire_articles.json")
+
+    assert len(robotics.paragraphs) == 3
+    assert robotics.paragraphs[1] == (
+        "The team's robot, nicknamed Gus, placed second at the regional championship in October."
+    )
+
+
+def test_single_json_object_without_title_is_titled_by_its_first_sentence() -> None:
+    path = FIXTURES / "single_untitled.json"
+
+    [article] = load(path)
+
+    assert article.location == str(path)
+    assert article.title == "The Harbor City ferry will add two evening crossings to Kelp Island beginning…"
+    assert len(article.title) <= 80
+    assert article.url == "https://ledger.example/news/ferry-schedule"
+    assert article.article_id == article_id_for(url="https://ledger.example/news/ferry-schedule")
+    assert article.date == "2026-10-30"
+
+
+def test_short_first_sentence_is_the_whole_fallback_title(tmp_path: Path) -> None:
+    path = tmp_path / "brief.json"
+    path.write_text(json.dumps({"text": "Elm Street reopened. Crews finished early."}))
+
+    [article] = load(path)
+
+    assert article.title == "Elm Street reopened."
+
+
+def test_json_object_with_an_articles_list() -> None:
+    path = FIXTURES / "newsletter_articles.json"
+
+    cooling, market = load(path)
+
+    assert cooling.title == "City Opens Two Cooling Centers as Heat Advisory Continues"
+    assert cooling.date == "2026-07-14"
+    assert (cooling.location, market.location) == (f"{path}#1", f"{path}#2")
+
+
+def test_numeric_json_id_is_an_explicit_id(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"id": 4411, "title": "Pool Opens", "text": "The pool opened."}))
+
+    [article] = load(path)
+
+    assert article.article_id == article_id_for(explicit="4411")
+
+
+def test_malformed_json_names_line_and_column() -> None:
+    error = bad(FIXTURES / "malformed.json")
+
+    assert (error.line, error.column) == (6, 3)
+    assert error.reason == "not valid JSON (Expecting ',' delimiter); fix the file and re-run newsrag ingest"
+    assert str(error).startswith(f"{FIXTURES / 'malformed.json'} line 6 column 3: ")
+
+
+def test_json_article_without_text_names_the_article_and_the_fields_to_add() -> None:
+    error = bad(FIXTURES / "missing_text.json")
+
+    assert error.reason == (
+        "article 3 ('Bridge Repairs to Close Two Lanes') has no text: "
+        "add a 'text', 'body' or 'paragraphs' field"
+    )
+
+
+def test_unparseable_json_date_names_the_field_and_value() -> None:
+    error = bad(FIXTURES / "bad_date.json")
+
+    assert "'sometime next spring' in its 'date' field, which is not a date" in error.reason
+    assert "2026-11-03" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ([], "holds an empty list: there are no articles in it"),
+        ("just a headline", "holds a string, not an article object"),
+        ({"articles": {"title": "x"}}, "its 'articles' field is an object, not a list"),
+        ([{"title": "Fine", "text": "Fine."}, 42], "article 2 is a number, not an article object"),
+        ({"title": 2026, "text": "Budget."}, "has a number in its 'title' field where a string belongs"),
+        ({"title": "Budget", "text": "   \n\n  "}, "has no paragraphs: its 'text' field is empty"),
+        ({"title": "Budget", "text": ["a", "b"]}, "has a list in its 'text' field"),
+        ({"title": "Budget", "paragraphs": "one"}, "has a 'paragraphs' field that is not a list of strings"),
+        ({"title": "Budget", "text": "Passed.", "author": {"name": "Ann"}}, "in its 'author' field"),
+    ],
+)
+def test_json_of_the_wrong_shape_is_refused_saying_what_is_wrong(
+    tmp_path: Path, document: object, expected: str
+) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(document))
+
+    assert expected in bad(path).reason
+
+
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+
+def test_json_lines_are_located_by_line_number_skipping_blank_lines() -> None:
+    path = FIXTURES / "wire_feed.jsonl"
+
+    wildfire, rail, university = load(path)
+
+    assert [a.location for a in (wildfire, rail, university)] == [f"{path}#1", f"{path}#3", f"{path}#4"]
+    assert wildfire.paragraphs == (
+        "Firefighters had contained 40 percent of the Cedar Creek fire near Pine Ridge by Tuesday "
+        "evening, the state forestry agency said.",
+        "Evacuation orders for about 1,200 homes remain in effect.",
+    )
+    assert university.author == "Lena Park"
+    assert university.paragraphs[1] == "He will take office in January."
+
+
+def test_one_bad_json_line_fails_the_whole_file_naming_the_line() -> None:
+    error = bad(FIXTURES / "bad_line.jsonl")
+
+    assert error.line == 2
+    assert error.column is not None
+    assert error.reason.startswith("not valid JSON (")
+    assert error.reason.endswith("fix or delete the line and re-run newsrag ingest")
+
+
+def test_json_line_without_text_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.ndjson"
+    path.write_text('{"title": "A", "text": "Fine."}\n{"title": "Tax Vote Delayed", "summary": "x"}\n')
+
+    error = bad(path)
+
+    assert error.line == 2
+    assert str(error) == (
+        f"{path} line 2: article 2 ('Tax Vote Delayed') has no text: "
+        "add a 'text', 'body' or 'paragraphs' field"
+    )
+
+
+def test_line_separator_inside_a_json_string_does_not_split_the_json_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    line = json.dumps({"title": "Port Deal", "text": "Signed\u2028today."}, ensure_ascii=False)
+    path.write_text(line + "\n")
+
+    [article] = load(path)
+
+    assert (article.title, article.location) == ("Port Deal", f"{path}#1")
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def test_html_page_gives_story_paragraphs_and_metadata() -> None:
+    path = FIXTURES / "harbor_bridge_article.html"
+
+    [article] = load(path)
+
+    assert article.title == "Fourth Street Bridge to Close for Six Weeks of Repairs"
+    assert article.source == "Harbor City Ledger"
+    assert article.author == "Jordan Meyers"
+    assert article.date == "2026-10-12"
+    assert article.section == "Transportation"
+    assert article.url == "https://ledger.example/news/2026/10/12/fourth-street-bridge-repairs"
+    assert article.location == str(path)
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[0].startswith("The Fourth Street Bridge, which carries about 38,000 vehicles")
+    assert article.paragraphs[-1] == (
+        "The $8.6 million project is paid for mostly by a federal infrastructure grant awarded to the "
+        "city last year."
+    )
+
+
+def test_html_scripts_navigation_and_footer_do_not_leak_into_paragraphs() -> None:
+    [article] = load(FIXTURES / "harbor_bridge_article.html")
+
+    text = " ".join(article.paragraphs)
+    for leaked in ["SCRIPT TEXT", "dataLayer", "trackPageView", "Subscribe", "Most read", "Privacy policy",
+                   "All rights reserved", "Advertisement", "font-family"]:
+        assert leaked not in text
+
+
+def test_html_page_without_a_story_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "front.html"
+    path.write_text("<html><head><title>Home</title><script>var x = 1;</script></head>"
+                    "<body><nav><a href='/news'>News</a></nav></body></html>")
+
+    assert "has no article text that could be found" in bad(path).reason
+
+
+# --- RSS and Atom --------------------------------------------------------------------------------
+
+
+def test_rss_items_become_articles_with_html_content_as_paragraphs() -> None:
+    path = FIXTURES / "midland_courier.rss"
+
+    fire, fair = load(path)
+
+    assert (fire.location, fair.location) == (f"{path}#1", f"{path}#2")
+    assert fire.title == "Grain Elevator Fire Forces Evacuation in Ashford"
+    assert fire.source == "The Midland Courier"
+    assert fire.url == "https://www.midlandcourier.example/news/2026/08/19/ashford-elevator-fire"
+    assert fire.article_id == article_id_for(url=fire.url)
+    assert fire.author == "Ben Alvarez"
+    assert fire.section == "Local"
+    assert fire.date == "2026-08-19"  # 22:40 in UTC-5: the printed date, not UTC's 20th
+    assert fire.paragraphs == (
+        "A fire at the Ashford Co-op grain elevator forced about 300 residents from their homes on "
+        "Wednesday evening, the Ashford Fire Department said.",
+        "Crews from four counties fought the blaze for more than five hours. No injuries were reported.",
+        "“The dust inside these elevators is the real danger,” said Fire Chief Lorraine Hughes. "
+        "“We had to keep everyone well back.”",
+    )
+
+
+def test_rss_description_splits_on_double_line_breaks_and_unescapes_entities() -> None:
+    _, fair = load(FIXTURES / "midland_courier.rss")
+
+    assert fair.paragraphs == (
+        "The Midland County Fair drew 203,450 visitors over its ten days, organizers said on Tuesday.",
+        "That beat the previous record, set in 2019, by about 9,000.",
+        "Fair officials credited cooler weather & a new Saturday concert series.",
+    )
+    assert fair.author == "Grace Liu"  # from "editor@midlandcourier.example (Grace Liu)"
+
+
+def test_atom_entries_join_their_authors_and_fall_back_to_summary_and_updated() -> None:
+    path = FIXTURES / "regional_wire.atom"
+
+    drought, parks = load(path)
+
+    assert drought.source == "Regional Wire: State News"
+    assert drought.author == "Lena Park, Omar Haddad"
+    assert drought.date == "2026-09-02"
+    assert len(drought.paragraphs) == 2
+    assert parks.paragraphs == (
+        "Campers at all 42 state parks can now reserve sites online up to six months ahead, the parks "
+        "department said.",
+    )
+    assert parks.date == "2026-09-01"
+    assert parks.location == f"{path}#2"
+
+
+def test_feed_saved_as_xml_is_read_as_a_feed(tmp_path: Path) -> None:
+    path = tmp_path / "courier.xml"
+    shutil.copy(FIXTURES / "midland_courier.rss", path)
+
+    assert [a.title for a in load(path)] == [
+        "Grain Elevator Fire Forces Evacuation in Ashford",
+        "County Fair Attendance Tops 200,000 for First Time",
+    ]
+
+
+def test_xml_that_is_not_a_feed_is_refused() -> None:
+    assert "is not an RSS or Atom feed" in bad(FIXTURES / "sitemap.xml").reason
+
+
+def _rss(items: str) -> str:
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title>{items}</channel></rss>'
+
+
+def test_feed_entry_without_link_is_identified_by_its_guid(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    path.write_text(_rss("<item><title>Dam Inspected</title><guid isPermaLink='false'>c-77</guid>"
+                         "<description>The dam passed inspection.</description></item>"))
+
+    [article] = load(path)
+
+    assert article.article_id == article_id_for(explicit="c-77")
+    assert article.url == ""
+
+
+def test_feed_entry_without_text_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    path.write_text(_rss("<item><title>Full</title><description>Text.</description></item>"
+                         "<item><title>Headline Only</title><link>https://c.example/2</link></item>"))
+
+    assert bad(path).reason.startswith("entry 2 ('Headline Only') has no text (no content or summary)")
+
+
+def test_feed_without_entries_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "feed.atom"
+    path.write_text(_rss(""))
+
+    assert "is a feed with no entries" in bad(path).reason
+
+
+# --- files that cannot be read -------------------------------------------------------------------
+
+
+def test_empty_file_is_refused() -> None:
+    assert bad(FIXTURES / "empty.txt").reason == "is empty; add an article to it or remove it"
+
+
+@pytest.mark.parametrize("name", ["blank.txt", "blank.json", "blank.rss"])
+def test_whitespace_only_file_is_empty(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("  \n\n\t\n")
+
+    assert "is empty" in bad(path).reason
+
+
+@pytest.mark.parametrize("name", ["photo.txt", "export.json", "feed.rss", "page.html"])
+def test_binary_file_is_refused_whatever_its_suffix(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)))
+
+    assert bad(path).reason.startswith("looks like a binary file, not an article")
+
+
+def test_nul_bytes_mark_a_file_as_binary_even_when_it_is_valid_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(b'{"title": "x"}\x00\x00\x00\x01\x02')
+
+    assert bad(path).reason.startswith("looks like a binary file, not an article")
+
+
+def test_bytes_that_fit_no_text_encoding_are_refused_as_binary(tmp_path: Path) -> None:
+    path = tmp_path / "noise.txt"
+    path.write_bytes(random.Random(7).randbytes(4096).replace(b"\x00", b"\x01"))
+
+    assert bad(path).reason.startswith("looks like a binary file, not an article")
+
+
+def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    with path.open("wb") as sparse:
+        sparse.truncate(int(31.2 * MiB))
+
+    error = bad(path, max_bytes=25 * MiB)
+
+    assert error.reason == "is 31.2 MiB, over the 25 MiB limit; raise NEWSRAG_MAX_FILE_MB or split the file"
+
+
+def test_size_message_gives_exact_bytes_when_both_sizes_round_alike(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"x" * 1126)
+
+    assert bad(path, max_bytes=1100).reason.startswith("is 1,126 bytes, over the 1,100 bytes limit")
+
+
+def test_missing_file_is_reported_by_name(tmp_path: Path) -> None:
+    assert bad(tmp_path / "nowhere.txt").reason == "does not exist; check the path"
+
+
+def test_dangling_symlink_is_reported_as_broken(tmp_path: Path) -> None:
+    link = tmp_path / "latest.json"
+    link.symlink_to(tmp_path / "deleted.json")
+
+    assert bad(link).reason.startswith("is a broken symbolic link")
+
+
+@pytest.mark.parametrize("name", ["stories", "stories.json"])
+def test_directory_passed_as_a_file_is_refused(tmp_path: Path, name: str) -> None:
+    directory = tmp_path / name
+    directory.mkdir()
+
+    assert bad(directory).reason.startswith("is a directory, not a file")
+
+
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "stream.txt"
+    os.mkfifo(fifo)
+
+    assert bad(fifo).reason.startswith("is not a regular file")
+
+
+def test_unsupported_suffix_lists_what_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.7")
+
+    assert bad(path).reason.startswith("has an unsupported suffix '.pdf'; newsrag reads .atom, .htm, .html")

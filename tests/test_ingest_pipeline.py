@@ -1,0 +1,181 @@
+"""Ingest end to end into a real embedded Chroma: idempotency, updates, bad input, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ingest import ingest
+from rag import Settings
+from rag.store import Store
+
+STORY = """The Valley Herald
+Local News
+
+Council Approves New Flood Barrier for Riverside District
+
+The city council voted 7-2 on Tuesday to fund a flood barrier along the Riverside district.
+
+"We cannot afford another spring like the last one," said Mayor Ana Ruiz, who proposed the plan.
+
+Engineers estimate the barrier will take two years to build.
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(settings: Settings) -> dict[str, str]:
+    """Every stored paragraph id with its text: what 'the store equals' means in these tests."""
+    store = Store.connect(settings)
+    return {p.paragraph_id: p.text for p in store.iter_paragraphs()}
+
+
+def test_ingest_stores_numbered_paragraphs_with_metadata(tmp_path: Path, settings: Settings) -> None:
+    write(tmp_path / "in" / "story.txt", STORY)
+    report = ingest([tmp_path / "in"], settings)
+    assert (report.articles_added, report.paragraphs_added, report.failed) == (1, 3, ())
+    paragraphs = sorted(Store.connect(settings).iter_paragraphs(), key=lambda p: p.number)
+    assert [p.number for p in paragraphs] == [1, 2, 3]
+    assert paragraphs[0].title == "Council Approves New Flood Barrier for Riverside District"
+    assert paragraphs[0].source == "The Valley Herald"
+    assert paragraphs[0].section == "Local News"
+    assert paragraphs[1].text.startswith('"We cannot afford another spring')
+    assert paragraphs[1].quotes and paragraphs[1].quotes[0].speaker == "Ana Ruiz"
+
+
+def test_reingesting_unchanged_files_changes_nothing(tmp_path: Path, settings: Settings) -> None:
+    write(tmp_path / "in" / "story.txt", STORY)
+    ingest([tmp_path / "in"], settings)
+    before = snapshot(settings)
+    report = ingest([tmp_path / "in"], settings)
+    assert report.articles_unchanged == 1
+    assert report.paragraphs_unchanged == 3
+    assert report.paragraphs_added == report.paragraphs_updated == report.articles_added == 0
+    assert snapshot(settings) == before
+
+
+def test_changed_article_replaces_its_paragraphs_without_orphans(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "in" / "story.txt", STORY)
+    ingest([path], settings)
+    edited = STORY.replace("two years", "three years").replace(
+        "Engineers estimate", "Construction starts in May.\n\nEngineers estimate"
+    )
+    write(path, edited)
+    report = ingest([path], settings)
+    assert report.articles_updated == 1
+    texts = sorted(snapshot(settings).values())
+    assert len(texts) == 4
+    assert not any("two years" in t for t in texts)
+    assert any("three years" in t for t in texts)
+
+
+def test_shrunk_article_loses_its_last_paragraphs(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "story.txt", STORY)
+    ingest([path], settings)
+    write(path, STORY.rsplit("\n\nEngineers", 1)[0] + "\n")
+    report = ingest([path], settings)
+    assert report.paragraphs_removed == 1
+    assert len(snapshot(settings)) == 2
+
+
+def test_same_article_in_two_files_is_stored_once(tmp_path: Path, settings: Settings) -> None:
+    write(tmp_path / "a" / "story.txt", STORY)
+    write(tmp_path / "b" / "copy.txt", STORY)
+    report = ingest([tmp_path / "a", tmp_path / "b"], settings)
+    assert report.articles_added == 1
+    assert len(snapshot(settings)) == 3
+
+
+def test_mixed_folder_ingests_every_valid_file_and_reports_every_bad_one(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "mixed"
+    write(folder / "good.txt", STORY)
+    write(folder / "good.jsonl", json.dumps({"title": "Bridge Reopens", "text": "The bridge reopened.\n\nTraffic resumed."}) + "\n")
+    write(folder / "empty.txt", "")
+    write(folder / "broken.json", '{"title": "x", "text": "y",,}')
+    write(folder / "notext.json", json.dumps({"title": "Nothing Here"}))
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xffPNG\x00" * 50)
+    write(folder / "notes.docx", "not an article format")
+    report = ingest([folder], settings)
+    assert report.articles_added == 2
+    failed = {Path(f.path).name: f.error for f in report.failed}
+    assert set(failed) == {"empty.txt", "broken.json", "notext.json", "binary.txt"}
+    assert "line 1 column" in failed["broken.json"]
+    assert all(name in error for name, error in failed.items())
+    assert [Path(p).name for p in report.skipped] == ["notes.docx"]
+
+
+def test_bad_file_never_loses_what_was_already_ingested(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "story.json", json.dumps({"title": "Bridge Reopens", "text": "The bridge reopened."}))
+    ingest([path], settings)
+    before = snapshot(settings)
+    write(path, '{"title": "Bridge Reopens", "text": ')  # truncated by a bad save
+    report = ingest([path], settings)
+    assert len(report.failed) == 1 and "story.json" in report.failed[0].error
+    assert snapshot(settings) == before
+
+
+def test_oversized_file_is_refused_by_name(tmp_path: Path) -> None:
+    settings = Settings.load(env={}, db=tmp_path / "db", max_file_mb=0.001)
+    path = write(tmp_path / "big.txt", STORY * 20)
+    report = ingest([path], settings)
+    assert len(report.failed) == 1
+    assert "big.txt" in report.failed[0].error and "limit" in report.failed[0].error
+
+
+def _big_batch(folder: Path, articles: int) -> None:
+    for i in range(articles):
+        body = "\n\n".join(
+            f"Paragraph {j} of report {i}: the regional council discussed budget line {i * 31 + j} at length."
+            for j in range(1, 9)
+        )
+        write(folder / f"report_{i:03d}.txt", f"The Test Wire\nBudget\n\nBudget Report Number {i}\n\n{body}\n")
+
+
+def test_killed_ingest_resumes_to_the_same_store_as_a_clean_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _big_batch(corpus, 60)
+    killed = Settings.load(env={}, db=tmp_path / "killed", batch_size=16)
+    clean = Settings.load(env={}, db=tmp_path / "clean", batch_size=16)
+    cmd = [sys.executable, "-m", "ui.cli", "ingest", str(corpus), "--db", str(killed.db), "--batch-size", "16"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 180
+    # Wait until some paragraphs are committed, then kill it hard mid-batch.
+    while time.time() < deadline:
+        time.sleep(0.5)
+        if proc.poll() is not None:
+            break
+        try:
+            if Store.connect(killed).count() >= 48:
+                break
+        except Exception:
+            continue
+    assert proc.poll() is None, "ingest finished before it could be killed; make the batch larger"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = Store.connect(killed).count()
+    assert 0 < partial < 480
+
+    rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    ingest([corpus], clean)
+    assert snapshot(killed) == snapshot(clean)
+    assert len(snapshot(clean)) == 480
+
+
+def test_ingest_copies_shared_seed_without_touching_it(tmp_path: Path, settings: Settings, seed_dir: Path) -> None:
+    copy = tmp_path / "seed"
+    shutil.copytree(seed_dir, copy)
+    report = ingest([copy], settings)
+    assert report.articles_added == 1 and report.paragraphs_added == 11

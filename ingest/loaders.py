@@ -58,6 +58,8 @@ _JSON_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "t
                     int: "a number", float: "a number", type(None): "null"}
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _WHITESPACE = re.compile(r"\s+")
+# Characters XML (and so lxml) refuses; they carry nothing in article text.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RSS_AUTHOR = re.compile(r"\S+@\S+\s*\((.+)\)")  # RSS 2.0 <author>: "email (Full Name)"
 # Byte order marks of the encodings whose text is full of NUL bytes, checked before the
 # NUL-means-binary test.
@@ -295,6 +297,8 @@ def _parse_json(text: str, path: Path) -> list[Article]:
     except json.JSONDecodeError as exc:
         raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSON}",
                          line=exc.lineno, column=exc.colno) from exc
+    except RecursionError as exc:
+        raise BadArticle(str(path), f"nests lists or objects too deeply to be articles; {_FIX_JSON}") from exc
     if isinstance(document, dict) and "articles" in document:
         document = document["articles"]
         if not isinstance(document, list):
@@ -330,6 +334,9 @@ def _parse_jsonl(text: str, path: Path) -> list[Article]:
         except json.JSONDecodeError as exc:
             raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSONL}",
                              line=line_no, column=exc.colno) from exc
+        except RecursionError as exc:
+            raise BadArticle(str(path), f"nests lists or objects too deeply to be an article; {_FIX_JSONL}",
+                             line=line_no) from exc
         articles.append(_article_from_json(obj, path, location=f"{path}#{line_no}",
                                            label=f"article {len(articles) + 1}", line=line_no))
     if not articles:
@@ -503,8 +510,12 @@ def _parse_feed(raw: bytes, path: Path) -> list[Article]:
     same id); the feed's own guid is used only when an entry has no link.
     """
     where = str(path)
-    # A file object, not bytes: given bytes, feedparser would first try them as a file name.
-    feed = feedparser.parse(io.BytesIO(raw))
+    try:
+        # A file object, not bytes: given bytes, feedparser would first try them as a file name.
+        feed = feedparser.parse(io.BytesIO(raw))
+    except UnicodeDecodeError as exc:  # feedparser 6 decodes the declared encoding's name blindly
+        raise BadArticle(where, "has an XML declaration whose encoding name is not readable text; fix "
+                         "the first line to <?xml version=\"1.0\" encoding=\"utf-8\"?>") from exc
     if not feed.version and not feed.entries:
         problem = f" ({feed.bozo_exception})" if feed.get("bozo_exception") else ""
         raise BadArticle(where, f"is not an RSS or Atom feed{problem}; newsrag reads .xml, .rss and .atom "
@@ -584,6 +595,7 @@ def _html_paragraphs(markup: str) -> list[str]:
     A single ``<br>`` is a line break inside a paragraph. feedparser has already removed
     ``<script>`` and ``<style>``; they are dropped here as well in case sanitising was off.
     """
+    markup = _NOT_XML_CHARS.sub("", markup)
     if not markup.strip():
         return []
     root = lxml.html.fragment_fromstring(markup, create_parent="div")

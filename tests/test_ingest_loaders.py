@@ -265,6 +265,7 @@ def test_unparseable_json_date_names_the_field_and_value() -> None:
         ({"title": "Budget", "text": ["a", "b"]}, "has a list in its 'text' field"),
         ({"title": "Budget", "paragraphs": "one"}, "has a 'paragraphs' field that is not a list of strings"),
         ({"title": "Budget", "text": "Passed.", "author": {"name": "Ann"}}, "in its 'author' field"),
+        ([["nested"]], "article 1 is a list, not an article object"),
     ],
 )
 def test_json_of_the_wrong_shape_is_refused_saying_what_is_wrong(
@@ -274,6 +275,13 @@ def test_json_of_the_wrong_shape_is_refused_saying_what_is_wrong(
     path.write_text(json.dumps(document))
 
     assert expected in bad(path).reason
+
+
+def test_absurdly_deep_json_is_refused_not_a_recursion_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+
+    assert "nests lists or objects too deeply" in bad(path).reason
 
 
 # --- JSON Lines ----------------------------------------------------------------------------------
@@ -454,6 +462,34 @@ def test_feed_entry_without_text_names_the_entry(tmp_path: Path) -> None:
                          "<item><title>Headline Only</title><link>https://c.example/2</link></item>"))
 
     assert bad(path).reason.startswith("entry 2 ('Headline Only') has no text (no content or summary)")
+
+
+def test_feed_in_the_encoding_its_xml_declaration_names_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    feed = _rss("<item><title>Café Reopens</title><description>The café reopened.</description></item>")
+    declared = feed.replace('version="1.0"?>', 'version="1.0" encoding="ISO-8859-1"?>')
+    path.write_bytes(declared.encode("latin-1"))
+
+    [article] = load(path)
+
+    assert (article.title, article.paragraphs) == ("Café Reopens", ("The café reopened.",))
+
+
+def test_control_characters_in_feed_html_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    path.write_text(_rss("<item><title>Pier Closed</title>"
+                         "<description>The pier\x0b closed &lt;b&gt;today&lt;/b&gt;.</description></item>"))
+
+    [article] = load(path)
+
+    assert article.paragraphs == ("The pier closed today.",)
+
+
+def test_unreadable_encoding_name_in_xml_declaration_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="\xff\xfe8"?><rss version="2.0"><channel/></rss>')
+
+    assert "XML declaration" in bad(path).reason
 
 
 def test_feed_without_entries_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,276 @@
+"""The newsrag chat: ask the news corpus questions; every answer cites its paragraphs with [n].
+
+    newsrag ui --db ./newsrag-db          # or: NEWSRAG_DB=./newsrag-db streamlit run ui/app.py
+
+Layout only. Answers, follow-ups, citation choice and highlighting come from ``rag``; ingest from
+``ingest``. Article text is untrusted, so everything article-derived reaches ``st.markdown`` only
+through ``rag.present``'s escaping (never ``unsafe_allow_html``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ingest import IngestProgress, ingest
+from rag import Answer, FileFailure, IndexNotFound, IngestReport, NewsIndex, NewsragError, Settings
+from rag.present import (
+    answer_chunks,
+    answer_markdown,
+    citation_label,
+    escape_markdown,
+    highlight_markdown,
+    quoted_spans,
+    speaker_cards,
+    statement_markdown,
+)
+
+ALL_SOURCES = "All sources"
+# Long enough to read as streaming, short enough that a ten-line answer is done in a second.
+STREAM_PAUSE_S = 0.04
+# The date pickers' range: st.date_input otherwise only offers ten years either side of today.
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+st.set_page_config(page_title="newsrag", page_icon=":newspaper:")
+
+try:
+    settings = Settings.load()
+except NewsragError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+
+
+@st.cache_resource(show_spinner="Opening the news index...")
+def _open_index(store_key: str, _settings: Settings) -> NewsIndex:
+    """One ``NewsIndex`` per process and store, shared by every browser session (read-only)."""
+    return NewsIndex.open(_settings)
+
+
+# -- ingest from the browser -------------------------------------------------------------------
+
+
+def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
+    """Save the uploads under their own names in a temp folder and ingest them, with a bar."""
+    bar = st.progress(0.0, text="Reading files...")
+
+    def progress(p: IngestProgress) -> None:
+        if p.stage == "reading":
+            bar.progress(p.files_done / max(p.files_total, 1), text=f"Reading files {p.files_done}/{p.files_total}")
+        elif p.stage == "embedding":
+            bar.progress(
+                p.paragraphs_done / max(p.paragraphs_total, 1),
+                text=f"Embedding paragraphs {p.paragraphs_done}/{p.paragraphs_total} "
+                f"(articles {p.articles_done}/{p.articles_total})",
+            )
+        else:
+            bar.progress(1.0, text="Done")
+
+    with tempfile.TemporaryDirectory(prefix="newsrag-upload-") as tmp:
+        folder = Path(tmp)
+        paths = []
+        for i, upload in enumerate(files):
+            name = Path(upload.name).name or f"upload-{i}"  # a name, never a path out of the folder
+            target = folder / name
+            if target.exists():  # two uploads with one name: keep both
+                target = folder / str(i) / name
+                target.parent.mkdir()
+            target.write_bytes(upload.getvalue())
+            paths.append(target)
+        try:
+            report = ingest(paths, settings, progress=progress)
+        finally:
+            bar.empty()
+    # Report files by the names the user uploaded, not by the temp folder they passed through.
+    prefix = str(folder) + "/"
+    return dataclasses.replace(
+        report,
+        skipped=tuple(s.replace(prefix, "") for s in report.skipped),
+        failed=tuple(FileFailure(f.path.replace(prefix, ""), f.error.replace(prefix, "")) for f in report.failed),
+    )
+
+
+def _show_report(report: IngestReport) -> None:
+    """The same summary ``newsrag ingest`` prints, failed files named with their error."""
+    summary = (
+        f"{report.files_seen} files seen: articles {report.articles_added} added, "
+        f"{report.articles_updated} updated, {report.articles_unchanged} unchanged; paragraphs "
+        f"{report.paragraphs_added} added, {report.paragraphs_updated} updated, "
+        f"{report.paragraphs_unchanged} unchanged"
+        + (f", {report.paragraphs_removed} removed" if report.paragraphs_removed else "")
+    )
+    (st.warning if report.failed else st.success)(escape_markdown(summary))
+    if report.skipped:
+        st.warning(
+            f"Skipped {len(report.skipped)} unsupported file(s):\n\n"
+            + "\n".join(f"- {escape_markdown(path)}" for path in report.skipped)
+        )
+    if report.failed:
+        st.error(
+            f"Failed {len(report.failed)} file(s):\n\n"
+            + "\n".join(f"- {escape_markdown(failure.error)}" for failure in report.failed)
+        )
+
+
+def _upload_section() -> bool:
+    """The uploader; True when this run ingested something new."""
+    with st.form("upload", clear_on_submit=True, border=False):
+        files = st.file_uploader(
+            "Add article files", accept_multiple_files=True, key="uploads",
+            help="Plain text, JSON, JSON Lines, HTML, RSS or Atom; each file is reported by name.",
+        )
+        submitted = st.form_submit_button("Add to the index", key="ingest")
+    changed = False
+    if submitted and files:
+        try:
+            report = _ingest_uploads(files)
+        except NewsragError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            st.session_state.ingest_report = report
+            changed = bool(report.articles_added or report.articles_updated or report.paragraphs_removed)
+            _open_index.clear()  # the next run reopens the index and sees the new paragraphs
+    elif submitted:
+        st.warning("Choose one or more article files first.")
+    if "ingest_report" in st.session_state:
+        _show_report(st.session_state.ingest_report)
+    return changed
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+def _paced(chunks: Sequence[str]) -> Iterator[str]:
+    for chunk in chunks:
+        yield chunk
+        time.sleep(STREAM_PAUSE_S)
+
+
+def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
+    """Speaker cards (for "who said what") and one expander per citation."""
+    cards = speaker_cards(answer)
+    if cards:
+        st.caption("Who said what")
+        for card in cards:
+            with st.container(border=True):
+                role = f" \u00b7 {escape_markdown(card.role)}" if card.role else ""
+                st.markdown(f"**{escape_markdown(card.speaker)}**{role}")
+                st.markdown("\n".join(f"- {statement_markdown(s)}" for s in card.statements))
+                st.caption("Cited: " + escape_markdown(" ".join(f"[{n}]" for n in card.citations)))
+    if answer.removed:
+        with st.expander("Removed: not backed by a cited paragraph"):
+            st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in answer.removed))
+    if answer.citations:
+        st.caption("Sources")
+    for c in answer.citations:
+        with st.expander(escape_markdown(citation_label(c))):
+            st.markdown(f"**{escape_markdown(c.title)}**")
+            where = c.location if c.location.startswith(("http://", "https://")) else Path(c.location).name
+            st.caption(escape_markdown(
+                f"{c.source or 'unknown source'} \u00b7 {c.date or 'undated'} \u00b7 paragraph {c.paragraph}"
+                + (f" \u00b7 {where}" if where else "")
+            ))
+            st.markdown(highlight_markdown(c.text, quoted_spans(answer, c)))
+            key = f"neighbours-{st.session_state.get('chat', 0)}-{turn}-{c.n}"
+            if st.toggle("Show neighbouring paragraphs", key=key):
+                paragraphs = index.neighbours(c.paragraph_id) if c.paragraph_id else []
+                if not paragraphs:
+                    st.caption("This paragraph is no longer in the index; its article was re-ingested.")
+                for p in paragraphs:
+                    label = "this paragraph" if p.paragraph_id == c.paragraph_id else f"paragraph {p.number}"
+                    st.markdown(f"*{label}*: {escape_markdown(p.text)}")
+
+
+def _ask_later(question: str) -> None:
+    st.session_state.pending_question = question
+
+
+def _clear_chat() -> None:
+    st.session_state.history = []
+    st.session_state.chat = st.session_state.get("chat", 0) + 1  # fresh widget keys for the new chat
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+st.title("newsrag")
+
+try:
+    index = _open_index(repr(settings), settings)
+except IndexNotFound as exc:
+    st.info(
+        f"{escape_markdown(str(exc))}\n\nBuild the index from a folder of articles, then reload this page:"
+    )
+    st.code(f"newsrag ingest data/ --db {settings.db}", language="bash")
+    st.markdown("Or upload article files here:")
+    if _upload_section():
+        st.rerun()
+    st.stop()
+except NewsragError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+
+if "history" not in st.session_state:
+    st.session_state.history = []
+history: list[Answer] = st.session_state.history
+
+with st.sidebar:
+    stats = index.stats()
+    st.header("Filters")
+    source = st.selectbox("Source", [ALL_SOURCES, *stats.sources], key="source")
+    since = st.date_input("Published from", value=None, min_value=EARLIEST, max_value=LATEST,
+                          format="YYYY-MM-DD", key="since")
+    until = st.date_input("Published until", value=None, min_value=EARLIEST, max_value=LATEST,
+                          format="YYYY-MM-DD", key="until")
+    st.caption("Filters apply to the next question.")
+    st.header("Corpus")
+    st.markdown(f"**{stats.articles}** articles \u00b7 **{stats.paragraphs}** paragraphs \u00b7 "
+                f"**{stats.quotes}** quotes")
+    st.caption(escape_markdown("Sources: " + (", ".join(stats.sources) or "-")))
+    st.caption(escape_markdown(f"Last ingest: {stats.last_ingest or 'unknown'}"))
+    st.header("Add articles")
+    if _upload_section():
+        st.rerun()
+    st.divider()
+    st.button("Clear the chat", on_click=_clear_chat, key="clear")
+
+for turn, earlier in enumerate(history):
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(earlier.question))
+    with st.chat_message("assistant"):
+        st.markdown(answer_markdown(earlier))
+        _show_sources(index, earlier, turn)
+
+question = st.chat_input("Ask about the news, e.g. who said what about ...?")
+if not question:
+    question = st.session_state.pop("pending_question", None)
+
+if not history and not question:
+    st.markdown("Ask a question about the articles, or start with one of these:")
+    for i, example in enumerate(index.example_questions()):
+        st.button(example, key=f"example-{i}", on_click=_ask_later, args=(example,))
+
+if question:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("Reading the articles..."):
+                answer = index.ask(
+                    question,
+                    history=tuple(history),
+                    source=None if source == ALL_SOURCES else source,
+                    since=since.isoformat() if since else None,
+                    until=until.isoformat() if until else None,
+                )
+        except NewsragError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            st.write_stream(_paced(answer_chunks(answer)))
+            _show_sources(index, answer, len(history))
+            history.append(answer)

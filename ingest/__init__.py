@@ -4,6 +4,17 @@
     >>> report = ingest([Path("data")], Settings.load(db="./newsrag-db"))
 """
 
-from ingest.pipeline import IngestProgress, ingest
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["IngestProgress", "ingest"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so `ingest.loaders` or `ingest.quotes` can be used without loading the embedder.
+    if name in __all__:
+        from ingest import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)

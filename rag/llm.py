@@ -33,18 +33,52 @@ if TYPE_CHECKING:
     from rag.index import NewsIndex
 
 # -- verification thresholds ---------------------------------------------------------------------
-# A sentence is backed by its cited paragraphs when at least LEXICAL_SUPPORT of its content words
-# occur in them, or its embedding (all-MiniLM-L6-v2, unit vectors) has cosine >= COSINE_SUPPORT
-# with one of their sentences or the whole paragraph -- and every number it states occurs there.
-# Chosen on the labelled cases in tests/test_rag_llm.py::SUPPORT_CASES (faithful copies and
-# paraphrases vs. fabricated claims that reuse the paragraph's names): faithful paraphrases scored
-# lexical >= 0.67 or cosine >= 0.70; fabrications at most lexical 0.50 and cosine 0.60. 0.5 on the
-# lexical side would let "The mayor resigned [1]" pass on "mayor" alone, so the bar sits above it.
+# A sentence is backed by its cited paragraphs when it states no number and no STATED_ONLY word
+# family that they lack, and either at least LEXICAL_SUPPORT of its content words occur in them
+# (names found there earn nothing; see measure_support) or its embedding (all-MiniLM-L6-v2, unit
+# vectors) has cosine >= COSINE_SUPPORT with one of their sentences or the whole paragraph.
+# Chosen on the labelled cases in tests/test_rag_llm.py (SUPPORT_CASES: copies and paraphrases vs.
+# fabrications that reuse the paragraph's names): faithful sentences scored lexical >= 0.60, or
+# cosine >= 0.75 when their words differ; fabrications that no contradiction rule catches scored
+# at most lexical 0.50 and cosine 0.62. A plain 0.5 word share would pass "The mayor resigned"
+# on "mayor" alone. Known miss: a loose paraphrase with new words and cosine < 0.7 ("make trips
+# twenty minutes shorter" for "cut commute times by twenty minutes") is dropped; that errs safe.
 LEXICAL_SUPPORT = 0.6
-COSINE_SUPPORT = 0.65
+COSINE_SUPPORT = 0.7
 # Two words match when one is a stem of the other ("approved"/"approve", "resign"/"resignation"):
 # content_terms' suffix stripping is deliberately crude, so also accept a shared prefix this long.
 PREFIX_MATCH_CHARS = 6
+# Word overlap and MiniLM similarity are both blind to polarity and to the gravest claims: "The
+# council rejected the budget" scores lexical 0.8, cosine 0.75 against "voted to approve the
+# budget". So a claim using one of these word families needs the same family in the paragraph.
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "without", "cannot"})
+STATED_ONLY: dict[str, re.Pattern[str]] = {
+    family: re.compile(pattern)
+    for family, pattern in {
+        "negation": r"^(?:not|no|never|nobody|none|nothing|neither|nor|without|cannot|\w+n['\u2019]t)$",
+        "reject": r"^reject\w*$",
+        "deny": r"^den(?:y|ies|ied|ying|ial)$",
+        "refuse": r"^refus\w*$",
+        "cancel": r"^cancel\w*$",
+        "fail": r"^fail\w*$",
+        "oppose": r"^oppos\w*$",
+        "block": r"^block(?:s|ed|ing)?$",
+        "veto": r"^veto\w*$",
+        "overturn": r"^overturn\w*$",
+        "defeat": r"^defeat\w*$",
+        "abandon": r"^abandon\w*$",
+        "reverse": r"^revers\w*$",
+        "resign": r"^resign\w*$",
+        "fire": r"^fired$",
+        "dismiss": r"^dismiss\w*$",
+        "die": r"^(?:die[sd]?|dying|dead|deaths?)$",
+        "kill": r"^kill\w*$",
+        "arrest": r"^arrest\w*$",
+        "charge": r"^charged$",
+        "convict": r"^convict\w*$",
+        "lose": r"^(?:lose|loses|losing|lost)$",
+    }.items()
+}
 
 # Paragraphs sent to the LLM are cut here: a runaway paragraph (a feed that lost its breaks)
 # must not push the question out of a small model's context window.
@@ -88,11 +122,19 @@ _INSTRUCTION_PATTERNS = (
         r"\b(?:instructions?|prompts?|rules|directions|guidelines|directives)\b"
     ),
     re.compile(r"\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"),
-    re.compile(r"\b(?:ai|assistant|chatbot|language model|llm)s?\b[^.!?]{0,30}?\b(?:must|should|shall|are to)\b"),
+    re.compile(r"\b(?:ai|assistants?|chatbots?|language models?|llms?|models?)\s+(?:must|shall|are to)\b"),
+    re.compile(r"\b(?:ai|assistant|chatbot|language model|llm|model)s?\b(?:\s+\w+){0,3}?\s+"
+               r"(?:reading|processing|summari[sz]ing)\s+this\b"),
     re.compile(r"\byou\s+(?:are\s+now|must\s+now|will\s+now)\b"),
     re.compile(r"^\W*(?:reply|respond|answer|say|state|output|print)\s+(?:only\s+)?(?:that|with|:)"),
     re.compile(r"\btell\s+(?:the\s+)?(?:user|users|reader|readers)\b"),
+    re.compile(r"\b(?:new|updated|additional|following)\s+instructions?\b"),
+    re.compile(r"\binstructions?\b[^.!?]{0,60}?\b(?:say|reply|respond|answer|write|state|tell|output)\b"),
 )
+# Fences and chat-template tokens have no business in news copy: text carrying them is trying to
+# end our data block or open a turn of its own.
+_FORGED_MARKUP = re.compile(r"<{3,}|>{3,}|<\|[a-z_]+\|>|\[/?INST\]|<</?SYS>>|^\s*#{2,}\s*(?:system|assistant)\b",
+                            re.I | re.M)
 
 
 # -- building the LLM -------------------------------------------------------------------------------
@@ -104,7 +146,7 @@ def build_llm(settings: Settings) -> Any:
     Passed explicitly to whoever needs it; ``llama_index.core.Settings`` is never touched, so
     two indexes in one process can use different models.
 
-    >>> build_llm(Settings.load(llm="openai:qwen2.5", llm_url="http://127.0.0.1:8000/v1"))
+    >>> llm = build_llm(Settings.load(llm="openai:qwen2.5", llm_url="http://127.0.0.1:8000/v1"))
     """
     backend, _, model = settings.llm.partition(":")
     model = model.strip()
@@ -239,11 +281,13 @@ class Support:
 
     lexical: float  # share of the sentence's content words found in the paragraphs
     cosine: float  # best embedding similarity to a paragraph sentence or a whole paragraph
-    missing_numbers: tuple[str, ...] = ()  # numbers the sentence states that the paragraphs lack
+    # what the sentence asserts that the paragraphs never do: a number ("80") or a STATED_ONLY
+    # family ("negation", "resign"); any one of these sinks the sentence whatever the scores say
+    contradictions: tuple[str, ...] = ()
 
     @property
     def supported(self) -> bool:
-        if self.missing_numbers:
+        if self.contradictions:
             return False
         return self.lexical >= LEXICAL_SUPPORT or self.cosine >= COSINE_SUPPORT
 
@@ -262,6 +306,8 @@ class VerifiedSentence:
 
 def is_instruction(sentence: str) -> bool:
     """Does this sentence address an AI model ("ignore previous instructions", "reply that ...")?"""
+    if _FORGED_MARKUP.search(sentence):
+        return True
     folded = " ".join(words(sentence))
     return any(p.search(folded) for p in _INSTRUCTION_PATTERNS)
 
@@ -287,34 +333,52 @@ def _numbers(text: str) -> set[str]:
     return {w for w in words(text) if any(c.isdigit() for c in w)}
 
 
+def _names(claim: str) -> set[str]:
+    """Content terms of the capitalised words after the first: the names a claim is about."""
+    tokens = re.findall(r"[\w'\u2019-]+", claim)
+    return {t for tok in tokens[1:] if tok[:1].isupper() for t in content_terms(tok)}
+
+
+def _stated_only(tokens: Sequence[str]) -> set[str]:
+    """The ``STATED_ONLY`` word families among ``tokens``."""
+    return {family for family, pattern in STATED_ONLY.items() if any(pattern.match(t) for t in tokens)}
+
+
 def measure_support(claim: str, evidence: Sequence[str], claim_vector: Any = None, evidence_vectors: Any = None
                     ) -> Support:
     """Score ``claim`` (one sentence, markers stripped) against the cited paragraphs' sentences.
 
-    Vectors may be passed in when the caller has embedded many claims in one batch.
+    Names found in the paragraphs earn nothing (a fabrication reuses them: "Mayor Ruiz
+    resigned") but names missing from them count against the claim. Vectors may be passed in
+    when the caller has embedded many claims in one batch.
     """
     import numpy as np
 
     if not evidence:
         return Support(0.0, 0.0)
-    terms = content_terms(claim)
+    claim_tokens = words(claim)
+    evidence_tokens = [t for s in evidence for t in words(s)]
+    problems = sorted(_numbers(claim) - set(_numbers(" ".join(evidence))))
+    problems += sorted(_stated_only(claim_tokens) - _stated_only(evidence_tokens))
+
     pool: set[str] = set()
     for s in evidence:
         pool |= content_terms(s)
     prefixes = {t[:PREFIX_MATCH_CHARS] for t in pool if len(t) >= PREFIX_MATCH_CHARS}
-    lexical = sum(_term_found(t, pool, prefixes) for t in terms) / len(terms) if terms else 0.0
-    evidence_numbers: set[str] = set()
-    for s in evidence:
-        evidence_numbers |= _numbers(s)
-    missing = tuple(sorted(_numbers(claim) - evidence_numbers))
+    terms = content_terms(claim) - NEGATIONS
     if not terms:
-        return Support(0.0, 0.0, missing)
+        return Support(0.0, 0.0, tuple(problems))
+    names = _names(claim) & terms
+    plain = terms - names
+    found = {t for t in terms if _term_found(t, pool, prefixes)}
+    # names found earn nothing, names missing count against
+    lexical = len(plain & found) / (len(plain) + len(names - found)) if plain else len(found) / len(terms)
     if claim_vector is None or evidence_vectors is None:
         units = [*evidence, " ".join(evidence)]
         vectors = np.asarray(models.embed_texts([claim, *units]))
         claim_vector, evidence_vectors = vectors[0], vectors[1:]
     cosine = float(np.max(np.asarray(evidence_vectors) @ np.asarray(claim_vector)))
-    return Support(round(lexical, 4), round(cosine, 4), missing)
+    return Support(round(lexical, 4), round(cosine, 4), tuple(problems))
 
 
 def split_answer(text: str) -> list[VerifiedSentence]:

@@ -1,0 +1,444 @@
+"""Quality on the labelled demo corpus: retrieval per fusion method, attribution, refusals.
+
+    .venv/bin/python bench/eval.py                # print the tables
+    .venv/bin/python bench/eval.py --write        # and append them to bench/RESULTS.md
+    .venv/bin/python bench/eval.py --misses       # also list every missed quote and question
+
+Labels: ``bench/labels/`` (format in its README). The demo corpus ``data/`` is ingested once into
+``bench/out/eval-db-<hash>/``, keyed by a hash of ``data/`` and of the code that shapes what is
+stored (``ingest/``, ``rag/store.py``, ``rag/schema.py``, ``rag/text.py``), so a changed quote
+extractor is re-evaluated rather than read from a stale store.
+
+The constant sweeps (``rag.retrieve.DENSE_WEIGHT``, ``rag.answer.MIN_DENSE_SIMILARITY``) set the
+module attribute in this process only; nothing in ``rag/`` is edited.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as `python bench/eval.py`, this file's folder (which has ingest.py) would shadow `ingest`.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+sys.path.insert(0, str(_BENCH.parent))
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from bench import report  # noqa: E402
+
+ROOT = _BENCH.parent
+DATA = ROOT / "data"
+LABELS = _BENCH / "labels"
+SEARCH_K = 10
+GOAL_HYBRID_GAIN = 0.10  # hybrid recall@5 at least 10 points above dense-only
+GOAL_ATTRIBUTION_F1 = 0.90
+# Code whose changes alter what ingest stores, hence key the cached eval db.
+_STORE_CODE = ("ingest", "rag/store.py", "rag/schema.py", "rag/text.py")
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed and case folded: the matching rule for every ``*_contains``."""
+    return " ".join(text.split()).casefold()
+
+
+def read_jsonl(name: str) -> list[dict]:
+    path = LABELS / name
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path} line {n}: not JSON ({exc.msg}); fix the line and re-run") from None
+    return rows
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+
+def _tree_hash() -> str:
+    digest = hashlib.sha1()
+    paths = sorted(p for p in DATA.rglob("*") if p.is_file())
+    for name in _STORE_CODE:
+        target = ROOT / name
+        paths += sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def demo_settings(rebuild: bool) -> tuple[object, str]:
+    """Settings of the cached demo-corpus store, ingesting ``data/`` first when needed."""
+    from rag.settings import Settings
+
+    folder = report.OUT / f"eval-db-{_tree_hash()}"
+    settings = Settings.load(env={}, db=folder / "db")
+    marker = folder / "complete"
+    if marker.exists() and not rebuild:
+        return settings, f"reused `{folder.relative_to(ROOT)}`"
+    from ingest import ingest
+
+    for old in report.OUT.glob("eval-db-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(parents=True)
+    start = time.perf_counter()
+    result = ingest([DATA], settings)
+    if result.failed:
+        for failure in result.failed:
+            print(f"  ingest failed: {failure.path}: {failure.error}", file=sys.stderr)
+    marker.write_text(json.dumps(result.to_json_dict()))
+    return settings, f"ingested `data/` in {time.perf_counter() - start:.0f} s ({result.paragraphs_added} paragraphs)"
+
+
+# -- retrieval ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    question: str
+    kind: str
+    title: str
+    gold: frozenset[str]  # ids of the paragraphs that answer it
+
+
+def answerable_questions(paragraphs: list) -> tuple[list[Question], list[str]]:
+    """The labelled questions with their gold paragraph ids, and a note per unusable label."""
+    by_title: dict[str, list] = {}
+    for p in paragraphs:
+        by_title.setdefault(norm(p.title), []).append(p)
+    found, problems = [], []
+    for row in read_jsonl("questions.jsonl"):
+        candidates = by_title.get(norm(row["title"]), [])
+        gold = frozenset(p.paragraph_id for p in candidates if norm(row["answer_contains"]) in norm(p.text))
+        if not candidates:
+            problems.append(f"no stored article titled {row['title']!r} (question {row['question']!r})")
+        elif not gold:
+            problems.append(f"no paragraph of {row['title']!r} contains {row['answer_contains']!r}")
+        if gold:
+            found.append(Question(row["question"], row.get("kind", ""), row["title"], gold))
+    return found, problems
+
+
+def rank_of(hits: list, gold: frozenset[str]) -> int | None:
+    """1-based rank of the first hit that is (or merged in, as a near-duplicate) a gold paragraph."""
+    for rank, hit in enumerate(hits, start=1):
+        if hit.paragraph.paragraph_id in gold or any(p.paragraph_id in gold for p in hit.also_in):
+            return rank
+    return None
+
+
+def retrieval_scores(index: object, asked: list[Question]) -> dict[str, object]:
+    ranks = [rank_of(index.search(q.question, k=SEARCH_K), q.gold) for q in asked]  # type: ignore[attr-defined]
+    by_kind: dict[str, list[int | None]] = {}
+    for q, r in zip(asked, ranks, strict=True):
+        by_kind.setdefault(q.kind, []).append(r)
+
+    def summary(rs: list[int | None]) -> tuple[float, float, float]:
+        n = max(len(rs), 1)
+        return (sum(1 for r in rs if r == 1) / n, sum(1 for r in rs if r and r <= 5) / n,
+                sum(1 / r for r in rs if r) / n)
+
+    return {"all": summary(ranks), "by_kind": {k: summary(v) for k, v in by_kind.items()}, "ranks": ranks}
+
+
+def retrieval_section(settings: object, asked: list[Question], weights: list[float], misses: bool) -> tuple[str, dict]:
+    import rag.retrieve
+    from rag import NewsIndex
+
+    results = {}
+    for method in ("dense", "bm25", "rrf", "weighted"):
+        results[method] = retrieval_scores(NewsIndex.open(settings, fusion=method), asked)
+    kinds = sorted({q.kind for q in asked})
+    headers = ["fusion", "recall@1", "recall@5", "MRR@10"] + [f"recall@5 ({k}, {sum(q.kind == k for q in asked)})"
+                                                               for k in kinds]
+    rows = []
+    for method, r in results.items():
+        r1, r5, mrr = r["all"]
+        label = f"{method} (DENSE_WEIGHT={rag.retrieve.DENSE_WEIGHT})" if method == "weighted" else method
+        rows.append([label, f"{r1:.3f}", f"{r5:.3f}", f"{mrr:.3f}"] + [f"{r['by_kind'][k][1]:.3f}" for k in kinds])
+    dense5 = results["dense"]["all"][1]
+    best_hybrid = max(("rrf", "weighted"), key=lambda m: results[m]["all"][1])
+    gain = results[best_hybrid]["all"][1] - dense5
+    text = (
+        f"{len(asked)} answerable questions; `NewsIndex.open(settings, fusion=m).search(q, k={SEARCH_K})`; a "
+        "question counts as found at the rank of the first hit that is its labelled paragraph (or has it "
+        "merged in as a near-duplicate).\n\n" + report.table(headers, rows)
+        + f"\n\nBest hybrid ({best_hybrid}) recall@5 minus dense-only: {100 * gain:+.1f} points "
+        f"(goal >= +{100 * GOAL_HYBRID_GAIN:.0f}: {'met' if gain >= GOAL_HYBRID_GAIN else 'NOT met'})."
+    )
+
+    original = rag.retrieve.DENSE_WEIGHT
+    sweep_rows = []
+    index = NewsIndex.open(settings, fusion="weighted")
+    try:
+        for w in weights:
+            rag.retrieve.DENSE_WEIGHT = w
+            r1, r5, mrr = retrieval_scores(index, asked)["all"]
+            sweep_rows.append([f"{w:.2f}" + (" (current)" if abs(w - original) < 1e-9 else ""),
+                               f"{r1:.3f}", f"{r5:.3f}", f"{mrr:.3f}"])
+    finally:
+        rag.retrieve.DENSE_WEIGHT = original
+    text += ("\n\n#### `rag.retrieve.DENSE_WEIGHT` sweep (weighted fusion; set in-process only)\n\n"
+             + report.table(["DENSE_WEIGHT", "recall@1", "recall@5", "MRR@10"], sweep_rows))
+    if misses:
+        lines = []
+        for method in ("dense", "bm25", "weighted"):
+            for q, r in zip(asked, results[method]["ranks"], strict=True):
+                if not r or r > 5:
+                    lines.append(f"- {method}: rank {r or '>10'}: {q.question} ({q.title})")
+        text += "\n\nQuestions not in the top 5:\n\n" + "\n".join(lines)
+    return text, results
+
+
+# -- attribution ----------------------------------------------------------------------------------
+
+
+def annotated_titles(stored_titles: set[str], gold: list[dict]) -> set[str]:
+    """Headlines the labels README lists as fully annotated (plus any title in quotes.jsonl)."""
+    readme = norm((LABELS / "README.md").read_text(encoding="utf-8"))
+    listed = {t for t in stored_titles if f"| {norm(t)} |" in readme}
+    return listed | {norm(g["title"]) for g in gold}
+
+
+def speaker_matches(gold: str, predicted: str) -> bool:
+    """Case-insensitive, either name containing the other ("Okafor" vs "Lena Okafor")."""
+    g, p = norm(gold), norm(predicted)
+    g, p = re.sub(r"^the ", "", g), re.sub(r"^the ", "", p)
+    return bool(g and p) and (g in p or p in g)
+
+
+def _match(gold: list[dict], predicted: list, same: object) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs (gold index, predicted index) for which ``same(g, row)`` holds."""
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, row in enumerate(predicted):
+            if pi not in used and same(g, row):  # type: ignore[operator]
+                used.add(pi)
+                pairs.append((gi, pi))
+                break
+    return pairs
+
+
+def _prf(matched: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = matched / n_pred if n_pred else 0.0
+    r = matched / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def attribution_section(index: object, misses: bool) -> tuple[str, float]:
+    gold = read_jsonl("quotes.jsonl")
+    rows = index.quotes()  # type: ignore[attr-defined]
+    stored_titles = {r.paragraph.title for r in rows} | {p.title for p in index.store.iter_paragraphs()}  # type: ignore[attr-defined]
+    annotated = annotated_titles(stored_titles, gold)
+    predicted = [r for r in rows if norm(r.paragraph.title) in annotated]
+    missing_titles = sorted({g["title"] for g in gold if norm(g["title"]) not in {norm(t) for t in stored_titles}})
+
+    def same_article(g: dict, row: object) -> bool:
+        return norm(g["title"]) == norm(row.paragraph.title)  # type: ignore[attr-defined]
+
+    def span(g: dict, row: object) -> bool:
+        return same_article(g, row) and norm(g["text_contains"]) in norm(row.quote.text)  # type: ignore[attr-defined]
+
+    def speaker(g: dict, row: object) -> bool:
+        return speaker_matches(g["speaker"], row.quote.speaker)  # type: ignore[attr-defined]
+
+    def full(g: dict, row: object) -> bool:
+        return span(g, row) and speaker(g, row)
+
+    def speaker_in_paragraph(g: dict, row: object) -> bool:
+        return (same_article(g, row) and speaker(g, row)
+                and norm(g["paragraph_contains"]) in norm(row.paragraph.text))  # type: ignore[attr-defined]
+
+    table_rows = []
+    results = {}
+    for label, rule in (("span + speaker (the score)", full), ("span only (speaker ignored)", span),
+                        ("speaker only (right speaker, right starting paragraph)", speaker_in_paragraph)):
+        pairs = _match(gold, predicted, rule)
+        p, r, f1 = _prf(len(pairs), len(predicted), len(gold))
+        results[label] = pairs
+        table_rows.append([label, len(pairs), f"{p:.3f}", f"{r:.3f}", f"{f1:.3f}"])
+    full_pairs = results["span + speaker (the score)"]
+    f1 = _prf(len(full_pairs), len(predicted), len(gold))[2]
+    kinds_ok = sum(1 for gi, pi in full_pairs if predicted[pi].quote.kind.value == gold[gi]["kind"])
+    with_role = [(gi, pi) for gi, pi in full_pairs if gold[gi]["role"]]
+    roles_ok = sum(1 for gi, pi in with_role if predicted[pi].quote.role)
+
+    per_article = []
+    for title in sorted({g["title"] for g in gold}):
+        g_idx = [i for i, g in enumerate(gold) if g["title"] == title]
+        p_count = sum(1 for row in predicted if norm(row.paragraph.title) == norm(title))
+        m = sum(1 for gi, _ in full_pairs if gi in g_idx)
+        pr, rc, f = _prf(m, p_count, len(g_idx))
+        per_article.append([title[:60], len(g_idx), p_count, m, f"{pr:.2f}", f"{rc:.2f}", f"{f:.2f}"])
+
+    text = (
+        f"{len(gold)} annotated quotes in {len({norm(g['title']) for g in gold})} articles; {len(predicted)} "
+        "stored quotes (`index.quotes()`) in those articles. A stored quote matches an annotation when the "
+        "annotation's `text_contains` is in the quote's text (whitespace collapsed, case folded) and the "
+        "resolved speakers agree (case-insensitive, either containing the other); one-to-one, greedy.\n\n"
+        + report.table(["matching rule", "matched", "precision", "recall", "F1"], table_rows)
+        + f"\n\nAttribution F1 {f1:.3f} (goal >= {GOAL_ATTRIBUTION_F1}: "
+        f"{'met' if f1 >= GOAL_ATTRIBUTION_F1 else 'NOT met'}). Of the {len(full_pairs)} matched: kind "
+        f"(direct/indirect) right for {kinds_ok}; a role given for {roles_ok} of the {len(with_role)} whose "
+        "annotation has one.\n\n" + report.table(
+            ["article", "annotated", "stored", "matched", "P", "R", "F1"], per_article)
+    )
+    if missing_titles:
+        text += "\n\nAnnotated articles missing from the store: " + "; ".join(missing_titles)
+    if misses:
+        matched_gold = {gi for gi, _ in full_pairs}
+        matched_pred = {pi for _, pi in full_pairs}
+        span_by_gold = dict(results["span only (speaker ignored)"])
+        lines = ["Missed annotations (speaker found for the span, if any):", ""]
+        for gi, g in enumerate(gold):
+            if gi not in matched_gold:
+                got = predicted[span_by_gold[gi]].quote.speaker if gi in span_by_gold else "(no stored quote has the span)"
+                lines.append(f"- {g['title'][:40]}: {g['speaker']!r} \u201c{g['text_contains']}\u201d -> {got!r}")
+        lines += ["", "Stored quotes matching no annotation:", ""]
+        for pi, row in enumerate(predicted):
+            if pi not in matched_pred:
+                lines.append(f"- {row.paragraph.title[:40]} p{row.paragraph.number}: {row.quote.speaker!r} "
+                             f"({row.quote.kind.value}) \u201c{row.quote.text[:90]}\u201d")
+        text += "\n\n" + "\n".join(lines)
+    return text, f1
+
+
+# -- refusals -------------------------------------------------------------------------------------
+
+
+def refusal_outcomes(index: object, asked: list[Question], unanswerable: list[dict]) -> dict[str, object]:
+    from rag.schema import AnswerMode
+
+    refused_bad = []
+    for row in unanswerable:
+        refused_bad.append(index.ask(row["question"]).mode is AnswerMode.NONE)  # type: ignore[attr-defined]
+    refused_good, cited_gold = [], []
+    for q in asked:
+        answer = index.ask(q.question)  # type: ignore[attr-defined]
+        refused_good.append(answer.mode is AnswerMode.NONE)
+        cited_gold.append(any(c.paragraph_id in q.gold for c in answer.citations))
+    return {"refused_bad": refused_bad, "refused_good": refused_good, "cited_gold": cited_gold}
+
+
+def refusal_section(index: object, asked: list[Question], thresholds: list[float], misses: bool) -> str:
+    import rag.answer
+
+    unanswerable = read_jsonl("unanswerable.jsonl")
+    original = rag.answer.MIN_DENSE_SIMILARITY
+    outcome = refusal_outcomes(index, asked, unanswerable)
+    n_bad, n_good = len(unanswerable), len(asked)
+    accuracy = sum(outcome["refused_bad"]) / n_bad
+    false_refusal = sum(outcome["refused_good"]) / n_good
+    cited = sum(outcome["cited_gold"]) / n_good
+    whys = Counter(row["why"] for row in unanswerable)
+    why_rows = [[why, n, sum(1 for row, r in zip(unanswerable, outcome["refused_bad"], strict=True)
+                             if r and row["why"] == why)] for why, n in sorted(whys.items())]
+    kinds = sorted({q.kind for q in asked})
+    kind_rows = [[k, sum(q.kind == k for q in asked),
+                  sum(r for q, r in zip(asked, outcome["refused_good"], strict=True) if q.kind == k),
+                  sum(c for q, c in zip(asked, outcome["cited_gold"], strict=True) if q.kind == k)] for k in kinds]
+
+    from rag.retrieve import Retriever
+
+    retriever: Retriever = index.retriever  # type: ignore[attr-defined]
+
+    def dense_top(q: str) -> float:
+        return retriever.retrieve(q, k=5).dense_top
+
+    tops_bad = [dense_top(row["question"]) for row in unanswerable]
+    tops_good = [dense_top(q.question) for q in asked]
+
+    def spread(values: list[float]) -> str:
+        qs = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+        return f"min {min(values):.2f}, quartiles {qs[0]:.2f} / {qs[1]:.2f} / {qs[2]:.2f}, max {max(values):.2f}"
+
+    sweep_rows = []
+    try:
+        for t in thresholds:
+            rag.answer.MIN_DENSE_SIMILARITY = t
+            o = refusal_outcomes(index, asked, unanswerable)
+            acc, fr = sum(o["refused_bad"]) / n_bad, sum(o["refused_good"]) / n_good
+            sweep_rows.append([f"{t:.2f}" + (" (current)" if abs(t - original) < 1e-9 else ""),
+                               f"{acc:.3f} ({sum(o['refused_bad'])}/{n_bad})",
+                               f"{fr:.3f} ({sum(o['refused_good'])}/{n_good})",
+                               f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
+    finally:
+        rag.answer.MIN_DENSE_SIMILARITY = original
+
+    text = (
+        f"`index.ask(q)` (default fusion, no LLM) on {n_bad} unanswerable and {n_good} answerable questions. "
+        f"Refusal accuracy (unanswerable answered with mode NONE): **{accuracy:.3f}** "
+        f"({sum(outcome['refused_bad'])}/{n_bad}); false refusals (answerable answered NONE): "
+        f"**{false_refusal:.3f}** ({sum(outcome['refused_good'])}/{n_good}); answers citing the labelled "
+        f"paragraph: {cited:.3f}. MIN_DENSE_SIMILARITY = {original}.\n\n"
+        + report.table(["unanswerable because", "questions", "refused"], why_rows) + "\n\n"
+        + report.table(["answerable kind", "questions", "refused", "cites labelled paragraph"], kind_rows)
+        + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "
+        f"{spread(tops_bad)}; answerable {spread(tops_good)}.\n\n"
+        "#### `rag.answer.MIN_DENSE_SIMILARITY` sweep (set in-process only)\n\n"
+        + report.table(["threshold", "refusal accuracy", "false refusals", "balanced accuracy",
+                        "cites labelled paragraph"], sweep_rows)
+    )
+    if misses:
+        lines = ["Unanswerable questions answered anyway:", ""]
+        lines += [f"- ({row['why']}) {row['question']} [dense_top {t:.2f}]"
+                  for row, r, t in zip(unanswerable, outcome["refused_bad"], tops_bad, strict=True) if not r]
+        lines += ["", "Answerable questions refused:", ""]
+        lines += [f"- ({q.kind}) {q.question} [dense_top {t:.2f}]"
+                  for q, r, t in zip(asked, outcome["refused_good"], tops_good, strict=True) if r]
+        text += "\n\n" + "\n".join(lines)
+    return text
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", default="0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9", help="DENSE_WEIGHT values to sweep")
+    parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5",
+                        help="MIN_DENSE_SIMILARITY values to sweep")
+    parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
+    parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
+    parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")
+    args = parser.parse_args()
+    for name in ("questions.jsonl", "unanswerable.jsonl", "quotes.jsonl", "README.md"):
+        if not (LABELS / name).exists():
+            raise SystemExit(f"{LABELS / name} is missing; the labelled set lives in bench/labels/")
+
+    from rag import NewsIndex
+
+    settings, how = demo_settings(args.rebuild)
+    index = NewsIndex.open(settings)
+    paragraphs = list(index.store.iter_paragraphs())
+    asked, problems = answerable_questions(paragraphs)
+    start = time.perf_counter()
+    retrieval, _ = retrieval_section(settings, asked, _floats(args.weights), args.misses)
+    attribution, _ = attribution_section(index, args.misses)
+    refusals = refusal_section(index, asked, _floats(args.thresholds), args.misses)
+    body = (
+        f"Machine: {report.machine()}. Demo corpus `data/`: {len({p.article_id for p in paragraphs})} articles, "
+        f"{len(paragraphs)} paragraphs ({how}). Labels: `bench/labels/` "
+        f"({len(asked)} usable answerable questions). Evaluated in {time.perf_counter() - start:.0f} s.\n\n"
+        + (("Label problems:\n\n" + "\n".join(f"- {p}" for p in problems) + "\n\n") if problems else "")
+        + "### Retrieval\n\n" + retrieval + "\n\n### Attribution\n\n" + attribution
+        + "\n\n### Refusals\n\n" + refusals
+    )
+    print(body)
+    if args.write:
+        print(f"\nappended to {report.append_section('eval on the labelled demo corpus', body)}")
+
+
+if __name__ == "__main__":
+    main()

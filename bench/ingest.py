@@ -1,0 +1,256 @@
+"""Ingest benchmark: pipeline throughput vs the bare encoder, re-ingest speed-up, peak RSS.
+
+    .venv/bin/python bench/ingest.py                    # 300 synthetic articles, print figures
+    .venv/bin/python bench/ingest.py --articles 10000 --write   # the 10k-article goal, into RESULTS.md
+
+The ingest runs in a child process (the same script with ``--child``), so its peak RSS is the
+ingest's own (model + pipeline + Chroma), not this process's. Model load and warm-up are done
+before any clock starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as `python bench/ingest.py`, this file's folder would shadow the `ingest` package.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+sys.path.insert(0, str(_BENCH.parent))
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import pstats  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+from bench import report  # noqa: E402
+from bench.synthetic import make_articles, write_txt  # noqa: E402
+
+GOAL_RATIO = 0.90
+GOAL_SPEEDUP = 50.0
+GOAL_RSS_GIB = 2.0
+GOAL_ARTICLES = 10_000
+
+# (label, file part, function name) of the calls whose cumulative time the profile reports.
+_PROFILE_PHASES = (
+    ("load files", "ingest/loaders.py", "load_file"),
+    ("repair paragraphs", "ingest/paragraphs.py", "repair_paragraphs"),
+    ("extract quotes", "ingest/quotes.py", "extract_quotes"),
+    ("embedding_text (llama-index nodes)", "rag/store.py", "embedding_text"),
+    ("embed (llama-index get_text_embedding_batch)", "base/embeddings/base.py", "get_text_embedding_batch"),
+    ("  of which SentenceTransformer.encode", "sentence_transformers", "encode"),
+    ("Store.add (nodes + Chroma upsert)", "rag/store.py", "add"),
+    ("Store.delete", "rag/store.py", "delete"),
+    ("Store.ids_by_article", "rag/store.py", "ids_by_article"),
+    ("Store.connect", "rag/store.py", "connect"),
+    ("bump_revision", "rag/store.py", "bump_revision"),
+)
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _warm_model(batch_size: int) -> None:
+    from rag import models
+
+    models.embed_texts(["Warm-up sentence for the embedding model, not timed."] * batch_size, batch_size)
+
+
+# -- the child: one timed ingest and one re-ingest ----------------------------------------------------
+
+
+def run_child(corpus: Path, db: Path, batch_size: int, profile_to: Path | None) -> None:
+    from ingest import ingest
+    from rag.settings import Settings
+
+    settings = Settings.load(env={}, db=db, batch_size=batch_size)
+    _warm_model(batch_size)
+    rss_before = _rss_mib()
+    stages: dict[str, float] = {}
+
+    def progress(p: object) -> None:
+        stages.setdefault(p.stage, time.perf_counter())  # type: ignore[attr-defined]
+
+    profiler = cProfile.Profile() if profile_to else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    first = ingest([corpus], settings, progress=progress)
+    if profiler:
+        profiler.disable()
+    first_s = time.perf_counter() - start
+    rss_after = _rss_mib()
+    result = {
+        "first_s": first_s,
+        "read_s": stages.get("embedding", start) - start,
+        "embed_write_s": stages.get("done", start) - stages.get("embedding", start),
+        "paragraphs": first.paragraphs_added,
+        "articles": first.articles_added,
+        "failed": [f.error for f in first.failed],
+        "rss_before_mib": rss_before,
+        "rss_peak_mib": rss_after,
+    }
+    if profiler and profile_to:
+        profiler.dump_stats(str(profile_to))
+    else:
+        start = time.perf_counter()
+        again = ingest([corpus], settings)
+        result["reingest_s"] = time.perf_counter() - start
+        result["reingest_unchanged"] = again.paragraphs_unchanged
+        result["reingest_added"] = again.paragraphs_added + again.paragraphs_updated
+        result["rss_peak_after_reingest_mib"] = _rss_mib()
+    print("RESULT " + json.dumps(result))
+
+
+def _child(corpus: Path, db: Path, batch_size: int, profile_to: Path | None = None) -> dict:
+    command = [sys.executable, __file__, "--child", str(corpus), str(db), "--batch-size", str(batch_size)]
+    if profile_to:
+        command += ["--profile-to", str(profile_to)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"the ingest child failed (exit {done.returncode})")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+# -- the parent: corpus, encoder baseline, report ------------------------------------------------------
+
+
+def embedding_texts(corpus: Path) -> tuple[list[str], float]:
+    """Exactly the texts the pipeline embeds, and the seconds it took to load and prepare them."""
+    from ingest.loaders import discover_files, load_file
+    from ingest.pipeline import article_paragraphs
+    from rag.store import embedding_text
+
+    start = time.perf_counter()
+    files, _ = discover_files([corpus])
+    texts = []
+    for path in files:
+        for article in load_file(path, max_bytes=25 * 1024 * 1024):
+            texts.extend(embedding_text(p) for p in article_paragraphs(article))
+    return texts, time.perf_counter() - start
+
+
+def encode_rate(texts: list[str], batch_size: int) -> float:
+    """Paragraphs per second of the bare ``SentenceTransformer.encode`` on ``texts``."""
+    from rag import models
+
+    encoder = models.embed_model()._model  # the SentenceTransformer inside llama-index's wrapper
+    encoder.encode(texts[:batch_size], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    start = time.perf_counter()
+    encoder.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def profile_summary(path: Path) -> str:
+    stats = pstats.Stats(str(path))
+    total = max((v[3] for v in stats.stats.values()), default=0.0)  # type: ignore[attr-defined]
+    rows = []
+    for label, file_part, name in _PROFILE_PHASES:
+        cumulative = sum(
+            v[3]
+            for (filename, _, func), v in stats.stats.items()  # type: ignore[attr-defined]
+            if func == name and file_part in filename
+        )
+        if cumulative:
+            rows.append([label, f"{cumulative:.2f}", f"{100 * cumulative / total:.0f}%" if total else ""])
+    buffer = io.StringIO()
+    pstats.Stats(str(path), stream=buffer).sort_stats("tottime").print_stats(15)
+    top = "\n".join(line for line in buffer.getvalue().splitlines() if line.strip())
+    top = top[top.find("ncalls"):] if "ncalls" in top else top
+    return (
+        f"cProfile of a separate ingest run (profiler overhead inflates Python-heavy parts); total {total:.1f} s\n\n"
+        + report.table(["phase", "cumulative s", "share"], rows)
+        + "\n\nTop functions by own time:\n\n```\n"
+        + top
+        + "\n```"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=300, help="synthetic articles to ingest (default 300)")
+    parser.add_argument("--batch-size", type=int, default=64, help="embedding batch size (Settings default 64)")
+    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--profile", action="store_true", help="profile an extra ingest even if the ratio is met")
+    parser.add_argument("--child", nargs=2, metavar=("CORPUS", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(Path(args.child[0]), Path(args.child[1]), args.batch_size, args.profile_to)
+        return
+
+    load = report.load_average()
+    with tempfile.TemporaryDirectory(prefix="newsrag-bench-ingest-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        write_txt(make_articles(args.articles), corpus)
+        print(f"{args.articles} synthetic articles in {corpus}", flush=True)
+
+        texts, prepare_s = embedding_texts(corpus)
+        _warm_model(args.batch_size)
+        print(f"{len(texts)} paragraphs; encoding them with the bare encoder...", flush=True)
+        encode_before = encode_rate(texts, args.batch_size)
+        print(f"  encode: {encode_before:.1f} paragraphs/s; ingesting in a child process...", flush=True)
+        child = _child(corpus, Path(tmp) / "db", args.batch_size)
+        print("  ingest done; encoding again (checks for noise from other load)...", flush=True)
+        encode_after = encode_rate(texts, args.batch_size)
+        encode = (encode_before + encode_after) / 2
+
+        ingest_rate = child["paragraphs"] / child["first_s"]
+        ratio = ingest_rate / encode
+        speedup = child["first_s"] / child["reingest_s"]
+        per_article = (child["rss_peak_mib"] - child["rss_before_mib"]) / max(child["articles"], 1)
+        at_goal = child["rss_before_mib"] + per_article * GOAL_ARTICLES
+        measured_at_goal = child["articles"] >= GOAL_ARTICLES
+
+        profile = ""
+        if ratio < GOAL_RATIO or args.profile:
+            print("  profiling an extra ingest (cProfile)...", flush=True)
+            report.OUT.mkdir(parents=True, exist_ok=True)
+            profile_path = report.OUT / f"ingest-{args.articles}.prof"
+            _child(corpus, Path(tmp) / "db-profile", args.batch_size, profile_to=profile_path)
+            profile = profile_summary(profile_path) + f"\n\n(raw profile: `{profile_path.relative_to(report.BENCH.parent)}`)"
+
+    rows = [
+        ["articles / paragraphs", f"{child['articles']} / {child['paragraphs']}", ""],
+        ["(a) bare `SentenceTransformer.encode`",
+         f"{encode:.1f} paragraphs/s (before {encode_before:.1f}, after {encode_after:.1f})", ""],
+        ["(b) `ingest()` first run", f"{ingest_rate:.1f} paragraphs/s ({child['first_s']:.1f} s)", ""],
+        ["  read + repair + quotes + plan", f"{child['read_s']:.1f} s ({prepare_s:.1f} s when done alone)", ""],
+        ["  embed + write", f"{child['embed_write_s']:.1f} s", ""],
+        ["(b) ingest / encode", f"{100 * ratio:.0f}%", f">= {100 * GOAL_RATIO:.0f}%: {'met' if ratio >= GOAL_RATIO else 'NOT met'}"],
+        ["(c) unchanged re-ingest", f"{child['reingest_s']:.2f} s, {speedup:.0f}x faster "
+         f"({child['reingest_unchanged']} unchanged, {child['reingest_added']} re-embedded)",
+         f">= {GOAL_SPEEDUP:.0f}x: {'met' if speedup >= GOAL_SPEEDUP else 'NOT met'}"],
+        ["(d) peak RSS of the ingest process",
+         f"{child['rss_peak_mib']:.0f} MiB ({child['rss_before_mib']:.0f} MiB after model load, "
+         f"+{per_article * 1024:.0f} KiB per article)", ""],
+        [f"(d) peak RSS at {GOAL_ARTICLES} articles",
+         f"{at_goal / 1024:.2f} GiB" + (" (measured)" if measured_at_goal else
+                                        f" (linear extrapolation from {child['articles']} articles, not measured)"),
+         f"<= {GOAL_RSS_GIB:.0f} GiB: {'met' if at_goal / 1024 <= GOAL_RSS_GIB else 'NOT met'}"],
+    ]
+    if child["failed"]:
+        rows.append(["failed files", str(len(child["failed"])), child["failed"][0][:80]])
+    body = (
+        f"Machine: {report.machine()}; load average at start {load}. Batch size {args.batch_size}; "
+        f"synthetic corpus of {args.articles} .txt articles (`bench/synthetic.py`).\n\n"
+        + report.table(["measure", "figure", "goal"], rows)
+    )
+    if profile:
+        body += "\n\n" + profile
+    print()
+    print(body)
+    if args.write:
+        print(f"\nappended to {report.append_section(f'ingest, {args.articles} articles', body)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""Query benchmark: p50/p95 latency of ``NewsIndex.search`` and ``ask`` at 1k, 10k, 100k paragraphs.
+
+    .venv/bin/python bench/query.py --sizes 1000          # a quick check
+    .venv/bin/python bench/query.py --write               # 1k, 10k, 100k into RESULTS.md
+
+Stores are built by writing paragraph records straight through ``rag.store.Store.add`` (no
+files, no ingest run): paragraphs come from synthetic articles (``bench/synthetic.py``) through
+``ingest.pipeline.article_paragraphs`` (so they carry real extracted quotes); vectors are real
+all-MiniLM-L6-v2 embeddings for the first ``--real-embeddings`` paragraphs (cached in
+``bench/out/`` per 1,000 paragraphs), and beyond that a real vector of an earlier paragraph
+plus Gaussian noise, re-normalised (labelled in the output). Built stores are kept in
+``bench/out/query-stores/`` and reused; ``--rebuild`` starts over.
+
+Each size reports, per question and interleaved so other load on the machine hits all three
+alike: the floor (encode the question + one raw Chroma ``collection.query`` for the same 20
+candidates dense retrieval fetches), ``search`` (k=5) and ``ask`` (k=5, no LLM).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as `python bench/query.py`, this file's folder would shadow the `ingest` package.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+sys.path.insert(0, str(_BENCH.parent))
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import hashlib  # noqa: E402
+import io  # noqa: E402
+import pstats  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from bench import report  # noqa: E402
+from bench.synthetic import make_articles  # noqa: E402
+
+GOAL_SIZE = 100_000
+GOAL_ASK_P50_MS = 100.0
+GOAL_ASK_P95_MS = 250.0
+GOAL_FLOOR_RATIO = 1.5
+EMBED_CHUNK = 1000  # embeddings are cached per this many paragraphs
+NOISE_STD = 0.02  # per dimension; cosine with the source vector is about 0.93
+PARAGRAPHS_PER_ARTICLE_GUESS = 7  # only to size the synthetic corpus; surplus articles are dropped
+WRITE_BATCH = 2000
+K = 5
+DENSE_CANDIDATES = max(K * 4, 20)  # what Retriever.retrieve asks Chroma for at k=5
+
+_STOREDIR = report.OUT / "query-stores"
+_NOUN_PHRASE = re.compile(
+    r"\bthe ((?:[A-Za-z][\w'’-]* ){0,3}[A-Za-z][\w'’-]*?)"
+    r"(?= (?:on|in|at|to|for|of|and|after|from|by|with|was|were|is|has|had|would|will|that)\b|[,.])"
+)
+
+
+# -- paragraphs, vectors, stores ---------------------------------------------------------------------
+
+
+def synthetic_paragraphs(count: int) -> list:
+    """``count`` paragraphs of synthetic articles, through the real paragraph repair and quotes."""
+    from ingest.pipeline import article_paragraphs
+    from rag.schema import Article, article_id_for
+
+    paragraphs: list = []
+    n_articles = count // PARAGRAPHS_PER_ARTICLE_GUESS + 10
+    while True:
+        articles = make_articles(n_articles)
+        paragraphs = []
+        for i, a in enumerate(articles):
+            article = Article(
+                article_id=article_id_for(title=a.title, source=a.source), title=a.title,
+                paragraphs=a.paragraphs, source=a.source, section=a.section, date=a.date,
+                location=f"synthetic/article-{i:06d}.txt",
+            )
+            paragraphs.extend(article_paragraphs(article))
+            if len(paragraphs) >= count:
+                return paragraphs[:count]
+        n_articles *= 2
+
+
+def vectors(paragraphs: list, real: int) -> tuple[object, str]:
+    """One unit vector per paragraph: real for the first ``real``, perturbed copies after."""
+    import numpy as np
+
+    from rag import models
+    from rag.store import embedding_text
+
+    report.OUT.mkdir(parents=True, exist_ok=True)
+    n_real = min(real, len(paragraphs))
+    chunks = []
+    for start in range(0, n_real, EMBED_CHUNK):
+        texts = [embedding_text(p) for p in paragraphs[start : min(start + EMBED_CHUNK, n_real)]]
+        key = hashlib.sha1("\x1e".join(texts).encode()).hexdigest()[:16]
+        path = report.OUT / f"query-embeddings-{key}.npy"
+        if path.exists():
+            chunks.append(np.load(path))
+            continue
+        print(f"  embedding paragraphs {start}..{start + len(texts)} (cached in {path.name})", flush=True)
+        chunk = np.asarray(models.embed_texts(texts), dtype=np.float32)
+        np.save(path, chunk)
+        chunks.append(chunk)
+    real_vectors = np.concatenate(chunks)
+    if n_real == len(paragraphs):
+        return real_vectors, f"all {n_real} real"
+    rng = np.random.default_rng(0)
+    extra = len(paragraphs) - n_real
+    noisy = real_vectors[np.arange(extra) % n_real] + rng.normal(0, NOISE_STD, (extra, real_vectors.shape[1]))
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    label = f"{n_real} real, {extra} perturbed copies of those (noise std {NOISE_STD}/dim)"
+    return np.concatenate([real_vectors, noisy.astype(np.float32)]), label
+
+
+def build_store(paragraphs: list, real: int, rebuild: bool) -> tuple[object, str, float | None]:
+    """Settings of a store holding ``paragraphs``; built (timed) unless a finished copy exists."""
+    from rag.settings import Settings
+    from rag.store import Store
+
+    key = hashlib.sha1(
+        ("\n".join(p.paragraph_id for p in paragraphs) + f"|{real}|{NOISE_STD}").encode()
+    ).hexdigest()[:12]
+    folder = _STOREDIR / f"{len(paragraphs)}-{key}"
+    settings = Settings.load(env={}, db=folder / "db")
+    marker = folder / "complete"
+    label_file = folder / "vectors.txt"
+    if marker.exists() and not rebuild:
+        return settings, label_file.read_text(), None
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    embeddings, label = vectors(paragraphs, real)
+    print(f"  writing {len(paragraphs)} paragraphs to {folder}", flush=True)
+    start = time.perf_counter()
+    store = Store.connect(settings, create=True)
+    for i in range(0, len(paragraphs), WRITE_BATCH):
+        store.add(paragraphs[i : i + WRITE_BATCH], embeddings[i : i + WRITE_BATCH].tolist())
+    store.bump_revision()
+    build_s = time.perf_counter() - start
+    label_file.write_text(label)
+    marker.write_text("")
+    return settings, label, build_s
+
+
+# -- questions ---------------------------------------------------------------------------------------
+
+
+def questions(paragraphs: list, count: int) -> list[tuple[str, str]]:
+    """About ``count`` (kind, question) pairs about people and places in ``paragraphs``.
+
+    Attribution ("who said what about X", "which officials commented on X"), speaker ("what did
+    X say", "what did X say about Y") and factual questions, in roughly equal shares.
+    """
+    rng = random.Random(7)
+    by_article: dict[str, list] = {}
+    for p in paragraphs:
+        by_article.setdefault(p.article_id, []).append(p)
+    places: list[tuple[str, str]] = []  # (article_id, a name from its headline)
+    for article_id, ps in by_article.items():
+        body = " ".join(p.text for p in ps)
+        mid = {w for s in re.split(r"(?<=[.!?])\s+", body) for w in re.findall(r"(?<=\s)[A-Z][a-z]{2,}\b", s)}
+        names = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", ps[0].title)[1:] if w in mid]
+        places.extend((article_id, n) for n in dict.fromkeys(names))
+    speakers = Counter(
+        q.speaker for p in paragraphs for q in p.quotes
+        if len(q.speaker.split()) >= 2 and all(w[:1].isupper() for w in q.speaker.split())
+    )
+    np_by_article = {
+        aid: [m.group(1) for p in ps if not p.quotes for m in _NOUN_PHRASE.finditer(p.text) if len(m.group(1)) > 8]
+        for aid, ps in by_article.items()
+    }
+    place_of = {aid: n for aid, n in places}
+    out: list[tuple[str, str]] = []
+    share = max(count // 5, 1)
+    for _, place in rng.sample(places, min(share, len(places))):
+        out.append(("who said what", rng.choice([
+            f"Who said what about {place}?", f"Which officials commented on {place}?",
+            f"Who has commented on the situation in {place}?",
+        ])))
+    names = [s for s, _ in speakers.most_common()]
+    for speaker in rng.sample(names, min(share, len(names))):
+        out.append(("what did X say", f"What did {speaker} say?"))
+    for speaker in rng.sample(names, min(share, len(names))):
+        article = next(p.article_id for p in paragraphs for q in p.quotes if q.speaker == speaker)
+        topic = place_of.get(article)
+        out.append(("what did X say", f"What did {speaker.split()[-1]} say about {topic}?" if topic
+                    else f"What did {speaker} say?"))
+    templates = [
+        "What happened to the {np}?", "What do we know about the {np} in {place}?",
+        "How much will the {np} cost?", "When was the {np} in {place} announced?",
+        "Why is the {np} in {place} in the news?",
+    ]
+    candidates = [(aid, np) for aid, nps in np_by_article.items() for np in nps if aid in place_of]
+    for aid, np in rng.sample(candidates, min(count - len(out), len(candidates))):
+        out.append(("factual", rng.choice(templates).format(np=np, place=place_of[aid])))
+    rng.shuffle(out)
+    return out
+
+
+# -- timing ------------------------------------------------------------------------------------------
+
+
+def _ms(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return (time.perf_counter() - start) * 1000
+
+
+def measure(settings: object, asked: list[tuple[str, str]], rounds: int, warmup: int) -> dict:
+    from rag import NewsIndex, models
+
+    cache_dir = settings.keyword_cache_dir  # type: ignore[attr-defined]
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    start = time.perf_counter()
+    index = NewsIndex.open(settings)
+    open_ms = (time.perf_counter() - start) * 1000
+    models.embed_query("warm up the model")
+    build_ms = _ms(index.store.keyword_cache)
+    load_ms = _ms(lambda: NewsIndex.open(settings).store.keyword_cache())
+    collection = index.store.collection
+
+    def floor(q: str) -> None:
+        collection.query(query_embeddings=[models.embed_query(q)], n_results=DENSE_CANDIDATES)
+
+    for _, q in asked[:warmup]:
+        floor(q)
+        index.search(q, k=K)
+        index.ask(q, k=K)
+    times: dict[str, list[float]] = {"floor": [], "search": [], "ask": []}
+    ask_by_kind: dict[str, list[float]] = {}
+    modes: Counter[str] = Counter()
+    for _ in range(rounds):
+        for kind, q in asked:
+            times["floor"].append(_ms(lambda q=q: floor(q)))
+            times["search"].append(_ms(lambda q=q: index.search(q, k=K)))
+            start = time.perf_counter()
+            answer = index.ask(q, k=K)
+            ms = (time.perf_counter() - start) * 1000
+            times["ask"].append(ms)
+            ask_by_kind.setdefault(kind, []).append(ms)
+            modes[answer.mode.value] += 1
+    return {
+        "index": index, "open_ms": open_ms, "cache_build_ms": build_ms, "cache_load_ms": load_ms,
+        "times": times, "ask_by_kind": ask_by_kind, "modes": modes,
+    }
+
+
+def profile_asks(index: object, asked: list[tuple[str, str]]) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _, q in asked:
+        index.ask(q, k=K)  # type: ignore[attr-defined]
+    profiler.disable()
+    out = []
+    for key, limit, title in (("cumulative", 30, "by cumulative time"), ("tottime", 15, "by own time")):
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats(key).print_stats(limit)
+        text = buffer.getvalue()
+        text = text[text.find("ncalls"):] if "ncalls" in text else text
+        out.append(f"Top functions {title} ({len(asked)} asks, under cProfile):\n\n```\n{text.rstrip()}\n```")
+    return "\n\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated paragraph counts")
+    parser.add_argument("--questions", type=int, default=50, help="questions per size (default 50)")
+    parser.add_argument("--rounds", type=int, default=2, help="times each question is timed (default 2)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed questions first (default 5)")
+    parser.add_argument("--real-embeddings", type=int, default=10_000,
+                        help="paragraphs given real embeddings; the rest get perturbed copies (default 10000)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the stores cached in bench/out/")
+    parser.add_argument("--profile", type=int, metavar="SIZE",
+                        help="cProfile ask at this size (done anyway at the largest size if ask misses a goal)")
+    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    args = parser.parse_args()
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+
+    load = report.load_average()
+    print(f"generating {max(sizes)} paragraphs...", flush=True)
+    start = time.perf_counter()
+    everything = synthetic_paragraphs(max(sizes))
+    print(f"  {time.perf_counter() - start:.1f} s", flush=True)
+    # The same questions at every size: about the first articles, which every size holds.
+    asked = questions(everything[: min(sizes)], args.questions)
+
+    summary_rows = []
+    sections = []
+    profile_text = ""
+    for size in sizes:
+        print(f"size {size}:", flush=True)
+        settings, label, build_s = build_store(everything[:size], args.real_embeddings, args.rebuild)
+        result = measure(settings, asked, args.rounds, args.warmup)
+        t = result["times"]
+        floor50, floor95 = report.percentile(t["floor"], 50), report.percentile(t["floor"], 95)
+        rows = []
+        for name in ("floor", "search", "ask"):
+            p50, p95 = report.percentile(t[name], 50), report.percentile(t[name], 95)
+            rows.append([name, f"{p50:.1f}", f"{p95:.1f}", f"{max(t[name]):.1f}",
+                         f"{p50 / floor50:.2f}x" if name != "floor" else "", f"{p95 / floor95:.2f}x" if name != "floor" else ""])
+        for kind, values in sorted(result["ask_by_kind"].items()):
+            rows.append([f"ask: {kind} ({len(values) // args.rounds})", f"{report.percentile(values, 50):.1f}",
+                         f"{report.percentile(values, 95):.1f}", f"{max(values):.1f}", "", ""])
+        ask50, ask95 = report.percentile(t["ask"], 50), report.percentile(t["ask"], 95)
+        summary_rows.append([size, f"{floor50:.1f} / {floor95:.1f}", f"{report.percentile(t['search'], 50):.1f} / "
+                             f"{report.percentile(t['search'], 95):.1f}", f"{ask50:.1f} / {ask95:.1f}",
+                             f"{ask50 / floor50:.1f}x", f"{result['cache_build_ms'] / 1000:.2f} s"])
+        modes = ", ".join(f"{m} {n}" for m, n in sorted(result["modes"].items()))
+        sections.append(
+            f"### {size} paragraphs\n\nVectors: {label}. "
+            + (f"Store written in {build_s:.1f} s ({size / build_s:.0f} paragraphs/s through `Store.add`). "
+               if build_s else "Store reused from `bench/out/`. ")
+            + f"Open {result['open_ms']:.0f} ms; BM25 cache build (first query's cost, incl. saving) "
+            f"{result['cache_build_ms']:.0f} ms, load from disk {result['cache_load_ms']:.0f} ms. "
+            f"{len(asked)} questions x {args.rounds} rounds after {args.warmup} warm-up; answer modes: {modes}.\n\n"
+            + report.table(["ms", "p50", "p95", "max", "p50 / floor", "p95 / floor"], rows)
+        )
+        print(sections[-1] + "\n", flush=True)
+        largest = size == sizes[-1]
+        missed = (ask50 > GOAL_ASK_P50_MS or ask95 > GOAL_ASK_P95_MS or ask50 > GOAL_FLOOR_RATIO * floor50)
+        if args.profile == size or (largest and missed and args.profile is None):
+            print(f"  profiling ask at {size} paragraphs...", flush=True)
+            profile_text = f"### Profile of ask at {size} paragraphs\n\n" + profile_asks(result["index"], asked)
+
+    goal_rows = []
+    if GOAL_SIZE in sizes:
+        r = summary_rows[sizes.index(GOAL_SIZE)]
+        goal_rows.append(f"At {GOAL_SIZE} paragraphs: ask p50 / p95 = {r[3]} ms (goals {GOAL_ASK_P50_MS:.0f} / "
+                         f"{GOAL_ASK_P95_MS:.0f} ms), p50 ask / floor = {r[4]} (goal <= {GOAL_FLOOR_RATIO}x).")
+    else:
+        goal_rows.append(f"The goals are stated at {GOAL_SIZE} paragraphs, which this run did not include.")
+    body = (
+        f"Machine: {report.machine()}; load average at start {load}. k={K}, no LLM. "
+        f"Questions: {dict(Counter(kind for kind, _ in asked))}, e.g. "
+        + "; ".join(f"\u201c{q}\u201d" for _, q in asked[:4]) + ".\n\n"
+        + report.table(["paragraphs", "floor p50 / p95 ms", "search p50 / p95 ms", "ask p50 / p95 ms",
+                        "ask p50 / floor p50", "BM25 cache build"], summary_rows)
+        + "\n\n" + " ".join(goal_rows) + "\n\n" + "\n\n".join(sections)
+    )
+    if profile_text:
+        body += "\n\n" + profile_text
+    print(body)
+    if args.write:
+        print(f"\nappended to {report.append_section('query latency, ' + ', '.join(map(str, sizes)) + ' paragraphs', body)}")
+
+
+if __name__ == "__main__":
+    main()

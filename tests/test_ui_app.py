@@ -1,0 +1,237 @@
+"""The Streamlit chat through Streamlit's ``AppTest``: the real app script against real indexes.
+
+The app reads ``NEWSRAG_DB`` like ``newsrag ui`` sets it; each test points it at a temp index.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest import ingest
+from rag import AnswerMode, Settings
+from rag.present import answer_markdown, escape_markdown, highlight_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "ui" / "app.py")
+INJECTION = Path(__file__).parent / "fixtures" / "ui" / "injection.json"
+BROKEN_JSON = b'{"title": "Half an article", "paragraphs": [\n'
+
+
+@pytest.fixture(scope="module")
+def mixed_settings(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> Settings:
+    """The seed article (undated, Los Angeles Chronicle) plus the dated injection article."""
+    settings = Settings.load(env={}, db=tmp_path_factory.mktemp("ui-mixed") / "db")
+    report = ingest([seed_dir, INJECTION], settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+def _point_app_at(monkeypatch: pytest.MonkeyPatch, db: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("NEWSRAG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NEWSRAG_DB", str(db))
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
+    _point_app_at(monkeypatch, db)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _all_markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# -- chat ------------------------------------------------------------------------------------------
+
+
+def test_who_said_what_names_speakers_with_cards_and_citations(
+    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
+    answer = at.session_state.history[-1]
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    shown = _all_markdown(at)
+    assert answer_markdown(answer) in shown  # the streamed answer, as safe markdown
+    assert "**Denis Pushilin**" in shown and "Petrova" in shown  # a card per speaker
+    labels = [e.label for e in at.expander]
+    assert len(labels) == len(answer.citations) >= 2
+    assert all("Seversk" in label for label in labels)
+
+
+def test_citation_shows_its_paragraph_and_neighbours_on_request(
+    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "what did Pushilin say?")
+    cited = at.session_state.history[-1].citations[0]
+    inside = "\n".join(m.value for m in at.expander[0].markdown)
+    assert "Pushilin" in inside and "**" in inside  # the paragraph, quoted words in bold
+    assert "this paragraph" not in inside
+    at.toggle(key="neighbours-0-0-1").set_value(True).run()
+    inside = "\n".join(m.value for m in at.expander[0].markdown)
+    assert "*this paragraph*" in inside
+    assert f"*paragraph {cited.paragraph - 1}*" in inside and f"*paragraph {cited.paragraph + 1}*" in inside
+
+
+def test_follow_up_uses_the_conversation_so_far(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "what did Pushilin say?")
+    _ask(at, "what else did he say?")
+    first, second = at.session_state.history
+    assert len(at.chat_message) == 4  # both turns redrawn: question, answer, question, answer
+    assert second.speaker == first.speaker == "Denis Pushilin"
+    assert not {q.text for q in first.quotes} & {q.text for q in second.quotes}
+
+
+def test_refusal_shows_reason_and_nearest_articles(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "What did the mayor of Lisbon say about tourism?")
+    answer = at.session_state.history[-1]
+    assert answer.mode is AnswerMode.NONE and answer.reason
+    shown = _all_markdown(at)
+    assert escape_markdown(answer.reason) in shown
+    assert all(escape_markdown(title) in shown for title in answer.nearest)
+    assert not at.expander  # nothing cited
+
+
+def test_example_question_buttons_ask_the_question(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    at = _app(monkeypatch, seed_settings.db)
+    examples = [b for b in at.button if b.key and b.key.startswith("example-")]
+    assert examples
+    question = examples[0].label
+    examples[0].click().run()
+    assert [a.question for a in at.session_state.history] == [question]
+    assert not [b for b in at.button if b.key and b.key.startswith("example-")]
+
+
+def test_clear_chat_empties_the_conversation(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "what did Pushilin say?")
+    at.button(key="clear").click().run()
+    assert at.session_state.history == []
+    assert not at.chat_message
+
+
+def test_sidebar_shows_corpus_stats(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    at = _app(monkeypatch, seed_settings.db)
+    sidebar = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "**1** articles" in sidebar and "quotes" in sidebar
+    assert at.selectbox(key="source").options == ["All sources", "Los Angeles Chronicle"]
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+
+def test_source_filter_applies_to_the_next_question(
+    monkeypatch: pytest.MonkeyPatch, mixed_settings: Settings
+) -> None:
+    at = _app(monkeypatch, mixed_settings.db)
+    source = "Quillmouth <b>Bulletin</b>"
+    at.selectbox(key="source").set_value(source).run()
+    _ask(at, "who said what about the ferry terminal?")
+    answer = at.session_state.history[-1]
+    assert answer.citations and {c.source for c in answer.citations} == {source}
+    at.selectbox(key="source").set_value("Los Angeles Chronicle").run()
+    _ask(at, "who said what about the ferry terminal?")
+    assert source not in {c.source for c in at.session_state.history[-1].citations}
+
+
+def test_date_filter_applies_to_the_next_question(monkeypatch: pytest.MonkeyPatch, mixed_settings: Settings) -> None:
+    at = _app(monkeypatch, mixed_settings.db)
+    _ask(at, "who said what about the ferry terminal?")
+    assert any(c.date == "2026-10-20" for c in at.session_state.history[-1].citations)
+    at.date_input(key="until").set_value(date(2026, 10, 1)).run()
+    _ask(at, "who said what about the ferry terminal?")
+    assert not any(c.date == "2026-10-20" for c in at.session_state.history[-1].citations)
+
+
+# -- untrusted article text ----------------------------------------------------------------------
+
+
+def test_article_html_and_markdown_reach_the_page_escaped(
+    monkeypatch: pytest.MonkeyPatch, mixed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, mixed_settings.db), "who said what about the ferry terminal?")
+    for expander in at.expander:
+        expander.toggle[0].set_value(True)
+    at.run()
+    shown = "\n".join([_all_markdown(at), *(e.label for e in at.expander)])
+    assert "Oskar Brandt" in shown
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in shown
+    for raw in ("<", ">", "](javascript", "[click]", "**nobody", "**Bold", "# heading", "$x"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), shown), raw  # only ever escaped
+
+
+def test_escape_markdown_leaves_no_markup() -> None:
+    escaped = escape_markdown("# Title <img src=x onerror=alert(1)> [a](javascript:x) **b** $x$ :red[c]")
+    assert escaped == (
+        "\\# Title \\<img src\\=x onerror\\=alert\\(1\\)\\> \\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* "
+        "\\$x\\$ \\:red\\[c\\]"
+    )
+
+
+def test_highlight_bolds_the_quoted_words_only() -> None:
+    text = "He said 'This is a major blow,' and left."
+    assert highlight_markdown(text, ["This is a major blow,"]) == (
+        "He said \\'**This is a major blow**\\,\\' and left\\."
+    )
+
+
+# -- no index; uploads ---------------------------------------------------------------------------
+
+
+def test_missing_index_page_says_how_to_ingest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = _app(monkeypatch, tmp_path / "nothing-here")
+    assert "newsrag ingest" in at.info[0].value
+    assert at.code[0].value.startswith("newsrag ingest data/ --db ")
+    assert at.file_uploader and not at.chat_input
+
+
+def test_upload_into_an_empty_index_reports_each_bad_file_then_opens_the_chat(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    at = _app(monkeypatch, tmp_path / "db")
+    at.file_uploader(key="uploads").set_value([
+        ("injection.json", INJECTION.read_bytes(), "application/json"),
+        ("broken.json", BROKEN_JSON, "application/json"),
+        ("notes.pdf", b"%PDF-1.4", "application/pdf"),
+    ])
+    at.button(key="ingest").click().run()
+    assert not at.exception, at.exception
+    report = at.session_state.ingest_report
+    assert report.articles_added == 1
+    assert [f.path for f in report.failed] == ["broken.json"]
+    assert report.skipped == ("notes.pdf",)
+    errors = "\n".join(e.value for e in at.error)
+    assert "broken\\.json" in errors and "newsrag-upload-" not in errors
+    assert "notes\\.pdf" in "\n".join(w.value for w in at.warning)
+    assert at.chat_input  # the index exists now: the chat is open
+    _ask(at, "who said what about the ferry terminal?")
+    assert at.session_state.history[-1].citations
+
+
+def test_upload_from_the_sidebar_makes_new_paragraphs_searchable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_dir: Path
+) -> None:
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([seed_dir], settings)
+    at = _app(monkeypatch, settings.db)
+    at.file_uploader(key="uploads").set_value(("injection.json", INJECTION.read_bytes(), "application/json"))
+    at.button(key="ingest").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state.ingest_report.articles_added == 1
+    assert "Quillmouth <b>Bulletin</b>" in at.selectbox(key="source").options
+    _ask(at, "who said what about the ferry terminal?")
+    assert "Oskar Brandt" in {q.speaker for q in at.session_state.history[-1].quotes}

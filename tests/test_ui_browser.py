@@ -1,0 +1,278 @@
+"""The chat in a real browser: ``streamlit run ui/app.py`` driven by Debian's Chromium via Playwright.
+
+Skipped with a reason when /usr/bin/chromium or Playwright is missing. Every server and browser
+started here is stopped in a ``finally`` (the server by its process group).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest import ingest
+from rag import NewsIndex, Settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+INJECTION = Path(__file__).parent / "fixtures" / "ui" / "injection.json"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ANSWER_TIMEOUT_MS = 120_000  # two shared CPU cores, eight sessions and an ingest at once
+SERVER_START_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _streamlit(db: Path, log: Path) -> Iterator[str]:
+    """``streamlit run ui/app.py`` on a free port against ``db``; yields its URL, then stops it."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env.update(NEWSRAG_DB=str(db), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               ORT_DISABLE_TELEMETRY="1", ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false")
+    cmd = [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start in {SERVER_START_S}s:\n{log.read_text(errors='replace')}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server_db(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> Path:
+    """A fresh index of the seed article, for one server that these tests may add articles to."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}; install it with `apt-get install chromium`")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    settings = Settings.load(env={}, db=tmp_path_factory.mktemp("ui-browser") / "db")
+    report = ingest([seed_dir], settings)
+    assert not report.failed, report.failed
+    return settings.db
+
+
+@pytest.fixture(scope="module")
+def app_url(server_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _streamlit(server_db, tmp_path_factory.mktemp("ui-log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server_db: Path) -> Iterator[Any]:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=ANSWER_TIMEOUT_MS)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        page = context.new_page()
+        _open(page, app_url)
+        yield page
+    finally:
+        context.close()
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def _send(page: Any, question: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def _wait_for_answer(page: Any, turns: int = 1) -> Any:
+    """The last assistant message once the script has finished drawing it."""
+    from playwright.sync_api import expect
+
+    messages = page.get_by_test_id("stChatMessage")
+    expect(messages).to_have_count(2 * turns, timeout=ANSWER_TIMEOUT_MS)
+    _wait_idle(page)
+    return messages.nth(2 * turns - 1)
+
+
+def _wait_idle(page: Any) -> None:
+    """Until Streamlit reports no script running for this session (the status widget hides)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+
+
+def _upload(page: Any, files: list[dict[str, Any]]) -> None:
+    page.get_by_test_id("stSidebar").locator("input[type=file]").set_input_files(files)
+    page.get_by_role("button", name="Add to the index").click()
+
+
+def _no_errors(page: Any) -> None:
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+
+
+def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
+    from playwright.sync_api import expect
+
+    expected = NewsIndex.open(Settings.load(env={}, db=server_db)).ask("who said what about Seversk?")
+    _send(page, "who said what about Seversk?")
+    answer = _wait_for_answer(page)
+    expect(answer).to_contain_text("Pushilin")
+    expect(answer).to_contain_text("Petrova")
+    first = expected.citations[0]
+    citation = answer.get_by_test_id("stExpander").filter(has_text=f"[1] {first.title}")
+    citation.locator("summary").click()
+    expect(citation).to_contain_text(" ".join(first.text.split()[:12]))
+    expect(citation).to_contain_text(f"paragraph {first.paragraph}")
+    citation.get_by_text("Show neighbouring paragraphs").click()
+    expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
+    _no_errors(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-who-said-what.png"), full_page=True)
+
+
+def test_injected_html_and_markdown_show_as_text(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    scripts_before = page.evaluate("document.querySelectorAll('script').length")
+    _upload(page, [
+        {"name": INJECTION.name, "mimeType": "application/json", "buffer": INJECTION.read_bytes()},
+        {"name": "broken.json", "mimeType": "application/json", "buffer": b'{"title": "Half", "paragraphs": [\n'},
+    ])
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_contain_text("files seen", timeout=ANSWER_TIMEOUT_MS)
+    expect(sidebar).to_contain_text("broken.json")
+    _wait_idle(page)
+    _send(page, "who said what about the ferry terminal?")
+    answer = _wait_for_answer(page)
+    expect(answer).to_contain_text("Oskar Brandt")
+    expect(answer).to_contain_text("<script>alert(1)</script>")
+    expect(answer).to_contain_text("**nobody**")
+    expect(answer).to_contain_text("[the report](javascript:alert(1))")
+    for expander in answer.get_by_test_id("stExpander").all():
+        expander.locator("summary").click()
+    expect(answer).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(answer).to_contain_text("Harbour <script>alert(1)</script> Vote **Bold** [click](javascript:alert(1))")
+    page.wait_for_timeout(1000)  # give anything that did get injected a moment to run
+
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('script').length") == scripts_before
+    assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('alert')).length") == 0
+    assert page.locator("img[onerror], [onerror], a[href^='javascript:' i]").count() == 0
+    assert page.locator("[data-testid=stChatMessage] h1").count() == 0  # "# heading" stayed text
+    assert page.get_by_test_id("stException").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-injection.png"), full_page=True)
+
+
+def _load_article(n: int) -> dict[str, Any]:
+    paragraphs = [
+        f"The Ostervik tram depot will close in stage {i} of the plan, the city transport office said. "
+        f"Engineers counted {i * 7} carriages that still need new brakes before the winter timetable."
+        for i in range(1, 40)
+    ]
+    paragraphs.append("\"The depot has served the city for ninety years, and it deserves a proper farewell,\" "
+                      "said Ilse Varnum, the Ostervik transport commissioner.")
+    return {"title": f"Ostervik Tram Depot Closure, part {n}", "source": "Ostervik Tribune",
+            "date": "2026-11-02", "paragraphs": paragraphs}
+
+
+def test_eight_sessions_ask_at_once_while_one_ingests(browser: Any, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    questions = ["who said what about Seversk?", "what did Pushilin say?", "What did Elena Petrova say?",
+                 "what happened in Seversk?", "who said what about the buffer zone?",
+                 "What did the mayor of Lisbon say about tourism?", "why did Ukraine withdraw from Seversk?"]
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(8)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            _open(page, app_url)
+        uploader, askers = pages[0], pages[1:]
+        _upload(uploader, [
+            {"name": f"ostervik-{n}.json", "mimeType": "application/json",
+             "buffer": json.dumps(_load_article(n)).encode()}
+            for n in range(1, 4)
+        ])
+        uploader.get_by_test_id("stProgress").wait_for(timeout=ANSWER_TIMEOUT_MS)  # ingest is running
+        for page, question in zip(askers, questions, strict=True):
+            _send(page, question)
+        expect(uploader.get_by_test_id("stSidebar")).to_contain_text("files seen", timeout=ANSWER_TIMEOUT_MS)
+        _wait_idle(uploader)
+        _send(uploader, "What did Ilse Varnum say?")
+
+        for page in pages:
+            answer = _wait_for_answer(page)
+            expect(answer).not_to_be_empty()
+            _no_errors(page)
+        expect(_wait_for_answer(uploader)).to_contain_text("Ilse Varnum")
+        for page in askers[:5]:  # answerable questions cite the seed article
+            expect(_wait_for_answer(page)).to_contain_text("[1]")
+        ARTIFACTS.mkdir(exist_ok=True)
+        uploader.screenshot(path=str(ARTIFACTS / "ui-load-uploader.png"), full_page=True)
+    finally:
+        for context in contexts:
+            context.close()

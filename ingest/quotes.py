@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.schema import Quote, QuoteKind
 from rag.text import ABBREVIATIONS, fold, split_sentences
@@ -306,11 +306,16 @@ _QUOTE_FAMILY = {
     "«": "angle",
     "»": "angle",
 }
+_MARK = re.compile("[" + "".join(_QUOTE_FAMILY) + "]")
+_MARK_OR_BREAK = re.compile("[\n" + "".join(_QUOTE_FAMILY) + "]")
 _OPEN_ONLY = "‘“„‚«"
 _CLOSE_ONLY = "”»"
 _ELISIONS = ("em", "tis", "twas", "cause", "til")
 # A quote may run on for a few paragraphs in news copy; longer runs are unpaired marks.
 _MAX_QUOTE_PARAGRAPHS = 4
+# Longer than any speaker phrase in the demo corpus ("a senior official in the governor's office"
+# is 7 words); keeps the longest-match search after "said" short.
+_MAX_SPEAKER_WORDS = 12
 _HARD_PUNCT = frozenset(",;:.!?—–()[]")
 _EDGE_PUNCT = frozenset(",;:.—–-'’\"")  # trimmed from the ends of a reported clause
 
@@ -356,10 +361,12 @@ def _can_close(text: str, i: int) -> bool:
 
 def _next_mark(text: str, i: int, family: str) -> int:
     """Index of the next mark of ``family`` in this paragraph, or -1."""
-    while i < len(text) and text[i] != "\n":
-        if _QUOTE_FAMILY.get(text[i]) == family and (_can_open(text, i) or _can_close(text, i)):
-            return i
-        i += 1
+    for m in _MARK_OR_BREAK.finditer(text, i):
+        j = m.start()
+        if text[j] == "\n":
+            return -1
+        if _QUOTE_FAMILY[text[j]] == family and (_can_open(text, j) or _can_close(text, j)):
+            return j
     return -1
 
 
@@ -386,7 +393,11 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int]] |
     dropped: list[int] = []
     paragraphs = 1
     i = open_at + 1
-    while i < len(text):
+    while True:
+        m = _MARK_OR_BREAK.search(text, i)
+        if m is None:
+            return None
+        i = m.start()
         ch = text[i]
         if ch == "\n":
             paragraphs += 1
@@ -408,16 +419,19 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int]] |
         ):
             return i, dropped
         i += 1
-    return None
 
 
 def _find_quote_spans(text: str) -> list[_Span]:
     """Pair quote marks in the article text (paragraphs joined with newlines)."""
     spans: list[_Span] = []
     i = 0
-    while i < len(text):
-        family = _QUOTE_FAMILY.get(text[i])
-        if family and _can_open(text, i):
+    while True:
+        m = _MARK.search(text, i)
+        if m is None:
+            return spans
+        i = m.start()
+        family = _QUOTE_FAMILY[text[i]]
+        if _can_open(text, i):
             found = _find_close(text, i, family)
             if found:
                 close, dropped = found
@@ -428,7 +442,6 @@ def _find_quote_spans(text: str) -> list[_Span]:
                     i = close + 1
                     continue
         i += 1
-    return spans
 
 
 # --- sentence units and tokens -----------------------------------------------------------------
@@ -465,6 +478,7 @@ class _Token:
 
 _TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
+    r"|\d+(?:-[A-Za-z]+)+"  # 67-year-old
     r"|\d+(?:[.,:]\d+)*%?"  # 1,150  9:15  4.7
     r"|\w+(?:[-'’]\w+)*(?:(?<=[sS])['’](?!\w))?"  # words, with "Ukraine's" and "Forces'" kept whole
     r"|[^\w\s]"
@@ -494,8 +508,6 @@ def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
 class _Unit:
     """A sentence whose quotations are whole, as tokens with quotations as single tokens."""
 
-    start: int
-    end: int
     paragraph: int  # 0-based index of the paragraph it starts in
     first_in_paragraph: bool
     tokens: tuple[_Token, ...]
@@ -537,7 +549,7 @@ def _units(text: str, paragraph_starts: list[int], spans: list[_Span]) -> list[_
         if tokens:
             paragraph = bisect_right(paragraph_starts, start) - 1
             first = not units or units[-1].paragraph != paragraph
-            units.append(_Unit(start, end, paragraph, first, tuple(tokens)))
+            units.append(_Unit(paragraph, first, tuple(tokens)))
     return units
 
 
@@ -629,11 +641,31 @@ def _strip_possessive(word: str) -> str:
     return word
 
 
+def _is_title(low: str) -> bool:
+    """An honorific or office title before a name: "Dr.", "Mayor", "Gen.", "Secretary-General"."""
+    return (
+        low in _HONORIFICS
+        or low in _OFFICE_TITLES
+        or low.rstrip(".") + "." in _TITLE_EXPANSIONS
+        or any(part in _OFFICE_TITLES for part in low.split("-"))
+    )
+
+
 def _classify_run(tokens: Sequence[_Token], start: int, end: int, det: bool, text: str) -> _Phrase | None:
     """A run of capitalised words: a person (with any titles split off), an organisation or a publication."""
     run = tokens[start:end]
     lows = [_strip_possessive(t.low) for t in run]
     written = _joined(tokens[start - 1 if det else start : end], text)
+    titled = _person_in_run(tokens, start, end, det, written, titled_only=True)
+    if titled is not None:
+        return titled  # "European Commission President Ursula von der Leyen"
+    of = next((i for i, w in enumerate(lows) if w in ("of", "for")), -1)
+    if of > 0 and not det and not _is_title(lows[of - 1]):
+        # "Greta Hollis of the Tarvik Riders' Association": a person, with the body as role.
+        person = _classify_run(tokens, start, start + of, False, text)
+        if person is not None and person.kind == "person" and len(person.name.split()) > 1:
+            role = " ".join(filter(None, (person.role, _joined(run[of:], text))))  # "Mayor of Varnholm"
+            return _Phrase(start, end, written, "person", person.name, role=role, gender=person.gender)
     if any(w in _PUBLICATION_WORDS for w in lows):
         words = [t.text for t in run]
         article = "The" if det and lows[-1] in _MASTHEAD_WORDS else ("the" if det else "")
@@ -655,27 +687,36 @@ def _classify_run(tokens: Sequence[_Token], start: int, end: int, det: bool, tex
             definite=det,
             qualifiers=frozenset(fold(w) for w in lows),
         )
-    # A person: honorifics and office titles before the name come off.
-    last_title = -1
-    for i, low in enumerate(lows[:-1]):
-        if low in _HONORIFICS or low in _OFFICE_TITLES or low.rstrip(".") + "." in _TITLE_EXPANSIONS:
-            last_title = i
-    while last_title >= 0 and last_title + 2 < len(run) and run[last_title + 1].low in ("of", "for"):
+    return _person_in_run(tokens, start, end, det, written, titled_only=False)
+
+
+def _person_in_run(
+    tokens: Sequence[_Token], start: int, end: int, det: bool, written: str, titled_only: bool
+) -> _Phrase | None:
+    """A person named by a run, with honorifics and office titles split off into the role."""
+    run = tokens[start:end]
+    lows = [_strip_possessive(t.low) for t in run]
+    last_title = max((i for i, low in enumerate(lows[:-1]) if _is_title(low)), default=-1)
+    while last_title >= 0 and last_title + 2 < len(run) and lows[last_title + 1] in ("of", "for"):
         last_title += 2  # "Secretary of State Marco Rubio"
-    name_tokens = run[last_title + 1 :]
-    if not name_tokens or any(t.low in ("of", "for", "and") for t in name_tokens):
+    if titled_only and last_title < 0:
+        return None
+    names = lows[last_title + 1 :]
+    if not names or any(
+        w in ("of", "for", "and") or w in _ORG_WORDS or w in _PUBLICATION_WORDS for w in names
+    ):
         return None
     title_words = [t for t in run[: last_title + 1] if t.low not in _HONORIFICS]
     role = " ".join(_TITLE_EXPANSIONS.get(t.low, t.text) for t in title_words)
     gender = next(
         (
-            _GENDER_BY_HONORIFIC[t.low.rstrip(".")]
-            for t in run[: last_title + 1]
-            if t.low.rstrip(".") in _GENDER_BY_HONORIFIC
+            _GENDER_BY_HONORIFIC[w.rstrip(".")]
+            for w in lows[: last_title + 1]
+            if w.rstrip(".") in _GENDER_BY_HONORIFIC
         ),
         "",
     )
-    name = " ".join(_strip_possessive(t.text) if t is run[-1] else t.text for t in name_tokens)
+    name = " ".join(_strip_possessive(t.text) if t is run[-1] else t.text for t in run[last_title + 1 :])
     return _Phrase(start - det, end, written, "person", name, role=role, gender=gender)
 
 
@@ -689,7 +730,12 @@ def _name_run_start(tokens: Sequence[_Token], floor: int, last: int) -> int:
             or (len(p.text) == 2 and p.text[1] == "." and p.text[0].isupper())
             or p.low in _NAME_PARTICLES | {"of", "for"}
             and j - 2 >= floor
-            and _is_name_word(tokens[j - 2])
+            and (_is_name_word(tokens[j - 2]) or tokens[j - 2].low in _NAME_PARTICLES)
+            # "the Institute for the Study of War"
+            or p.low == "the"
+            and j - 3 >= floor
+            and tokens[j - 2].low in ("of", "for")
+            and _strip_possessive(tokens[j - 3].low) in _ORG_WORDS
         ):
             j -= 1
         else:
@@ -810,6 +856,18 @@ def _phrase_before(tokens: Sequence[_Token], end: int, floor: int, text: str) ->
             )
             break
         outer = _core_before(tokens, phrase.start - 1, floor, text)
+        if outer is not None and outer.kind == "person" and prep in ("of", "from", "at") and not outer.role:
+            # "Greta Hollis of the Riders' Association": the person, with the body as role.
+            role = _joined(tokens[phrase.start - 1 : end], text)
+            return _Phrase(
+                outer.start,
+                end,
+                _joined(tokens[outer.start : end], text),
+                "person",
+                outer.name,
+                role=role,
+                gender=outer.gender,
+            )
         if outer is None or outer.kind == "person" or not outer.head:
             break
         words = [t.text for t in tokens[outer.start : end]]
@@ -847,7 +905,9 @@ def _pp_object_phrase(tokens: Sequence[_Token], end: int, floor: int, text: str)
                 for t in obj
             ):
                 return None
-            outer = _core_before(tokens, p, floor, text)
+            # "sources familiar with the matter", "people close to the negotiations"
+            before = p - 1 if p - 1 >= floor and tokens[p - 1].low in ("familiar", "close", "briefed") else p
+            outer = _core_before(tokens, before, floor, text)
             if outer is None or outer.kind == "person" or not outer.head:
                 return None
             words = [t.text for t in tokens[outer.start : end]]
@@ -924,27 +984,15 @@ def _speaker_ending_at(tokens: Sequence[_Token], end: int, text: str) -> _Phrase
         return phrase
     doc = _document_prefix_start(tokens, phrase.start, 0)
     if doc >= 0 and _opens_clause(tokens, doc, 0):
-        return _Phrase(
-            doc,
-            phrase.end,
-            phrase.written,
-            phrase.kind,
-            phrase.name,
-            phrase.head,
-            phrase.plural,
-            phrase.definite,
-            phrase.role,
-            phrase.gender,
-            phrase.qualifiers,
-        )
-    # "The two board members who voted against the increase": the phrase ends before "who".
+        return replace(phrase, start=doc)
     return None
 
 
 def _speaker_after(tokens: Sequence[_Token], start: int, text: str) -> _Phrase | None:
     """The speaker phrase starting at ``start``: "said one anonymous Western intelligence official, ..."."""
     stop = start
-    while stop < len(tokens) and tokens[stop].is_word and tokens[stop].low not in ("who", "which", "whose"):
+    limit = min(len(tokens), start + _MAX_SPEAKER_WORDS)
+    while stop < limit and tokens[stop].is_word and tokens[stop].low not in ("who", "which", "whose"):
         stop += 1
     for end in range(stop, start, -1):
         phrase = _phrase_before(tokens, end, start, text)
@@ -996,7 +1044,23 @@ def _aside_kind(tokens: Sequence[_Token], a: int, b: int) -> str | None:
         return None
     if any(t.low in _VERB_LEMMA or t.low in _FINITE_MARKERS for t in chunk[: _role_length(chunk)]):
         return None
+    if all(_is_name_word(t) for t in chunk) and _aside_name(tokens, a, b) is not None:
+        return "name"  # "The ministry's spokesman, Igor Konashenkov, said"
     return "role"
+
+
+def _aside_name(tokens: Sequence[_Token], a: int, b: int, text: str = "") -> _Phrase | None:
+    """A full personal name standing alone as an aside ("Igor Konashenkov"), or None."""
+    phrase = _classify_run(tokens, a, b, False, text)
+    return phrase if phrase is not None and phrase.kind == "person" and len(phrase.name.split()) > 1 else None
+
+
+def _named_description(phrase: _Phrase, name: _Phrase) -> _Phrase:
+    """For "The ministry's spokesman, Igor Konashenkov": the person speaks, the description is the role."""
+    role = phrase.written
+    if role.split()[0] in ("The", "A", "An"):
+        role = role[:1].lower() + role[1:]
+    return _Phrase(phrase.start, name.end, name.written, "person", name.name, role=role, gender=name.gender)
 
 
 def _role_length(chunk: Sequence[_Token]) -> int:
@@ -1023,7 +1087,7 @@ def _chunk_start(tokens: Sequence[_Token], end: int) -> int:
 # --- attribution anchors -----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Anchor:
     """One attribution in a sentence: who (``phrase``), the cue, and what it introduces."""
 
@@ -1038,7 +1102,8 @@ class _Anchor:
     org_hint: bool = False  # the speaker had a "which ..." clause, so it is not a person
     complement: str = "none"  # "that" | "clause" | "quote" | "none"
     complement_start: int = -1
-    inherit_from: int = -1  # for "inherit": the anchor whose speaker this one shares
+    source: _Anchor | None = None  # for "inherit": the anchor whose speaker this one shares
+    relative: bool = False  # "X, who said that ...,": the reported clause ends at the next comma
     suppressed: bool = False
     content: tuple[int, int] | None = None
     speaker: _Entity | None = None
@@ -1057,8 +1122,6 @@ def _verb_at(tokens: Sequence[_Token], v: int) -> tuple[str, int] | None:
     if particle:
         if v + 1 < len(tokens) and tokens[v + 1].low == particle:
             return lemma, v + 2
-        return None
-    if lemma in ("hit", "shoot"):
         return None
     return lemma, v + 1
 
@@ -1090,14 +1153,24 @@ def _subject_anchor(tokens: Sequence[_Token], v: int, text: str) -> tuple[_Phras
     k = _strip_pre_verb(tokens, v)
     if k is None or k == 0:
         return None
+    if tokens[k - 1].low == "as":
+        quoted = _quoted_as_subject(tokens, k - 1, text)
+        return (quoted, "", False, quoted.start) if quoted is not None else None
     role, org_hint = "", False
+    name: _Phrase | None = None
     end = k
     for _ in range(4):
         if tokens[end - 1].text != ",":
             phrase = _speaker_ending_at(tokens, end, text)
             if phrase is None:
                 phrase = _before_relative_clause(tokens, end, text)
-            return (phrase, role, org_hint, phrase.start) if phrase else None
+            if phrase is None:
+                return None
+            start = phrase.start
+            if name is not None and phrase.kind == "description":
+                phrase = _named_description(phrase, name)
+                role = phrase.role
+            return phrase, role, org_hint, start
         comma = end - 1
         s = _chunk_start(tokens, comma)
         if s == comma or s == 0 or tokens[s - 1].text != ",":
@@ -1107,11 +1180,33 @@ def _subject_anchor(tokens: Sequence[_Token], v: int, text: str) -> tuple[_Phras
             return None
         if kind == "role":
             role = _role_text(tokens, s, comma, text)
+        elif kind == "name":
+            name = _aside_name(tokens, s, comma, text)
         org_hint = org_hint or kind == "org-relative"
         end = s - 1
         if end <= 0:
             return None
     return None
+
+
+def _quoted_as_subject(tokens: Sequence[_Token], as_at: int, text: str) -> _Phrase | None:
+    """The speaker of "X was quoted (by TASS) as saying that ...", or None."""
+    q = next((i for i in range(as_at - 1, max(-1, as_at - 8), -1) if tokens[i].low == "quoted"), -1)
+    if q < 1 or tokens[q - 1].low not in ("was", "were", "is", "been"):
+        return None
+    end = q - 1
+    while end - 1 >= 0 and tokens[end - 1].low in ("has", "have", "had", "also", "later"):
+        end -= 1
+    return _speaker_ending_at(tokens, end, text)
+
+
+def _relative_subject(tokens: Sequence[_Token], v: int, text: str) -> _Phrase | None:
+    """The speaker of "X, who said that ...," (the clause after "who" is X's), or None."""
+    k = _strip_pre_verb(tokens, v)
+    if k is None or k < 3 or tokens[k - 1].low != "who" or tokens[k - 2].text != ",":
+        return None
+    phrase = _speaker_ending_at(tokens, k - 2, text)
+    return phrase if phrase is not None and phrase.kind != "pronoun" else None
 
 
 def _before_relative_clause(tokens: Sequence[_Token], end: int, text: str) -> _Phrase | None:
@@ -1126,9 +1221,9 @@ def _before_relative_clause(tokens: Sequence[_Token], end: int, text: str) -> _P
     return None
 
 
-def _following_role(tokens: Sequence[_Token], i: int, text: str) -> tuple[str, bool, int]:
+def _following_role(tokens: Sequence[_Token], i: int, text: str) -> tuple[str, bool, _Phrase | None]:
     """Role and org hint from asides after a speaker at ``i`` ("said X, a defense expert at ..., ...")."""
-    role, org_hint = "", False
+    role, org_hint, name = "", False, None
     while i < len(tokens) and tokens[i].text == ",":
         s = i + 1
         e = s
@@ -1139,9 +1234,11 @@ def _following_role(tokens: Sequence[_Token], i: int, text: str) -> tuple[str, b
             break
         if kind == "role" and not role:
             role = _role_text(tokens, s, e, text)
+        elif kind == "name" and name is None:
+            name = _aside_name(tokens, s, e, text)
         org_hint = org_hint or kind == "org-relative"
         i = e
-    return role, org_hint, i
+    return role, org_hint, name
 
 
 def _according_anchor(tokens: Sequence[_Token], a: int, text: str) -> _Anchor | None:
@@ -1151,10 +1248,6 @@ def _according_anchor(tokens: Sequence[_Token], a: int, text: str) -> _Anchor | 
     while e < len(tokens) and tokens[e].is_word and tokens[e].low not in ("who", "which", "whose"):
         e += 1
     region_end = e
-    for marker in ("familiar", "close", "briefed"):
-        cut = next((i for i in range(s, e) if tokens[i].low == marker), -1)
-        if cut > s:
-            e = cut
     phrase = None
     for end in range(e, s, -1):
         candidate = _phrase_before(tokens, end, s, text)
@@ -1223,6 +1316,10 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
             phrase, role, org_hint, start = subject
             anchors.append(_Anchor("subject", start, v, after, cue, lemma, phrase, role, org_hint))
             continue
+        relative = _relative_subject(tokens, v, text)
+        if relative is not None:
+            anchors.append(_Anchor("subject", v, v, after, cue, lemma, relative, relative=True))
+            continue
         prev = tokens[v - 1] if v else None
         if (
             lemma in _INVERTIBLE_LEMMAS
@@ -1232,7 +1329,10 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
         ):
             phrase = _speaker_after(tokens, after, text)
             if phrase is not None:
-                role, org_hint, _ = _following_role(tokens, phrase.end, text)
+                role, org_hint, name = _following_role(tokens, phrase.end, text)
+                if name is not None and phrase.kind == "description":
+                    phrase = _named_description(phrase, name)
+                    role = phrase.role
                 anchors.append(_Anchor("inverted", v, v, phrase.end, cue, lemma, phrase, role, org_hint))
                 continue
         # ", adding that ..." or "... and noted that ...": the same speaker as the clause before.
@@ -1248,12 +1348,10 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
     anchors.sort(key=lambda a: a.start)
     for i, anchor in enumerate(anchors):
         if anchor.kind == "inherit":
-            anchor.inherit_from = next(
-                (j for j in range(i - 1, -1, -1) if anchors[j].kind != "according"), -1
-            )
-            if anchor.inherit_from < 0 and tokens[anchor.verb - 1].low in ("and", "but"):
+            anchor.source = next((a for a in reversed(anchors[:i]) if a.kind != "according"), None)
+            if anchor.source is None and tokens[anchor.verb - 1].low in ("and", "but"):
                 anchor.phrase = _speaker_after(tokens, 0, text)  # "Okafor welcomed the pledge but said ..."
-    return [a for a in anchors if a.kind != "inherit" or a.inherit_from >= 0 or a.phrase is not None]
+    return [a for a in anchors if a.kind != "inherit" or a.source is not None or a.phrase is not None]
 
 
 # --- what an anchor introduces -----------------------------------------------------------------
@@ -1375,7 +1473,7 @@ def _left_quote(tokens: Sequence[_Token], start: int) -> int:
 # --- speakers within an article ----------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Entity:
     """A speaker or someone mentioned, as the article refers to them across sentences."""
 
@@ -1386,6 +1484,13 @@ class _Entity:
     role: str = ""
     gender: str = ""
     words: set[str] = field(default_factory=set)  # folded words of name and role
+    key: str = ""  # folded name, for matching; "the" left out for organisations
+
+    def __post_init__(self) -> None:
+        self.rekey()
+
+    def rekey(self) -> None:
+        self.key = fold(self.name.removeprefix("the ").removeprefix("The "))
 
 
 class _SpeakerBook:
@@ -1406,12 +1511,12 @@ class _SpeakerBook:
         key = fold(name)
         parts = key.split()
         for e in reversed(self.people):
-            ek = fold(e.name)
-            if ek == key or (len(parts) == 1 and ek.split()[-1] == key):
+            if e.key == key or (len(parts) == 1 and e.key.rsplit(" ", 1)[-1] == key):
                 return e
-            if len(ek.split()) == 1 and len(parts) > 1 and parts[-1] == ek:
+            if " " not in e.key and len(parts) > 1 and parts[-1] == e.key:
                 e.name = name  # the surname came first; now we know the full name
                 e.words |= set(parts)
+                e.rekey()
                 return e
         entity = _Entity(name, "person", words=set(parts))
         self.people.append(entity)
@@ -1420,7 +1525,7 @@ class _SpeakerBook:
     def _org(self, phrase: _Phrase) -> _Entity:
         key = fold(phrase.name.removeprefix("the ").removeprefix("The "))
         for e in reversed(self.orgs):
-            if fold(e.name.removeprefix("the ").removeprefix("The ")) == key:
+            if e.key == key:
                 return e
         entity = _Entity(phrase.name, phrase.kind, head=phrase.head, words=set(fold(phrase.name).split()))
         self.orgs.append(entity)
@@ -1434,30 +1539,51 @@ class _SpeakerBook:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(tokens) and (
-                _is_name_word(tokens[j + 1])
-                or (
-                    tokens[j + 1].low in ("of", "for")
-                    and j + 2 < len(tokens)
+            while True:
+                if j + 1 < len(tokens) and _is_name_word(tokens[j + 1]):
+                    j += 1
+                elif (
+                    j + 2 < len(tokens)
+                    and tokens[j + 1].low in ("of", "for")
                     and _is_name_word(tokens[j + 2])
-                )
-            ):
-                j += 2 if tokens[j + 1].low in ("of", "for") else 1
+                ):
+                    j += 2
+                elif (
+                    j + 3 < len(tokens)
+                    and tokens[j + 1].low in ("of", "for")
+                    and tokens[j + 2].low == "the"
+                    and _strip_possessive(tokens[j].low) in _ORG_WORDS
+                    and _is_name_word(tokens[j + 3])
+                ):
+                    j += 3
+                else:
+                    break
             det = i > 0 and tokens[i - 1].low == "the"
             phrase = _classify_run(tokens, i, j + 1, det, text)
             if phrase is not None:
                 if phrase.kind == "person":
                     words = phrase.name.split()
-                    is_known = any(fold(e.name).split()[-1] == fold(words[-1]) for e in self.people)
+                    surname = fold(words[-1])
+                    is_known = any(e.key.rsplit(" ", 1)[-1] == surname for e in self.people)
                     if len(words) >= 2 or (is_known and i == 0):
                         person = self._person(phrase.name)
-                        if phrase.gender and not person.gender:
-                            person.gender = phrase.gender
+                        person.gender = person.gender or phrase.gender
+                        person.role = person.role or phrase.role  # "Governor Helena Voss visited ..."
                         if i == 0:
                             self._touch(person)
                 elif len(tokens[i : j + 1]) > 1 or phrase.kind == "publication":
                     self._org(phrase)
             i = j + 1
+        # A group or body opening a sentence is what a later "they" or "it" refers to.
+        subject = _speaker_after(tokens, 0, text) if tokens and tokens[0].is_word else None
+        if (
+            subject is not None
+            and subject.kind == "description"
+            and (subject.plural or subject.head in _INSTITUTION_HEADS)
+        ):
+            entity = self._lookup(subject, False)
+            if entity is not None:
+                self._touch(entity)
 
     def resolve(self, phrase: _Phrase, role: str, org_hint: bool) -> _Entity | None:
         entity = self._lookup(phrase, org_hint)
@@ -1475,15 +1601,13 @@ class _SpeakerBook:
 
     def _lookup(self, phrase: _Phrase, org_hint: bool) -> _Entity | None:
         if phrase.kind == "pronoun":
-            return self._pronoun(phrase)
+            return self._pronoun(phrase.name, phrase.gender)
         if phrase.kind == "person" and not org_hint:
             return self._person(phrase.name)
         if phrase.kind in ("person", "org", "publication") and not (
             phrase.kind == "publication" and phrase.head in _PUBLICATION_HEADS
         ):
-            if phrase.kind == "person":
-                phrase = _Phrase(phrase.start, phrase.end, phrase.written, "org", phrase.name)
-            return self._org(phrase)
+            return self._org(replace(phrase, kind="org") if phrase.kind == "person" else phrase)
         if phrase.definite:
             found = self._definite(phrase)
             if found is not None:
@@ -1491,23 +1615,13 @@ class _SpeakerBook:
         name = phrase.name
         first = name.split()[0].lower()
         if first in _POSSESSIVE_PRONOUNS:
-            owner = self._pronoun(
-                _Phrase(
-                    0,
-                    0,
-                    first,
-                    "pronoun",
-                    first,
-                    plural=first == "their",
-                    gender={"his": "m", "her": "f"}.get(first, ""),
-                ),
-                its=first == "its",
-            )
+            # "His spokesman said": whose spokesman, as the article has it.
+            owner = self._pronoun(first, {"his": "m", "her": "f"}.get(first, ""))
             if owner is not None:
                 name = f"{owner.name}'s {' '.join(name.split()[1:])}"
-        key = fold(name)
+        key = fold(name.removeprefix("the ").removeprefix("The "))
         for e in reversed(self.recent):
-            if fold(e.name) == key:
+            if e.key == key:
                 return e
         kind = "publication" if phrase.head in _PUBLICATION_HEADS else "description"
         return _Entity(
@@ -1519,40 +1633,38 @@ class _SpeakerBook:
             gender=_GENDER_BY_HEAD.get(phrase.head, ""),
         )
 
-    def _pronoun(self, phrase: _Phrase, its: bool = False) -> _Entity | None:
-        word = phrase.name
+    def _pronoun(self, word: str, gender: str) -> _Entity | None:
+        """The entity a pronoun (or possessive: "his", "its") points to, or None."""
         if word in ("one", "another"):
-            # "Residents said ... '...,' said one.": one of the group quoted last.
-            group = next((e for e in reversed(self.recent) if e.plural and e.kind == "description"), None)
-            if group is None:
-                return None
-            members = (
-                group.name
-                if group.name.startswith("the ")
-                else "the " + group.name[:1].lower() + group.name[1:]
-            )
-            name = f"one of {members}"
-            found = next((e for e in self.recent if e.name == name), None)
-            return found or _Entity(name, "description", head=group.head, words=set(fold(name).split()))
+            return self._one_of_group()
         for e in reversed(self.recent):
             if word in ("he", "she", "his", "her"):
                 is_person = e.kind == "person" or (
                     e.kind == "description" and not e.plural and e.head in _PERSON_HEADS
                 )
-                if is_person and not (e.gender and phrase.gender and e.gender != phrase.gender):
-                    if phrase.gender and not e.gender:
-                        e.gender = phrase.gender
+                if is_person and not (e.gender and gender and e.gender != gender):
+                    e.gender = e.gender or gender
                     return e
             elif word in ("they", "their"):
                 if e.plural:
                     return e
-            elif (
-                (word == "it" or its)
-                and e.kind in ("org", "publication")
-                or (e.kind == "description" and not e.plural and e.head in _INSTITUTION_HEADS)
+            elif e.kind in ("org", "publication") or (
+                e.kind == "description" and not e.plural and e.head in _INSTITUTION_HEADS
             ):
-                return e
+                return e  # "it", "its"
         return None
+
+    def _one_of_group(self) -> _Entity | None:
+        """ "Residents said ... '...,' said one.": one of the group quoted last."""
+        group = next((e for e in reversed(self.recent) if e.plural and e.kind == "description"), None)
+        if group is None:
+            return None
+        members = (
+            group.name if group.name.startswith("the ") else "the " + group.name[:1].lower() + group.name[1:]
+        )
+        name = f"one of {members}"
+        found = next((e for e in self.recent if e.name == name), None)
+        return found or _Entity(name, "description", head=group.head, words=set(fold(name).split()))
 
     def _definite(self, phrase: _Phrase) -> _Entity | None:
         """The earlier speaker meant by "the publication", "the board", "the mayor", "the official"."""
@@ -1681,9 +1793,14 @@ def _scope_contents(tokens: Sequence[_Token], anchors: list[_Anchor]) -> None:
     for i, anchor in enumerate(anchors):
         if anchor.suppressed or anchor.complement not in ("that", "clause"):
             continue
-        end = len(tokens)
+        # A semicolon starts a new clause ("Officials said the bridge was safe; residents disagreed"),
+        # and so does the comma closing "X, who said that ..., resigned".
+        stops = (";", ",") if anchor.relative else (";",)
+        end = next(
+            (j for j in range(anchor.complement_start, len(tokens)) if tokens[j].text in stops), len(tokens)
+        )
         for later in anchors[i + 1 :]:
-            if later.start <= anchor.complement_start or later.suppressed:
+            if later.start <= anchor.complement_start or later.suppressed or later.start >= end:
                 continue
             b = later.start
             if (
@@ -1708,12 +1825,15 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
     for anchor in anchors:
         anchor.complement, anchor.complement_start = _complement(tokens, anchor)
     # ", asking for the closure to be paused" is not speech; ", adding that ..." is.
-    kept = [a for a in anchors if a.kind != "inherit" or a.complement != "none"]
-    for anchor in kept:
-        if anchor.inherit_from >= 0:
-            source = anchors[anchor.inherit_from]
-            anchor.inherit_from = kept.index(source) if source in kept else -1
-    anchors = [a for a in kept if a.kind != "inherit" or a.inherit_from >= 0 or a.phrase is not None]
+    dropped = {id(a) for a in anchors if a.kind == "inherit" and a.complement == "none"}
+    for anchor in anchors:
+        while anchor.source is not None and id(anchor.source) in dropped:
+            anchor.source = anchor.source.source
+    anchors = [
+        a
+        for a in anchors
+        if id(a) not in dropped and (a.kind != "inherit" or a.source is not None or a.phrase is not None)
+    ]
     _scope_contents(tokens, anchors)
     said: list[_Said] = []
     claimed: set[int] = set()  # token indexes of quotations given to an anchor or a reported clause
@@ -1750,6 +1870,8 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
             anchor.complement, anchor.content = "clause", (q, len(tokens))  # "said 'buffer zones' would grow"
         if anchor.complement in ("that", "clause") and anchor.content:
             a, b = anchor.content
+            if anchor.complement == "clause" and not _is_clause(tokens[a:b]):
+                continue  # "Police estimated the crowd at 4,500; ..."
             found = article.words(tokens, a, b) if anchor.lemma not in _DIRECT_LEMMAS else None
             if found:
                 said.append(article.indirect(found, anchor))
@@ -1784,13 +1906,23 @@ def _read_according(
     said: list[_Said],
     claimed: set[int],
 ) -> None:
-    """Read "According to X, ..." and "..., according to X": the rest of the sentence is what X says."""
+    """Read "According to X, ..." and "..., according to X": the rest of the clause is what X says."""
     a, b = anchor.start, anchor.end
     if a > 0 and tokens[a - 1].text == ",":
         a -= 1
     elif b < len(tokens) and tokens[b].text == ",":
         b += 1
-    rest = [*range(0, a), *range(b, len(tokens))]
+    # The clause around the phrase ends where another attribution in the sentence begins.
+    others = [x for x in anchors if x is not anchor and not x.suppressed]
+    floor = max([x.content[1] if x.content else x.end for x in others if x.end <= a] + [0])
+    while floor < a and (tokens[floor].text in (",", ";") or tokens[floor].low in _COORDINATORS):
+        floor += 1
+    ceiling = min([x.start for x in others if x.start >= b] + [len(tokens)])
+    while ceiling > b and (
+        tokens[ceiling - 1].text in (",", ";") or tokens[ceiling - 1].low in _COORDINATORS
+    ):
+        ceiling -= 1
+    rest = [*range(floor, a), *range(b, ceiling)]
     quotes = [j for j in rest if tokens[j].is_quote]
     if quotes and not any(tokens[j].is_word for j in rest):
         for q in quotes:  # "'...,' according to X."
@@ -1798,11 +1930,9 @@ def _read_according(
                 claimed.add(q)
                 said.append(article.direct(tokens[q], anchor))
         return
-    if any(x is not anchor and not x.suppressed for x in anchors) or not _is_clause(
-        [tokens[j] for j in rest]
-    ):
+    if not _is_clause([tokens[j] for j in rest]):
         return
-    parts = [p for p in (article.words(tokens, 0, a), article.words(tokens, b, len(tokens))) if p]
+    parts = [p for p in (article.words(tokens, floor, a), article.words(tokens, b, ceiling)) if p]
     if not parts:
         return
     said.append(article.indirect((" ".join(p[0] for p in parts), parts[0][1], parts[-1][2]), anchor))
@@ -1825,12 +1955,11 @@ def _read_trailing(
     a = start - 1
     while a - 1 >= floor and tokens[a - 1].text not in (";", ":"):
         a -= 1
-    if not _is_clause(tokens[a : start - 1]):
-        return
     found = article.words(tokens, a, start)
     if found is None:
         return
     words, s, e = found
+    clause = list(tokens[a : start - 1])
     # "..., he said, and every worker ..." / "The city, officials said, is lost."
     i = _skip_time(tokens, anchor.end)
     while (
@@ -1843,15 +1972,20 @@ def _read_trailing(
         )
     ):
         i += 1
+    rest_quotes: list[int] = []
     if i + 1 < len(tokens) and tokens[i].text == ",":
         nxt = tokens[i + 1]
         rest = article.words(tokens, i + 1, len(tokens))
         if rest and (nxt.low in _FINITE_MARKERS or nxt.low in ("and", "but")):
             joiner = ", " if nxt.low in ("and", "but") else " "
             words, e = words + joiner + rest[0], rest[2]
-            claimed.update(j for j in range(i + 1, len(tokens)) if tokens[j].is_quote)
+            clause += tokens[i + 1 :]
+            rest_quotes = [j for j in range(i + 1, len(tokens)) if tokens[j].is_quote]
+    if not _is_clause(clause):
+        return
     said.append(article.indirect((words, s, e), anchor))
     claimed.update(j for j in range(a, start) if tokens[j].is_quote)
+    claimed.update(rest_quotes)
 
 
 def _word_count(text: str) -> int:
@@ -1868,23 +2002,23 @@ def _quote_ends_clause(tokens: Sequence[_Token], q: int) -> bool:
     return q + 1 >= len(tokens) or not tokens[q + 1].is_word
 
 
-def _resolve(book: _SpeakerBook, anchor: _Anchor, anchors: list[_Anchor]) -> _Entity | None:
+def _resolve(book: _SpeakerBook, anchor: _Anchor) -> _Entity | None:
     """The speaker of an anchor, resolved once (an "inherit" anchor shares its source's)."""
     if not anchor.resolved:
         anchor.resolved = True
         if anchor.phrase is not None:
             anchor.speaker = book.resolve(anchor.phrase, anchor.role, anchor.org_hint)
-        elif 0 <= anchor.inherit_from < len(anchors):
-            source = anchors[anchor.inherit_from]
-            anchor.speaker = _resolve(book, source, anchors)
+        elif anchor.source is not None:
+            source = anchor.source
+            anchor.speaker = _resolve(book, source)
             anchor.role = anchor.role or source.role
     return anchor.speaker
 
 
-def _written(anchor: _Anchor, anchors: list[_Anchor]) -> str:
+def _written(anchor: _Anchor) -> str:
     """The speaker as the sentence names it; an "inherit" anchor names it through its source."""
-    while anchor.phrase is None and 0 <= anchor.inherit_from < len(anchors):
-        anchor = anchors[anchor.inherit_from]
+    while anchor.phrase is None and anchor.source is not None:
+        anchor = anchor.source
     return anchor.phrase.written if anchor.phrase else ""
 
 
@@ -1909,10 +2043,10 @@ class _Collector:
         self.found.append((s.position, quote))
         self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1)
 
-    def add_from(self, s: _Said, book: _SpeakerBook, anchor: _Anchor, anchors: list[_Anchor]) -> None:
-        speaker = _resolve(book, anchor, anchors)
+    def add_from(self, s: _Said, book: _SpeakerBook, anchor: _Anchor) -> None:
+        speaker = _resolve(book, anchor)
         if speaker is not None:
-            self.add(s, speaker, _written(anchor, anchors), anchor.cue, anchor.role or speaker.role)
+            self.add(s, speaker, _written(anchor), anchor.cue, anchor.role or speaker.role)
 
     def continue_last(self, s: _Said, previous: _Last | None) -> None:
         """Give ``s`` to the previous speaker if that quote ended in this or the previous paragraph."""
@@ -1944,19 +2078,21 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
         book.note_mentions(unit.tokens, article.text)
         if waiting:
             opener = _opening_anchor(unit.tokens, said, anchors)
-            speaker = _resolve(book, opener, anchors) if opener is not None else None
+            speaker = _resolve(book, opener) if opener is not None else None
             for w in waiting:
                 if opener is not None and speaker is not None:
-                    out.add_from(w, book, opener, anchors)
+                    out.add_from(w, book, opener)
                 else:
                     out.continue_last(w, last_before_waiting)
             waiting = []
+        # A bare quotation opening a paragraph, or followed by a bare "Jones asked.", belongs to
+        # the next sentence's speaker rather than to the last one.
         if (
             said
-            and unit.first_in_paragraph
             and all(s.anchor is None for s in said)
             and index + 1 < len(units)
             and units[index + 1].paragraph == unit.paragraph
+            and (unit.first_in_paragraph or not read[index + 1][0])
             and _opening_anchor(units[index + 1].tokens, *read[index + 1]) is not None
         ):
             waiting, last_before_waiting = said, out.last
@@ -1965,7 +2101,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
             if s.anchor is None:
                 out.continue_last(s, out.last)
             else:
-                out.add_from(s, book, s.anchor, anchors)
+                out.add_from(s, book, s.anchor)
     for w in waiting:
         out.continue_last(w, last_before_waiting)
     out.found.sort(key=lambda pair: pair[0])

@@ -24,6 +24,31 @@ MIN_DENSE_SIMILARITY = 0.35
 SECOND_SENTENCE_RATIO = 0.85
 MAX_EXTRACTIVE_SENTENCES = 3
 MAX_STATEMENTS_PER_SPEAKER = 6
+# Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
+# fourth or fifth hit, below paragraphs that merely repeat the question's words.
+EXTRACTIVE_PARAGRAPHS = 5
+# Bonus for a sentence holding the kind of thing the question asks for (a cause for "why",
+# a number for "how many", a date for "when"); see bench/RESULTS.md, "extractive".
+ANSWER_TYPE_BONUS = 0.15
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"^\s*why\b|\breason\b|\bwhat (?:caused|led to)\b", re.I),
+     re.compile(r"\b(?:because|due to|to avoid|in order to|so that|as a result|after|since|"
+                r"amid|following|caused by|led to|blamed|reason)\b", re.I)),
+    (re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", re.I),
+     re.compile(r"\d|\b(?:hundred|thousand|million|billion|dozen|percent)s?\b", re.I)),
+    (re.compile(r"^\s*when\b|\bwhat (?:date|day|time)\b", re.I),
+     re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                r"april|may|june|july|august|september|october|november|december|\d{4}|yesterday|"
+                r"today|last (?:week|month|year)|next (?:week|month|year))\b", re.I)),
+]
+
+
+def _answer_type(question: str) -> re.Pattern[str] | None:
+    """The pattern a good answer sentence matches, for why / how many / when questions."""
+    for asks, answers in _ANSWER_TYPES:
+        if asks.search(question):
+            return answers
+    return None
 
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "has", "have", "had", "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "it's", "he", "she", "they", "them", "his", "her", "their", "there", "here", "said", "say", "says", "tell", "told", "any", "some", "all", "me", "us", "we", "you", "your", "i", "my", "our", "than", "then", "so", "as", "if", "not", "no", "into", "over", "under", "after", "before", "according", "comment", "commented", "comments", "else", "also", "just", "more", "most", "much", "many", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "whats", "what's", "between", "during", "against", "up", "down", "out", "off", "again", "further", "once", "only", "own", "same", "too", "very", "s", "t", "don", "now", "any", "anyone", "anybody", "someone", "somebody"]
@@ -160,6 +185,7 @@ def _names_in(question: str) -> list[str]:
     tokens = re.findall(r"[\w'’-]+", question)
     names = []
     for i, token in enumerate(tokens):
+        token = re.sub(r"['’]s?$", "", token)  # "Petrova's" -> "Petrova"
         if i > 0 and token[:1].isupper() and fold(token) not in STOPWORDS:
             names.append(token)
     return names
@@ -235,6 +261,22 @@ class Answerer:
             if not cache.search(self.retriever.variants.expand(name), 1):
                 missing.append(name)
         return missing
+
+    def _names_found_together(self, question: str, hits: Sequence[Hit]) -> bool:
+        """True when one hit holds every name the question asks about (a strong keyword match).
+
+        A long paragraph can sit below the dense threshold although it names exactly who or
+        what the question is about; that is not a weak match.
+        """
+        names = _names_in(question)
+        if not names:
+            return False
+        variants = self.retriever.variants
+        for hit in hits:
+            text = fold(f"{hit.paragraph.title} {hit.paragraph.text}")
+            if all(any(fold(v) in text for v in (variants.expand(n).split())) for n in names):
+                return True
+        return False
 
     def answer(self, question: str, history: Sequence[object], k: int, filters: Filters) -> Answer:
         intent = resolve_followup(question, history)
@@ -314,13 +356,19 @@ class Answerer:
 
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
-            for q in p.quotes:
-                if q.text in intent.exclude:
-                    continue
-                if intent.speaker and not self.speaker_matches(intent.speaker, q):
-                    continue
-                if about_topic(p, q):
-                    selected.append((p, q))
+            candidates = [
+                q for q in p.quotes
+                if q.text not in intent.exclude
+                and (not intent.speaker or self.speaker_matches(intent.speaker, q))
+                and about_topic(p, q)
+            ]
+            # Where some of a paragraph's quotes name the topic themselves, those are the ones
+            # about it; the others merely share the paragraph.
+            # In an article whose headline names the topic, every quote is about it.
+            on_topic = [q for q in candidates if topic_terms & content_terms(q.text)]
+            if topic_terms & content_terms(p.title):
+                on_topic = []
+            selected.extend((p, q) for q in (on_topic or candidates))
 
         if not selected:
             hits = retrieval.hits if retrieval else ()
@@ -363,6 +411,8 @@ class Answerer:
                 marks = "".join(f"[{n}]" for n in ns)
                 if q.kind is QuoteKind.DIRECT:
                     lines.append(f"- {q.cue or 'said'}: \u201c{q.text}\u201d {marks}")
+                elif q.cue.lower().startswith("according"):
+                    lines.append(f"- {q.cue} {q.speaker_as_written or speaker}: {q.text} {marks}")
                 else:
                     lines.append(f"- {q.cue or 'said'} that {q.text} {marks}")
                 answer_quotes.append(AnswerQuote(q.speaker, q.role, q.text, q.kind, q.cue, ns[0]))
@@ -390,11 +440,11 @@ class Answerer:
             return _refusal(
                 question, f"No article in the corpus mentions {', '.join(missing)}.", hits, topic=topic
             )
-        if retrieval.dense_top < MIN_DENSE_SIMILARITY:
+        if retrieval.dense_top < MIN_DENSE_SIMILARITY and not self._names_found_together(intent.question, hits):
             return _refusal(
                 question, "Only weak matches: no paragraph in the corpus clearly answers this.", hits, topic=topic
             )
-        return self._best_sentences(question, intent, hits[:3], retrieval, topic)
+        return self._best_sentences(question, intent, hits[:EXTRACTIVE_PARAGRAPHS], retrieval, topic)
 
     def _best_sentences(
         self, question: str, intent: Intent, hits: list[Hit], retrieval: Retrieval, topic: str
@@ -411,10 +461,13 @@ class Answerer:
         q_vec = np.asarray(models.embed_query(intent.question))
         s_vecs = np.asarray(models.embed_texts([s for _, s, _ in candidates]))
         q_terms = content_terms(intent.question)
+        wanted = _answer_type(intent.question)
         scored = []
         for (hit, sentence, rank), vec in zip(candidates, s_vecs, strict=True):
             overlap = len(q_terms & content_terms(sentence)) / max(len(q_terms), 1)
-            score = float(q_vec @ vec) + 0.3 * overlap + 0.05 * (len(hits) - rank)
+            score = float(q_vec @ vec) + 0.3 * overlap + 0.03 * (len(hits) - rank)
+            if wanted is not None and wanted.search(sentence):
+                score += ANSWER_TYPE_BONUS
             scored.append((score, hit, sentence))
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]

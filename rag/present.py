@@ -62,7 +62,9 @@ def answer_chunks(answer: Answer) -> list[str]:
             continue
         bold = _BOLD_LINE.match(line) if answer.mode is AnswerMode.ATTRIBUTION else None
         if bold:
-            chunks.append(f"**{escape_markdown(bold['name'])}**{escape_markdown(bold['rest'])}\n\n")
+            rest = escape_markdown(bold["rest"])
+            space = " " if rest and bold["rest"][:1].isspace() else ""
+            chunks.append(f"**{escape_markdown(bold['name'])}**{space}{rest}\n\n")
             continue
         prefix = ""
         if line.startswith("- "):

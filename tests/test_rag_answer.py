@@ -60,9 +60,9 @@ def test_place_names_match_across_spellings(seed_index: NewsIndex, spelling: str
 
 
 def test_extractive_answer_cites_the_sentence_that_answers(seed_index: NewsIndex) -> None:
-    answer = seed_index.ask("Why might Ukraine have pulled out of the city?")
+    answer = seed_index.ask("How did losing the city affect Ukraine's position in talks?")
     assert answer.mode is AnswerMode.EXTRACTIVE
-    assert "encirclement" in answer.text
+    assert "weakened Ukraine's leverage in negotiations" in answer.text
     assert answer.text.count("[") == len(answer.citations) or answer.citations
     for c in answer.citations:
         assert f"[{c.n}]" in answer.text

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
-from rag import AnswerMode, Settings
+from rag import Answer, AnswerMode, Settings
 from rag.present import answer_markdown, escape_markdown, highlight_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,9 +111,9 @@ def test_example_question_buttons_ask_the_question(monkeypatch: pytest.MonkeyPat
     at = _app(monkeypatch, seed_settings.db)
     examples = [b for b in at.button if b.key and b.key.startswith("example-")]
     assert examples
-    question = examples[0].label
+    label = examples[0].label
     examples[0].click().run()
-    assert [a.question for a in at.session_state.history] == [question]
+    assert [escape_markdown(a.question) for a in at.session_state.history] == [label]
     assert not [b for b in at.button if b.key and b.key.startswith("example-")]
 
 
@@ -179,6 +179,13 @@ def test_escape_markdown_leaves_no_markup() -> None:
     assert escaped == (
         "\\# Title \\<img src\\=x onerror\\=alert\\(1\\)\\> \\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* "
         "\\$x\\$ \\:red\\[c\\]"
+    )
+
+
+def test_attribution_markdown_keeps_its_own_structure_only() -> None:
+    answer = Answer("q", AnswerMode.ATTRIBUTION, "**Ann <i>Lee</i>** (the mayor)\n- said: \u201cHi *there*\u201d [1]")
+    assert answer_markdown(answer) == (
+        "**Ann \\<i\\>Lee\\<\\/i\\>** \\(the mayor\\)\n\n- said\\: \u201cHi \\*there\\*\u201d \\[1\\]\n"
     )
 
 

@@ -227,6 +227,8 @@ with st.sidebar:
                           format="YYYY-MM-DD", key="since")
     until = st.date_input("Published until", value=None, min_value=EARLIEST, max_value=LATEST,
                           format="YYYY-MM-DD", key="until")
+    if since and until and since > until:
+        st.warning("The start date is after the end date: no article can match.")
     st.caption("Filters apply to the next question.")
     st.header("Corpus")
     st.markdown(f"**{stats.articles}** articles \u00b7 **{stats.paragraphs}** paragraphs \u00b7 "
@@ -253,7 +255,8 @@ if not question:
 if not history and not question:
     st.markdown("Ask a question about the articles, or start with one of these:")
     for i, example in enumerate(index.example_questions()):
-        st.button(example, key=f"example-{i}", on_click=_ask_later, args=(example,))
+        # Button labels are markdown (even images), and examples are made of article text.
+        st.button(escape_markdown(example), key=f"example-{i}", on_click=_ask_later, args=(example,))
 
 if question:
     with st.chat_message("user"):

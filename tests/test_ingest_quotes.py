@@ -1,0 +1,860 @@
+"""Quote extraction: who said what, direct or reported, with speakers resolved within the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.quotes import extract_quotes
+from rag.schema import Quote, QuoteKind
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed"
+SEED_ARTICLE = SEED / "000_ad981062f02b5f16.txt"
+
+DIRECT, INDIRECT = QuoteKind.DIRECT, QuoteKind.INDIRECT
+
+
+def only_quote(*paragraphs: str) -> Quote:
+    quotes = extract_quotes(paragraphs)
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def said_by(quotes: list[Quote]) -> list[tuple[str, str]]:
+    return [(q.speaker, q.text) for q in quotes]
+
+
+# --- the seed article --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_quotes() -> list[Quote]:
+    if not SEED_ARTICLE.is_file():
+        pytest.skip(f"seed article not found at {SEED_ARTICLE} (the shared corpus lives beside the project)")
+    blocks = [b.strip() for b in SEED_ARTICLE.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    paragraphs = blocks[2:]  # publication and section, then the headline
+    # The paragraph-repair step (not under test here) joins "... said Dr." with "Elena Petrova, ...".
+    broken = next(i for i, p in enumerate(paragraphs) if p.endswith("said Dr."))
+    paragraphs[broken : broken + 2] = [paragraphs[broken] + " " + paragraphs[broken + 1]]
+    return extract_quotes(paragraphs)
+
+
+def test_seed_article_names_every_speaker_and_no_one_else(seed_quotes: list[Quote]) -> None:
+    assert {q.speaker for q in seed_quotes} == {
+        "The New York Times",
+        "an anonymous Western intelligence official",
+        "Denis Pushilin",
+        "Local officials",
+        "a DPR spokesperson",
+        "Military analysts",
+        "Elena Petrova",
+    }
+    assert all(q.speaker and q.text for q in seed_quotes)
+
+
+def test_seed_new_york_times_is_quoted_by_name_and_as_the_publication(seed_quotes: list[Quote]) -> None:
+    times = [q for q in seed_quotes if q.speaker == "The New York Times"]
+    assert [(q.speaker_as_written, q.cue, q.kind, q.paragraphs) for q in times] == [
+        ("The New York Times", "according to", INDIRECT, (2,)),
+        ("The publication", "highlights", INDIRECT, (3,)),
+        ("The New York Times", "notes", INDIRECT, (4,)),
+    ]
+    assert times[0].text.startswith("the city's loss has significantly weakened Ukraine's leverage")
+    assert times[0].text.endswith("in the Donetsk People's Republic (DPR)")
+    assert times[1].text.startswith("the city's strategic location, nestled near the border with Russia")
+    assert times[2].text.startswith("Moscow's continued offensive actions")
+
+
+def test_seed_anonymous_official_has_two_direct_fragments(seed_quotes: list[Quote]) -> None:
+    official = [q for q in seed_quotes if q.speaker == "an anonymous Western intelligence official"]
+    assert [(q.text, q.kind, q.paragraphs) for q in official] == [
+        ("This is a major blow", DIRECT, (3,)),
+        ("Seversk was not just a tactical asset—it was a symbol of resistance.", DIRECT, (3,)),
+    ]
+    assert {q.speaker_as_written for q in official} == {"one anonymous Western intelligence official"}
+
+
+def test_seed_pushilin_is_resolved_from_surname_and_keeps_his_role(seed_quotes: list[Quote]) -> None:
+    pushilin = [q for q in seed_quotes if q.speaker == "Denis Pushilin"]
+    assert [(q.kind, q.cue, q.speaker_as_written) for q in pushilin] == [
+        (INDIRECT, "declaring", "Denis Pushilin"),
+        (DIRECT, "said", "Pushilin"),
+        (DIRECT, "said", "Pushilin"),
+    ]
+    assert {q.role for q in pushilin} == {"the head of the Donetsk People's Republic"}
+    assert pushilin[0].text == (
+        "the Russian Armed Forces are actively expanding a 'buffer zone' around the newly liberated Seversk"
+    )
+    assert pushilin[1].text == "The city is still in the process of evacuating civilians"
+    assert pushilin[2].text == "But the military situation is now firmly in our favor."
+    assert {q.paragraphs for q in pushilin} == {(5,)}
+
+
+def test_seed_scare_quote_is_not_a_quote_of_its_own(seed_quotes: list[Quote]) -> None:
+    assert not [q for q in seed_quotes if q.text.strip("'") == "buffer zone"]
+
+
+def test_seed_collective_and_anonymous_speakers(seed_quotes: list[Quote]) -> None:
+    by_speaker = {q.speaker: q for q in seed_quotes}
+    assert (by_speaker["Local officials"].cue, by_speaker["Local officials"].kind) == ("reported", INDIRECT)
+    assert by_speaker["Local officials"].text.startswith("thousands of residents remain displaced")
+    assert (by_speaker["Military analysts"].cue, by_speaker["Military analysts"].kind) == (
+        "suggest",
+        INDIRECT,
+    )
+    assert by_speaker["Military analysts"].text.startswith("the withdrawal may have been a calculated move")
+    spokesperson = [q for q in seed_quotes if q.speaker == "a DPR spokesperson"]
+    assert [q.kind for q in spokesperson] == [DIRECT, DIRECT]
+    assert spokesperson[0].text == "We are doing everything we can to ensure the safety of our people"
+    assert spokesperson[1].text.startswith("But the reality is that the infrastructure is in ruins")
+    assert spokesperson[0].role == ""  # "who requested anonymity" is not a role
+
+
+def test_seed_petrova_quote_runs_on_into_the_next_paragraph(seed_quotes: list[Quote]) -> None:
+    petrova = [q for q in seed_quotes if q.speaker == "Elena Petrova"]
+    assert [(q.text, q.paragraphs) for q in petrova] == [
+        ("This is a classic example of a strategic retreat", (8,)),
+        (
+            "But retreats can be costly if they are perceived as weaknesses. The challenge now is for "
+            "Ukraine to reassert its position without further concessions.",
+            (8, 9),
+        ),
+    ]
+    assert {q.speaker_as_written for q in petrova} == {"Dr. Elena Petrova"}
+    assert {q.role for q in petrova} == {"a defense expert at the Kyiv Institute of International Relations"}
+    assert {(q.kind, q.cue) for q in petrova} == {(DIRECT, "said")}
+
+
+def test_seed_quotes_come_in_reading_order(seed_quotes: list[Quote]) -> None:
+    assert [q.paragraphs[0] for q in seed_quotes] == sorted(q.paragraphs[0] for q in seed_quotes)
+    assert len(seed_quotes) == 14
+
+
+# --- direct quotes: attribution shapes and quote marks ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "text", "cue"),
+    [
+        ('"We will rebuild," said Jane Smith.', "Jane Smith", "We will rebuild", "said"),
+        ('"We will rebuild," Jane Smith said.', "Jane Smith", "We will rebuild", "said"),
+        ('Jane Smith said: "We will rebuild."', "Jane Smith", "We will rebuild.", "said"),
+        ('Jane Smith said, "We will rebuild."', "Jane Smith", "We will rebuild.", "said"),
+        ("“We will rebuild,” said Jane Smith.", "Jane Smith", "We will rebuild", "said"),
+        ("‘We will rebuild,’ said Jane Smith.", "Jane Smith", "We will rebuild", "said"),
+        ("'We will rebuild,' said Jane Smith.", "Jane Smith", "We will rebuild", "said"),
+        ("'We will rebuild', said Jane Smith.", "Jane Smith", "We will rebuild", "said"),
+        ("«We will rebuild», said Jane Smith.", "Jane Smith", "We will rebuild", "said"),
+        ('"We will rebuild," Jane Smith told reporters.', "Jane Smith", "We will rebuild", "told"),
+        ('"We will rebuild," the ministry said in a statement.', "the ministry", "We will rebuild", "said"),
+        ('In a statement, the ministry said: "We will rebuild."', "the ministry", "We will rebuild.", "said"),
+        ('Jane Smith told reporters on Monday: "We will rebuild."', "Jane Smith", "We will rebuild.", "told"),
+        ('"Where will we go?" asked Jane Smith.', "Jane Smith", "Where will we go?", "asked"),
+        ('"Glory to Ukraine!" the crowd chanted.', "the crowd", "Glory to Ukraine!", "chanted"),
+        ('"We will rebuild," according to Jane Smith.', "Jane Smith", "We will rebuild", "according to"),
+    ],
+)
+def test_direct_quote_is_attributed_in_every_common_shape(
+    sentence: str, speaker: str, text: str, cue: str
+) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.text, quote.cue, quote.kind) == (speaker, text, cue, DIRECT)
+    assert quote.paragraphs == (1,)
+
+
+def test_quote_text_drops_the_sentence_comma_but_keeps_its_own_punctuation() -> None:
+    quotes = extract_quotes(['"Stay," said Jane Smith. "Please stay!"', '"Why?" Smith asked.'])
+    assert [q.text for q in quotes] == ["Stay", "Please stay!", "Why?"]
+
+
+def test_nested_quote_stays_inside_the_outer_quote() -> None:
+    quote = only_quote("\"He told me 'get out now,' and I did,\" said Maria Kovalenko, a resident.")
+    assert quote.text == "He told me 'get out now,' and I did"
+    assert (quote.speaker, quote.role) == ("Maria Kovalenko", "a resident")
+
+
+def test_curly_nested_quote_stays_inside_the_outer_quote() -> None:
+    quote = only_quote("“They shouted ‘run’ and we ran,” said Olena Bondar.")
+    assert (quote.speaker, quote.text) == ("Olena Bondar", "They shouted ‘run’ and we ran")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "'We can't stay, and Ukraine's army won't either,' said Olena Bondar.",
+        "‘We can’t stay, and Ukraine’s army won’t either,’ said Olena Bondar.",
+    ],
+)
+def test_apostrophes_inside_words_are_not_quote_marks(sentence: str) -> None:
+    quote = only_quote(sentence)
+    assert quote.speaker == "Olena Bondar"
+    assert quote.text.startswith("We can") and quote.text.endswith("either")
+
+
+def test_plural_possessive_outside_a_quote_is_not_a_quote_mark() -> None:
+    quote = only_quote("The Ukrainian Armed Forces' withdrawal was a serious blow, officials said.")
+    assert (quote.speaker, quote.kind) == ("Officials", INDIRECT)
+    assert quote.text == "The Ukrainian Armed Forces' withdrawal was a serious blow"
+
+
+def test_plural_possessive_inside_a_single_quoted_quote_does_not_end_it() -> None:
+    quote = only_quote("'The soldiers' families are waiting for news,' said Olena Bondar.")
+    assert quote.text == "The soldiers' families are waiting for news"
+
+
+def test_plural_possessive_in_reported_speech_stays_in_the_text() -> None:
+    quote = only_quote("Ukraine's defence ministry said that the officials' remarks were misleading.")
+    assert (quote.speaker, quote.text) == (
+        "Ukraine's defence ministry",
+        "the officials' remarks were misleading",
+    )
+
+
+def test_decade_abbreviation_is_not_an_opening_quote_mark() -> None:
+    quote = only_quote("In the '90s, the town had three factories, Jane Smith said.")
+    assert (quote.speaker, quote.text) == ("Jane Smith", "In the '90s, the town had three factories")
+
+
+# --- quotes that run on ------------------------------------------------------------------------
+
+
+def test_two_paragraph_quote_keeps_speaker() -> None:
+    quotes = extract_quotes(
+        [
+            "'This is a retreat,' said Dr. Elena Petrova. 'But retreats can be costly.",
+            "The challenge now is to hold the line.' The fighting continued overnight.",
+        ]
+    )
+    assert [(q.speaker, q.text, q.paragraphs) for q in quotes] == [
+        ("Elena Petrova", "This is a retreat", (1,)),
+        ("Elena Petrova", "But retreats can be costly. The challenge now is to hold the line.", (1, 2)),
+    ]
+
+
+def test_quote_reopened_at_the_next_paragraph_is_one_quote() -> None:
+    quotes = extract_quotes(
+        [
+            '"We had sandbags ready," said Mayor Lena Okafor. "Nobody has seen the river move like that.',
+            '"What we need now is pumps and engineers."',
+        ]
+    )
+    # News convention: no closing mark at the end of the first paragraph, a new opening mark at
+    # the start of the next, and the quotation goes on.
+    assert [(q.speaker, q.text, q.paragraphs) for q in quotes] == [
+        ("Lena Okafor", "We had sandbags ready", (1,)),
+        (
+            "Lena Okafor",
+            "Nobody has seen the river move like that. What we need now is pumps and engineers.",
+            (1, 2),
+        ),
+    ]
+
+
+def test_attribution_after_a_quote_that_spans_paragraphs_names_its_speaker() -> None:
+    quote = only_quote('"The situation is difficult.', '"But we will hold," said Col. Ivan Petrenko.')
+    assert (quote.speaker, quote.role, quote.paragraphs) == ("Ivan Petrenko", "Colonel", (1, 2))
+    assert quote.text == "The situation is difficult. But we will hold"
+
+
+def test_unattributed_quote_after_a_quote_continues_the_same_speaker() -> None:
+    quotes = extract_quotes(["'It is over,' said an official. 'We lost the town.'"])
+    assert said_by(quotes) == [("an official", "It is over"), ("an official", "We lost the town.")]
+    assert quotes[1].cue == "said"
+
+
+def test_unattributed_quote_in_the_next_paragraph_continues_the_speaker() -> None:
+    quotes = extract_quotes(["'We are surrounded,' one soldier said.", "'We need help.'"])
+    assert said_by(quotes) == [("a soldier", "We are surrounded"), ("a soldier", "We need help.")]
+    assert quotes[1].paragraphs == (2,)
+
+
+def test_continuation_does_not_reach_two_paragraphs_back() -> None:
+    quotes = extract_quotes(
+        ["'We are surrounded,' one soldier said.", "The shelling went on.", "'We need help.'"]
+    )
+    assert said_by(quotes) == [("a soldier", "We are surrounded")]
+
+
+def test_split_quote_in_one_sentence_keeps_the_speaker_for_both_halves() -> None:
+    quotes = extract_quotes(["“It is the worst day,” said Anna Kovalenko, “since the war began.”"])
+    assert said_by(quotes) == [
+        ("Anna Kovalenko", "It is the worst day"),
+        ("Anna Kovalenko", "since the war began."),
+    ]
+
+
+def test_each_quote_goes_to_its_own_speaker_when_speakers_alternate() -> None:
+    quotes = extract_quotes(
+        ["'Hold the bridge,' said John Smith. 'We cannot,' said Mary Jones. 'Not today.'"]
+    )
+    assert said_by(quotes) == [
+        ("John Smith", "Hold the bridge"),
+        ("Mary Jones", "We cannot"),
+        ("Mary Jones", "Not today."),
+    ]
+
+
+def test_quote_then_attribution_in_the_next_sentence() -> None:
+    quote = only_quote("'We will never give up.' Mayor Jane Smith said so on Monday.")
+    assert (quote.speaker, quote.text, quote.kind) == ("Jane Smith", "We will never give up.", DIRECT)
+
+
+def test_question_answered_by_a_bare_attribution_goes_to_that_speaker() -> None:
+    quotes = extract_quotes(["John Smith said the army would hold. 'Why now?' Mary Jones asked."])
+    assert [(q.speaker, q.kind, q.text) for q in quotes] == [
+        ("John Smith", INDIRECT, "the army would hold"),
+        ("Mary Jones", DIRECT, "Why now?"),
+    ]
+
+
+def test_paragraph_opening_quote_goes_to_the_speaker_of_the_next_sentence() -> None:
+    quotes = extract_quotes(
+        [
+            "'We will fight on,' said John Smith.",
+            "'We are tired.' Olena Bondar, a nurse, said she had not slept for three days.",
+        ]
+    )
+    assert said_by(quotes) == [
+        ("John Smith", "We will fight on"),
+        ("Olena Bondar", "We are tired."),
+        ("Olena Bondar", "she had not slept for three days"),
+    ]
+
+
+def test_quote_after_a_time_abbreviation_is_still_a_quote() -> None:
+    quote = only_quote('Leah Marsh lost her job at 9:15 a.m. "I found out from a password screen," she said.')
+    assert (quote.speaker, quote.text) == ("Leah Marsh", "I found out from a password screen")
+
+
+# --- reported speech ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        "notes",
+        "highlights",
+        "declared",
+        "suggests",
+        "reported",
+        "warned",
+        "claimed",
+        "stated",
+        "added",
+        "argued",
+        "insisted",
+        "believes",
+        "acknowledged",
+        "confirmed",
+        "has said",
+        "said on Monday",
+    ],
+)
+def test_reporting_verb_with_that_clause_is_indirect_speech(verb: str) -> None:
+    quote = only_quote(f"Denis Pushilin {verb} that the city had been evacuated.")
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Denis Pushilin",
+        INDIRECT,
+        "the city had been evacuated",
+    )
+    assert quote.cue == verb.split()[-1] if verb != "said on Monday" else quote.cue == "said"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "text", "cue"),
+    [
+        (
+            "Varga said the hospital would keep its clinics.",
+            "Varga",
+            "the hospital would keep its clinics",
+            "said",
+        ),
+        (
+            "Varga has said the hospital would keep its clinics.",
+            "Varga",
+            "the hospital would keep its clinics",
+            "said",
+        ),
+        (
+            "The board said in a statement that the changes were necessary.",
+            "the board",
+            "the changes were necessary",
+            "said",
+        ),
+        ("Smith told reporters on Monday that the army was ready.", "Smith", "the army was ready", "told"),
+        (
+            "Smith told the crowd outside the town hall that the army was ready.",
+            "Smith",
+            "the army was ready",
+            "told",
+        ),
+        (
+            "Smith pointed out that the bridge was still standing.",
+            "Smith",
+            "the bridge was still standing",
+            "pointed out",
+        ),
+        ("Thousands remain displaced, officials said.", "Officials", "Thousands remain displaced", "said"),
+        (
+            "The bridge, officials said, was destroyed overnight.",
+            "Officials",
+            "The bridge was destroyed overnight",
+            "said",
+        ),
+        (
+            "According to officials, the bridge was destroyed overnight.",
+            "Officials",
+            "the bridge was destroyed overnight",
+            "according to",
+        ),
+        (
+            "The bridge was destroyed overnight, according to local officials.",
+            "Local officials",
+            "The bridge was destroyed overnight",
+            "according to",
+        ),
+        (
+            "The bridge, according to the ministry, was destroyed overnight.",
+            "the ministry",
+            "The bridge was destroyed overnight",
+            "according to",
+        ),
+        (
+            "Smith, who has lived in the city for 30 years, said he would stay.",
+            "Smith",
+            "he would stay",
+            "said",
+        ),
+        (
+            "Sources familiar with the matter said the deal was close.",
+            "Sources familiar with the matter",
+            "the deal was close",
+            "said",
+        ),
+    ],
+)
+def test_reported_speech_is_attributed_in_every_common_shape(
+    sentence: str, speaker: str, text: str, cue: str
+) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.text, quote.cue, quote.kind) == (speaker, text, cue, INDIRECT)
+
+
+def test_participle_attribution_takes_the_speaker_and_role_before_it() -> None:
+    quote = only_quote(
+        "The advance was confirmed by the DPR's own statements, with Denis Pushilin, the head of the Donetsk "
+        "People's Republic, declaring that the Russian forces are expanding a 'buffer zone' around the city."
+    )
+    assert (quote.speaker, quote.cue, quote.kind) == ("Denis Pushilin", "declaring", INDIRECT)
+    assert quote.role == "the head of the Donetsk People's Republic"
+    assert quote.text == "the Russian forces are expanding a 'buffer zone' around the city"
+
+
+def test_adding_that_reports_a_second_thing_from_the_same_speaker() -> None:
+    quotes = extract_quotes(["'We will win,' John Smith said, adding that the war would end soon."])
+    assert [(q.speaker, q.kind, q.cue, q.text) for q in quotes] == [
+        ("John Smith", DIRECT, "said", "We will win"),
+        ("John Smith", INDIRECT, "adding", "the war would end soon"),
+    ]
+
+
+def test_coordinated_clauses_are_split_between_their_speakers() -> None:
+    quotes = extract_quotes(
+        ["John Smith said the war would end soon, but Mary Jones warned that it could last years."]
+    )
+    assert said_by(quotes) == [
+        ("John Smith", "the war would end soon"),
+        ("Mary Jones", "it could last years"),
+    ]
+
+
+def test_second_verb_of_the_same_subject_reports_a_second_thing() -> None:
+    quotes = extract_quotes(
+        [
+            "Piet Halloran argued that the city had protected pensioners, and noted that fares "
+            "would stay lower than in Brennholt."
+        ]
+    )
+    assert [(q.speaker, q.cue, q.text) for q in quotes] == [
+        ("Piet Halloran", "argued", "the city had protected pensioners"),
+        ("Piet Halloran", "noted", "fares would stay lower than in Brennholt"),
+    ]
+
+
+def test_report_inside_a_report_stays_with_the_outer_speaker() -> None:
+    quote = only_quote("The mayor said that residents warned that the dam could fail.")
+    assert (quote.speaker, quote.text) == ("the mayor", "residents warned that the dam could fail")
+
+
+def test_reported_clause_ends_at_a_semicolon() -> None:
+    quote = only_quote("Officials said the bridge was safe; residents disagreed.")
+    assert quote.text == "the bridge was safe"
+
+
+def test_according_to_shares_a_sentence_with_another_attribution() -> None:
+    quotes = extract_quotes(
+        ["According to officials, the bridge was destroyed, and residents said they heard blasts."]
+    )
+    assert said_by(quotes) == [("Officials", "the bridge was destroyed"), ("Residents", "they heard blasts")]
+
+
+def test_who_said_reports_for_the_noun_before_it() -> None:
+    quote = only_quote("The minister, who said last week that prices would fall, resigned on Friday.")
+    assert (quote.speaker, quote.text) == ("the minister", "prices would fall")
+
+
+def test_quoted_as_saying_names_the_person_quoted() -> None:
+    quote = only_quote("John Smith was quoted by TASS as saying that talks would resume.")
+    assert (quote.speaker, quote.cue, quote.text) == ("John Smith", "saying", "talks would resume")
+
+
+def test_participle_that_is_not_speech_does_not_cut_the_reported_clause() -> None:
+    quote = only_quote(
+        "Mayor Piet Halloran said he had written to the board, asking for the closure to be paused."
+    )
+    assert quote.text == "he had written to the board, asking for the closure to be paused"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Smith did not say whether he would stay.",
+        "It is believed that the dam was damaged.",
+        "This advantage is underscored by the ministry's own statements.",
+        "The governor warned residents to stay indoors.",
+        "The report said nothing about casualties.",
+        "Smith said so.",
+        "Halloran and Quist said that the debate had been fair.",
+    ],
+)
+def test_sentence_without_attributable_speech_yields_nothing(sentence: str) -> None:
+    assert extract_quotes([sentence]) == []
+
+
+# --- speakers: resolution and normalisation ----------------------------------------------------
+
+
+def test_pronoun_resolves_to_the_most_recent_named_person() -> None:
+    quotes = extract_quotes(
+        [
+            "President Volodymyr Zelensky said that the army would hold.",
+            "He added that more help was needed.",
+            "'We will not give up,' he said.",
+        ]
+    )
+    assert {q.speaker for q in quotes} == {"Volodymyr Zelensky"}
+    assert [q.speaker_as_written for q in quotes] == ["President Volodymyr Zelensky", "He", "he"]
+
+
+def test_she_skips_a_man_named_by_title() -> None:
+    quotes = extract_quotes(
+        [
+            "Mrs. Anna Brown said that the plan was fine.",
+            "Mr. John Brown said that it was flawed.",
+            "'It will work,' she said.",
+        ]
+    )
+    assert said_by(quotes)[-1] == ("Anna Brown", "It will work")
+
+
+def test_pronoun_can_point_to_an_unnamed_speaker() -> None:
+    quotes = extract_quotes(
+        ["A spokesman for the finance department said the rules had changed. 'We have a duty,' he said."]
+    )
+    assert {q.speaker for q in quotes} == {"a spokesman for the finance department"}
+
+
+def test_pronoun_points_to_the_person_who_opens_the_sentence() -> None:
+    quotes = extract_quotes(
+        [
+            "Felix Arnaud, the commissioner, said the grant would be reviewed.",
+            "Leah Marsh learned she had lost her job from a password screen. 'Nine years,' she said.",
+        ]
+    )
+    assert said_by(quotes)[-1] == ("Leah Marsh", "Nine years")
+
+
+def test_pronoun_without_anyone_to_point_to_yields_no_quote() -> None:
+    assert extract_quotes(['"Leave now," he said.', "It said that the plant was safe."]) == []
+
+
+def test_surname_resolves_to_the_full_name_introduced_earlier() -> None:
+    quotes = extract_quotes(["'We are ready,' said Denis Pushilin.", "'The city is ours,' Pushilin said."])
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("Denis Pushilin", "Denis Pushilin"),
+        ("Denis Pushilin", "Pushilin"),
+    ]
+
+
+def test_surname_resolves_to_a_full_name_mentioned_outside_any_quote() -> None:
+    quotes = extract_quotes(
+        ["Volodymyr Zelensky visited the front on Monday.", "Zelensky said the line was stable."]
+    )
+    assert said_by(quotes) == [("Volodymyr Zelensky", "the line was stable")]
+
+
+def test_honorific_is_left_out_of_the_resolved_name() -> None:
+    quotes = extract_quotes(
+        ["Dr. Elena Petrova said that retreats can be costly.", "'There is hope,' Petrova said."]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("Elena Petrova", "Dr. Elena Petrova"),
+        ("Elena Petrova", "Petrova"),
+    ]
+    assert quotes[1].role == ""  # "Dr." is an honorific, not a role
+
+
+def test_office_title_becomes_the_role() -> None:
+    quote = only_quote("'We will rebuild,' said Mayor Lena Okafor.")
+    assert (quote.speaker, quote.speaker_as_written, quote.role) == (
+        "Lena Okafor",
+        "Mayor Lena Okafor",
+        "Mayor",
+    )
+
+
+def test_abbreviated_military_title_is_spelled_out_when_no_appositive_gives_a_role() -> None:
+    quote = only_quote("'We are ready,' said Gen. Oleksandr Syrskyi.")
+    assert (quote.speaker, quote.role) == ("Oleksandr Syrskyi", "General")
+
+
+def test_appositive_role_is_captured_and_remembered_for_later_quotes() -> None:
+    quotes = extract_quotes(
+        [
+            "'This is a classic retreat,' said Dr. Elena Petrova, a defense expert at the Kyiv Institute.",
+            "Petrova said that the line would hold.",
+            "'But it will cost us,' she added.",
+        ]
+    )
+    assert {q.role for q in quotes} == {"a defense expert at the Kyiv Institute"}
+
+
+def test_role_ends_before_a_relative_clause() -> None:
+    quote = only_quote(
+        "Owen Tate, a crane operator who has worked at the port for 22 years, said he was worried."
+    )
+    assert (quote.speaker, quote.role) == ("Owen Tate", "a crane operator")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "role"),
+    [
+        (
+            "Kremlin spokesman Dmitry Peskov said that no decision had been taken.",
+            "Dmitry Peskov",
+            "Kremlin spokesman",
+        ),
+        (
+            "Dmitry Peskov, Putin's spokesman, said that no decision had been taken.",
+            "Dmitry Peskov",
+            "Putin's spokesman",
+        ),
+        (
+            "The ministry's spokesman, Igor Konashenkov, said that no decision had been taken.",
+            "Igor Konashenkov",
+            "the ministry's spokesman",
+        ),
+        (
+            "Greta Hollis of the Riders' Association said that no decision had been taken.",
+            "Greta Hollis",
+            "of the Riders' Association",
+        ),
+    ],
+)
+def test_role_is_found_before_after_or_around_the_name(sentence: str, speaker: str, role: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.role) == (speaker, role)
+
+
+@pytest.mark.parametrize(
+    ("speaker_as_written", "speaker", "role"),
+    [
+        ("U.S. Secretary of State Antony Blinken", "Antony Blinken", "U.S. Secretary of State"),
+        (
+            "European Commission President Ursula von der Leyen",
+            "Ursula von der Leyen",
+            "European Commission President",
+        ),
+        ("UN Secretary-General Antonio Guterres", "Antonio Guterres", "UN Secretary-General"),
+        ("Lt. Gen. Kyrylo Budanov", "Kyrylo Budanov", "Lieutenant General"),
+        ("Mayor Lena Okafor of Varnholm", "Lena Okafor", "Mayor of Varnholm"),
+    ],
+)
+def test_titles_before_a_name_become_the_role(speaker_as_written: str, speaker: str, role: str) -> None:
+    quote = only_quote(f"{speaker_as_written} said the strike had been planned for months.")
+    assert (quote.speaker, quote.speaker_as_written, quote.role) == (speaker, speaker_as_written, role)
+
+
+def test_age_and_hyphenated_words_stay_in_a_description() -> None:
+    quote = only_quote("'I have never seen anything like it,' said the 67-year-old retired teacher.")
+    assert quote.speaker == "the 67-year-old retired teacher"
+
+
+def test_publication_reference_resolves_to_the_publication_quoted_last() -> None:
+    quotes = extract_quotes(
+        [
+            "According to a recent report by The New York Times, the city had fallen.",
+            "The newspaper said the retreat was orderly.",
+            "The paper noted that casualties were low.",
+        ]
+    )
+    assert {q.speaker for q in quotes} == {"The New York Times"}
+    assert [q.speaker_as_written for q in quotes] == ["The New York Times", "The newspaper", "The paper"]
+
+
+def test_publication_keeps_the_capital_the_of_its_masthead() -> None:
+    quote = only_quote("The city had fallen, according to the Wall Street Journal.")
+    assert quote.speaker == "The Wall Street Journal"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The Kremlin said in a statement that the talks had stalled.", "the Kremlin"),
+        ("In a statement, the ministry said the talks had stalled.", "the ministry"),
+        ("NATO warned that the talks had stalled.", "NATO"),
+        ("Reuters reported that the talks had stalled.", "Reuters"),
+        (
+            "The Institute for the Study of War said the talks had stalled.",
+            "the Institute for the Study of War",
+        ),
+    ],
+)
+def test_institutions_are_speakers(sentence: str, speaker: str) -> None:
+    assert only_quote(sentence).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "written"),
+    [
+        (
+            "Military analysts suggest that the withdrawal was planned.",
+            "Military analysts",
+            "Military analysts",
+        ),
+        ("The withdrawal was planned, military analysts said.", "Military analysts", "military analysts"),
+        ("Residents said that the water had been cut off.", "Residents", "Residents"),
+        (
+            "Experts at the Kyiv Institute argued that sanctions were working.",
+            "Experts at the Kyiv Institute",
+            "Experts at the Kyiv Institute",
+        ),
+    ],
+)
+def test_collective_speakers_are_written_without_article_and_capitalised(
+    sentence: str, speaker: str, written: str
+) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.speaker_as_written) == (speaker, written)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "'This is a blow,' said one anonymous Western intelligence official.",
+            "an anonymous Western intelligence official",
+        ),
+        ("'This is a blow,' said a DPR spokesperson, who requested anonymity.", "a DPR spokesperson"),
+        ("'This is a blow,' said one Ukrainian official.", "a Ukrainian official"),
+        ("'This is a blow,' said an EU diplomat, speaking on condition of anonymity.", "an EU diplomat"),
+        (
+            "A senior official in the governor's office, who spoke on condition of anonymity, said the "
+            "money was ready.",
+            "a senior official in the governor's office",
+        ),
+    ],
+)
+def test_anonymous_speakers_get_a_readable_indefinite_name(sentence: str, speaker: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.role) == (speaker, "")
+
+
+def test_definite_description_resolves_to_the_earlier_anonymous_speaker() -> None:
+    quotes = extract_quotes(
+        ["'It is over,' said one anonymous official.", "The official added that the town was lost."]
+    )
+    assert {q.speaker for q in quotes} == {"an anonymous official"}
+
+
+def test_definite_description_resolves_to_the_person_with_that_role() -> None:
+    quotes = extract_quotes(
+        [
+            "The mayor, Jean-Pierre Dubois, said the town would be rebuilt.",
+            "'We start tomorrow,' the mayor said.",
+        ]
+    )
+    assert [(q.speaker, q.speaker_as_written, q.role) for q in quotes] == [
+        ("Jean-Pierre Dubois", "Jean-Pierre Dubois", "the mayor"),
+        ("Jean-Pierre Dubois", "the mayor", "the mayor"),
+    ]
+
+
+def test_definite_description_resolves_to_an_organisation_named_earlier() -> None:
+    quotes = extract_quotes(
+        ["The Aldermoor Health Board plans to close the ward.", "The board said the change was necessary."]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("the Aldermoor Health Board", "The board")
+    ]
+
+
+def test_they_and_one_refer_to_the_group_quoted_last() -> None:
+    quotes = extract_quotes(
+        [
+            "Local residents said the water rose within an hour.",
+            "They added that nobody had warned them. 'We lost everything,' said one.",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Local residents", "Local residents", "one of the local residents"]
+
+
+# --- what is not a quote -----------------------------------------------------------------------
+
+
+def test_scare_quote_in_reported_speech_stays_in_its_text_and_is_not_a_quote() -> None:
+    quote = only_quote("Pushilin said the army was expanding a 'buffer zone' around the city.")
+    assert (quote.kind, quote.text) == (INDIRECT, "the army was expanding a 'buffer zone' around the city")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The 'special military operation' continues.",
+        'The film "Winter on Fire" was screened in the square.',
+        'Crowds sang "Chervona Kalyna" in the square.',
+        "Officials described the area as a 'buffer zone'.",
+        '"We are tired."',
+        'The message on the wall was clear: "Leave now."',
+        "The city is quiet. No one has been hurt.",
+        "He said 'we will",
+        "",
+    ],
+)
+def test_quotation_nobody_is_credited_with_yields_nothing(paragraph: str) -> None:
+    assert extract_quotes([paragraph]) == []
+
+
+def test_partial_quote_after_called_is_the_speakers_words() -> None:
+    quotes = extract_quotes(
+        ['Nadia Quist said she would ask for a vote. She called the rise "a tax on getting to work".']
+    )
+    assert [(q.kind, q.cue, q.text) for q in quotes] == [
+        (INDIRECT, "said", "she would ask for a vote"),
+        (DIRECT, "called", "a tax on getting to work"),
+    ]
+
+
+def test_empty_article_has_no_quotes() -> None:
+    assert extract_quotes([]) == []
+
+
+def test_paragraph_numbers_follow_the_input_including_blank_paragraphs() -> None:
+    quotes = extract_quotes(["No one spoke.", "", "'We will stay,' said Olena Bondar."])
+    assert [q.paragraphs for q in quotes] == [(3,)]
+
+
+def test_quotes_round_trip_through_their_stored_form() -> None:
+    quote = only_quote("'We will rebuild,' said Mayor Lena Okafor.")
+    assert Quote.from_dict(quote.to_dict()) == quote

@@ -1727,6 +1727,7 @@ class _Last:
     cue: str
     role: str
     paragraph: int  # 0-based index of the paragraph where that quote ends
+    kind: QuoteKind
 
 
 class _Article:
@@ -2041,7 +2042,7 @@ class _Collector:
     def add(self, s: _Said, speaker: _Entity, written: str, cue: str, role: str) -> None:
         quote = Quote(speaker.name, written, s.text, s.kind, cue, s.paragraphs, role)
         self.found.append((s.position, quote))
-        self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1)
+        self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind)
 
     def add_from(self, s: _Said, book: _SpeakerBook, anchor: _Anchor) -> None:
         speaker = _resolve(book, anchor)
@@ -2049,8 +2050,16 @@ class _Collector:
             self.add(s, speaker, _written(anchor), anchor.cue, anchor.role or speaker.role)
 
     def continue_last(self, s: _Said, previous: _Last | None) -> None:
-        """Give ``s`` to the previous speaker if that quote ended in this or the previous paragraph."""
+        """Give ``s`` to the previous speaker if that quote ended in this or the previous paragraph.
+
+        Not after something reported "according to" a source or by a publication: a quotation
+        that follows a report usually quotes someone in it, not the report itself.
+        """
         if previous is None or s.paragraphs[0] - 1 > previous.paragraph + 1:
+            return
+        if previous.kind is QuoteKind.INDIRECT and (
+            previous.cue == "according to" or previous.speaker.kind == "publication"
+        ):
             return
         self.add(s, previous.speaker, previous.written, previous.cue, previous.role)
 

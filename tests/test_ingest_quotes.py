@@ -276,6 +276,13 @@ def test_continuation_does_not_reach_two_paragraphs_back() -> None:
     assert said_by(quotes) == [("a soldier", "We are surrounded")]
 
 
+def test_quotation_after_a_report_is_not_credited_to_the_report() -> None:
+    quotes = extract_quotes(
+        ["According to The New York Times, the city has fallen.", "'We are leaving tonight.'"]
+    )
+    assert said_by(quotes) == [("The New York Times", "the city has fallen")]
+
+
 def test_split_quote_in_one_sentence_keeps_the_speaker_for_both_halves() -> None:
     quotes = extract_quotes(["“It is the worst day,” said Anna Kovalenko, “since the war began.”"])
     assert said_by(quotes) == [

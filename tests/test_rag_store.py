@@ -74,7 +74,7 @@ def test_server_mode_ingests_and_answers_from_a_chroma_server(
     index = NewsIndex.open(other)
     hits = index.search("buffer zone", k=3)
     assert "buffer zone" in hits[0].paragraph.text
-    assert any(q.speaker == "Denis Pushilin" for q in index.quotes(speaker="Pushilin"))
+    assert any(row.quote.speaker == "Denis Pushilin" for row in index.quotes(speaker="Pushilin"))
 
 
 @pytest.mark.server

@@ -156,8 +156,26 @@ class Retriever:
             self.fusion,
         )
         hits = [Hit(paragraphs[pid], score) for pid, score in fused if pid in paragraphs]
-        hits = collapse_near_duplicates(hits)[:k]
+        hits = self.with_context(collapse_near_duplicates(hits)[:k], cache)
         return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores)
+
+    def with_context(self, hits: list[Hit], cache: KeywordCache) -> list[Hit]:
+        """Attach the neighbouring paragraphs a hit's quotes continue into (or come from)."""
+        wanted: dict[str, list[str]] = {}
+        for hit in hits:
+            p = hit.paragraph
+            others = sorted(cache.spans.get((p.article_id, p.number), ()))
+            ids = [cache.by_number[(p.article_id, n)] for n in others if (p.article_id, n) in cache.by_number]
+            if ids:
+                wanted[p.paragraph_id] = ids
+        if not wanted:
+            return hits
+        fetched = {x.paragraph_id: x for x in self.store.get(sorted({i for ids in wanted.values() for i in ids}))}
+        return [
+            replace(h, context=tuple(fetched[i] for i in wanted[h.paragraph.paragraph_id] if i in fetched))
+            if h.paragraph.paragraph_id in wanted else h
+            for h in hits
+        ]
 
 
 def fuse(

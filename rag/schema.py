@@ -133,6 +133,9 @@ class Hit:
     paragraph: Paragraph
     score: float
     also_in: tuple[Paragraph, ...] = ()
+    # Neighbouring paragraphs of the same article that a quote in this one runs into (or
+    # comes from), so a fragment of a longer statement is read whole.
+    context: tuple[Paragraph, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:

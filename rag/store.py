@@ -338,6 +338,14 @@ class KeywordCache:
         self.quoted = quoted  # paragraph id -> paragraph, for every paragraph holding quotes
         self.retriever = retriever
         self.position = {pid: i for i, pid in enumerate(ids)}
+        self.by_number = {(a, n): pid for a, n, pid in zip(article_ids, numbers, ids, strict=True)}
+        # (article, paragraph number) -> the other paragraphs its quotes span, both directions.
+        self.spans: dict[tuple[str, int], set[int]] = {}
+        for p in quoted.values():
+            for q in p.quotes:
+                if len(q.paragraphs) > 1:
+                    for n in q.paragraphs:
+                        self.spans.setdefault((p.article_id, n), set()).update(set(q.paragraphs) - {n})
 
     @staticmethod
     def stemmer() -> Any:

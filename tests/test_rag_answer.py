@@ -139,3 +139,10 @@ def test_filters_apply_to_search(tmp_path: Path, settings: Settings) -> None:
     assert {h.paragraph.source for h in index.search("Lakeside ferry", source="south daily")} == {"South Daily"}
     assert {h.paragraph.source for h in index.search("Lakeside ferry", since="2026-02-01")} == {"South Daily"}
     assert {h.paragraph.source for h in index.search("Lakeside ferry", until="2026-02-01")} == {"North Post"}
+
+
+def test_hit_inside_a_two_paragraph_quote_brings_its_neighbour(seed_index: NewsIndex) -> None:
+    hits = seed_index.search("the challenge now is for Ukraine to reassert its position", k=1)
+    assert hits[0].paragraph.number == 9
+    assert [p.number for p in hits[0].context] == [8]
+    assert "said Dr. Elena Petrova" in hits[0].context[0].text

@@ -186,6 +186,8 @@ def search(query: str, as_json: bool, source: str | None, since: str | None, unt
         click.echo(f"{i}. {p.title} - {', '.join(hit.sources) or 'unknown source'}, {p.date or 'undated'}, "
                    f"paragraph {p.number} (score {hit.score:.3f})")
         click.echo(f"   {p.text}\n")
+        for c in hit.context:
+            click.echo(f"   (continues in paragraph {c.number}) {c.text}\n")
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
@@ -194,6 +196,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "score": round(hit.score, 4), "article_id": p.article_id, "title": p.title, "source": p.source,
         "sources": list(hit.sources), "date": p.date, "paragraph": p.number, "text": p.text,
         "location": p.url or p.location,
+        "context": [{"paragraph": c.number, "text": c.text} for c in hit.context],
     }
 
 

@@ -10,7 +10,9 @@ stored (``ingest/``, ``rag/store.py``, ``rag/schema.py``, ``rag/text.py``), so a
 extractor is re-evaluated rather than read from a stale store.
 
 The constant sweeps (``rag.retrieve.DENSE_WEIGHT``, ``rag.answer.MIN_DENSE_SIMILARITY``) set the
-module attribute in this process only; nothing in ``rag/`` is edited.
+module attribute in this process only; nothing in ``rag/`` is edited. The encoder's outputs are
+memoised in this process (the model is deterministic), so the sweeps re-run retrieval and the
+answer logic without re-encoding the same questions and sentences.
 """
 
 from __future__ import annotations
@@ -400,13 +402,34 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
     return text
 
 
+def memoise_encoder() -> None:
+    """Cache ``SentenceTransformer.encode`` results by input: same vectors, a fraction of the time."""
+    import numpy as np
+
+    from rag import models
+
+    encoder = models.embed_model()._model
+    encode = encoder.encode
+    cache: dict[tuple, object] = {}
+
+    def cached(sentences: object, *args: object, **kwargs: object) -> object:
+        key = (tuple(sentences) if isinstance(sentences, list) else sentences, args,
+               tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+        if key not in cache:
+            cache[key] = encode(sentences, *args, **kwargs)
+        value = cache[key]
+        return np.copy(value) if isinstance(value, np.ndarray) else value
+
+    encoder.encode = cached
+
+
 def _floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x.strip()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weights", default="0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9", help="DENSE_WEIGHT values to sweep")
+    parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0", help="DENSE_WEIGHT values to sweep")
     parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5",
                         help="MIN_DENSE_SIMILARITY values to sweep")
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
@@ -420,6 +443,7 @@ def main() -> None:
     from rag import NewsIndex
 
     settings, how = demo_settings(args.rebuild)
+    memoise_encoder()
     index = NewsIndex.open(settings)
     paragraphs = list(index.store.iter_paragraphs())
     asked, problems = answerable_questions(paragraphs)

@@ -17,6 +17,7 @@ from ingest.loaders import discover_files, load_file
 from ingest.paragraphs import repair_paragraphs
 from ingest.quotes import extract_quotes
 from rag.errors import BadArticle
+from rag.models import embed_model
 from rag.schema import Article, FileFailure, IngestReport, Paragraph, paragraph_id_for
 from rag.settings import Settings
 from rag.store import Store
@@ -150,6 +151,8 @@ def ingest(
     total = sum(len(add) for add, _ in plan)
     done = 0
     articles_done = 0
+    if plan:
+        embed_model()  # load before the bar starts, so its rate and ETA are the encoder's
     notify(IngestProgress("embedding", len(files), len(files), 0, len(plan), 0, total))
     if plan:
         store.bump_revision()

@@ -34,20 +34,24 @@ Speaker normalisation (``Quote.speaker``), so one speaker reads the same in ever
   officials"). Relative clauses ("..., who requested anonymity") are left out. A definite
   description that matches an earlier speaker or organisation ("the official", "the board",
   "the mayor", "the publication") resolves to it.
+- Curly apostrophes become straight ones ("the governor’s office" -> "the governor's office"), so
+  a speaker reads the same whatever the publication's typography. ``speaker_as_written`` is
+  left exactly as printed.
 
 Known limitations: conjoined speakers ("Halloran and Quist said") yield no quote; a pronoun
-goes to the most recent person quoted or opening a sentence, using gender only when a title
-or an earlier pronoun gave it; reported speech without a reporting verb ("Zelensky was
-defiant") is not found; a partial quote inside a relative clause ("a pledge Halloran called
-'a brochure'") is kept only as part of another quote's text, if any.
+goes to the most recent person quoted or opening a sentence, using gender only when a title,
+a noun ("spokeswoman") or an earlier pronoun gave it; reported speech without a reporting verb
+("Zelensky was defiant") is not found; a document as speaker ("..., the email said") is not
+resolved to whoever sent it; "the city's electoral office" stays as written.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from rag.schema import Quote, QuoteKind
 from rag.text import ABBREVIATIONS, fold, split_sentences
@@ -94,7 +98,7 @@ _INVERTIBLE_LEMMAS = _words(
     "chant cry whisper laugh muse snap scoff plead wonder"
 )
 # "She called the vote 'a tax on getting to work'": the quoted words are the speaker's own.
-_NAMING_LEMMAS = _words("call describe dub label brand term")
+_NAMING_LEMMAS = _words("call describe characterize characterise dub label brand term")
 # Phrasal reporting verbs count only with their particle: "pointed out that", "shot back that".
 _PARTICLES = {"point": "out", "shoot": "back", "hit": "back", "fire": "back"}
 
@@ -196,7 +200,7 @@ _TIME_WORDS = _words(
 _BOUNDARY_WORDS = (
     _words(
         "with as and but or nor while when whereas because since though although after before that where so "
-        "yet then meanwhile however still now also even if once until unless"
+        "yet then meanwhile however still now also even if once until unless which what"
     )
     | _TIME_WORDS
 )
@@ -316,6 +320,10 @@ _MAX_QUOTE_PARAGRAPHS = 4
 # Longer than any speaker phrase in the demo corpus ("a senior official in the governor's office"
 # is 7 words); keeps the longest-match search after "said" short.
 _MAX_SPEAKER_WORDS = 12
+# Asides between commas ("who has worked as a midwife at Kharniv District Hospital for 19 years")
+# are well under this; a longer run without punctuation is not an aside, and a bound keeps a
+# run-on sentence from costing quadratic time.
+_MAX_CHUNK_WORDS = 40
 _HARD_PUNCT = frozenset(",;:.!?—–()[]")
 _EDGE_PUNCT = frozenset(",;:.—–-'’\"")  # trimmed from the ends of a reported clause
 
@@ -384,8 +392,9 @@ def _closes_first(text: str, i: int, family: str) -> bool:
     return j >= 0 and _can_close(text, j) and not _can_open(text, j)
 
 
-def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int]] | None:
-    """The closing mark for the quote opened at ``open_at``, and continuation marks to drop.
+def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int], int]:
+    """The closing mark for the quote opened at ``open_at`` (-1 if none), marks to drop, and
+    where the search stopped.
 
     At a paragraph end the quote goes on when the next paragraph opens with a mark of the same
     kind (news convention) or closes the quote before opening another one.
@@ -396,20 +405,20 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int]] |
     while True:
         m = _MARK_OR_BREAK.search(text, i)
         if m is None:
-            return None
+            return -1, dropped, len(text)
         i = m.start()
         ch = text[i]
         if ch == "\n":
             paragraphs += 1
             if paragraphs > _MAX_QUOTE_PARAGRAPHS:
-                return None
+                return -1, dropped, i
             j = i + 1
             if j < len(text) and _QUOTE_FAMILY.get(text[j]) == family and _can_open(text, j):
                 dropped.append(j)
                 i = j + 1
                 continue
             if not _closes_first(text, j, family):
-                return None
+                return -1, dropped, i
             i = j
             continue
         if (
@@ -417,13 +426,17 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int]] |
             and _can_close(text, i)
             and not _is_plural_possessive(text, i, family)
         ):
-            return i, dropped
+            return i, dropped, i
         i += 1
 
 
 def _find_quote_spans(text: str) -> list[_Span]:
     """Pair quote marks in the article text (paragraphs joined with newlines)."""
     spans: list[_Span] = []
+    # When a quote opened in a paragraph never closes, no later opening mark of the same kind in
+    # that paragraph can close either (it would meet the same marks): skip them, so a paragraph
+    # full of stray marks costs linear time, not quadratic.
+    unclosable_until: dict[str, int] = {}
     i = 0
     while True:
         m = _MARK.search(text, i)
@@ -431,16 +444,20 @@ def _find_quote_spans(text: str) -> list[_Span]:
             return spans
         i = m.start()
         family = _QUOTE_FAMILY[text[i]]
-        if _can_open(text, i):
-            found = _find_close(text, i, family)
-            if found:
-                close, dropped = found
+        if i >= unclosable_until.get(family, -1) and _can_open(text, i):
+            close, dropped, stopped = _find_close(text, i, family)
+            if close >= 0:
                 inner = "".join(c for j, c in enumerate(text[i + 1 : close], start=i + 1) if j not in dropped)
                 inner = " ".join(inner.split())
                 if inner:
                     spans.append(_Span(i, close + 1, inner))
                     i = close + 1
                     continue
+            else:
+                paragraph_end = text.find("\n", i)
+                paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+                if stopped <= paragraph_end:
+                    unclosable_until[family] = paragraph_end
         i += 1
 
 
@@ -1077,9 +1094,10 @@ def _role_text(tokens: Sequence[_Token], a: int, b: int, text: str) -> str:
 
 
 def _chunk_start(tokens: Sequence[_Token], end: int) -> int:
-    """Start of the comma chunk that ends at ``end``."""
+    """Start of the comma chunk that ends at ``end`` (at most ``_MAX_CHUNK_WORDS`` back)."""
     s = end
-    while s - 1 >= 0 and not tokens[s - 1].is_quote and tokens[s - 1].text not in _HARD_PUNCT:
+    floor = max(0, end - _MAX_CHUNK_WORDS)
+    while s - 1 >= floor and not tokens[s - 1].is_quote and tokens[s - 1].text not in _HARD_PUNCT:
         s -= 1
     return s
 
@@ -1320,6 +1338,13 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
         if relative is not None:
             anchors.append(_Anchor("subject", v, v, after, cue, lemma, relative, relative=True))
             continue
+        if lemma in _NAMING_LEMMAS:
+            # "a pledge Halloran called '...'": a name right before the verb, in a clause of its own.
+            k = _strip_pre_verb(tokens, v)
+            named = _phrase_before(tokens, k, 0, text) if k else None
+            if named is not None and named.kind in ("person", "pronoun"):
+                anchors.append(_Anchor("subject", named.start, v, after, cue, lemma, named))
+                continue
         prev = tokens[v - 1] if v else None
         if (
             lemma in _INVERTIBLE_LEMMAS
@@ -1357,12 +1382,18 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
 # --- what an anchor introduces -----------------------------------------------------------------
 
 
-def _is_clause(tokens: Sequence[_Token]) -> bool:
-    """Enough of a clause to be reported speech: a few words with a finite verb in them."""
-    span = [t for t in tokens if t.is_word]
-    if len(span) < 3:
-        return False
-    return any(t.low in _FINITE_MARKERS or (t.low.endswith("ed") and len(t.low) > 4) for t in span[1:])
+def _is_clause(tokens: Iterable[_Token]) -> bool:
+    """Enough of a clause to be reported speech: three words or more, a finite verb after the first."""
+    words, finite = 0, False
+    for t in tokens:
+        if t.is_word:
+            words += 1
+            finite = finite or (
+                words > 1 and (t.low in _FINITE_MARKERS or (t.low.endswith("ed") and len(t.low) > 4))
+            )
+            if words >= 3 and finite:
+                return True
+    return False
 
 
 def _skip_time(tokens: Sequence[_Token], i: int) -> int:
@@ -1454,7 +1485,7 @@ def _complement(tokens: Sequence[_Token], anchor: _Anchor) -> tuple[str, int]:
         and after_time < n
         and tokens[after_time].is_word
         and tokens[after_time].low not in _GAP_STARTERS
-        and _is_clause(tokens[after_time:])
+        and _is_clause(islice(tokens, after_time, None))
     ):
         return "clause", after_time
     return "none", i
@@ -1484,6 +1515,7 @@ class _Entity:
     role: str = ""
     gender: str = ""
     words: set[str] = field(default_factory=set)  # folded words of name and role
+    aliases: set[str] = field(default_factory=set)  # other head nouns: "Quillon Systems, the ... company"
     key: str = ""  # folded name, for matching; "the" left out for organisations
 
     def __post_init__(self) -> None:
@@ -1572,7 +1604,10 @@ class _SpeakerBook:
                         if i == 0:
                             self._touch(person)
                 elif len(tokens[i : j + 1]) > 1 or phrase.kind == "publication":
-                    self._org(phrase)
+                    org = self._org(phrase)
+                    alias = _appositive_head(tokens, j + 1)
+                    if alias:
+                        org.aliases.add(alias)  # "Quillon Systems, the Brennholt software company, ..."
             i = j + 1
         # A group or body opening a sentence is what a later "they" or "it" refers to.
         subject = _speaker_after(tokens, 0, text) if tokens and tokens[0].is_word else None
@@ -1685,12 +1720,25 @@ class _SpeakerBook:
             if e.kind == "person" and e.role and _role_head(e.role) == phrase.head and quals <= e.words:
                 return e
         for e in reversed(self.orgs):
-            if e.head == phrase.head and not phrase.plural and quals <= e.words:
+            if (e.head == phrase.head or phrase.head in e.aliases) and not phrase.plural and quals <= e.words:
                 return e
         for e in reversed(self.people):
             if e.role and _role_head(e.role) == phrase.head and quals <= e.words:
                 return e
         return None
+
+
+def _appositive_head(tokens: Sequence[_Token], i: int) -> str:
+    """The head noun of ", the Brennholt software company that ..." at ``tokens[i]``, or ""."""
+    if i + 1 >= len(tokens) or tokens[i].text != "," or tokens[i + 1].low not in ("the", "a", "an"):
+        return ""
+    e = i + 1
+    while e < len(tokens) and not tokens[e].is_quote and tokens[e].text not in _HARD_PUNCT:
+        e += 1
+    if _aside_kind(tokens, i + 1, e) != "role":
+        return ""
+    chunk = tokens[i + 1 : e]
+    return _role_head(" ".join(t.text for t in chunk[: _role_length(chunk)]))
 
 
 def _role_head(role: str) -> str:
@@ -1791,18 +1839,21 @@ def _scope_contents(tokens: Sequence[_Token], anchors: list[_Anchor]) -> None:
     ...": the words are the first speaker's) unless a coordinator separates them (", but he
     acknowledged that ...", ", adding that ..."): then it ends the earlier clause.
     """
+    semicolons = [j for j, t in enumerate(tokens) if t.text == ";"]
+    commas = [j for j, t in enumerate(tokens) if t.text == ","]
     for i, anchor in enumerate(anchors):
         if anchor.suppressed or anchor.complement not in ("that", "clause"):
             continue
         # A semicolon starts a new clause ("Officials said the bridge was safe; residents disagreed"),
         # and so does the comma closing "X, who said that ..., resigned".
-        stops = (";", ",") if anchor.relative else (";",)
-        end = next(
-            (j for j in range(anchor.complement_start, len(tokens)) if tokens[j].text in stops), len(tokens)
-        )
+        end = _next_at(semicolons, anchor.complement_start, len(tokens))
+        if anchor.relative:
+            end = min(end, _next_at(commas, anchor.complement_start, len(tokens)))
         for later in anchors[i + 1 :]:
             if later.start <= anchor.complement_start or later.suppressed or later.start >= end:
                 continue
+            if later.lemma in _NAMING_LEMMAS:
+                continue  # "..., a pledge Halloran called 'a brochure, not a plan'": his words inside hers
             b = later.start
             if (
                 later.kind == "inherit"
@@ -1817,6 +1868,12 @@ def _scope_contents(tokens: Sequence[_Token], anchors: list[_Anchor]) -> None:
                 break
             later.suppressed = True
         anchor.content = (anchor.complement_start, end)
+
+
+def _next_at(positions: list[int], start: int, default: int) -> int:
+    """The first of the sorted ``positions`` at or after ``start``, or ``default``."""
+    k = bisect_left(positions, start)
+    return positions[k] if k < len(positions) else default
 
 
 def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Anchor]]:
@@ -1850,17 +1907,7 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
             claimed.add(left)
             said.append(article.direct(tokens[left], anchor))
         if anchor.lemma in _NAMING_LEMMAS:
-            # "She called the vote 'a tax on getting to work'": her words, even inside a clause.
-            for j in range(anchor.end, min(len(tokens), anchor.end + 10)):
-                if (
-                    tokens[j].is_quote
-                    and j not in claimed
-                    and _word_count(article.spans[tokens[j].quote].text) >= 3
-                ):
-                    claimed.add(j)  # a shorter phrase ("a 'buffer zone'") is a scare quote, not a quote
-                    said.append(article.direct(tokens[j], anchor))
-                if tokens[j].is_quote or tokens[j].text in (".", ";", "!", "?"):
-                    break
+            _read_naming(article, tokens, anchor, said, claimed)
             continue
         if anchor.complement == "quote":
             q = anchor.complement_start
@@ -1897,6 +1944,45 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
             said.append(article.direct(tok, None))
     said.sort(key=lambda s: s.position)
     return said, anchors
+
+
+def _read_naming(
+    article: _Article,
+    tokens: Sequence[_Token],
+    anchor: _Anchor,
+    said: list[_Said],
+    claimed: set[int],
+) -> None:
+    """Read "She called the vote 'a tax on getting to work'" and "what X described as a gesture to ...".
+
+    The quoted words are the speaker's own even inside another speaker's reported clause; a
+    phrase under three words ("a 'buffer zone'") is a scare quote. Without quote marks, what
+    follows "described as" is reported.
+    """
+    taken = {s.position for s in said if s.kind is QuoteKind.DIRECT}
+    for j in range(anchor.end, min(len(tokens), anchor.end + 10)):
+        tok = tokens[j]
+        if tok.is_quote:
+            if tok.start not in taken and _word_count(article.spans[tok.quote].text) >= 3:
+                claimed.add(j)
+                said.append(article.direct(tok, anchor))
+            return
+        if tok.text in (".", ";", "!", "?"):
+            break
+    as_at = next(
+        (j for j in range(anchor.end, min(len(tokens), anchor.end + 6)) if tokens[j].low == "as"), -1
+    )
+    if (
+        as_at < 0
+        or anchor.lemma not in ("describe", "characterize", "characterise")
+        or anchor.kind != "subject"
+    ):
+        return
+    end = next((j for j in range(as_at, len(tokens)) if tokens[j].text == ";"), len(tokens))
+    found = article.words(tokens, as_at + 1, end)
+    if found is not None and _word_count(found[0]) >= 3:
+        said.append(article.indirect(found, anchor))
+        claimed.update(j for j in range(as_at, end) if tokens[j].is_quote)
 
 
 def _read_according(
@@ -1977,8 +2063,10 @@ def _read_trailing(
     if i + 1 < len(tokens) and tokens[i].text == ",":
         nxt = tokens[i + 1]
         rest = article.words(tokens, i + 1, len(tokens))
-        if rest and (nxt.low in _FINITE_MARKERS or nxt.low in ("and", "but")):
-            joiner = ", " if nxt.low in ("and", "but") else " "
+        # "To pay for the programme, Voss said, the province would raise ...": the clause follows.
+        fronted = not _is_clause(clause) and _is_clause(tokens[i + 1 :])
+        if rest and (nxt.low in _FINITE_MARKERS or nxt.low in ("and", "but") or fronted):
+            joiner = " " if nxt.low in _FINITE_MARKERS else ", "
             words, e = words + joiner + rest[0], rest[2]
             clause += tokens[i + 1 :]
             rest_quotes = [j for j in range(i + 1, len(tokens)) if tokens[j].is_quote]
@@ -2040,7 +2128,8 @@ class _Collector:
         self.last: _Last | None = None
 
     def add(self, s: _Said, speaker: _Entity, written: str, cue: str, role: str) -> None:
-        quote = Quote(speaker.name, written, s.text, s.kind, cue, s.paragraphs, role)
+        # One spelling per speaker whatever the typography: "the governor’s office" -> "governor's".
+        quote = Quote(speaker.name.replace("’", "'"), written, s.text, s.kind, cue, s.paragraphs, role)
         self.found.append((s.position, quote))
         self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind)
 

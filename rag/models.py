@@ -18,6 +18,8 @@ for _key, _value in (
     ("ORT_DISABLE_TELEMETRY", "1"),
     ("ANONYMIZED_TELEMETRY", "False"),
     ("TOKENIZERS_PARALLELISM", "false"),
+    ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
+    ("TRANSFORMERS_VERBOSITY", "error"),
 ):
     os.environ.setdefault(_key, _value)
 

@@ -274,7 +274,8 @@ def ui(port: int, host: str, **flags: Any) -> None:
     env["NEWSRAG_COLLECTION"] = settings.collection
     app = Path(__file__).with_name("app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
-           "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+           "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true",
+           "--client.toolbarMode", "viewer"]
     click.echo(f"newsrag chat on http://{host}:{port}  (Ctrl+C to stop)")
     raise SystemExit(subprocess.call(cmd, env=env))
 

@@ -156,7 +156,8 @@ def ingest(
     notify(IngestProgress("embedding", len(files), len(files), 0, len(plan), 0, total))
     if plan:
         store.bump_revision()
-        chunk_size = max(settings.batch_size * 4, 1)
+        # One embedding batch per write: the bar moves every batch, and a kill loses at most one.
+        chunk_size = max(settings.batch_size, 1)
         pending: list[tuple[list[Paragraph], set[str]]] = []
         pending_count = 0
         for item in plan:
@@ -168,6 +169,7 @@ def ingest(
                 pending, pending_count = [], 0
         if pending:
             done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
+            notify(IngestProgress("embedding", len(files), len(files), articles_done, len(plan), done, total))
         store.bump_revision()
     notify(IngestProgress("done", len(files), len(files), len(plan), len(plan), total, total))
 

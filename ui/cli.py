@@ -295,6 +295,9 @@ class _ProgressBar:
             self._bar.n = p.files_done
             self._bar.refresh()
             return
+        if p.stage == "done":
+            self.close()
+            return
         if p.stage == "embedding" and (self._bar is None or self._bar.desc != "embedding"):
             self.close()
             self._bar = tqdm(total=p.paragraphs_total, desc="embedding", unit="para", file=sys.stderr)

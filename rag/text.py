@@ -76,7 +76,7 @@ def split_sentences(text: str) -> list[str]:
             # "Dr. Petrova" and "U.S. Army" continue the sentence; after "etc." or "p.m." a
             # capital letter usually starts a new one.
             token = last_token(candidate.rstrip(_CLOSERS))
-            if not rest[0].isupper() or token not in _CAN_END_SENTENCE:
+            if not rest.lstrip("\"'“‘(").strip()[:1].isupper() or token not in _CAN_END_SENTENCE:
                 continue
         if rest[0].islower():
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rag import models
 from rag.retrieve import Filters, Retrieval, Retriever
@@ -176,8 +177,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def content_terms(text: str) -> set[str]:
-    return {_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+@lru_cache(maxsize=262_144)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed non-stopwords. Cached: speakers, roles and headlines repeat across every query."""
+    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
 def _names_in(question: str) -> list[str]:

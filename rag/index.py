@@ -14,6 +14,7 @@ from rag.schema import Answer, AnswerMode, Hit, Paragraph, StoredQuote
 from rag.settings import Settings
 from rag.store import CorpusStats, Store
 from rag.text import fold
+from rag.variants import VariantTable, default_table
 
 
 class NewsIndex:
@@ -27,7 +28,10 @@ class NewsIndex:
     def __init__(self, store: Store, settings: Settings, llm: Any = None, fusion: str = "weighted"):
         self.store = store
         self.settings = settings
-        self.retriever = Retriever(store, fusion=fusion)
+        variants = default_table()
+        if settings.variants:
+            variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
+        self.retriever = Retriever(store, variants=variants, fusion=fusion)
         self.answerer = Answerer(store, self.retriever)
         self._llm = llm  # a llama-index LLM; None = built from settings.llm on first use
 

@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_mb", 25.0, "Files larger than this many MiB are refused at ingest."),
     Setting("batch_size", 64, "Paragraphs embedded and written per batch."),
     Setting("k", 5, "Paragraphs retrieved per question."),
+    Setting("variants", "", "Extra JSON file of name spellings ({\"groups\": [[\"Kyiv\", \"Kiev\"], ...]}), "
+            "added to the built-in table."),
     Setting("llm", "", "Optional LLM: `ollama:MODEL` or `openai:MODEL` (with llm_url); empty = no LLM."),
     Setting("llm_url", "", "Base URL of an OpenAI-compatible server (or Ollama), e.g. http://127.0.0.1:11434."),
     Setting("llm_api_key", "", "API key sent to the OpenAI-compatible server, if it needs one."),
@@ -57,6 +59,7 @@ class Settings:
     max_file_mb: float = 25.0
     batch_size: int = 64
     k: int = 5
+    variants: str = ""
     llm: str = ""
     llm_url: str = ""
     llm_api_key: str = ""

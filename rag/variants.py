@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.errors import ConfigError
 from rag.text import fold
 
 DEFAULT_TABLE = Path(__file__).with_name("variants.json")
@@ -23,8 +24,18 @@ class VariantTable:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_TABLE) -> VariantTable:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(tuple(g) for g in raw["groups"] if g))
+        """Read a table; a bad file raises ``ConfigError`` naming it."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            groups = tuple(tuple(str(s) for s in g) for g in raw["groups"] if g)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"{path}: not a spelling-variants file ({exc}); expected {{\"groups\": [[\"Kyiv\", \"Kiev\"]]}}"
+            ) from None
+        return cls(groups)
+
+    def merged(self, other: VariantTable) -> VariantTable:
+        return VariantTable(self.groups + other.groups)
 
     def variants_in(self, text: str) -> list[tuple[str, ...]]:
         """The spelling groups that ``text`` mentions, by whole word, ignoring case/accents."""

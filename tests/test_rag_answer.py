@@ -146,3 +146,25 @@ def test_hit_inside_a_two_paragraph_quote_brings_its_neighbour(seed_index: NewsI
     assert hits[0].paragraph.number == 9
     assert [p.number for p in hits[0].context] == [8]
     assert "said Dr. Elena Petrova" in hits[0].context[0].text
+
+
+def test_extra_spelling_table_extends_the_built_in_one(tmp_path: Path, seed_settings: Settings) -> None:
+    table = tmp_path / "variants.json"
+    table.write_text('{"groups": [["Seversk", "Sewersk"]]}', encoding="utf-8")
+    plain = NewsIndex.open(seed_settings)
+    extended = NewsIndex.open(seed_settings.replace(variants=str(table)))
+
+    def keyword_hits(index: NewsIndex) -> list:
+        return index.retriever.keyword("Sewersk", 5, index.filters(), index.store.keyword_cache())
+
+    assert keyword_hits(plain) == []
+    assert len(keyword_hits(extended)) >= 5
+
+
+def test_broken_spelling_table_names_the_file(tmp_path: Path, seed_settings: Settings) -> None:
+    from rag import ConfigError
+
+    table = tmp_path / "variants.json"
+    table.write_text("{oops", encoding="utf-8")
+    with pytest.raises(ConfigError, match="variants.json"):
+        NewsIndex.open(seed_settings.replace(variants=str(table)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rag import models
@@ -25,6 +25,9 @@ MIN_DENSE_SIMILARITY = 0.35
 SECOND_SENTENCE_RATIO = 0.85
 MAX_EXTRACTIVE_SENTENCES = 3
 MAX_STATEMENTS_PER_SPEAKER = 6
+# A paragraph that shares no word with an attribution question's topic must be at least this
+# similar to it to count as being about it (bench/RESULTS.md, "Refusals").
+TOPIC_SIMILARITY = 0.5
 # Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
 # fourth or fifth hit, below paragraphs that merely repeat the question's words.
 EXTRACTIVE_PARAGRAPHS = 5
@@ -60,8 +63,10 @@ _ATTRIBUTION_PATTERNS = [
     re.compile(
         r"\bwhat\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
         r"(?:say|said|tell|told|claim|claimed|argue|argued|warn|warned|think|thought|comment|commented|"
-        r"state|stated|declare|declared|report|reported|suggest|suggested|note|noted|add|added)"
-        r"(?:\s+(?:about|on|regarding|concerning|of)\s+(?P<topic>.+))?$",
+        r"state|stated|declare|declared|report|reported|suggest|suggested|note|noted|add|added|"
+        r"vow|vowed|promise|promised|concede|conceded|admit|admitted|predict|predicted)"
+        r"(?:\s+(?:about|on|regarding|concerning|of|that|to|would|was|were|had)\b\s*(?P<topic>.+)|"
+        r"\s+(?P<rest>.+))?$",
         re.I,
     ),
     re.compile(
@@ -84,6 +89,19 @@ _ATTRIBUTION_PATTERNS = [
     ),
     re.compile(r"\b(?:quotes?|statements?|reactions?)\s+(?:about|on|regarding)\s+(?P<topic>.+)$", re.I),
 ]
+# Words a question may use for a role that articles word differently ("the farmers' leader"
+# for "president of the Growers' Association"). Stems, as content_terms produces them.
+_ROLE_GROUPS = (
+    ("leader", "head", "chief", "chair", "chairman", "chairwoman", "president", "boss", "director"),
+    ("judge", "justice"),
+    ("spokesperson", "spokesman", "spokeswoman", "spokespeople"),
+    ("farmer", "grower"),
+    ("scientist", "hydrologist", "researcher", "expert", "economist", "meteorologist"),
+    ("union", "guild"),
+    ("company", "firm", "employer"),
+)
+_ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {w: g for g in _ROLE_GROUPS for w in g}
+
 _FOLLOWUP_ELSE = re.compile(
     r"^\s*(?:and\s+)?what\s+else\s+(?:did|does|has)\s+(?P<pronoun>he|she|they|it|him|her)\b", re.I
 )
@@ -102,6 +120,7 @@ class Intent:
     topic: str = ""
     when: bool = False  # "when was that?": dates of the previous answer's sources
     exclude: frozenset[str] = field(default_factory=frozenset)  # quote texts already given
+    described: str = ""  # a speaker description no profile matched, looked for in the paragraph
 
 
 def _clean(fragment: str | None) -> str:
@@ -121,7 +140,8 @@ def classify(question: str) -> Intent:
             speaker = (groups.get("speaker") or "").strip()
             if speaker.lower() in {"people", "they", "everyone", "anyone", "everybody"}:
                 speaker = ""
-            return Intent(question=q, attribution=True, speaker=speaker, topic=_clean(groups.get("topic")))
+            topic = _clean(groups.get("topic") or groups.get("rest"))
+            return Intent(question=q, attribution=True, speaker=speaker, topic=topic)
     return Intent(question=q)
 
 
@@ -180,7 +200,8 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=262_144)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed non-stopwords. Cached: speakers, roles and headlines repeat across every query."""
-    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+    stripped = (re.sub(r"['’]s?$", "", w) for w in words(text))
+    return frozenset(_stem(w) for w in stripped if w not in STOPWORDS and len(w) > 1)
 
 
 def _names_in(question: str) -> list[str]:
@@ -253,6 +274,8 @@ class Answerer:
     def __init__(self, store: Store, retriever: Retriever):
         self.store = store
         self.retriever = retriever
+        self._profiles: dict[str, frozenset[str]] = {}
+        self._profiles_revision: str | None = None
 
     # mention checks decide which refusal to give
 
@@ -312,19 +335,50 @@ class Answerer:
 
     # attribution: who said what
 
+    def speaker_profile(self, speaker: str) -> frozenset[str]:
+        """Every word the corpus uses for a speaker: names, how articles refer to them, roles.
+
+        Built once per corpus revision, so "Varnholm's mayor" finds Lena Okafor although no
+        single quote calls her that ("Mayor Lena Okafor", "Okafor, the Varnholm mayor").
+        """
+        cache = self.store.keyword_cache()
+        if self._profiles_revision != cache.revision:
+            profiles: dict[str, set[str]] = {}
+            for p in cache.quoted.values():
+                for q in p.quotes:
+                    terms = profiles.setdefault(q.speaker, set())
+                    for text in (q.speaker, q.speaker_as_written, q.role):
+                        for term in content_terms(text):
+                            terms.add(term)
+                            terms.update(_ROLE_SYNONYMS.get(term, ()))
+            self._profiles = {k: frozenset(v) for k, v in profiles.items()}
+            self._profiles_revision = cache.revision
+        return self._profiles.get(speaker, frozenset())
+
     def speaker_matches(self, wanted: str, quote: Quote) -> bool:
-        """Does a question's speaker ("Pushilin", "the analysts", "the mayor") name this speaker?"""
-        wanted_terms = content_terms(re.sub(r"^(?:the|a|an)\s+", "", wanted.strip(), flags=re.I))
+        """Does a question's speaker ("Pushilin", "the analysts", "the mayor") name this speaker?
+
+        Every name (capitalised word) the question gives must match, in some spelling; so must
+        the descriptive words ("the head of the water authority"), or two thirds of them when
+        there are four or more, among the words the corpus uses for the speaker (see
+        ``speaker_profile``).
+        """
+        cleaned = re.sub(r"^(?:the|a|an)\s+", "", wanted.strip(), flags=re.I)
+        wanted_terms = content_terms(cleaned)
         if not wanted_terms:
             return False
+        known = self.speaker_profile(quote.speaker) | content_terms(quote.speaker_as_written) | content_terms(
+            quote.role
+        )
         variants = self.retriever.variants
-        for candidate in (quote.speaker, quote.speaker_as_written, quote.role):
-            terms = content_terms(candidate)
-            if wanted_terms <= terms:
-                return True
-            if all(any(variants.same_name(w, t) for t in terms) for w in wanted_terms):
-                return True
-        return False
+
+        def found(term: str) -> bool:
+            return term in known or any(variants.same_name(term, k) for k in known)
+
+        names = {content_terms(n) for n in _names_in("x " + cleaned)}
+        if not all(any(found(t) for t in name) for name in names if name):
+            return False
+        return _mostly_in(wanted_terms, frozenset(t for t in wanted_terms if found(t)))
 
     def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
         cache = self.store.keyword_cache()
@@ -346,7 +400,7 @@ class Answerer:
             relevant_ids = {
                 h.paragraph.paragraph_id
                 for h in retrieval.hits
-                if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= MIN_DENSE_SIMILARITY
+                if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= TOPIC_SIMILARITY
                 or content_terms(h.paragraph.text) & topic_terms
             }
 
@@ -359,6 +413,8 @@ class Answerer:
 
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
+            if intent.described and not _mostly_in(content_terms(intent.described), content_terms(p.text)):
+                continue
             candidates = [
                 q for q in p.quotes
                 if q.text not in intent.exclude
@@ -373,6 +429,12 @@ class Answerer:
                 on_topic = []
             selected.extend((p, q) for q in (on_topic or candidates))
 
+        if not selected and intent.speaker and not intent.exclude and not _names_in("x " + intent.speaker):
+            # A description no speaker profile matches ("the Quay Street baker" may be
+            # "Petra Sollis, who runs a bakery"): look for quotes about the described person
+            # and the topic together rather than refuse.
+            broader = replace(intent, speaker="", described=intent.speaker)
+            return self.attribution(question, broader, k, filters)
         if not selected:
             hits = retrieval.hits if retrieval else ()
             if intent.speaker and not any(self.speaker_matches(intent.speaker, q) for p in quoted for q in p.quotes):
@@ -494,6 +556,12 @@ class Answerer:
             topic=topic,
             speaker=intent.speaker,
         )
+
+
+def _mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:
+    """All of ``wanted``, or two thirds of it when it has four or more words."""
+    hits = len(wanted & available)
+    return bool(wanted) and (hits == len(wanted) or (len(wanted) >= 4 and hits * 3 >= len(wanted) * 2))
 
 
 def _passes(p: Paragraph, filters: Filters) -> bool:

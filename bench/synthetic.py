@@ -30,12 +30,12 @@ ARTICLES_PER_STORYLINE = 4
 PARAGRAPH_SWAP = 0.15
 SENTENCE_SWAP = 0.5
 
-_MONTHS = [
+MONTHS_AND_DAYS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 ]
 _KEEP = frozenset(
-    _MONTHS
+    MONTHS_AND_DAYS
     + ["Nobody", "Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Col", "Gov", "Sen", "Rep", "Rev", "St", "Cllr", "Justice",
        "The", "This", "That", "But", "And", "Mayor", "Governor", "Minister", "President", "Chief"]
 )

@@ -37,6 +37,7 @@ class IngestProgress:
 
 
 ProgressCallback = Callable[[IngestProgress], None]
+WRITE_BATCHES = 8  # embedding batches per Chroma write
 
 
 def article_paragraphs(article: Article) -> list[Paragraph]:
@@ -156,8 +157,9 @@ def ingest(
     notify(IngestProgress("embedding", len(files), len(files), 0, len(plan), 0, total))
     if plan:
         store.bump_revision()
-        # One embedding batch per write: the bar moves every batch, and a kill loses at most one.
-        chunk_size = max(settings.batch_size, 1)
+        # Several embedding batches per write, so length-sorting inside a chunk cuts padding
+        # (ingest/embed.py); a kill loses at most one chunk's work, never stored data.
+        chunk_size = max(settings.batch_size * WRITE_BATCHES, 1)
         pending: list[tuple[list[Paragraph], set[str]]] = []
         pending_count = 0
         for item in plan:

@@ -8,7 +8,7 @@ does not hold the answer, the answer says so and says which case it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -339,46 +339,61 @@ class Answerer:
         """Every word the corpus uses for a speaker: names, how articles refer to them, roles.
 
         Built once per corpus revision, so "Varnholm's mayor" finds Lena Okafor although no
-        single quote calls her that ("Mayor Lena Okafor", "Okafor, the Varnholm mayor").
+        single quote calls her that ("Mayor Lena Okafor", "Okafor, the Varnholm mayor"). Words
+        are stored by spelling group (``VariantTable.canonical``), so Пушилин finds Pushilin
+        with one set lookup.
         """
+        return self._speaker_profiles().get(speaker, frozenset())
+
+    def _speaker_profiles(self) -> dict[str, frozenset[str]]:
         cache = self.store.keyword_cache()
         if self._profiles_revision != cache.revision:
+            canonical = self.retriever.variants.canonical
             profiles: dict[str, set[str]] = {}
             for p in cache.quoted.values():
                 for q in p.quotes:
                     terms = profiles.setdefault(q.speaker, set())
                     for text in (q.speaker, q.speaker_as_written, q.role):
                         for term in content_terms(text):
-                            terms.add(term)
+                            terms.add(canonical(term))
                             terms.update(_ROLE_SYNONYMS.get(term, ()))
             self._profiles = {k: frozenset(v) for k, v in profiles.items()}
             self._profiles_revision = cache.revision
-        return self._profiles.get(speaker, frozenset())
+        return self._profiles
 
-    def speaker_matches(self, wanted: str, quote: Quote) -> bool:
-        """Does a question's speaker ("Pushilin", "the analysts", "the mayor") name this speaker?
+    def speaker_matcher(self, wanted: str) -> Callable[[Quote], bool]:
+        """A test for "does this quote's speaker fit the question's ``wanted`` speaker?".
 
         Every name (capitalised word) the question gives must match, in some spelling; so must
         the descriptive words ("the head of the water authority"), or two thirds of them when
         there are four or more, among the words the corpus uses for the speaker (see
-        ``speaker_profile``).
+        ``speaker_profile``). Built once per question: it runs over every stored quote.
         """
+        canonical = self.retriever.variants.canonical
         cleaned = re.sub(r"^(?:the|a|an)\s+", "", wanted.strip(), flags=re.I)
-        wanted_terms = content_terms(cleaned)
-        if not wanted_terms:
-            return False
-        known = self.speaker_profile(quote.speaker) | content_terms(quote.speaker_as_written) | content_terms(
-            quote.role
-        )
-        variants = self.retriever.variants
+        wanted_terms = frozenset(canonical(t) for t in content_terms(cleaned))
+        names = [frozenset(canonical(t) for t in content_terms(n)) for n in _names_in("x " + cleaned)]
+        names = [n for n in names if n]
+        profiles = self._speaker_profiles()
+        verdicts: dict[str, bool] = {}
 
-        def found(term: str) -> bool:
-            return term in known or any(variants.same_name(term, k) for k in known)
+        def matches(quote: Quote) -> bool:
+            if not wanted_terms:
+                return False
+            if quote.speaker not in verdicts:
+                known = profiles.get(quote.speaker, frozenset()) | {
+                    canonical(t) for t in content_terms(quote.speaker_as_written) | content_terms(quote.role)
+                }
+                verdicts[quote.speaker] = all(n & known for n in names) and _mostly_in(
+                    wanted_terms, wanted_terms & known
+                )
+            return verdicts[quote.speaker]
 
-        names = {content_terms(n) for n in _names_in("x " + cleaned)}
-        if not all(any(found(t) for t in name) for name in names if name):
-            return False
-        return _mostly_in(wanted_terms, frozenset(t for t in wanted_terms if found(t)))
+        return matches
+
+    def speaker_matches(self, wanted: str, quote: Quote) -> bool:
+        """One-off form of ``speaker_matcher``."""
+        return self.speaker_matcher(wanted)(quote)
 
     def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
         cache = self.store.keyword_cache()
@@ -411,6 +426,7 @@ class Answerer:
                 return True
             return bool(topic_terms & (content_terms(p.title) | content_terms(q.text)))
 
+        matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
             if intent.described and not _mostly_in(content_terms(intent.described), content_terms(p.text)):
@@ -418,7 +434,7 @@ class Answerer:
             candidates = [
                 q for q in p.quotes
                 if q.text not in intent.exclude
-                and (not intent.speaker or self.speaker_matches(intent.speaker, q))
+                and (matcher is None or matcher(q))
                 and about_topic(p, q)
             ]
             # Where some of a paragraph's quotes name the topic themselves, those are the ones
@@ -437,7 +453,7 @@ class Answerer:
             return self.attribution(question, broader, k, filters)
         if not selected:
             hits = retrieval.hits if retrieval else ()
-            if intent.speaker and not any(self.speaker_matches(intent.speaker, q) for p in quoted for q in p.quotes):
+            if matcher is not None and not any(matcher(q) for p in quoted for q in p.quotes):
                 reason = f"Nobody called {intent.speaker} is quoted in the corpus."
             elif intent.exclude:
                 reason = f"The corpus has nothing more from {intent.speaker or 'them'}."

@@ -137,13 +137,14 @@ class NewsIndex:
         about_terms = content_terms(self.retriever.variants.expand(about)) if about else set()
         rows = []
         cache = self.store.keyword_cache()
+        matcher = self.answerer.speaker_matcher(speaker) if speaker else None
         for p in sorted(cache.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
             if filters.source and fold(p.source) != fold(filters.source):
                 continue
             if filters.since and p.date < filters.since or filters.until and p.date and p.date > filters.until:
                 continue
             for q in p.quotes:
-                if speaker and not self.answerer.speaker_matches(speaker, q):
+                if matcher is not None and not matcher(q):
                     continue
                 if about_terms and not about_terms & (
                     content_terms(q.text) | content_terms(p.text) | content_terms(p.title)

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,11 @@ from rag.text import fold
 REVISION_KEY = "newsrag_revision"
 SCHEMA_KEY = "newsrag_schema"
 SCHEMA_VERSION = "1"
-_PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k paragraphs
+_PAGE = 2000
+# How long a keyword cache is trusted before Chroma's revision stamp is read again: writes by
+# other processes (a CLI ingest while the app runs) show up within this time.
+REVISION_CHECK_S = 2.0
+_LOCAL_WRITES = [0]  # bumped by every write from this process, so its own ingests show at once  # records per Chroma get(); bounded memory when reading 100k paragraphs
 
 # Metadata fields copied verbatim between Paragraph and Chroma.
 _TEXT_FIELDS = ("article_id", "title", "source", "section", "date", "url", "author", "location")
@@ -121,6 +126,8 @@ class Store:
         self._vector_store: Any = None
         self._cache: KeywordCache | None = None
         self._cache_lock = threading.Lock()
+        self._checked_at = 0.0
+        self._writes_seen = -1
 
     # -- opening -------------------------------------------------------------------------
 
@@ -178,6 +185,7 @@ class Store:
         self.collection.modify(
             metadata={SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp}
         )
+        _LOCAL_WRITES[0] += 1
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -271,8 +279,21 @@ class Store:
     # -- the keyword cache -----------------------------------------------------------------
 
     def keyword_cache(self) -> KeywordCache:
-        """The BM25 index and filter arrays for the current revision, rebuilt when stale."""
+        """The BM25 index and filter arrays for the current revision, rebuilt when stale.
+
+        The revision is re-read from Chroma at most every ``REVISION_CHECK_S`` seconds (one
+        question asks for the cache several times), and at once after a write from this process.
+        """
+        now = time.monotonic()
+        if (
+            self._cache is not None
+            and now - self._checked_at < REVISION_CHECK_S
+            and self._writes_seen == _LOCAL_WRITES[0]
+        ):
+            return self._cache
+        self._writes_seen = _LOCAL_WRITES[0]
         revision = self.revision()
+        self._checked_at = now
         with self._cache_lock:
             if self._cache is not None and self._cache.revision == revision:
                 return self._cache

@@ -16,6 +16,8 @@ from rag.errors import ConfigError
 from rag.text import fold
 
 DEFAULT_TABLE = Path(__file__).with_name("variants.json")
+# Lookup from folded spelling to group key, per table (the dataclass is frozen and slotted).
+_INDEXES: dict[int, tuple[VariantTable, dict[str, str]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,19 @@ class VariantTable:
         """``text`` followed by every other spelling of each name it mentions (for BM25)."""
         extra = [s for group in self.variants_in(text) for s in group if fold(s) not in fold(text)]
         return text if not extra else f"{text} {' '.join(extra)}"
+
+    def canonical(self, name: str) -> str:
+        """One key per spelling group ("siversk" -> "seversk"); the folded name itself otherwise."""
+        folded = fold(name)
+        return self._index().get(folded, folded)
+
+    def _index(self) -> dict[str, str]:
+        index = _INDEXES.get(id(self))
+        if index is None or index[0] is not self:
+            built = {fold(s): fold(g[0]) for g in self.groups for s in g}
+            _INDEXES[id(self)] = (self, built)
+            return built
+        return index[1]
 
     def same_name(self, a: str, b: str) -> bool:
         fa, fb = fold(a), fold(b)

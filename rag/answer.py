@@ -31,6 +31,7 @@ TOPIC_SIMILARITY = 0.5
 # Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
 # fourth or fifth hit, below paragraphs that merely repeat the question's words.
 EXTRACTIVE_PARAGRAPHS = 5
+MAX_SENTENCES_EMBEDDED = 12
 # Bonus for a sentence holding the kind of thing the question asks for (a cause for "why",
 # a number for "how many", a date for "when"); see bench/RESULTS.md, "extractive".
 ANSWER_TYPE_BONUS = 0.15
@@ -405,7 +406,7 @@ class Answerer:
         retrieval: Retrieval | None = None
         if topic:
             missing = self.unknown_names(topic)
-            retrieval = self.retriever.retrieve(topic, k=max(k * 6, 30), filters=filters)
+            retrieval = self.retriever.retrieve(topic, k=max(k * 4, 20), filters=filters)
             if missing:
                 return _refusal(
                     question,
@@ -537,6 +538,10 @@ class Answerer:
                     candidates.append((hit, sentence, rank))
         if not candidates:
             candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
+        # Embedding sentences is the costly step of an answer: embed only the most promising.
+        q_terms_pre = content_terms(intent.question)
+        candidates.sort(key=lambda c: (-len(q_terms_pre & content_terms(c[1])), c[2]))
+        candidates = candidates[:MAX_SENTENCES_EMBEDDED]
         import numpy as np
 
         q_vec = np.asarray(models.embed_query(intent.question))

@@ -58,8 +58,14 @@ def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
     return model.get_text_embedding_batch(texts)
 
 
+@lru_cache(maxsize=1024)
+def _embed_query(text: str) -> tuple[float, ...]:
+    return tuple(embed_model().get_query_embedding(text))
+
+
 def embed_query(text: str) -> list[float]:
-    return embed_model().get_query_embedding(text)
+    """The query vector; cached, as one question is embedded by retrieval and by the answerer."""
+    return list(_embed_query(text))
 
 
 def chroma_embedding_function() -> Any:

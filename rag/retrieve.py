@@ -107,7 +107,11 @@ class Retriever:
         from rag.store import paragraph_from_record
 
         results = []
-        for scored in retriever.retrieve(query):
+        from llama_index.core.schema import QueryBundle
+
+        # Embed through our cached query embedding so the answerer reuses the same vector.
+        bundle = QueryBundle(query_str=query, embedding=models.embed_query(query))
+        for scored in retriever.retrieve(bundle):
             node = scored.node
             # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cos.
             import math

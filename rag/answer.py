@@ -15,7 +15,7 @@ from functools import lru_cache
 from rag import models
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.schema import Answer, AnswerMode, AnswerQuote, Citation, Hit, Paragraph, Quote, QuoteKind
-from rag.store import Store
+from rag.store import KeywordCache, Store
 from rag.text import fold, split_sentences, words
 
 # Below this query-paragraph cosine similarity the best match is a weak match, not an answer.
@@ -28,6 +28,8 @@ MAX_STATEMENTS_PER_SPEAKER = 6
 # A paragraph that shares no word with an attribution question's topic must be at least this
 # similar to it to count as being about it (bench/RESULTS.md, "Refusals").
 TOPIC_SIMILARITY = 0.5
+# Paragraphs holding a topic's words that attribution looks at (BM25 over headline + text).
+TOPIC_KEYWORD_CANDIDATES = 2000
 # Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
 # fourth or fifth hit, below paragraphs that merely repeat the question's words.
 EXTRACTIVE_PARAGRAPHS = 5
@@ -277,6 +279,8 @@ class Answerer:
         self.retriever = retriever
         self._profiles: dict[str, frozenset[str]] = {}
         self._profiles_revision: str | None = None
+        self._by_speaker: dict[str, list[str]] = {}
+        self._by_speaker_revision: str | None = None
 
     # mention checks decide which refusal to give
 
@@ -396,9 +400,50 @@ class Answerer:
         """One-off form of ``speaker_matcher``."""
         return self.speaker_matcher(wanted)(quote)
 
+    def _speakers_like(self, wanted: str) -> list[str]:
+        """Resolved speakers whose profile fits ``wanted`` (one check per speaker, not per quote)."""
+        matcher = self.speaker_matcher(wanted)
+        by_speaker = self._quotes_by_speaker()
+        return [name for name, pids in by_speaker.items() if matcher(self._first_quote(name, pids))]
+
+    def _quotes_by_speaker(self) -> dict[str, list[str]]:
+        cache = self.store.keyword_cache()
+        if self._by_speaker_revision != cache.revision:
+            index: dict[str, list[str]] = {}
+            for pid, p in cache.quoted.items():
+                for q in p.quotes:
+                    ids = index.setdefault(q.speaker, [])
+                    if not ids or ids[-1] != pid:
+                        ids.append(pid)
+            self._by_speaker = index
+            self._by_speaker_revision = cache.revision
+        return self._by_speaker
+
+    def _first_quote(self, speaker: str, paragraph_ids: list[str]) -> Quote:
+        p = self.store.keyword_cache().quoted[paragraph_ids[0]]
+        return next(q for q in p.quotes if q.speaker == speaker)
+
+    def _candidate_paragraphs(
+        self, cache: KeywordCache, intent: Intent, topic: str, relevant_ids: set[str], filters: Filters
+    ) -> list[Paragraph]:
+        """The quoted paragraphs worth checking, found by index rather than by scanning all quotes.
+
+        A named speaker narrows to that speaker's paragraphs; a topic to the paragraphs that
+        retrieval found relevant plus those whose text or headline holds the topic's words (BM25
+        over headline + paragraph); only a bare "who said what?" reads every quote.
+        """
+        if intent.speaker:
+            by_speaker = self._quotes_by_speaker()
+            ids = {pid for name in self._speakers_like(intent.speaker) for pid in by_speaker[name]}
+        elif topic:
+            keyword = cache.search(self.retriever.variants.expand(topic), TOPIC_KEYWORD_CANDIDATES)
+            ids = {pid for pid, _ in keyword} | relevant_ids
+        else:
+            ids = set(cache.quoted)
+        return [cache.quoted[pid] for pid in ids if pid in cache.quoted and _passes(cache.quoted[pid], filters)]
+
     def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
         cache = self.store.keyword_cache()
-        quoted = [p for p in cache.quoted.values() if _passes(p, filters)]
         topic = intent.topic
         topic_terms = content_terms(self.retriever.variants.expand(topic)) if topic else set()
 
@@ -428,6 +473,7 @@ class Answerer:
             return bool(topic_terms & (content_terms(p.title) | content_terms(q.text)))
 
         matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
+        quoted = self._candidate_paragraphs(cache, intent, topic, relevant_ids, filters)
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
             if intent.described and not _mostly_in(content_terms(intent.described), content_terms(p.text)):
@@ -454,7 +500,7 @@ class Answerer:
             return self.attribution(question, broader, k, filters)
         if not selected:
             hits = retrieval.hits if retrieval else ()
-            if matcher is not None and not any(matcher(q) for p in quoted for q in p.quotes):
+            if intent.speaker and not self._speakers_like(intent.speaker):
                 reason = f"Nobody called {intent.speaker} is quoted in the corpus."
             elif intent.exclude:
                 reason = f"The corpus has nothing more from {intent.speaker or 'them'}."

@@ -50,7 +50,7 @@ _PROFILE_PHASES = (
     ("Store.add (nodes + Chroma upsert)", "rag/store.py", "add"),
     ("Store.delete", "rag/store.py", "delete"),
     ("Store.ids_by_article", "rag/store.py", "ids_by_article"),
-    ("Store.articles_in_file", "rag/store.py", "articles_in_file"),
+    ("Store.articles_in_files", "rag/store.py", "articles_in_files"),
     ("Store.connect", "rag/store.py", "connect"),
     ("bump_revision", "rag/store.py", "bump_revision"),
 )

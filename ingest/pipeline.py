@@ -40,9 +40,10 @@ ProgressCallback = Callable[[IngestProgress], None]
 WRITE_BATCHES = 8  # embedding batches per Chroma write
 
 
-def article_paragraphs(article: Article) -> list[Paragraph]:
-    """Repair paragraphing, find quotes, and number the paragraphs of one article."""
-    texts = repair_paragraphs(article.paragraphs)
+def article_paragraphs(article: Article, texts: Sequence[str] | None = None) -> list[Paragraph]:
+    """Repair paragraphing (unless ``texts`` is the repaired text), find quotes, and number the
+    paragraphs of one article."""
+    texts = repair_paragraphs(article.paragraphs) if texts is None else tuple(texts)
     quotes = extract_quotes(texts)
     paragraphs = []
     for number, text in enumerate(texts, start=1):
@@ -94,18 +95,20 @@ def ingest(
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
 
     # 1. Read everything (cheap next to embedding), so the bar can show a real total.
-    articles: dict[str, tuple[Article, list[Paragraph]]] = {}
+    # Repaired paragraph texts only: quotes are extracted later, for new or changed articles
+    # alone, which keeps an unchanged re-ingest cheap (bench/RESULTS.md, "ingest").
+    articles: dict[str, tuple[Article, tuple[str, ...]]] = {}
     produced_by_file: dict[str, set[str]] = {}
     for i, path in enumerate(files, start=1):
         try:
             loaded = load_file(path, max_bytes=max_bytes)
             for article in loaded:
-                paragraphs = article_paragraphs(article)
-                if not paragraphs:
+                texts = repair_paragraphs(article.paragraphs)
+                if not texts:
                     raise BadArticle(str(path), f"article {article.title!r} has no paragraphs")
                 produced_by_file.setdefault(str(path), set()).add(article.article_id)
                 # The same article in two files is stored once: the first file wins.
-                articles.setdefault(article.article_id, (article, paragraphs))
+                articles.setdefault(article.article_id, (article, texts))
         except BadArticle as exc:
             counts.failed.append(FileFailure(str(path), str(exc)))
             produced_by_file.pop(str(path), None)
@@ -119,22 +122,26 @@ def ingest(
     # 2. Work out what changed, by content-derived id.
     existing = store.ids_by_article(articles)
     plan: list[tuple[list[Paragraph], set[str]]] = []  # (paragraphs to write, ids to delete)
-    for article_id, (_article, paragraphs) in articles.items():
+    for article_id, (article, texts) in articles.items():
         old_ids = existing.get(article_id, set())
-        new_ids = {p.paragraph_id for p in paragraphs}
-        to_add = [p for p in paragraphs if p.paragraph_id not in old_ids]
-        stale = old_ids - new_ids
+        ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
+        stale = old_ids - set(ids)
+        if any(pid not in old_ids for pid in ids):
+            paragraphs = article_paragraphs(article, texts)
+            to_add = [p for p in paragraphs if p.paragraph_id not in old_ids]
+        else:
+            paragraphs, to_add = [], []
         old_numbers = {_number_of(pid) for pid in old_ids}
-        new_numbers = {p.number for p in paragraphs}
+        new_numbers = set(range(1, len(texts) + 1))
         if not old_ids:
             counts.articles_added += 1
-            counts.paragraphs_added += len(paragraphs)
+            counts.paragraphs_added += len(texts)
         elif not to_add and not stale:
             counts.articles_unchanged += 1
-            counts.paragraphs_unchanged += len(paragraphs)
+            counts.paragraphs_unchanged += len(texts)
         else:
             counts.articles_updated += 1
-            counts.paragraphs_unchanged += len(paragraphs) - len(to_add)
+            counts.paragraphs_unchanged += len(texts) - len(to_add)
             counts.paragraphs_updated += sum(1 for p in to_add if p.number in old_numbers)
             counts.paragraphs_added += sum(1 for p in to_add if p.number not in old_numbers)
             counts.paragraphs_removed += len(old_numbers - new_numbers)
@@ -142,8 +149,9 @@ def ingest(
             plan.append((to_add, stale))
 
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it.
+    stored_by_file = store.articles_in_files(list(produced_by_file))
     for path, produced in produced_by_file.items():
-        for gone in store.articles_in_file(path) - produced:
+        for gone in stored_by_file.get(path, set()) - produced:
             ids = store.ids_by_article([gone])[gone]
             counts.paragraphs_removed += len(ids)
             plan.append(([], ids))

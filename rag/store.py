@@ -203,9 +203,15 @@ class Store:
                 found.setdefault(str(meta["article_id"]), set()).add(pid)
         return found
 
-    def articles_in_file(self, path: str) -> set[str]:
-        res = self.collection.get(where={"file": path}, include=["metadatas"])
-        return {str(m["article_id"]) for m in res["metadatas"]}
+    def articles_in_files(self, paths: Sequence[str]) -> dict[str, set[str]]:
+        """Stored article ids per source file, in one query per 500 files."""
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(paths), 500):
+            chunk = list(paths[start : start + 500])
+            res = self.collection.get(where={"file": {"$in": chunk}}, include=["metadatas"])
+            for meta in res["metadatas"]:
+                found.setdefault(str(meta["file"]), set()).add(str(meta["article_id"]))
+        return found
 
     def get(self, ids: Sequence[str]) -> list[Paragraph]:
         if not ids:

@@ -396,10 +396,6 @@ class Answerer:
 
         return matches
 
-    def speaker_matches(self, wanted: str, quote: Quote) -> bool:
-        """One-off form of ``speaker_matcher``."""
-        return self.speaker_matcher(wanted)(quote)
-
     def _speakers_like(self, wanted: str) -> list[str]:
         """Resolved speakers whose profile fits ``wanted`` (one check per speaker, not per quote)."""
         matcher = self.speaker_matcher(wanted)

@@ -245,16 +245,6 @@ class Store:
                 yield paragraph_from_record(pid, doc, meta)
             offset += len(res["ids"])
 
-    def all_ids(self) -> list[str]:
-        ids: list[str] = []
-        offset = 0
-        while True:
-            res = self.collection.get(limit=10 * _PAGE, offset=offset, include=[])
-            if not res["ids"]:
-                return ids
-            ids.extend(res["ids"])
-            offset += len(res["ids"])
-
     def stats(self) -> CorpusStats:
         cache = self.keyword_cache()
         fresh = self.client.get_collection(

@@ -6,6 +6,7 @@ default is whichever wins there (see ``bench/RESULTS.md``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -114,8 +115,6 @@ class Retriever:
         for scored in retriever.retrieve(bundle):
             node = scored.node
             # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cos.
-            import math
-
             cosine = 1.0 + math.log(max(scored.score or 1e-9, 1e-9))
             results.append((paragraph_from_record(node.node_id, node.get_content(), dict(node.metadata)), cosine))
         return results

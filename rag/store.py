@@ -354,6 +354,7 @@ class KeywordCache:
         self.source_keys = np.asarray([fold(s) for s in sources], dtype=object)
         self.quoted = quoted  # paragraph id -> paragraph, for every paragraph holding quotes
         self.retriever = retriever
+        self._stemmer: Any = None
         self.position = {pid: i for i, pid in enumerate(ids)}
         self.by_number = {(a, n): pid for a, n, pid in zip(article_ids, numbers, ids, strict=True)}
         # (article, paragraph number) -> the other paragraphs its quotes span, both directions.
@@ -470,8 +471,9 @@ class KeywordCache:
         """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""
         if self.retriever is None or not self.ids:
             return []
-        stemmer = self.stemmer()
-        tokens = self.tokenize([query], stemmer)
+        if self._stemmer is None:  # one per cache, not one per query
+            self._stemmer = self.stemmer()
+        tokens = self.tokenize([query], self._stemmer)
         if not tokens.vocab or not any(tokens.ids):
             return []
         k = min(k, len(self.ids))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from rag import models
 from rag.retrieve import Filters, Retrieval, Retriever
 from rag.schema import Answer, AnswerMode, AnswerQuote, Citation, Hit, Paragraph, Quote, QuoteKind
-from rag.store import KeywordCache, Store
+from rag.store import KeywordCache, Store, settle_long_lived
 from rag.text import fold, split_sentences, words
 
 # Below this query-paragraph cosine similarity the best match is a weak match, not an answer.
@@ -25,6 +25,9 @@ MIN_DENSE_SIMILARITY = 0.35
 SECOND_SENTENCE_RATIO = 0.85
 MAX_EXTRACTIVE_SENTENCES = 3
 MAX_STATEMENTS_PER_SPEAKER = 6
+# A broad topic over a big corpus can have hundreds of speakers; an answer shows the most
+# relevant ones and says how many more there are (``newsrag quotes`` lists them all).
+MAX_SPEAKERS = 10
 # A paragraph that shares no word with an attribution question's topic must be at least this
 # similar to it to count as being about it (bench/RESULTS.md, "Refusals").
 TOPIC_SIMILARITY = 0.5
@@ -34,6 +37,8 @@ TOPIC_KEYWORD_CANDIDATES = 2000
 # fourth or fifth hit, below paragraphs that merely repeat the question's words.
 EXTRACTIVE_PARAGRAPHS = 5
 MAX_SENTENCES_EMBEDDED = 12
+SENTENCE_SCORING = "lexical"  # or "embedding": see bench/RESULTS.md (eval, sentence choice)
+OVERLAP_WEIGHT = 0.3
 # Bonus for a sentence holding the kind of thing the question asks for (a cause for "why",
 # a number for "how many", a date for "when"); see bench/RESULTS.md, "extractive".
 ANSWER_TYPE_BONUS = 0.15
@@ -203,8 +208,23 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=262_144)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed non-stopwords. Cached: speakers, roles and headlines repeat across every query."""
-    stripped = (re.sub(r"['’]s?$", "", w) for w in words(text))
+    stripped = (_POSSESSIVE.sub("", w) for w in words(text))
     return frozenset(_stem(w) for w in stripped if w not in STOPWORDS and len(w) > 1)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def mentions(terms: frozenset[str] | set[str], text: str) -> bool:
+    """Whether ``text`` holds any of ``terms`` (as ``content_terms`` would find them).
+
+    A term is a stem, so a substring of the folded text: that cheap test runs first, and the
+    full tokenising only for the few texts that pass it (attribution checks thousands of quotes).
+    """
+    if not terms:
+        return False
+    folded = fold(text)
+    return any(t in folded for t in terms) and bool(terms & content_terms(text))
 
 
 def _names_in(question: str) -> list[str]:
@@ -278,9 +298,15 @@ class Answerer:
         self.store = store
         self.retriever = retriever
         self._profiles: dict[str, frozenset[str]] = {}
+        self._speakers_by_term: dict[str, set[str]] = {}
         self._profiles_revision: str | None = None
         self._by_speaker: dict[str, list[str]] = {}
         self._by_speaker_revision: str | None = None
+
+    def warm(self) -> None:
+        """Build the retrievers' indexes and the speaker index for the current corpus revision."""
+        self.retriever.warm()
+        self._refresh_speakers()
 
     # mention checks decide which refusal to give
 
@@ -351,56 +377,66 @@ class Answerer:
         return self._speaker_profiles().get(speaker, frozenset())
 
     def _speaker_profiles(self) -> dict[str, frozenset[str]]:
-        cache = self.store.keyword_cache()
-        if self._profiles_revision != cache.revision:
-            canonical = self.retriever.variants.canonical
-            profiles: dict[str, set[str]] = {}
-            for p in cache.quoted.values():
-                for q in p.quotes:
-                    terms = profiles.setdefault(q.speaker, set())
-                    for text in (q.speaker, q.speaker_as_written, q.role):
-                        for term in content_terms(text):
-                            terms.add(canonical(term))
-                            terms.update(_ROLE_SYNONYMS.get(term, ()))
-            self._profiles = {k: frozenset(v) for k, v in profiles.items()}
-            self._profiles_revision = cache.revision
+        self._refresh_speakers()
         return self._profiles
 
-    def speaker_matcher(self, wanted: str) -> Callable[[Quote], bool]:
-        """A test for "does this quote's speaker fit the question's ``wanted`` speaker?".
+    def _refresh_speakers(self) -> None:
+        """Rebuild the speaker profiles and their inverted index when the corpus changed."""
+        cache = self.store.keyword_cache()
+        if self._profiles_revision == cache.revision:
+            return
+        canonical = self.retriever.variants.canonical
+        profiles: dict[str, set[str]] = {}
+        for p in cache.quoted.values():
+            for q in p.quotes:
+                terms = profiles.setdefault(q.speaker, set())
+                for text in (q.speaker, q.speaker_as_written, q.role):
+                    for term in content_terms(text):
+                        terms.add(canonical(term))
+                        terms.update(_ROLE_SYNONYMS.get(term, ()))
+        by_term: dict[str, set[str]] = {}
+        for speaker, terms in profiles.items():
+            for term in terms:
+                by_term.setdefault(term, set()).add(speaker)
+        self._profiles = {k: frozenset(v) for k, v in profiles.items()}
+        self._speakers_by_term = by_term
+        self._profiles_revision = cache.revision
+        settle_long_lived()
 
-        Every name (capitalised word) the question gives must match, in some spelling; so must
-        the descriptive words ("the head of the water authority"), or two thirds of them when
-        there are four or more, among the words the corpus uses for the speaker (see
-        ``speaker_profile``). Built once per question: it runs over every stored quote.
+    def speaker_matcher(self, wanted: str) -> Callable[[Quote], bool]:
+        """A test for "does this quote's speaker fit the question's ``wanted`` speaker?"."""
+        fitting = frozenset(self._speakers_like(wanted))
+        return lambda quote: quote.speaker in fitting
+
+    def _speakers_like(self, wanted: str) -> list[str]:
+        """Resolved speakers whose profile fits ``wanted``, found through the term index.
+
+        Every name (capitalised word) ``wanted`` gives must match, in some spelling; so must the
+        descriptive words ("the head of the water authority"), or two thirds of them when there
+        are four or more, among the words the corpus uses for the speaker (see
+        ``speaker_profile``). Candidates come from the inverted index, so a corpus with 300,000
+        speakers costs a few set operations, not a scan.
         """
         canonical = self.retriever.variants.canonical
         cleaned = re.sub(r"^(?:the|a|an)\s+", "", wanted.strip(), flags=re.I)
         wanted_terms = frozenset(canonical(t) for t in content_terms(cleaned))
+        if not wanted_terms:
+            return []
         names = [frozenset(canonical(t) for t in content_terms(n)) for n in _names_in("x " + cleaned)]
         names = [n for n in names if n]
         profiles = self._speaker_profiles()
-        verdicts: dict[str, bool] = {}
+        by_term = self._speakers_by_term
 
-        def matches(quote: Quote) -> bool:
-            if not wanted_terms:
-                return False
-            if quote.speaker not in verdicts:
-                known = profiles.get(quote.speaker, frozenset()) | {
-                    canonical(t) for t in content_terms(quote.speaker_as_written) | content_terms(quote.role)
-                }
-                verdicts[quote.speaker] = all(n & known for n in names) and _mostly_in(
-                    wanted_terms, wanted_terms & known
-                )
-            return verdicts[quote.speaker]
+        def speakers_with(terms: frozenset[str]) -> set[str]:
+            return set().union(*(by_term.get(t, ()) for t in terms))
 
-        return matches
-
-    def _speakers_like(self, wanted: str) -> list[str]:
-        """Resolved speakers whose profile fits ``wanted`` (one check per speaker, not per quote)."""
-        matcher = self.speaker_matcher(wanted)
-        by_speaker = self._quotes_by_speaker()
-        return [name for name, pids in by_speaker.items() if matcher(self._first_quote(name, pids))]
+        if names:
+            candidates = speakers_with(names[0])
+            for name in names[1:]:
+                candidates &= speakers_with(name)
+        else:
+            candidates = speakers_with(wanted_terms)
+        return sorted(s for s in candidates if _mostly_in(wanted_terms, wanted_terms & profiles[s]))
 
     def _quotes_by_speaker(self) -> dict[str, list[str]]:
         cache = self.store.keyword_cache()
@@ -414,10 +450,6 @@ class Answerer:
             self._by_speaker = index
             self._by_speaker_revision = cache.revision
         return self._by_speaker
-
-    def _first_quote(self, speaker: str, paragraph_ids: list[str]) -> Quote:
-        p = self.store.keyword_cache().quoted[paragraph_ids[0]]
-        return next(q for q in p.quotes if q.speaker == speaker)
 
     def _candidate_paragraphs(
         self, cache: KeywordCache, intent: Intent, topic: str, relevant_ids: set[str], filters: Filters
@@ -461,32 +493,28 @@ class Answerer:
                 or content_terms(h.paragraph.text) & topic_terms
             }
 
-        def about_topic(p: Paragraph, q: Quote) -> bool:
-            if not topic:
-                return True
-            if p.paragraph_id in relevant_ids:
-                return True
-            return bool(topic_terms & (content_terms(p.title) | content_terms(q.text)))
-
         matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
         quoted = self._candidate_paragraphs(cache, intent, topic, relevant_ids, filters)
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
             if intent.described and not _mostly_in(content_terms(intent.described), content_terms(p.text)):
                 continue
-            candidates = [
-                q for q in p.quotes
-                if q.text not in intent.exclude
-                and (matcher is None or matcher(q))
-                and about_topic(p, q)
-            ]
-            # Where some of a paragraph's quotes name the topic themselves, those are the ones
-            # about it; the others merely share the paragraph.
-            # In an article whose headline names the topic, every quote is about it.
-            on_topic = [q for q in candidates if topic_terms & content_terms(q.text)]
-            if topic_terms & content_terms(p.title):
-                on_topic = []
-            selected.extend((p, q) for q in (on_topic or candidates))
+            # In an article whose headline names the topic, every quote is about it; in a
+            # paragraph retrieval found relevant, so is every quote. Elsewhere a quote must name
+            # the topic itself. Where some of a paragraph's quotes name the topic, those are the
+            # ones about it; the others merely share the paragraph.
+            headline_on_topic = mentions(topic_terms, p.title)
+            relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
+            candidates, on_topic = [], []
+            for q in p.quotes:
+                if q.text in intent.exclude or (matcher is not None and not matcher(q)):
+                    continue
+                names_topic = mentions(topic_terms, q.text)
+                if relevant or names_topic:
+                    candidates.append(q)
+                    if names_topic:
+                        on_topic.append(q)
+            selected.extend((p, q) for q in (candidates if headline_on_topic else on_topic or candidates))
 
         if not selected and intent.speaker and not intent.exclude and not _names_in("x " + intent.speaker):
             # A description no speaker profile matches ("the Quay Street baker" may be
@@ -518,6 +546,7 @@ class Answerer:
         groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
         for p, q in selected:
             groups.setdefault(q.speaker, []).append((p, q))
+        hidden = _fewer_speakers(groups, scores, intent.topic)
         lines: list[str] = []
         answer_quotes: list[AnswerQuote] = []
         articles: dict[str, list[Paragraph]] = {}
@@ -541,6 +570,13 @@ class Answerer:
                     lines.append(f"- {q.cue or 'said'} that {q.text} {marks}")
                 answer_quotes.append(AnswerQuote(q.speaker, q.role, q.text, q.kind, q.cue, ns[0]))
             lines.append("")
+        if hidden:
+            about = f" about {intent.topic}" if intent.topic else ""
+            lines.append(
+                f"_{sum(len(v) for v in hidden.values())} more statements{about} by {len(hidden)} other speakers "
+                "are not shown; narrow the question by source or date, or list every quote with "
+                "`newsrag quotes`._"
+            )
         return Answer(
             question=question,
             mode=AnswerMode.ATTRIBUTION,
@@ -580,20 +616,22 @@ class Answerer:
                     candidates.append((hit, sentence, rank))
         if not candidates:
             candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
-        # Embedding sentences is the costly step of an answer: embed only the most promising.
-        q_terms_pre = content_terms(intent.question)
-        candidates.sort(key=lambda c: (-len(q_terms_pre & content_terms(c[1])), c[2]))
-        candidates = candidates[:MAX_SENTENCES_EMBEDDED]
-        import numpy as np
-
-        q_vec = np.asarray(models.embed_query(intent.question))
-        s_vecs = np.asarray(models.embed_texts([s for _, s, _ in candidates]))
         q_terms = content_terms(intent.question)
         wanted = _answer_type(intent.question)
+        if SENTENCE_SCORING == "embedding":
+            # Embedding sentences is the costly step of an answer: embed only the most promising.
+            candidates.sort(key=lambda c: (-len(q_terms & content_terms(c[1])), c[2]))
+            candidates = candidates[:MAX_SENTENCES_EMBEDDED]
+            import numpy as np
+
+            q_vec = np.asarray(models.embed_query(intent.question))
+            similarity = [float(q_vec @ v) for v in np.asarray(models.embed_texts([s for _, s, _ in candidates]))]
+        else:
+            similarity = [retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) for h, _, _ in candidates]
         scored = []
-        for (hit, sentence, rank), vec in zip(candidates, s_vecs, strict=True):
+        for (hit, sentence, rank), sim in zip(candidates, similarity, strict=True):
             overlap = len(q_terms & content_terms(sentence)) / max(len(q_terms), 1)
-            score = float(q_vec @ vec) + 0.3 * overlap + 0.03 * (len(hits) - rank)
+            score = sim + OVERLAP_WEIGHT * overlap + 0.03 * (len(hits) - rank)
             if wanted is not None and wanted.search(sentence):
                 score += ANSWER_TYPE_BONUS
             scored.append((score, hit, sentence))
@@ -619,6 +657,33 @@ class Answerer:
             topic=topic,
             speaker=intent.speaker,
         )
+
+
+def _fewer_speakers(
+    groups: dict[str, list[tuple[Paragraph, Quote]]], scores: dict[str, float], topic: str
+) -> dict[str, list[tuple[Paragraph, Quote]]]:
+    """Keep the ``MAX_SPEAKERS`` most relevant speakers in ``groups`` (in place); return the rest.
+
+    A speaker ranks by their best statement: the dense similarity of its paragraph to the topic,
+    plus a bonus when the quote itself names the topic; more statements break ties. The kept
+    speakers stay in the order they were first quoted.
+    """
+    if len(groups) <= MAX_SPEAKERS:
+        return {}
+    topic_terms = content_terms(topic) if topic else frozenset()
+
+    def relevance(speaker: str) -> tuple[float, int]:
+        best = max(
+            scores.get(p.paragraph_id, 0.0) + (0.5 if mentions(topic_terms, q.text) else 0.0)
+            for p, q in groups[speaker]
+        )
+        return best, len(groups[speaker])
+
+    keep = set(sorted(groups, key=relevance, reverse=True)[:MAX_SPEAKERS])
+    hidden = {name: items for name, items in groups.items() if name not in keep}
+    for name in hidden:
+        del groups[name]
+    return hidden
 
 
 def _mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.answer import Answerer, content_terms
+from rag.answer import Answerer, content_terms, mentions
 from rag.errors import ConfigError, IndexNotFound
 from rag.retrieve import Filters, Retriever, parse_date
 from rag.schema import Answer, AnswerMode, Hit, Paragraph, StoredQuote
@@ -55,6 +55,19 @@ class NewsIndex:
                 f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
             )
         return cls(store, settings, llm=llm, fusion=fusion)
+
+    def warm(self) -> NewsIndex:
+        """Build now what the first question would otherwise wait for; returns ``self``.
+
+        Loads the embedding model, then the keyword index and the speaker index for the current
+        corpus revision (built, or read from the local cache). Servers call this at start-up so
+        no user pays for it; after an ingest the next question rebuilds what changed.
+        """
+        from rag import models
+
+        models.embed_query("warm up")
+        self.answerer.warm()
+        return self
 
     # -- retrieval --------------------------------------------------------------------------
 
@@ -146,9 +159,7 @@ class NewsIndex:
             for q in p.quotes:
                 if matcher is not None and not matcher(q):
                     continue
-                if about_terms and not about_terms & (
-                    content_terms(q.text) | content_terms(p.text) | content_terms(p.title)
-                ):
+                if about_terms and not any(mentions(about_terms, t) for t in (q.text, p.text, p.title)):
                     continue
                 rows.append(StoredQuote(q, p))
         return rows

@@ -7,6 +7,7 @@ default is whichever wins there (see ``bench/RESULTS.md``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from rag import models
 from rag.schema import Hit, Paragraph
 from rag.store import KeywordCache, Store, date_number
-from rag.text import fold, words
+from rag.text import fold
 from rag.variants import VariantTable, default_table
 
 FUSION_METHODS = ("weighted", "rrf", "dense", "bm25")
@@ -28,6 +29,7 @@ DENSE_WEIGHT = 0.9
 CANDIDATES_PER_HIT = 4
 # Two paragraphs whose word 3-gram sets overlap this much are the same wire copy.
 NEAR_DUPLICATE_JACCARD = 0.8
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,11 @@ class Retriever:
         self.variants = variants or default_table()
         self.fusion = fusion
         self._index: Any = None
+
+    def warm(self) -> None:
+        """Build the llama-index vector index (it loads a tokenizer) and the keyword index now."""
+        self._vector_index()
+        self.store.keyword_cache()
 
     # -- the two retrievers ----------------------------------------------------------------
 
@@ -149,9 +156,6 @@ class Retriever:
         dense = [] if self.fusion == "bm25" else self.dense(dense_query, n, filters)
         keyword = [] if self.fusion == "dense" else self.keyword(query, n, filters, cache)
         paragraphs = {p.paragraph_id: p for p, _ in dense}
-        missing = [pid for pid, _ in keyword if pid not in paragraphs]
-        for p in self.store.get(missing):
-            paragraphs[p.paragraph_id] = p
         dense_scores = {p.paragraph_id: s for p, s in dense}
         fused = fuse(
             [pid for pid, _ in sorted(dense_scores.items(), key=lambda kv: -kv[1])],
@@ -159,8 +163,19 @@ class Retriever:
             keyword,
             self.fusion,
         )
-        hits = [Hit(paragraphs[pid], score) for pid, score in fused if pid in paragraphs]
-        hits = self.with_context(collapse_near_duplicates(hits)[:k], cache)
+        # Only keyword hits that rank near the top need their text: fetch those, and widen the
+        # window only when near-duplicates leave fewer than k distinct hits in it.
+        window = 2 * k
+        while True:
+            missing = [pid for pid, _ in fused[:window] if pid not in paragraphs]
+            for p in self.store.get(missing):
+                paragraphs[p.paragraph_id] = p
+            candidates = [Hit(paragraphs[pid], score) for pid, score in fused[:window] if pid in paragraphs]
+            hits = collapse_near_duplicates(candidates, k)
+            if len(hits) >= k or window >= len(fused):
+                break
+            window *= 2
+        hits = self.with_context(hits, cache)
         return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores)
 
     def with_context(self, hits: list[Hit], cache: KeywordCache) -> list[Hit]:
@@ -208,25 +223,39 @@ def fuse(
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = words(text)
+    # Copies share their spelling, so no accent folding is needed: lower-casing is enough.
+    tokens = _WORD.findall(text.lower())
     return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
 
 
-def collapse_near_duplicates(hits: list[Hit]) -> list[Hit]:
-    """Merge hits whose paragraphs are the same copy (e.g. one wire story in two outlets)."""
+def collapse_near_duplicates(hits: list[Hit], k: int | None = None) -> list[Hit]:
+    """Merge hits whose paragraphs are the same copy (e.g. one wire story in two outlets).
+
+    With ``k``, at most ``k`` hits are kept and later hits are only checked for being copies of
+    those (so both sources are listed); hits whose word counts differ by more than Jaccard
+    allows are never compared. Both keep this linear in the candidates rather than quadratic.
+    """
     kept: list[Hit] = []
-    kept_shingles: list[set[tuple[str, ...]]] = []
+    kept_shingles: list[set[tuple[str, ...]] | None] = []
     for hit in hits:
-        sh = _shingles(hit.paragraph.text)
-        for i, other in enumerate(kept_shingles):
-            union = len(sh | other)
-            if union and len(sh & other) / union >= NEAR_DUPLICATE_JACCARD:
-                if hit.paragraph.article_id != kept[i].paragraph.article_id:
-                    kept[i] = replace(kept[i], also_in=(*kept[i].also_in, hit.paragraph))
+        size = len(hit.paragraph.text.split())
+        full = k is not None and len(kept) >= k
+        sh: set[tuple[str, ...]] | None = None
+        for i, other in enumerate(kept):
+            other_size = len(other.paragraph.text.split())
+            if min(size, other_size) < NEAR_DUPLICATE_JACCARD * 0.8 * max(size, other_size):
+                continue
+            sh = sh if sh is not None else _shingles(hit.paragraph.text)
+            other_sh = kept_shingles[i]
+            if other_sh is None:
+                other_sh = kept_shingles[i] = _shingles(other.paragraph.text)
+            union = len(sh | other_sh)
+            if union and len(sh & other_sh) / union >= NEAR_DUPLICATE_JACCARD:
+                if hit.paragraph.article_id != other.paragraph.article_id:
+                    kept[i] = replace(other, also_in=(*other.also_in, hit.paragraph))
                 break
         else:
-            kept.append(hit)
-            kept_shingles.append(sh)
+            if not full:
+                kept.append(hit)
+                kept_shingles.append(sh)
     return kept
-
-

@@ -90,6 +90,8 @@ def split_sentences(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, for matching names across spellings ("Zelensky"/"Zelenský")."""
+    if text.isascii():  # most English text: nothing to decompose, and this runs per quote
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

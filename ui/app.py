@@ -50,7 +50,7 @@ except NewsragError as exc:
 @st.cache_resource(show_spinner="Opening the news index...")
 def _open_index(store_key: str, _settings: Settings) -> NewsIndex:
     """One ``NewsIndex`` per process and store, shared by every browser session (read-only)."""
-    return NewsIndex.open(_settings)
+    return NewsIndex.open(_settings).warm()
 
 
 # -- ingest from the browser -------------------------------------------------------------------

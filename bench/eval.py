@@ -1,4 +1,4 @@
-"""Quality on the labelled demo corpus: retrieval per fusion method, attribution, refusals.
+"""Quality on the labelled demo corpus: retrieval per fusion method, attribution, refusals, sentences.
 
     .venv/bin/python bench/eval.py                # print the tables
     .venv/bin/python bench/eval.py --write        # and append them to bench/RESULTS.md
@@ -318,6 +318,46 @@ def attribution_section(index: object, misses: bool) -> tuple[str, float]:
 # -- refusals -------------------------------------------------------------------------------------
 
 
+def extractive_section(index: object, misses: bool) -> str:
+    """How often an extractive answer's chosen sentences hold the labelled answer, per scorer."""
+    import rag.answer
+    from rag.schema import AnswerMode
+
+    rows_in = read_jsonl("questions.jsonl")
+    original = rag.answer.SENTENCE_SCORING
+    rows, missed = [], []
+    try:
+        for scoring in ("lexical", "embedding"):
+            rag.answer.SENTENCE_SCORING = scoring
+            extractive = holds = sentences = 0
+            for row in rows_in:
+                answer = index.ask(row["question"])  # type: ignore[attr-defined]
+                if answer.mode is not AnswerMode.EXTRACTIVE:
+                    continue
+                extractive += 1
+                sentences += len(re.findall(r"\[\d+\]", answer.text))
+                ok = norm(row["answer_contains"]) in norm(answer.text)
+                holds += ok
+                if not ok and scoring == original:
+                    missed.append(f"- {row['question']} (wanted: {row['answer_contains']!r})")
+            rows.append([scoring + (" (current)" if scoring == original else ""), extractive,
+                         f"{holds / max(extractive, 1):.3f} ({holds})", f"{sentences / max(extractive, 1):.2f}"])
+    finally:
+        rag.answer.SENTENCE_SCORING = original
+    text = (
+        "Every labelled question `index.ask` answers extractively; an answer counts when its chosen "
+        "sentences hold the label's `answer_contains` (whitespace collapsed, case folded). `lexical` "
+        "scores a sentence by its paragraph's dense similarity plus its word overlap with the question "
+        "(no encoding at question time); `embedding` encodes up to `MAX_SENTENCES_EMBEDDED` candidate "
+        "sentences per question and uses their own cosine instead.\n\n"
+        + report.table(["rag.answer.SENTENCE_SCORING", "extractive answers", "hold the labelled answer",
+                        "sentences per answer"], rows)
+    )
+    if misses and missed:
+        text += "\n\nExtractive answers without the labelled answer:\n\n" + "\n".join(missed)
+    return text
+
+
 def refusal_outcomes(index: object, asked: list[Question], unanswerable: list[dict]) -> dict[str, object]:
     from rag.schema import AnswerMode
 
@@ -451,13 +491,14 @@ def main() -> None:
     retrieval, _ = retrieval_section(settings, asked, _floats(args.weights), args.misses)
     attribution, _ = attribution_section(index, args.misses)
     refusals = refusal_section(index, asked, _floats(args.thresholds), args.misses)
+    extractive = extractive_section(index, args.misses)
     body = (
         f"Machine: {report.machine()}. Demo corpus `data/`: {len({p.article_id for p in paragraphs})} articles, "
         f"{len(paragraphs)} paragraphs ({how}). Labels: `bench/labels/` "
         f"({len(asked)} usable answerable questions). Evaluated in {time.perf_counter() - start:.0f} s.\n\n"
         + (("Label problems:\n\n" + "\n".join(f"- {p}" for p in problems) + "\n\n") if problems else "")
         + "### Retrieval\n\n" + retrieval + "\n\n### Attribution\n\n" + attribution
-        + "\n\n### Refusals\n\n" + refusals
+        + "\n\n### Refusals\n\n" + refusals + "\n\n### Extractive answers\n\n" + extractive
     )
     print(body)
     if args.write:

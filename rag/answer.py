@@ -315,7 +315,7 @@ class Answerer:
         cache = self.store.keyword_cache()
         missing = []
         for name in _names_in(question):
-            if not cache.search(self.retriever.variants.expand(name), 1):
+            if not cache.contains(self.retriever.variants.expand(name)):
                 missing.append(name)
         return missing
 

@@ -482,6 +482,16 @@ class KeywordCache:
             retriever,
         )
 
+    def contains(self, text: str) -> bool:
+        """Whether any paragraph or headline holds a word of ``text`` (stemmed): a dictionary
+        lookup, where a BM25 search would score every posting of the word."""
+        if self.retriever is None or not self.ids:
+            return False
+        if self._stemmer is None:
+            self._stemmer = self.stemmer()
+        vocab = self.retriever.vocab_dict
+        return any(token and token in vocab for token in self.tokenize([text], self._stemmer).vocab)
+
     def search(self, query: str, k: int, mask: Any = None) -> list[tuple[str, float]]:
         """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""
         if self.retriever is None or not self.ids:

@@ -404,18 +404,25 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
         qs = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
         return f"min {min(values):.2f}, quartiles {qs[0]:.2f} / {qs[1]:.2f} / {qs[2]:.2f}, max {max(values):.2f}"
 
-    sweep_rows = []
-    try:
-        for t in thresholds:
-            rag.answer.MIN_DENSE_SIMILARITY = t
-            o = refusal_outcomes(index, asked, unanswerable)
-            acc, fr = sum(o["refused_bad"]) / n_bad, sum(o["refused_good"]) / n_good
-            sweep_rows.append([f"{t:.2f}" + (" (current)" if abs(t - original) < 1e-9 else ""),
-                               f"{acc:.3f} ({sum(o['refused_bad'])}/{n_bad})",
-                               f"{fr:.3f} ({sum(o['refused_good'])}/{n_good})",
-                               f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
-    finally:
-        rag.answer.MIN_DENSE_SIMILARITY = original
+    def sweep(name: str, values: list[float]) -> list[list[object]]:
+        current = getattr(rag.answer, name)
+        rows = []
+        try:
+            for t in values:
+                setattr(rag.answer, name, t)
+                o = refusal_outcomes(index, asked, unanswerable)
+                acc, fr = sum(o["refused_bad"]) / n_bad, sum(o["refused_good"]) / n_good
+                rows.append([f"{t:.2f}" + (" (current)" if abs(t - current) < 1e-9 else ""),
+                             f"{acc:.3f} ({sum(o['refused_bad'])}/{n_bad})",
+                             f"{fr:.3f} ({sum(o['refused_good'])}/{n_good})",
+                             f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
+        finally:
+            setattr(rag.answer, name, current)
+        return rows
+
+    sweep_rows = sweep("MIN_DENSE_SIMILARITY", thresholds)
+    uncovered_rows = sweep("MAX_UNCOVERED_TERMS", [0.4, 0.5, 0.6, 0.7, 0.8, 1.0])
+    sweep_header = ["threshold", "refusal accuracy", "false refusals", "balanced accuracy", "cites labelled paragraph"]
 
     text = (
         f"`index.ask(q)` (default fusion, no LLM) on {n_bad} unanswerable and {n_good} answerable questions. "
@@ -428,8 +435,10 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
         + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "
         f"{spread(tops_bad)}; answerable {spread(tops_good)}.\n\n"
         "#### `rag.answer.MIN_DENSE_SIMILARITY` sweep (set in-process only)\n\n"
-        + report.table(["threshold", "refusal accuracy", "false refusals", "balanced accuracy",
-                        "cites labelled paragraph"], sweep_rows)
+        + report.table(sweep_header, sweep_rows)
+        + "\n\n#### `rag.answer.MAX_UNCOVERED_TERMS` sweep (an extractive answer is refused when its "
+        "paragraphs miss more than this share of the question's content words; 1.00 = check off)\n\n"
+        + report.table(sweep_header, uncovered_rows)
     )
     if misses:
         lines = ["Unanswerable questions answered anyway:", ""]

@@ -21,6 +21,11 @@ from rag.text import fold, split_sentences, words
 # Below this query-paragraph cosine similarity the best match is a weak match, not an answer.
 # Calibrated on bench/labels (answerable vs unanswerable questions); see bench/RESULTS.md.
 MIN_DENSE_SIMILARITY = 0.35
+# An extractive answer is refused as a weak match when its paragraphs (and their headlines)
+# miss more than this share of the question's content words: "Which bridge collapsed in the
+# storms?" answered from a paragraph about a storm-damaged port. Paraphrased questions miss up
+# to about half (bench/RESULTS.md, "Refusals").
+MAX_UNCOVERED_TERMS = 0.6
 # An extra extractive sentence must score at least this fraction of the best sentence.
 SECOND_SENTENCE_RATIO = 0.85
 MAX_EXTRACTIVE_SENTENCES = 3
@@ -604,7 +609,28 @@ class Answerer:
             return _refusal(
                 question, "Only weak matches: no paragraph in the corpus clearly answers this.", hits, topic=topic
             )
+        uncovered = self._uncovered_terms(intent.question, hits)
+        if len(uncovered) > MAX_UNCOVERED_TERMS * len(content_terms(intent.question)):
+            return _refusal(
+                question,
+                "Only weak matches: the closest paragraphs never mention "
+                + ", ".join(f"“{w}”" for w in uncovered) + ".",
+                hits, topic=topic,
+            )
         return self._best_sentences(question, intent, hits[:EXTRACTIVE_PARAGRAPHS], retrieval, topic)
+
+    def _uncovered_terms(self, question: str, hits: Sequence[Hit]) -> list[str]:
+        """The question's words (as written) that no hit's paragraph or headline holds in any spelling."""
+        canonical = self.retriever.variants.canonical
+        covered = {
+            canonical(t) for h in hits for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")
+        }
+        uncovered = []
+        for word in re.findall(r"[\w'’-]+", question):
+            terms = content_terms(word)
+            if terms and not any(canonical(t) in covered for t in terms) and word not in uncovered:
+                uncovered.append(word)
+        return uncovered
 
     def _best_sentences(
         self, question: str, intent: Intent, hits: list[Hit], retrieval: Retrieval, topic: str

@@ -82,6 +82,22 @@ def test_unrelated_question_gets_no_answer_from_weak_matches(seed_index: NewsInd
     assert "weak" in answer.reason.lower() or "no paragraph" in answer.reason.lower()
 
 
+def test_answer_from_paragraphs_that_miss_the_question_is_refused(demo_index: NewsIndex) -> None:
+    # The demo corpus has storms and a port at Kessmouth, but no bridge collapsed anywhere.
+    answer = demo_index.ask("Which bridge in Kessmouth collapsed during the autumn storms?")
+    assert answer.mode is AnswerMode.NONE
+    assert "weak" in answer.reason.lower()
+    assert "\u201cbridge\u201d" in answer.reason and "\u201ccollapsed\u201d" in answer.reason
+    assert answer.nearest
+
+
+def test_paraphrased_question_is_still_answered(demo_index: NewsIndex) -> None:
+    # "mobile homes" is the article's "caravans": most of the question's words are still there.
+    answer = demo_index.ask("How many displaced Varnholm families are still housed in mobile homes?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert answer.citations
+
+
 def test_subject_mentioned_but_nobody_quoted(tmp_path: Path, settings: Settings) -> None:
     (tmp_path / "mill.txt").write_text(
         "County Gazette\nBusiness\n\nBrenwick Mill Closes After 90 Years\n\n"
@@ -168,3 +184,26 @@ def test_broken_spelling_table_names_the_file(tmp_path: Path, seed_settings: Set
     table.write_text("{oops", encoding="utf-8")
     with pytest.raises(ConfigError, match="variants.json"):
         NewsIndex.open(seed_settings.replace(variants=str(table)))
+
+
+def test_broad_topic_shows_the_most_relevant_speakers_and_counts_the_rest(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.answer
+
+    lines = ["Harbour Post\nPort\n\nEveryone Has a View on the Harbour\n"]
+    for i, name in enumerate(["Ana Berg", "Carl Dunn", "Eva Falk", "Gus Holm", "Ida Juhl"]):
+        lines.append(f'"The harbour needs dredging before winter, point {i}," said {name}, a pilot.\n')
+    (tmp_path / "harbour.txt").write_text("\n".join(lines), encoding="utf-8")
+    ingest([tmp_path], settings)
+    monkeypatch.setattr(rag.answer, "MAX_SPEAKERS", 3)
+    answer = NewsIndex.open(settings).ask("Who said what about the harbour?")
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert len({q.speaker for q in answer.quotes}) == 3
+    assert "2 more statements about harbour by 2 other speakers" in answer.text
+
+
+def test_warm_builds_the_indexes_a_first_question_would_wait_for(seed_settings: Settings) -> None:
+    index = NewsIndex.open(seed_settings).warm()
+    assert index.answerer.speaker_profile("Denis Pushilin")
+    assert index.ask("What did Pushilin say?").mode is AnswerMode.ATTRIBUTION

@@ -148,10 +148,12 @@ def ingest(
         if to_add or stale:
             plan.append((to_add, stale))
 
-    # Articles a re-read file no longer contains (e.g. a retitled story) leave with it.
+    # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
+    # another file read in this run still holds them (the same story saved twice).
     stored_by_file = store.articles_in_files(list(produced_by_file))
+    still_held = set(articles)
     for path, produced in produced_by_file.items():
-        for gone in stored_by_file.get(path, set()) - produced:
+        for gone in stored_by_file.get(path, set()) - produced - still_held:
             ids = store.ids_by_article([gone])[gone]
             counts.paragraphs_removed += len(ids)
             plan.append(([], ids))

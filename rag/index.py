@@ -96,7 +96,7 @@ class NewsIndex:
         if not query.strip():
             raise ConfigError("the search query is empty")
         filters = self.filters(source, since, until, article_id)
-        return list(self.retriever.retrieve(query, k=k or self.settings.k, filters=filters).hits)
+        return list(self.answerer.search(query, k=k or self.settings.k, filters=filters).hits)
 
     # -- answers ----------------------------------------------------------------------------
 

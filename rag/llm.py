@@ -454,7 +454,7 @@ def llm_answer(
     paragraphs the fallback cites are always sent too, because for a follow-up they come
     from the resolved question rather than from ``question`` as typed.
     """
-    retrieval = index.retriever.retrieve(question, k=k, filters=filters)
+    retrieval = index.answerer.search(question, k=k, filters=filters)
     hits: list[Hit] = list(retrieval.hits)
     have = {h.paragraph.paragraph_id for h in hits}
     extra_ids = [c.paragraph_id for c in fallback.citations if c.paragraph_id and c.paragraph_id not in have]

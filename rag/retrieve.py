@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -23,8 +24,12 @@ FUSION_METHODS = ("weighted", "rrf", "dense", "bm25")
 RRF_K = 60
 # Weight of the dense score in the weighted fusion; BM25 scores are divided by the best BM25
 # score of the query. On bench/labels 0.9 gives recall@5 0.877 against 0.790 for dense alone
-# and 0.802 for plain RRF, which ranks below it (bench/RESULTS.md, "Retrieval").
+# and 0.802 for plain RRF, which ranks below it; with quoted speakers preferred (the default),
+# 0.901 (bench/RESULTS.md, "Retrieval").
 DENSE_WEIGHT = 0.9
+# "What did the mayor say ...": paragraphs quoting a speaker who fits the question gain this
+# share of the best fused score (bench/RESULTS.md, "Retrieval": the quoted-speaker rows).
+PREFERRED_BONUS = 0.3
 # Candidates fetched from each retriever per requested hit, before fusion and deduplication.
 CANDIDATES_PER_HIT = 4
 # Two paragraphs whose word 3-gram sets overlap this much are the same wire copy.
@@ -148,7 +153,11 @@ class Retriever:
 
     # -- fused -------------------------------------------------------------------------------
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> Retrieval:
+    def retrieve(
+        self, query: str, k: int = 5, filters: Filters | None = None, prefer: Collection[str] = ()
+    ) -> Retrieval:
+        """The ``k`` best paragraphs for ``query``; those in ``prefer`` (ids of paragraphs that
+        quote the speaker a question asks about) gain ``PREFERRED_BONUS`` of the best score."""
         filters = filters or Filters()
         n = max(k * CANDIDATES_PER_HIT, 20)
         cache = self.store.keyword_cache()
@@ -163,6 +172,9 @@ class Retriever:
             keyword,
             self.fusion,
         )
+        if prefer and fused:
+            bonus = PREFERRED_BONUS * fused[0][1]
+            fused = sorted(((pid, s + bonus if pid in prefer else s) for pid, s in fused), key=lambda kv: -kv[1])
         # Only keyword hits that rank near the top need their text: fetch those, and widen the
         # window only when near-duplicates leave fewer than k distinct hits in it.
         window = 2 * k

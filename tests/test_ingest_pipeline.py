@@ -96,6 +96,17 @@ def test_same_article_in_two_files_is_stored_once(tmp_path: Path, settings: Sett
     assert len(snapshot(settings)) == 3
 
 
+def test_story_dropped_from_one_file_stays_while_another_file_holds_it(tmp_path: Path, settings: Settings) -> None:
+    write(tmp_path / "a" / "story.txt", STORY)
+    write(tmp_path / "b" / "copy.txt", STORY)
+    ingest([tmp_path / "a", tmp_path / "b"], settings)
+    write(tmp_path / "a" / "story.txt", STORY.replace("Council Approves New Flood Barrier", "Council Delays Vote"))
+    report = ingest([tmp_path / "a", tmp_path / "b"], settings)
+    assert report.articles_added == 1 and report.articles_unchanged == 1
+    texts = list(snapshot(settings).values())
+    assert len(texts) == 6  # the original story (still in b/copy.txt) and the retitled one
+
+
 def test_mixed_folder_ingests_every_valid_file_and_reports_every_bad_one(
     tmp_path: Path, settings: Settings
 ) -> None:

@@ -207,3 +207,10 @@ def test_warm_builds_the_indexes_a_first_question_would_wait_for(seed_settings: 
     index = NewsIndex.open(seed_settings).warm()
     assert index.answerer.speaker_profile("Denis Pushilin")
     assert index.ask("What did Pushilin say?").mode is AnswerMode.ATTRIBUTION
+
+
+def test_search_for_what_a_speaker_said_prefers_paragraphs_quoting_them(demo_index: NewsIndex) -> None:
+    # The paragraph shares almost no words with the question; the quote records know that
+    # Lena Okafor is Varnholm's mayor.
+    hits = demo_index.search("What did Varnholm's mayor say the town needed most once the water came in?", k=5)
+    assert any("We need pumps, generators and engineers" in h.paragraph.text for h in hits)

@@ -162,6 +162,22 @@ def _upload(page: Any, files: list[dict[str, Any]]) -> None:
     page.get_by_role("button", name="Add to the index").click()
 
 
+def _switch_on(container: Any, name: str) -> None:
+    """Turn a Streamlit toggle on by its label (which covers the input), clicking again only if
+    the first click was lost to a rerun that was still drawing the page."""
+    from playwright.sync_api import expect
+
+    switch = container.get_by_role("switch", name=name)
+    for attempt in range(2):
+        container.get_by_text(name).click()
+        try:
+            expect(switch).to_be_checked(timeout=15_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
 def _no_errors(page: Any) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
@@ -180,7 +196,7 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     citation.locator("summary").click()
     expect(citation).to_contain_text(" ".join(first.text.split()[:12]))
     expect(citation).to_contain_text(f"paragraph {first.paragraph}")
-    citation.get_by_text("Show neighbouring paragraphs").click()
+    _switch_on(citation, "Show neighbouring paragraphs")
     expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
     _no_errors(page)
     ARTIFACTS.mkdir(exist_ok=True)

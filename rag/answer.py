@@ -112,6 +112,7 @@ _ROLE_GROUPS = (
     ("scientist", "hydrologist", "researcher", "expert", "economist", "meteorologist"),
     ("union", "guild"),
     ("company", "firm", "employer"),
+    ("group", "association", "organisation", "organization", "society", "coalition", "alliance"),
 )
 _ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {w: g for g in _ROLE_GROUPS for w in g}
 
@@ -457,7 +458,36 @@ class Answerer:
                 candidates &= speakers_with(name)
         else:
             candidates = speakers_with(wanted_terms)
-        return sorted(s for s in candidates if _mostly_in(wanted_terms, wanted_terms & profiles[s]))
+        found = sorted(s for s in candidates if _mostly_in(wanted_terms, wanted_terms & profiles[s]))
+        if found or not names:
+            return found
+        return self._described_with_place(wanted_terms, names)
+
+    def _described_with_place(self, wanted_terms: frozenset[str], names: list[frozenset[str]]) -> list[str]:
+        """Speakers fitting "the mayor of Charniv" through the headline they are quoted under.
+
+        Articles often name the place only in the headline ("Mayor Bohdan Lesko told the
+        crowd..." under "...Kharniv Hospital..."). Asked only when no profile holds the names; the
+        descriptive words ("mayor") must still fit the speaker's own profile, so a bare person's
+        name ("Ester Vallin") never matches someone else quoted under a headline naming them.
+        """
+        descriptive = wanted_terms - frozenset().union(*names)
+        if not descriptive:
+            return []
+        profiles = self._speaker_profiles()
+        cache = self.store.keyword_cache()
+        canonical = self.retriever.variants.canonical
+        by_speaker = self._quotes_by_speaker()
+        found = []
+        for speaker in set().union(*(self._speakers_by_term.get(t, ()) for t in descriptive)):
+            if not _mostly_in(descriptive, descriptive & profiles[speaker]):
+                continue
+            headlines = {
+                canonical(t) for pid in by_speaker.get(speaker, ()) for t in content_terms(cache.quoted[pid].title)
+            }
+            if all(n & (profiles[speaker] | headlines) for n in names):
+                found.append(speaker)
+        return sorted(found)
 
     def _quotes_by_speaker(self) -> dict[str, list[str]]:
         cache = self.store.keyword_cache()

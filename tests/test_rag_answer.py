@@ -210,7 +210,35 @@ def test_warm_builds_the_indexes_a_first_question_would_wait_for(seed_settings: 
 
 
 def test_search_for_what_a_speaker_said_prefers_paragraphs_quoting_them(demo_index: NewsIndex) -> None:
-    # The paragraph shares almost no words with the question; the quote records know that
-    # Lena Okafor is Varnholm's mayor.
-    hits = demo_index.search("What did Varnholm's mayor say the town needed most once the water came in?", k=5)
-    assert any("We need pumps, generators and engineers" in h.paragraph.text for h in hits)
+    # The paragraph never says "leader" or "farmers": the quote records know Malinen heads the growers.
+    question = "What did the farmers' leader say the water authority should sort out before cutting supplies?"
+    hits = demo_index.search(question, k=5)
+    assert any("Fix your pipes before you take our water" in h.paragraph.text for h in hits)
+    demo_index.answerer.prefer_quoted = False
+    try:
+        hits = demo_index.search(question, k=5)
+    finally:
+        demo_index.answerer.prefer_quoted = True
+    assert not any("Fix your pipes before you take our water" in h.paragraph.text for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        # Only the headline names the town, in its other spelling ("Kharniv").
+        ("What did the mayor of Charniv vow to do about the planned hospital closure?", "Bohdan Lesko"),
+        # "group" for the article's "Riders' Association", "head" for its "chair".
+        ("What did the head of the riders' group say about the fare compromise?", "Greta Hollis"),
+    ],
+)
+def test_speaker_described_in_other_words_is_found(demo_index: NewsIndex, question: str, speaker: str) -> None:
+    answer = demo_index.ask(question)
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert {q.speaker for q in answer.quotes} == {speaker}
+
+
+def test_description_of_someone_never_quoted_is_still_refused(demo_index: NewsIndex) -> None:
+    # Ester Vallin leads the flood review but is never quoted; others in her paragraph are.
+    answer = demo_index.ask("What did the retired judge Ester Vallin say about the failures in the flood warning system?")
+    assert answer.mode is AnswerMode.NONE
+    assert "Ester Vallin" in answer.reason

@@ -1066,6 +1066,15 @@ def _aside_kind(tokens: Sequence[_Token], a: int, b: int) -> str | None:
     return "role"
 
 
+# "X, who runs a hardware shop on Harbour Row, said": what the speaker does, worth keeping as the
+# role when no other aside gives one. Other relative clauses ("who requested anonymity") are not.
+_OCCUPATION_VERBS = _words("runs owns heads leads manages chairs directs founded co-founded co-owns edits teaches coaches")
+
+
+def _is_occupation_clause(chunk: Sequence[_Token]) -> bool:
+    return 3 <= len(chunk) <= 12 and chunk[0].low == "who" and chunk[1].low in _OCCUPATION_VERBS
+
+
 def _aside_name(tokens: Sequence[_Token], a: int, b: int, text: str = "") -> _Phrase | None:
     """A full personal name standing alone as an aside ("Igor Konashenkov"), or None."""
     phrase = _classify_run(tokens, a, b, False, text)
@@ -1252,6 +1261,8 @@ def _following_role(tokens: Sequence[_Token], i: int, text: str) -> tuple[str, b
             break
         if kind == "role" and not role:
             role = _role_text(tokens, s, e, text)
+        elif kind == "relative" and not role and _is_occupation_clause(tokens[s:e]):
+            role = _joined(tokens[s + 1 : e], text)  # "who runs a hardware shop" -> "runs a hardware shop"
         elif kind == "name" and name is None:
             name = _aside_name(tokens, s, e, text)
         org_hint = org_hint or kind == "org-relative"

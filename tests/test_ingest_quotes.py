@@ -681,6 +681,21 @@ def test_role_ends_before_a_relative_clause() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("“Half my stock is on the dock,” said Noor Haddad, who runs a hardware shop on Harbour Row.",
+         "runs a hardware shop on Harbour Row"),
+        ("“We will rebuild,” said Ana Berg, who owns the bakery on Quay Street.", "owns the bakery on Quay Street"),
+        ("“We were told nothing,” said Ana Berg, who lives near the river.", ""),
+    ],
+)
+def test_what_a_speaker_runs_or_owns_is_their_role(sentence: str, role: str) -> None:
+    quote = only_quote(sentence)
+    assert quote.speaker in ("Noor Haddad", "Ana Berg")
+    assert quote.role == role
+
+
+@pytest.mark.parametrize(
     ("sentence", "speaker", "role"),
     [
         (

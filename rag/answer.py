@@ -41,9 +41,15 @@ TOPIC_KEYWORD_CANDIDATES = 2000
 # Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
 # fourth or fifth hit, below paragraphs that merely repeat the question's words.
 EXTRACTIVE_PARAGRAPHS = 5
-MAX_SENTENCES_EMBEDDED = 12
-SENTENCE_SCORING = "lexical"  # or "embedding": see bench/RESULTS.md (eval, sentence choice)
+# How a candidate sentence is scored: "lexical" = its paragraph's dense similarity to the
+# question plus OVERLAP_WEIGHT x the share of the question's words it holds (no encoding at
+# question time); "embedding" = the sentence's own cosine instead, encoding up to
+# MAX_SENTENCES_EMBEDDED sentences per question, which was most of a factual ask's time.
+# Lexical also holds the labelled answer more often (43 vs 37 of 62; bench/RESULTS.md,
+# "Extractive answers").
+SENTENCE_SCORING = "lexical"
 OVERLAP_WEIGHT = 0.3
+MAX_SENTENCES_EMBEDDED = 12
 # Bonus for a sentence holding the kind of thing the question asks for (a cause for "why",
 # a number for "how many", a date for "when"); see bench/RESULTS.md, "extractive".
 ANSWER_TYPE_BONUS = 0.15

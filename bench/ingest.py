@@ -49,8 +49,7 @@ _PROFILE_PHASES = (
     ("  of which SentenceTransformer.encode", "sentence_transformers", "encode"),
     ("Store.add (nodes + Chroma upsert)", "rag/store.py", "add"),
     ("Store.delete", "rag/store.py", "delete"),
-    ("Store.ids_by_article", "rag/store.py", "ids_by_article"),
-    ("Store.articles_in_files", "rag/store.py", "articles_in_files"),
+    ("Store.stored_for", "rag/store.py", "stored_for"),
     ("Store.connect", "rag/store.py", "connect"),
     ("bump_revision", "rag/store.py", "bump_revision"),
 )

@@ -120,7 +120,7 @@ def ingest(
     store = Store.connect(settings, create=True)
 
     # 2. Work out what changed, by content-derived id.
-    existing = store.ids_by_article(articles)
+    existing, stored_by_file = store.stored_for(articles, list(produced_by_file))
     plan: list[tuple[list[Paragraph], set[str]]] = []  # (paragraphs to write, ids to delete)
     for article_id, (article, texts) in articles.items():
         old_ids = existing.get(article_id, set())
@@ -150,11 +150,10 @@ def ingest(
 
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
     # another file read in this run still holds them (the same story saved twice).
-    stored_by_file = store.articles_in_files(list(produced_by_file))
     still_held = set(articles)
     for path, produced in produced_by_file.items():
         for gone in stored_by_file.get(path, set()) - produced - still_held:
-            ids = store.ids_by_article([gone])[gone]
+            ids = existing[gone]
             counts.paragraphs_removed += len(ids)
             plan.append(([], ids))
 

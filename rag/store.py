@@ -205,26 +205,33 @@ class Store:
     def count(self) -> int:
         return self.collection.count()
 
-    def ids_by_article(self, article_ids: Iterable[str]) -> dict[str, set[str]]:
-        """Stored paragraph ids of each article (empty set when the article is new)."""
+    def stored_for(
+        self, article_ids: Iterable[str], paths: Sequence[str]
+    ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """What an ingest must compare against: the stored paragraph ids of each article (empty
+        set when new, also filled for articles found only through ``paths``), and the stored
+        article ids per source file. One query per 500 articles and files: a metadata filter
+        costs about the same for one value as for 500, so an unchanged re-ingest is two
+        dictionary builds and one round trip."""
         wanted = sorted(set(article_ids))
-        found: dict[str, set[str]] = {a: set() for a in wanted}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            res = self.collection.get(where={"article_id": {"$in": chunk}}, include=["metadatas"])
+        files = list(paths)
+        file_set = set(files)
+        by_article: dict[str, set[str]] = {a: set() for a in wanted}
+        by_file: dict[str, set[str]] = {}
+        for start in range(0, max(len(wanted), len(files)), 500):
+            clauses: list[dict[str, Any]] = []
+            if wanted[start : start + 500]:
+                clauses.append({"article_id": {"$in": wanted[start : start + 500]}})
+            if files[start : start + 500]:
+                clauses.append({"file": {"$in": files[start : start + 500]}})
+            where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+            res = self.collection.get(where=where, include=["metadatas"])
             for pid, meta in zip(res["ids"], res["metadatas"], strict=True):
-                found.setdefault(str(meta["article_id"]), set()).add(pid)
-        return found
-
-    def articles_in_files(self, paths: Sequence[str]) -> dict[str, set[str]]:
-        """Stored article ids per source file, in one query per 500 files."""
-        found: dict[str, set[str]] = {}
-        for start in range(0, len(paths), 500):
-            chunk = list(paths[start : start + 500])
-            res = self.collection.get(where={"file": {"$in": chunk}}, include=["metadatas"])
-            for meta in res["metadatas"]:
-                found.setdefault(str(meta["file"]), set()).add(str(meta["article_id"]))
-        return found
+                article = str(meta["article_id"])
+                by_article.setdefault(article, set()).add(pid)
+                if str(meta.get("file", "")) in file_set:
+                    by_file.setdefault(str(meta["file"]), set()).add(article)
+        return by_article, by_file
 
     def get(self, ids: Sequence[str]) -> list[Paragraph]:
         if not ids:

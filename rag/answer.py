@@ -7,6 +7,7 @@ does not hold the answer, the answer says so and says which case it is.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -228,7 +229,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def mentions(terms: frozenset[str] | set[str], text: str) -> bool:
-    """Whether ``text`` holds any of ``terms`` (as ``content_terms`` would find them).
+    """Whether ``text`` holds any of ``terms`` (as ``content_terms`` finds them).
 
     A term is a stem, so a substring of the folded text: that cheap test runs first, and the
     full tokenising only for the few texts that pass it (attribution checks thousands of quotes).
@@ -237,6 +238,52 @@ def mentions(terms: frozenset[str] | set[str], text: str) -> bool:
         return False
     folded = fold(text)
     return any(t in folded for t in terms) and bool(terms & content_terms(text))
+
+
+class Topic:
+    """A topic's words, each with its other spellings, and when a text is about it.
+
+    Asked about a topic alone ("who said what about water rationing?"), a text is about it when
+    it holds all of a one- or two-word topic and half of a longer one (which questions word
+    freely), or when it holds one of the words and its article holds the rest ("Selling the
+    terminal ..." in a story about the old ferry terminal); a quote about the water rising in a
+    flood story never mentioning rationing is not. Asked what a named speaker said about
+    something, one word is enough: the speaker already narrows the quotes, and such topics
+    paraphrase the quote ("what did Okafor warn would happen if ..."). Spellings count once:
+    "Seversk" is one word however many ways the corpus writes it.
+    """
+
+    def __init__(self, topic: str, expand: Callable[[str], str], strict: bool = True):
+        groups: dict[frozenset[str], str] = {}
+        for word in re.findall(r"[\w'’-]+", topic):
+            terms = content_terms(word)
+            if terms and terms not in groups:
+                groups[terms] = expand(word)
+        self.spellings = list(groups.values())
+        self.groups = [content_terms(spelled) | terms for terms, spelled in groups.items()]
+        self.terms = frozenset().union(*self.groups)
+        n = len(self.groups)
+        self.needed = min(n, 1) if not strict else n if n <= 2 else math.ceil(n / 2)
+        self.articles: set[str] = set()  # articles holding the whole topic; see ``find_articles``
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def find_articles(self, cache: KeywordCache) -> None:
+        """Note the articles that hold the topic somewhere, for ``in_text(..., article_id)``."""
+        if self.needed > 1:
+            self.articles = cache.articles_mentioning(self.spellings, self.needed)
+
+    def in_text(self, text: str, article_id: str | None = None) -> bool:
+        if not self.groups:
+            return False
+        folded = fold(text)
+        present = sum(any(t in folded for t in g) for g in self.groups)
+        if present == 0 or present < self.needed and article_id not in self.articles:
+            return False
+        found = content_terms(text)
+        held = sum(bool(g & found) for g in self.groups)
+        return held >= self.needed or held >= 1 and article_id in self.articles
 
 
 def _names_in(question: str) -> list[str]:
@@ -530,7 +577,8 @@ class Answerer:
     def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
         cache = self.store.keyword_cache()
         topic = intent.topic
-        topic_terms = content_terms(self.retriever.variants.expand(topic)) if topic else set()
+        about = Topic(topic, self.retriever.variants.expand, strict=not (intent.speaker or intent.described))
+        about.find_articles(cache)
 
         relevant_ids: set[str] = set()
         retrieval: Retrieval | None = None
@@ -547,7 +595,7 @@ class Answerer:
                 h.paragraph.paragraph_id
                 for h in retrieval.hits
                 if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= TOPIC_SIMILARITY
-                or content_terms(h.paragraph.text) & topic_terms
+                or about.in_text(h.paragraph.text, h.paragraph.article_id)
             }
 
         matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
@@ -560,13 +608,13 @@ class Answerer:
             # paragraph retrieval found relevant, so is every quote. Elsewhere a quote must name
             # the topic itself. Where some of a paragraph's quotes name the topic, those are the
             # ones about it; the others merely share the paragraph.
-            headline_on_topic = mentions(topic_terms, p.title)
+            headline_on_topic = about.in_text(p.title)
             relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
             candidates, on_topic = [], []
             for q in p.quotes:
                 if q.text in intent.exclude or (matcher is not None and not matcher(q)):
                     continue
-                names_topic = mentions(topic_terms, q.text)
+                names_topic = about.in_text(q.text, p.article_id)
                 if relevant or names_topic:
                     candidates.append(q)
                     if names_topic:
@@ -742,20 +790,20 @@ def _fewer_speakers(
 ) -> dict[str, list[tuple[Paragraph, Quote]]]:
     """Keep the ``MAX_SPEAKERS`` most relevant speakers in ``groups`` (in place); return the rest.
 
-    A speaker ranks by their best statement: the dense similarity of its paragraph to the topic,
-    plus a bonus when the quote itself names the topic; more statements break ties. The kept
-    speakers stay in the order they were first quoted.
+    A speaker ranks by the weight of what they said about it: over the statements an answer
+    would show, the dense similarity of each one's paragraph to the topic, plus a bonus when
+    the quote itself names the topic. So the mayor quoted six times about the flood outranks
+    someone with one apt sentence. The kept speakers stay in the order they were first quoted.
     """
     if len(groups) <= MAX_SPEAKERS:
         return {}
     topic_terms = content_terms(topic) if topic else frozenset()
 
-    def relevance(speaker: str) -> tuple[float, int]:
-        best = max(
-            scores.get(p.paragraph_id, 0.0) + (0.5 if mentions(topic_terms, q.text) else 0.0)
-            for p, q in groups[speaker]
+    def relevance(speaker: str) -> float:
+        return sum(
+            scores.get(p.paragraph_id, 0.0) + (0.5 if mentions(topic_terms, q.text) else 0.0) + 0.1
+            for p, q in groups[speaker][:MAX_STATEMENTS_PER_SPEAKER]
         )
-        return best, len(groups[speaker])
 
     keep = set(sorted(groups, key=relevance, reverse=True)[:MAX_SPEAKERS])
     hidden = {name: items for name, items in groups.items() if name not in keep}

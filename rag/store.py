@@ -499,6 +499,26 @@ class KeywordCache:
         vocab = self.retriever.vocab_dict
         return any(token and token in vocab for token in self.tokenize([text], self._stemmer).vocab)
 
+    def articles_mentioning(self, groups: Sequence[str], needed: int) -> set[str]:
+        """Articles whose headline or paragraphs hold at least ``needed`` of ``groups`` (each a
+        word with its other spellings, space-separated), read off the BM25 postings: no text scan."""
+        if self.retriever is None or not self.ids or needed <= 0:
+            return set()
+        if self._stemmer is None:
+            self._stemmer = self.stemmer()
+        vocab, postings = self.retriever.vocab_dict, self.retriever.scores
+        counts: dict[str, int] = {}
+        for group in groups:
+            articles: set[str] = set()
+            for token in self.tokenize([group], self._stemmer).vocab:
+                t = vocab.get(token) if token else None
+                if t is not None:
+                    docs = postings["indices"][postings["indptr"][t] : postings["indptr"][t + 1]]
+                    articles.update(self.article_ids[int(d)] for d in docs)
+            for a in articles:
+                counts[a] = counts.get(a, 0) + 1
+        return {a for a, n in counts.items() if n >= needed}
+
     def search(self, query: str, k: int, mask: Any = None) -> list[tuple[str, float]]:
         """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""
         if self.retriever is None or not self.ids:

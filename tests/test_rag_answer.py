@@ -242,3 +242,11 @@ def test_description_of_someone_never_quoted_is_still_refused(demo_index: NewsIn
     answer = demo_index.ask("What did the retired judge Ester Vallin say about the failures in the flood warning system?")
     assert answer.mode is AnswerMode.NONE
     assert "Ester Vallin" in answer.reason
+
+
+def test_who_said_what_about_a_two_word_topic_needs_both_words(demo_index: NewsIndex) -> None:
+    # "The water rose within an hour" is about the flood, not about water rationing.
+    answer = demo_index.ask("Who said what about water rationing?")
+    speakers = {q.speaker for q in answer.quotes}
+    assert "Ivo Brandt" in speakers
+    assert "Local residents" not in speakers

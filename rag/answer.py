@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -37,6 +37,9 @@ MAX_SPEAKERS = 10
 # A paragraph that shares no word with an attribution question's topic must be at least this
 # similar to it to count as being about it (bench/RESULTS.md, "Refusals").
 TOPIC_SIMILARITY = 0.5
+# "What did X say about Y": when X is quoted in at most this many paragraphs, each is scored
+# against Y directly (stored vectors) instead of searching the whole corpus for Y.
+SPEAKER_PARAGRAPHS_SCORED = 200
 # Paragraphs holding a topic's words that attribution looks at (BM25 over headline + text).
 TOPIC_KEYWORD_CANDIDATES = 2000
 # Sentences are drawn from this many top paragraphs: the answer to a "why" is often in the
@@ -407,8 +410,30 @@ class Answerer:
         """Ids of the paragraphs quoting a speaker who fits ``speaker`` (empty without one)."""
         if not speaker or not self.prefer_quoted:
             return frozenset()
+        return self._paragraphs_quoting(speaker)
+
+    def _paragraphs_quoting(self, speaker: str) -> frozenset[str]:
         by_speaker = self._quotes_by_speaker()
         return frozenset(pid for name in self._speakers_like(speaker) for pid in by_speaker.get(name, ()))
+
+    def _similarity_to(self, text: str, paragraph_ids: Collection[str]) -> Retrieval:
+        """Cosine similarity of ``text`` to each of a few paragraphs, from their stored vectors.
+
+        "What did Okafor say about X" only needs to know which of Okafor's paragraphs are about
+        X: scoring exactly those beats searching the whole corpus for its top 80 and hoping hers
+        are among them (and costs one lookup by id instead of a wide vector search).
+        """
+        import numpy as np
+
+        vectors = self.store.embeddings(sorted(paragraph_ids))
+        if not vectors:
+            return Retrieval((), 0.0, {})
+        q = np.asarray(models.embed_query(text), dtype=np.float32)
+        ids = list(vectors)
+        m = np.asarray([vectors[i] for i in ids], dtype=np.float32)
+        cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)
+        scores = {pid: float(c) for pid, c in zip(ids, cos, strict=True)}
+        return Retrieval((), max(scores.values()), scores)
 
     def answer(self, question: str, history: Sequence[object], k: int, filters: Filters) -> Answer:
         intent = resolve_followup(question, history)
@@ -577,14 +602,26 @@ class Answerer:
     def attribution(self, question: str, intent: Intent, k: int, filters: Filters) -> Answer:
         cache = self.store.keyword_cache()
         topic = intent.topic
-        about = Topic(topic, self.retriever.variants.expand, strict=not (intent.speaker or intent.described))
+        # Paragraphs are about the topic by the strict rule. Asked about a named speaker, their
+        # own words and the headline they are quoted under need only share one word with it
+        # (see ``Topic``); the speaker already narrows the quotes.
+        about = Topic(topic, self.retriever.variants.expand)
         about.find_articles(cache)
+        said_about = about if not (intent.speaker or intent.described) else Topic(
+            topic, self.retriever.variants.expand, strict=False
+        )
 
         relevant_ids: set[str] = set()
         retrieval: Retrieval | None = None
         if topic:
             missing = self.unknown_names(topic)
-            retrieval = self.retriever.retrieve(topic, k=max(k * 4, 20), filters=filters)
+            own = self._paragraphs_quoting(intent.speaker) if intent.speaker and not missing else frozenset()
+            if 0 < len(own) <= SPEAKER_PARAGRAPHS_SCORED:
+                retrieval = self._similarity_to(topic, own)
+                scored = [cache.quoted[pid] for pid in retrieval.dense_scores if pid in cache.quoted]
+            else:
+                retrieval = self.retriever.retrieve(topic, k=max(k * 4, 20), filters=filters)
+                scored = [h.paragraph for h in retrieval.hits]
             if missing:
                 return _refusal(
                     question,
@@ -592,10 +629,10 @@ class Answerer:
                     retrieval.hits, topic=topic,
                 )
             relevant_ids = {
-                h.paragraph.paragraph_id
-                for h in retrieval.hits
-                if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= TOPIC_SIMILARITY
-                or about.in_text(h.paragraph.text, h.paragraph.article_id)
+                p.paragraph_id
+                for p in scored
+                if retrieval.dense_scores.get(p.paragraph_id, 0.0) >= TOPIC_SIMILARITY
+                or about.in_text(p.text, p.article_id)
             }
 
         matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
@@ -608,13 +645,13 @@ class Answerer:
             # paragraph retrieval found relevant, so is every quote. Elsewhere a quote must name
             # the topic itself. Where some of a paragraph's quotes name the topic, those are the
             # ones about it; the others merely share the paragraph.
-            headline_on_topic = about.in_text(p.title)
+            headline_on_topic = said_about.in_text(p.title)
             relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
             candidates, on_topic = [], []
             for q in p.quotes:
                 if q.text in intent.exclude or (matcher is not None and not matcher(q)):
                     continue
-                names_topic = about.in_text(q.text, p.article_id)
+                names_topic = said_about.in_text(q.text, p.article_id)
                 if relevant or names_topic:
                     candidates.append(q)
                     if names_topic:
@@ -628,6 +665,15 @@ class Answerer:
             broader = replace(intent, speaker="", described=intent.speaker)
             return self.attribution(question, broader, k, filters)
         if not selected:
+            if topic and retrieval is not None and not retrieval.hits:
+                # Scored only the speaker's own paragraphs: search the corpus for the refusal's
+                # nearest articles and to tell "mentioned, nobody quoted" from "weak matches".
+                retrieval = self.retriever.retrieve(topic, k=max(k * 4, 20), filters=filters)
+                relevant_ids = {
+                    h.paragraph.paragraph_id for h in retrieval.hits
+                    if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= TOPIC_SIMILARITY
+                    or about.in_text(h.paragraph.text, h.paragraph.article_id)
+                }
             hits = retrieval.hits if retrieval else ()
             if intent.speaker and not self._speakers_like(intent.speaker):
                 reason = f"Nobody called {intent.speaker} is quoted in the corpus."

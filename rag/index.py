@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.answer import Answerer, content_terms, mentions
+from rag.answer import Answerer, Topic
 from rag.errors import ConfigError, IndexNotFound
 from rag.retrieve import Filters, Retriever, parse_date
 from rag.schema import Answer, AnswerMode, Hit, Paragraph, StoredQuote
@@ -145,11 +145,16 @@ class NewsIndex:
         since: str | date | None = None,
         until: str | date | None = None,
     ) -> list[StoredQuote]:
-        """Every stored quote matching the filters (all of them with none), in article order."""
+        """Every stored quote matching the filters (all of them with none), in article order.
+
+        ``about`` matches as "who said what about X" does (``rag.answer.Topic``): the quote, its
+        paragraph or its headline names X.
+        """
         filters = self.filters(source, since, until)
-        about_terms = content_terms(self.retriever.variants.expand(about)) if about else set()
+        topic = Topic(about or "", self.retriever.variants.expand, strict=not speaker)
         rows = []
         cache = self.store.keyword_cache()
+        topic.find_articles(cache)
         matcher = self.answerer.speaker_matcher(speaker) if speaker else None
         for p in sorted(cache.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
             if filters.source and fold(p.source) != fold(filters.source):
@@ -159,7 +164,7 @@ class NewsIndex:
             for q in p.quotes:
                 if matcher is not None and not matcher(q):
                     continue
-                if about_terms and not any(mentions(about_terms, t) for t in (q.text, p.text, p.title)):
+                if topic and not any(topic.in_text(t, p.article_id) for t in (q.text, p.text, p.title)):
                     continue
                 rows.append(StoredQuote(q, p))
         return rows

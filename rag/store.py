@@ -233,6 +233,13 @@ class Store:
                     by_file.setdefault(str(meta["file"]), set()).add(article)
         return by_article, by_file
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vector of each paragraph id (missing ids are left out)."""
+        if not ids:
+            return {}
+        res = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {pid: list(vector) for pid, vector in zip(res["ids"], res["embeddings"], strict=True)}
+
     def get(self, ids: Sequence[str]) -> list[Paragraph]:
         if not ids:
             return []

@@ -250,3 +250,13 @@ def test_who_said_what_about_a_two_word_topic_needs_both_words(demo_index: NewsI
     speakers = {q.speaker for q in answer.quotes}
     assert "Ivo Brandt" in speakers
     assert "Local residents" not in speakers
+
+
+def test_speaker_quoted_only_about_something_else_is_refused(demo_index: NewsIndex) -> None:
+    # Reinholt is quoted about the flood response in Varnholm, never about the Kessmouth containers.
+    answer = demo_index.ask(
+        "What did Gen. Tomas Reinholt say about using civil defence personnel to move the relief containers"
+        " at Kessmouth?"
+    )
+    assert answer.mode is AnswerMode.NONE
+    assert not answer.citations

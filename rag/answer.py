@@ -221,14 +221,14 @@ def _stem(word: str) -> str:
     return word
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 @lru_cache(maxsize=262_144)
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed non-stopwords. Cached: speakers, roles and headlines repeat across every query."""
     stripped = (_POSSESSIVE.sub("", w) for w in words(text))
     return frozenset(_stem(w) for w in stripped if w not in STOPWORDS and len(w) > 1)
-
-
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def mentions(terms: frozenset[str] | set[str], text: str) -> bool:
@@ -413,8 +413,11 @@ class Answerer:
         return self._paragraphs_quoting(speaker)
 
     def _paragraphs_quoting(self, speaker: str) -> frozenset[str]:
+        return self._paragraphs_of(self._speakers_like(speaker))
+
+    def _paragraphs_of(self, speakers: Collection[str]) -> frozenset[str]:
         by_speaker = self._quotes_by_speaker()
-        return frozenset(pid for name in self._speakers_like(speaker) for pid in by_speaker.get(name, ()))
+        return frozenset(pid for name in speakers for pid in by_speaker.get(name, ()))
 
     def _similarity_to(self, text: str, paragraph_ids: Collection[str]) -> Retrieval:
         """Cosine similarity of ``text`` to each of a few paragraphs, from their stored vectors.
@@ -581,7 +584,7 @@ class Answerer:
         return self._by_speaker
 
     def _candidate_paragraphs(
-        self, cache: KeywordCache, intent: Intent, topic: str, relevant_ids: set[str], filters: Filters
+        self, cache: KeywordCache, intent: Intent, own: frozenset[str], relevant_ids: set[str], filters: Filters
     ) -> list[Paragraph]:
         """The quoted paragraphs worth checking, found by index rather than by scanning all quotes.
 
@@ -590,10 +593,9 @@ class Answerer:
         over headline + paragraph); only a bare "who said what?" reads every quote.
         """
         if intent.speaker:
-            by_speaker = self._quotes_by_speaker()
-            ids = {pid for name in self._speakers_like(intent.speaker) for pid in by_speaker[name]}
-        elif topic:
-            keyword = cache.search(self.retriever.variants.expand(topic), TOPIC_KEYWORD_CANDIDATES)
+            ids = set(own)  # the paragraphs quoting the speakers who fit
+        elif intent.topic:
+            keyword = cache.search(self.retriever.variants.expand(intent.topic), TOPIC_KEYWORD_CANDIDATES)
             ids = {pid for pid, _ in keyword} | relevant_ids
         else:
             ids = set(cache.quoted)
@@ -611,12 +613,14 @@ class Answerer:
             topic, self.retriever.variants.expand, strict=False
         )
 
+        # The speakers who fit the question, and the paragraphs quoting them, found once.
+        speakers = frozenset(self._speakers_like(intent.speaker)) if intent.speaker else frozenset()
+        own = self._paragraphs_of(speakers)
         relevant_ids: set[str] = set()
         retrieval: Retrieval | None = None
         if topic:
             missing = self.unknown_names(topic)
-            own = self._paragraphs_quoting(intent.speaker) if intent.speaker and not missing else frozenset()
-            if 0 < len(own) <= SPEAKER_PARAGRAPHS_SCORED:
+            if 0 < len(own) <= SPEAKER_PARAGRAPHS_SCORED and not missing:
                 retrieval = self._similarity_to(topic, own)
                 scored = [cache.quoted[pid] for pid in retrieval.dense_scores if pid in cache.quoted]
             else:
@@ -635,8 +639,7 @@ class Answerer:
                 or about.in_text(p.text, p.article_id)
             }
 
-        matcher = self.speaker_matcher(intent.speaker) if intent.speaker else None
-        quoted = self._candidate_paragraphs(cache, intent, topic, relevant_ids, filters)
+        quoted = self._candidate_paragraphs(cache, intent, own, relevant_ids, filters)
         selected: list[tuple[Paragraph, Quote]] = []
         for p in sorted(quoted, key=lambda p: (p.date, p.article_id, p.number)):
             if intent.described and not _mostly_in(content_terms(intent.described), content_terms(p.text)):
@@ -649,7 +652,7 @@ class Answerer:
             relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
             candidates, on_topic = [], []
             for q in p.quotes:
-                if q.text in intent.exclude or (matcher is not None and not matcher(q)):
+                if q.text in intent.exclude or (intent.speaker and q.speaker not in speakers):
                     continue
                 names_topic = said_about.in_text(q.text, p.article_id)
                 if relevant or names_topic:
@@ -675,7 +678,7 @@ class Answerer:
                     or about.in_text(h.paragraph.text, h.paragraph.article_id)
                 }
             hits = retrieval.hits if retrieval else ()
-            if intent.speaker and not self._speakers_like(intent.speaker):
+            if intent.speaker and not speakers:
                 reason = f"Nobody called {intent.speaker} is quoted in the corpus."
             elif intent.exclude:
                 reason = f"The corpus has nothing more from {intent.speaker or 'them'}."

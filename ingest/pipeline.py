@@ -126,11 +126,9 @@ def ingest(
         old_ids = existing.get(article_id, set())
         ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
         stale = old_ids - set(ids)
-        if any(pid not in old_ids for pid in ids):
-            paragraphs = article_paragraphs(article, texts)
-            to_add = [p for p in paragraphs if p.paragraph_id not in old_ids]
-        else:
-            paragraphs, to_add = [], []
+        to_add: list[Paragraph] = []
+        if any(pid not in old_ids for pid in ids):  # quotes are found only for new text
+            to_add = [p for p in article_paragraphs(article, texts) if p.paragraph_id not in old_ids]
         old_numbers = {_number_of(pid) for pid in old_ids}
         new_numbers = set(range(1, len(texts) + 1))
         if not old_ids:

@@ -231,18 +231,6 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in stripped if w not in STOPWORDS and len(w) > 1)
 
 
-def mentions(terms: frozenset[str] | set[str], text: str) -> bool:
-    """Whether ``text`` holds any of ``terms`` (as ``content_terms`` finds them).
-
-    A term is a stem, so a substring of the folded text: that cheap test runs first, and the
-    full tokenising only for the few texts that pass it (attribution checks thousands of quotes).
-    """
-    if not terms:
-        return False
-    folded = fold(text)
-    return any(t in folded for t in terms) and bool(terms & content_terms(text))
-
-
 class Topic:
     """A topic's words, each with its other spellings, and when a text is about it.
 
@@ -278,6 +266,11 @@ class Topic:
             self.articles = cache.articles_mentioning(self.spellings, self.needed)
 
     def in_text(self, text: str, article_id: str | None = None) -> bool:
+        """Whether ``text`` (in article ``article_id``, if given) is about the topic.
+
+        A term is a stem, so a substring of the folded text: that cheap test runs first, and the
+        full tokenising only for the few texts that pass it (attribution checks thousands of quotes).
+        """
         if not self.groups:
             return False
         folded = fold(text)
@@ -410,9 +403,6 @@ class Answerer:
         """Ids of the paragraphs quoting a speaker who fits ``speaker`` (empty without one)."""
         if not speaker or not self.prefer_quoted:
             return frozenset()
-        return self._paragraphs_quoting(speaker)
-
-    def _paragraphs_quoting(self, speaker: str) -> frozenset[str]:
         return self._paragraphs_of(self._speakers_like(speaker))
 
     def _paragraphs_of(self, speakers: Collection[str]) -> frozenset[str]:
@@ -632,12 +622,7 @@ class Answerer:
                     f"No article in the corpus mentions {', '.join(missing)}, so nobody is quoted about it.",
                     retrieval.hits, topic=topic,
                 )
-            relevant_ids = {
-                p.paragraph_id
-                for p in scored
-                if retrieval.dense_scores.get(p.paragraph_id, 0.0) >= TOPIC_SIMILARITY
-                or about.in_text(p.text, p.article_id)
-            }
+            relevant_ids = _about_topic(scored, retrieval, about)
 
         quoted = self._candidate_paragraphs(cache, intent, own, relevant_ids, filters)
         selected: list[tuple[Paragraph, Quote]] = []
@@ -672,11 +657,7 @@ class Answerer:
                 # Scored only the speaker's own paragraphs: search the corpus for the refusal's
                 # nearest articles and to tell "mentioned, nobody quoted" from "weak matches".
                 retrieval = self.retriever.retrieve(topic, k=max(k * 4, 20), filters=filters)
-                relevant_ids = {
-                    h.paragraph.paragraph_id for h in retrieval.hits
-                    if retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) >= TOPIC_SIMILARITY
-                    or about.in_text(h.paragraph.text, h.paragraph.article_id)
-                }
+                relevant_ids = _about_topic([h.paragraph for h in retrieval.hits], retrieval, about)
             hits = retrieval.hits if retrieval else ()
             if intent.speaker and not speakers:
                 reason = f"Nobody called {intent.speaker} is quoted in the corpus."
@@ -846,11 +827,11 @@ def _fewer_speakers(
     """
     if len(groups) <= MAX_SPEAKERS:
         return {}
-    topic_terms = content_terms(topic) if topic else frozenset()
+    named = Topic(topic, str, strict=False)  # the quote names one of the topic's words
 
     def relevance(speaker: str) -> float:
         return sum(
-            scores.get(p.paragraph_id, 0.0) + (0.5 if mentions(topic_terms, q.text) else 0.0) + 0.1
+            scores.get(p.paragraph_id, 0.0) + (0.5 if named.in_text(q.text) else 0.0) + 0.1
             for p, q in groups[speaker][:MAX_STATEMENTS_PER_SPEAKER]
         )
 
@@ -859,6 +840,15 @@ def _fewer_speakers(
     for name in hidden:
         del groups[name]
     return hidden
+
+
+def _about_topic(paragraphs: Sequence[Paragraph], retrieval: Retrieval, topic: Topic) -> set[str]:
+    """Ids of the paragraphs close to the topic in meaning or naming it (``Topic.in_text``)."""
+    return {
+        p.paragraph_id
+        for p in paragraphs
+        if retrieval.dense_scores.get(p.paragraph_id, 0.0) >= TOPIC_SIMILARITY or topic.in_text(p.text, p.article_id)
+    }
 
 
 def _mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:

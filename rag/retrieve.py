@@ -248,13 +248,14 @@ def collapse_near_duplicates(hits: list[Hit], k: int | None = None) -> list[Hit]
     allows are never compared. Both keep this linear in the candidates rather than quadratic.
     """
     kept: list[Hit] = []
+    kept_sizes: list[int] = []
     kept_shingles: list[set[tuple[str, ...]] | None] = []
     for hit in hits:
         size = len(hit.paragraph.text.split())
         full = k is not None and len(kept) >= k
         sh: set[tuple[str, ...]] | None = None
         for i, other in enumerate(kept):
-            other_size = len(other.paragraph.text.split())
+            other_size = kept_sizes[i]
             if min(size, other_size) < NEAR_DUPLICATE_JACCARD * 0.8 * max(size, other_size):
                 continue
             sh = sh if sh is not None else _shingles(hit.paragraph.text)
@@ -269,5 +270,6 @@ def collapse_near_duplicates(hits: list[Hit], k: int | None = None) -> list[Hit]
         else:
             if not full:
                 kept.append(hit)
+                kept_sizes.append(size)
                 kept_shingles.append(sh)
     return kept

@@ -34,11 +34,11 @@ from rag.text import fold
 REVISION_KEY = "newsrag_revision"
 SCHEMA_KEY = "newsrag_schema"
 SCHEMA_VERSION = "1"
-_PAGE = 2000
+_PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k paragraphs
 # How long a keyword cache is trusted before Chroma's revision stamp is read again: writes by
 # other processes (a CLI ingest while the app runs) show up within this time.
 REVISION_CHECK_S = 2.0
-_LOCAL_WRITES = [0]  # bumped by every write from this process, so its own ingests show at once  # records per Chroma get(); bounded memory when reading 100k paragraphs
+_LOCAL_WRITES = [0]  # bumped by every write from this process, so its own ingests show at once
 
 # Metadata fields copied verbatim between Paragraph and Chroma.
 _TEXT_FIELDS = ("article_id", "title", "source", "section", "date", "url", "author", "location")
@@ -496,28 +496,30 @@ class KeywordCache:
             retriever,
         )
 
+    def _tokens(self, text: str) -> Any:
+        """``text`` tokenised as the index was (one stemmer per cache, not one per query)."""
+        if self._stemmer is None:
+            self._stemmer = self.stemmer()
+        return self.tokenize([text], self._stemmer)
+
     def contains(self, text: str) -> bool:
         """Whether any paragraph or headline holds a word of ``text`` (stemmed): a dictionary
         lookup, where a BM25 search would score every posting of the word."""
         if self.retriever is None or not self.ids:
             return False
-        if self._stemmer is None:
-            self._stemmer = self.stemmer()
         vocab = self.retriever.vocab_dict
-        return any(token and token in vocab for token in self.tokenize([text], self._stemmer).vocab)
+        return any(token and token in vocab for token in self._tokens(text).vocab)
 
     def articles_mentioning(self, groups: Sequence[str], needed: int) -> set[str]:
         """Articles whose headline or paragraphs hold at least ``needed`` of ``groups`` (each a
         word with its other spellings, space-separated), read off the BM25 postings: no text scan."""
         if self.retriever is None or not self.ids or needed <= 0:
             return set()
-        if self._stemmer is None:
-            self._stemmer = self.stemmer()
         vocab, postings = self.retriever.vocab_dict, self.retriever.scores
         counts: dict[str, int] = {}
         for group in groups:
             articles: set[str] = set()
-            for token in self.tokenize([group], self._stemmer).vocab:
+            for token in self._tokens(group).vocab:
                 t = vocab.get(token) if token else None
                 if t is not None:
                     docs = postings["indices"][postings["indptr"][t] : postings["indptr"][t + 1]]
@@ -530,9 +532,7 @@ class KeywordCache:
         """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""
         if self.retriever is None or not self.ids:
             return []
-        if self._stemmer is None:  # one per cache, not one per query
-            self._stemmer = self.stemmer()
-        tokens = self.tokenize([query], self._stemmer)
+        tokens = self._tokens(query)
         if not tokens.vocab or not any(tokens.ids):
             return []
         k = min(k, len(self.ids))

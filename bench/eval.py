@@ -330,6 +330,7 @@ def attribution_section(index: object, misses: bool) -> tuple[str, float]:
 def extractive_section(index: object, misses: bool) -> str:
     """How often an extractive answer's chosen sentences hold the labelled answer, per scorer."""
     import rag.answer
+
     from rag.schema import AnswerMode
 
     rows_in = read_jsonl("questions.jsonl")

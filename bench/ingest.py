@@ -155,7 +155,7 @@ def embedding_texts(corpus: Path) -> list[list[str]]:
     """Exactly the texts the pipeline embeds, per article, in the order it embeds them."""
     from ingest.loaders import discover_files, load_file
     from ingest.pipeline import article_paragraphs
-    from rag.store import embedding_text
+    from rag.records import embedding_text
 
     files, _ = discover_files([corpus])
     per_article = []

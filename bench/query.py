@@ -90,7 +90,7 @@ def vectors(paragraphs: list, real: int) -> tuple[object, str]:
     import numpy as np
 
     from rag import models
-    from rag.store import embedding_text
+    from rag.records import embedding_text
 
     report.OUT.mkdir(parents=True, exist_ok=True)
     n_real = min(real, len(paragraphs))

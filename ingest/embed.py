@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag import models
+from rag.records import embedding_text
 from rag.schema import Paragraph
-from rag.store import embedding_text
 
 
 def embed_paragraphs(paragraphs: Sequence[Paragraph], batch_size: int = 64) -> list[list[float]]:

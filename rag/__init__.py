@@ -12,14 +12,24 @@ from rag.schema import (
     AnswerQuote,
     Article,
     Citation,
+    CorpusStats,
     FileFailure,
+    Filters,
     Hit,
     IngestReport,
+    NearestArticle,
     Paragraph,
     Quote,
     QuoteKind,
+    Refusal,
+    RefusalReason,
+    Sentence,
+    SpeakerStatements,
+    Statement,
+    StoredQuote,
 )
 from rag.settings import Settings
+from rag.tuning import Fusion, SentenceScoring, Tuning
 
 __all__ = [
     "Answer",
@@ -29,22 +39,34 @@ __all__ = [
     "BadArticle",
     "Citation",
     "ConfigError",
+    "CorpusStats",
     "FileFailure",
+    "Filters",
+    "Fusion",
     "Hit",
     "IndexNotFound",
     "IngestReport",
     "LLMError",
+    "NearestArticle",
     "NewsIndex",
     "NewsragError",
     "Paragraph",
     "Quote",
     "QuoteKind",
+    "Refusal",
+    "RefusalReason",
+    "Sentence",
+    "SentenceScoring",
     "Settings",
+    "SpeakerStatements",
+    "Statement",
     "StoreError",
+    "StoredQuote",
+    "Tuning",
 ]
 
 
-def __getattr__(name: str):  # NewsIndex pulls in llama-index; import it only when asked for
+def __getattr__(name: str):  # NewsIndex pulls in Chroma and bm25s; import it only when asked for
     if name == "NewsIndex":
         from rag.index import NewsIndex
 

@@ -7,13 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.answer import Answerer, Topic
+from rag.answerer import Answerer
+from rag.attribution import Limits, passes
 from rag.errors import ConfigError, IndexNotFound
-from rag.retrieve import Filters, Retriever, parse_date
-from rag.schema import Answer, AnswerMode, Hit, Paragraph, StoredQuote
+from rag.retrieve import parse_date
+from rag.schema import Answer, AnswerMode, CorpusStats, Filters, Hit, Paragraph, StoredQuote
 from rag.settings import Settings
-from rag.store import CorpusStats, Store
-from rag.text import fold
+from rag.store import Store
+from rag.topic import Topic
+from rag.tuning import Tuning
 from rag.variants import VariantTable, default_table
 
 
@@ -25,14 +27,14 @@ class NewsIndex:
     <AnswerMode.ATTRIBUTION: 'attribution'>
     """
 
-    def __init__(self, store: Store, settings: Settings, llm: Any = None, fusion: str = "weighted"):
+    def __init__(self, store: Store, settings: Settings, llm: Any = None, tuning: Tuning | None = None):
         self.store = store
         self.settings = settings
+        self.tuning = tuning or Tuning()
         variants = default_table()
         if settings.variants:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
-        self.retriever = Retriever(store, variants=variants, fusion=fusion)
-        self.answerer = Answerer(store, self.retriever)
+        self.answerer = Answerer(store, variants, self.tuning)
         self._llm = llm  # a llama-index LLM; None = built from settings.llm on first use
 
     @classmethod
@@ -44,9 +46,12 @@ class NewsIndex:
         chroma_url: str | None = None,
         collection: str | None = None,
         llm: Any = None,
-        fusion: str = "weighted",
+        tuning: Tuning | None = None,
     ) -> NewsIndex:
-        """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty."""
+        """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty.
+
+        ``tuning`` replaces the measured defaults (``rag.tuning.Tuning``), e.g. for an experiment.
+        """
         if settings is None:
             settings = Settings.load(db=db, chroma_url=chroma_url, collection=collection)
         store = Store.connect(settings)
@@ -54,7 +59,7 @@ class NewsIndex:
             raise IndexNotFound(
                 f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
             )
-        return cls(store, settings, llm=llm, fusion=fusion)
+        return cls(store, settings, llm=llm, tuning=tuning)
 
     def warm(self) -> NewsIndex:
         """Build now what the first question would otherwise wait for; returns ``self``.
@@ -66,7 +71,7 @@ class NewsIndex:
         from rag import models
 
         models.embed_query("warm up")
-        self.answerer.warm()
+        self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
         return self
 
     # -- retrieval --------------------------------------------------------------------------
@@ -96,7 +101,7 @@ class NewsIndex:
         if not query.strip():
             raise ConfigError("the search query is empty")
         filters = self.filters(source, since, until, article_id)
-        return list(self.answerer.search(query, k=k or self.settings.k, filters=filters).hits)
+        return list(self.answerer.search(query, k or self.settings.k, filters).hits)
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -108,23 +113,28 @@ class NewsIndex:
         source: str | None = None,
         since: str | date | None = None,
         until: str | date | None = None,
+        max_speakers: int | None = None,
+        max_statements: int | None = None,
     ) -> Answer:
         """Answer ``question`` with ``[n]`` citations; ``history`` is the earlier turns (Answers).
 
         Without an LLM the answer is attribution ("who said what") or extractive; with
         ``NEWSRAG_LLM`` set, non-attribution questions are written by the LLM and checked
-        sentence by sentence against the paragraphs it cites.
+        sentence by sentence against the paragraphs it cites. An attribution answer shows at
+        most ``max_speakers`` speakers with ``max_statements`` statements each (defaults from
+        ``Tuning``) and counts the rest; to show all, ask again with ``answer.total_speakers``.
         """
         question = " ".join(question.split())
         if not question:
             raise ConfigError("the question is empty")
         filters = self.filters(source, since, until)
-        k = k or self.settings.k
-        answer = self.answerer.answer(question, history, k, filters)
-        if answer.mode is AnswerMode.EXTRACTIVE and self.llm is not None and answer.citations:
+        limits = Limits(max_speakers or self.tuning.max_speakers,
+                        max_statements or self.tuning.max_statements_per_speaker)
+        answer, retrieval = self.answerer.answer(question, history, k or self.settings.k, filters, limits)
+        if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer
 
-            return llm_answer(self, question, answer, self.llm, k=k, filters=filters)
+            return llm_answer(question, retrieval, answer, self.llm)
         return answer
 
     @property
@@ -147,22 +157,19 @@ class NewsIndex:
     ) -> list[StoredQuote]:
         """Every stored quote matching the filters (all of them with none), in article order.
 
-        ``about`` matches as "who said what about X" does (``rag.answer.Topic``): the quote, its
+        ``about`` matches as "who said what about X" does (``rag.topic.Topic``): the quote, its
         paragraph or its headline names X.
         """
         filters = self.filters(source, since, until)
-        topic = Topic(about or "", self.retriever.variants.expand, strict=not speaker)
+        snapshot = self.answerer.snapshot()
+        topic = Topic(about or "", snapshot.variants.expand, strict=not speaker).find_articles(snapshot.keywords)
+        fitting = snapshot.speakers.like(speaker) if speaker else None
         rows = []
-        cache = self.store.keyword_cache()
-        topic.find_articles(cache)
-        matcher = self.answerer.speaker_matcher(speaker) if speaker else None
-        for p in sorted(cache.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
-            if filters.source and fold(p.source) != fold(filters.source):
-                continue
-            if filters.since and p.date < filters.since or filters.until and p.date and p.date > filters.until:
+        for p in sorted(snapshot.keywords.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
+            if not passes(p, filters):
                 continue
             for q in p.quotes:
-                if matcher is not None and not matcher(q):
+                if fitting is not None and q.speaker not in fitting:
                     continue
                 if topic and not any(topic.in_text(t, p.article_id) for t in (q.text, p.text, p.title)):
                     continue
@@ -188,7 +195,7 @@ class NewsIndex:
         """Questions built from the corpus itself: its most quoted speakers and topics."""
         counts: dict[str, int] = {}
         titles: dict[str, int] = {}
-        for p in self.store.keyword_cache().quoted.values():
+        for p in self.answerer.snapshot().keywords.quoted.values():
             titles[p.title] = titles.get(p.title, 0) + len(p.quotes)
             for q in p.quotes:
                 if q.speaker[:1].isupper() and len(q.speaker.split()) >= 2 and q.speaker.split()[0][0].isupper():

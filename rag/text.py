@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Abbreviations that end with a period but never end a sentence when followed by a name or
 # word. Titles before names are the common case in news copy ("said Dr. Elena Petrova").
@@ -99,3 +100,56 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded word tokens, apostrophes kept inside words ("ukraine's")."""
     return _WORD.findall(fold(text))
+
+
+# Words that carry no subject: left out of topic, speaker and coverage checks.
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but",
+     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "has", "have", "had",
+     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "that", "this", "these", "those",
+     "it", "its", "it's", "he", "she", "they", "them", "his", "her", "their", "there", "here", "said", "say",
+     "says", "tell", "told", "any", "some", "all", "me", "us", "we", "you", "your", "i", "my", "our", "than",
+     "then", "so", "as", "if", "not", "no", "into", "over", "under", "after", "before", "according",
+     "comment", "commented", "comments", "else", "also", "just", "more", "most", "much", "many", "can",
+     "could", "would", "should", "will", "shall", "may", "might", "must", "whats", "what's", "between",
+     "during", "against", "up", "down", "out", "off", "again", "further", "once", "only", "own", "same",
+     "too", "very", "s", "t", "don", "now", "anyone", "anybody", "someone", "somebody"]
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_TOKEN = re.compile(r"[\w'’-]+")
+
+
+def stem(word: str) -> str:
+    """A crude suffix stemmer ("flooding" -> "flood"): names and roles match across inflections."""
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=262_144)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed non-stopwords. Cached: speakers, roles and headlines repeat across every query."""
+    stripped = (_POSSESSIVE.sub("", w) for w in words(text))
+    return frozenset(stem(w) for w in stripped if w not in STOPWORDS and len(w) > 1)
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens as written (case kept), hyphens and apostrophes inside words."""
+    return _TOKEN.findall(text)
+
+
+def names_in(question: str) -> list[str]:
+    """Capitalised words not at the start of the question: the names a question hinges on."""
+    names = []
+    for i, token in enumerate(tokens(question)):
+        token = _POSSESSIVE.sub("", token)  # "Petrova's" -> "Petrova"
+        if i > 0 and token[:1].isupper() and fold(token) not in STOPWORDS:
+            names.append(token)
+    return names
+
+
+def mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:
+    """All of ``wanted``, or two thirds of it when it has four or more words."""
+    hits = len(wanted & available)
+    return bool(wanted) and (hits == len(wanted) or (len(wanted) >= 4 and hits * 3 >= len(wanted) * 2))

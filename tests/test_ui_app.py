@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rag.present import answer_markdown, escape_markdown, highlight_markdown
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
 from rag import Answer, AnswerMode, Settings
-from rag.present import answer_markdown, escape_markdown, highlight_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "ui" / "app.py")

@@ -18,9 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-
-from ingest import IngestProgress, ingest
-from rag import Answer, FileFailure, IndexNotFound, IngestReport, NewsIndex, NewsragError, Settings
 from rag.present import (
     answer_chunks,
     answer_markdown,
@@ -31,6 +28,9 @@ from rag.present import (
     speaker_cards,
     statement_markdown,
 )
+
+from ingest import IngestProgress, ingest
+from rag import Answer, FileFailure, IndexNotFound, IngestReport, NewsIndex, NewsragError, Settings
 
 ALL_SOURCES = "All sources"
 # Long enough to read as streaming, short enough that a ten-line answer is done in a second.

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from rag.errors import NewsragError
+from rag.render import json as render_json
 from rag.settings import SETTINGS, Settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
@@ -109,7 +110,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
         if bar is not None:
             bar.close()
     if as_json:
-        click.echo(json.dumps(report.to_json_dict(), ensure_ascii=False))
+        click.echo(json.dumps(render_json.ingest_json(report), ensure_ascii=False))
     else:
         click.echo(
             f"{report.files_seen} files seen: "
@@ -148,10 +149,12 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @_store_options
 @_filter_options
 @click.option("--k", type=int, default=None, help=_HELP["k"])
+@click.option("--all", "show_all", is_flag=True,
+              help="Show every speaker and statement of a \"who said what\" answer, not only the most relevant.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @_friendly
-def ask(question: str, as_json: bool, source: str | None, since: str | None, until: str | None,
-        k: int | None, **flags: Any) -> None:
+def ask(question: str, as_json: bool, show_all: bool, source: str | None, since: str | None,
+        until: str | None, k: int | None, **flags: Any) -> None:
     """Answer a question with [n] citations to the paragraphs that back it.
 
     \b
@@ -160,9 +163,11 @@ def ask(question: str, as_json: bool, source: str | None, since: str | None, unt
         newsrag ask "what did Pushilin say?" --json
     """
     index = _open_index({**flags, "k": k})
-    answer = index.ask(question, source=source, since=since, until=until, k=k)
+    everything = sys.maxsize if show_all else None
+    answer = index.ask(question, source=source, since=since, until=until, k=k, max_speakers=everything,
+                       max_statements=everything)
     if as_json:
-        click.echo(json.dumps(answer.to_json_dict(), ensure_ascii=False))
+        click.echo(json.dumps(render_json.answer_json(answer), ensure_ascii=False))
         return
     click.echo(answer.text)
     if answer.citations:
@@ -195,7 +200,7 @@ def search(query: str, as_json: bool, source: str | None, since: str | None, unt
     index = _open_index({**flags, "k": k})
     hits = index.search(query, k=k, source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps({"query": query, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False))
+        click.echo(json.dumps(render_json.search_json(query, hits), ensure_ascii=False))
         return
     if not hits:
         click.echo("No matching paragraphs.")
@@ -206,16 +211,6 @@ def search(query: str, as_json: bool, source: str | None, since: str | None, unt
         click.echo(f"   {p.text}\n")
         for c in hit.context:
             click.echo(f"   (continues in paragraph {c.number}) {c.text}\n")
-
-
-def _hit_json(hit: Any) -> dict[str, Any]:
-    p = hit.paragraph
-    return {
-        "score": round(hit.score, 4), "article_id": p.article_id, "title": p.title, "source": p.source,
-        "sources": list(hit.sources), "date": p.date, "paragraph": p.number, "text": p.text,
-        "location": p.url or p.location,
-        "context": [{"paragraph": c.number, "text": c.text} for c in hit.context],
-    }
 
 
 @cli.command()
@@ -234,18 +229,21 @@ def quotes(about: str | None, speaker: str | None, as_json: bool, source: str | 
         newsrag quotes --speaker Pushilin
         newsrag quotes --about Seversk --json
     """
+    from rag.attribution import statement
+    from rag.render.speech import statement_sentence
+
     index = _open_index(flags)
     rows = index.quotes(about=about, speaker=speaker, source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps({"quotes": [r.to_json_dict() for r in rows]}, ensure_ascii=False))
+        click.echo(json.dumps(render_json.quotes_json(rows), ensure_ascii=False))
         return
     if not rows:
         click.echo("No quotes match.")
     for r in rows:
         q, p = r.quote, r.paragraph
         who = q.speaker + (f" ({q.role})" if q.role else "")
-        words = f"\u201c{q.text}\u201d" if q.kind.value == "direct" else f"[reported] {q.text}"
-        click.echo(f"{who}, {q.cue}: {words}\n    - {p.title}, {p.source}, {p.date}, paragraph {p.number}\n")
+        click.echo(f"{who} [{q.kind.value}]: {statement_sentence(q.speaker, statement(p, q, ()))}\n"
+                   f"    - {p.title}, {p.source or 'unknown source'}, {p.date or 'undated'}, paragraph {p.number}\n")
 
 
 @cli.command()
@@ -259,11 +257,9 @@ def stats(as_json: bool, **flags: Any) -> None:
     Example:
         newsrag stats --db ./newsrag-db
     """
-    import dataclasses
-
     figures = _open_index(flags).stats()
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(figures), ensure_ascii=False))
+        click.echo(json.dumps(render_json.stats_json(figures), ensure_ascii=False))
         return
     click.echo(f"{figures.articles} articles, {figures.paragraphs} paragraphs, {figures.quotes} quotes")
     click.echo(f"sources: {', '.join(figures.sources) or '-'}")

@@ -1,0 +1,264 @@
+"""Who said what: the stored quotes that fit a question's speaker and topic, grouped by speaker.
+
+Every statement is a stored quote record, cited to the paragraph it starts in (and those it runs
+on into), so nothing is paraphrased or invented. A quote is about the topic when it, its
+paragraph or its headline names the topic (``rag.topic.Topic``), or its paragraph is close to
+the topic in meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag import models
+from rag.citations import CitationList
+from rag.question import Question
+from rag.refusal import refused
+from rag.retrieve import Retrieval, Retriever
+from rag.schema import (
+    Answer,
+    AnswerMode,
+    Filters,
+    Paragraph,
+    Quote,
+    QuoteKind,
+    RefusalReason,
+    SpeakerStatements,
+    Statement,
+)
+from rag.snapshot import CorpusSnapshot
+from rag.text import content_terms, fold, mostly_in, names_in
+from rag.topic import Topic
+
+# Quoted words inside reported speech: the fragments of a mixed statement.
+_FRAGMENT = re.compile(r"[\"“‘']([^\"“”‘’']{3,})[\"”’']")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of an attribution answer to show; "show all" asks again with higher ones."""
+
+    speakers: int
+    statements: int
+
+
+def answer(
+    question: str, asked: Question, snapshot: CorpusSnapshot, retriever: Retriever, k: int, filters: Filters,
+    limits: Limits,
+) -> Answer:
+    """The attribution answer to ``asked``, or a refusal saying which case it is."""
+    cache = snapshot.keywords
+    tuning = retriever.tuning
+    topic = asked.topic
+    expand = snapshot.variants.expand
+    # Paragraphs are about the topic by the strict rule. Asked about a named speaker, their
+    # own words and the headline they are quoted under need only share one word with it
+    # (see ``Topic``); the speaker already narrows the quotes.
+    about = Topic(topic, expand).find_articles(cache)
+    said_about = about if not (asked.speaker or asked.described) else Topic(topic, expand, strict=False)
+
+    speakers = snapshot.speakers.like(asked.speaker) if asked.speaker else frozenset()
+    own = snapshot.speakers.paragraphs_of(speakers)
+    relevant_ids: set[str] = set()
+    retrieval: Retrieval | None = None
+    if topic:
+        missing = snapshot.unknown_names(names_in(topic))
+        if 0 < len(own) <= tuning.speaker_paragraphs_scored and not missing:
+            retrieval = _similarity_to(topic, own, retriever)
+            scored = [cache.quoted[pid] for pid in retrieval.dense_scores if pid in cache.quoted]
+        else:
+            retrieval = retriever.retrieve(topic, max(k * 4, 20), filters, cache)
+            scored = [h.paragraph for h in retrieval.hits]
+        if missing:
+            return refused(question, RefusalReason.NOT_MENTIONED, retrieval.hits, subject=topic,
+                           speaker=asked.speaker, missing=missing, topic=topic)
+        relevant_ids = about.relevant(scored, retrieval.dense_scores, tuning.topic_similarity)
+
+    selected: list[tuple[Paragraph, Quote]] = []
+    for p in sorted(_candidates(snapshot, asked, own, relevant_ids, filters, tuning.topic_keyword_candidates),
+                    key=lambda p: (p.date, p.article_id, p.number)):
+        if asked.described and not mostly_in(content_terms(asked.described), content_terms(p.text)):
+            continue
+        # In an article whose headline names the topic, every quote is about it; in a
+        # paragraph retrieval found relevant, so is every quote. Elsewhere a quote must name
+        # the topic itself. Where some of a paragraph's quotes name the topic, those are the
+        # ones about it; the others merely share the paragraph.
+        headline_on_topic = said_about.in_text(p.title)
+        relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
+        candidates, on_topic = [], []
+        for q in p.quotes:
+            if q.text in asked.exclude or (asked.speaker and q.speaker not in speakers):
+                continue
+            names_topic = said_about.in_text(q.text, p.article_id)
+            if relevant or names_topic:
+                candidates.append(q)
+                if names_topic:
+                    on_topic.append(q)
+        selected.extend((p, q) for q in (candidates if headline_on_topic else on_topic or candidates))
+
+    if not selected and asked.speaker and not asked.exclude and not names_in("x " + asked.speaker):
+        # A description no speaker profile matches ("the Quay Street baker" may be
+        # "Petra Sollis, who runs a bakery"): look for quotes about the described person
+        # and the topic together rather than refuse.
+        broader = replace(asked, speaker="", described=asked.speaker)
+        return answer(question, broader, snapshot, retriever, k, filters, limits)
+    if not selected:
+        return _nobody(question, asked, speakers, about, retrieval, relevant_ids, retriever, snapshot, k, filters)
+    return _grouped(question, asked, selected, retrieval, retriever, snapshot, limits)
+
+
+def _nobody(
+    question: str, asked: Question, speakers: frozenset[str], about: Topic, retrieval: Retrieval | None,
+    relevant_ids: set[str], retriever: Retriever, snapshot: CorpusSnapshot, k: int, filters: Filters,
+) -> Answer:
+    """The refusal when no quote fits: which of the cases it is, with the nearest articles."""
+    topic = asked.topic
+    if topic and retrieval is not None and not retrieval.hits:
+        # Scored only the speaker's own paragraphs: search the corpus for the refusal's
+        # nearest articles and to tell "mentioned, nobody quoted" from "weak matches".
+        retrieval = retriever.retrieve(topic, max(k * 4, 20), filters, snapshot.keywords)
+        relevant_ids = about.relevant([h.paragraph for h in retrieval.hits], retrieval.dense_scores,
+                                      retriever.tuning.topic_similarity)
+    hits = retrieval.hits if retrieval else ()
+    if asked.speaker and not speakers:
+        reason, subject = RefusalReason.UNKNOWN_SPEAKER, asked.speaker
+    elif asked.exclude:
+        reason, subject = RefusalReason.NOTHING_MORE, asked.speaker
+    elif topic and hits and relevant_ids:
+        reason, subject = RefusalReason.NOBODY_QUOTED, topic
+    elif topic:
+        reason, subject = RefusalReason.WEAK_MATCHES, topic
+    else:
+        reason, subject = RefusalReason.NO_QUOTES, ""
+    return refused(question, reason, hits, subject=subject, speaker=asked.speaker, topic=topic)
+
+
+def _similarity_to(text: str, paragraph_ids: Iterable[str], retriever: Retriever) -> Retrieval:
+    """Cosine similarity of ``text`` to each of a few paragraphs, from their stored vectors.
+
+    "What did Okafor say about X" only needs to know which of Okafor's paragraphs are about
+    X: scoring exactly those beats searching the whole corpus for its top 80 and hoping hers
+    are among them (and costs one lookup by id instead of a wide vector search).
+    """
+    vectors = retriever.store.embeddings(sorted(paragraph_ids))
+    if not vectors:
+        return Retrieval((), 0.0, {})
+    q = np.asarray(models.embed_query(text), dtype=np.float32)
+    ids = list(vectors)
+    m = np.asarray([vectors[i] for i in ids], dtype=np.float32)
+    cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)
+    scores = {pid: float(c) for pid, c in zip(ids, cos, strict=True)}
+    return Retrieval((), max(scores.values()), scores)
+
+
+def _candidates(
+    snapshot: CorpusSnapshot, asked: Question, own: frozenset[str], relevant_ids: set[str], filters: Filters,
+    keyword_candidates: int,
+) -> list[Paragraph]:
+    """The quoted paragraphs worth checking, found by index rather than by scanning all quotes.
+
+    A named speaker narrows to that speaker's paragraphs; a topic to the paragraphs that
+    retrieval found relevant plus those whose text or headline holds the topic's words (BM25
+    over headline + paragraph); only a bare "who said what?" reads every quote.
+    """
+    cache = snapshot.keywords
+    if asked.speaker:
+        ids = set(own)
+    elif asked.topic:
+        keyword = cache.search(snapshot.variants.expand(asked.topic), keyword_candidates)
+        ids = {pid for pid, _ in keyword} | relevant_ids
+    else:
+        ids = set(cache.quoted)
+    return [cache.quoted[pid] for pid in ids if pid in cache.quoted and passes(cache.quoted[pid], filters)]
+
+
+def passes(p: Paragraph, filters: Filters) -> bool:
+    """Whether paragraph ``p`` is inside ``filters`` (the same rules the retrievers apply)."""
+    from rag.records import date_number
+
+    if filters.source and fold(p.source) != fold(filters.source):
+        return False
+    if filters.since and date_number(p.date) < date_number(filters.since):
+        return False
+    if filters.until and date_number(p.date) > date_number(filters.until):
+        return False
+    return not (filters.article_id and p.article_id != filters.article_id)
+
+
+def _grouped(
+    question: str, asked: Question, selected: list[tuple[Paragraph, Quote]], retrieval: Retrieval | None,
+    retriever: Retriever, snapshot: CorpusSnapshot, limits: Limits,
+) -> Answer:
+    """The selected quotes as one ``SpeakerStatements`` per speaker, the most relevant first kept."""
+    scores = retrieval.dense_scores if retrieval else {}
+    citations = CitationList(scores)
+    groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
+    for p, q in selected:
+        groups.setdefault(q.speaker, []).append((p, q))
+    kept = _most_relevant(groups, scores, asked.topic, limits)
+    articles: dict[str, list[Paragraph]] = {}
+    parts = []
+    for speaker in kept:
+        items = groups[speaker]
+        statements = []
+        for p, q in items[: limits.statements]:
+            ns = [citations.cite(p)]
+            for extra in q.paragraphs[1:]:
+                if p.article_id not in articles:
+                    articles[p.article_id] = retriever.store.article(p.article_id)
+                follow = next((x for x in articles[p.article_id] if x.number == extra), None)
+                if follow is not None:
+                    ns.append(citations.cite(follow))
+            statements.append(statement(p, q, tuple(ns)))
+        role = next((q.role for _, q in items if q.role), "")
+        parts.append(SpeakerStatements(speaker, role, tuple(statements), total=len(items),
+                                       speaker_id=snapshot.variants.canonical(speaker)))
+    hidden = sum(len(items) for name, items in groups.items() if name not in kept)
+    return Answer(
+        question=question,
+        mode=AnswerMode.ATTRIBUTION,
+        citations=citations.all(),
+        speakers=tuple(parts),
+        total_speakers=len(groups),
+        hidden_statements=hidden,
+        topic=asked.topic,
+        speaker=next(iter(groups)) if asked.speaker and len(groups) == 1 else asked.speaker,
+    )
+
+
+def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statement:
+    """A stored quote as an answer's statement: where its words sit in ``p``, its quoted fragments."""
+    start = p.text.find(q.text)
+    fragments = tuple(_FRAGMENT.findall(q.text)) if q.kind is not QuoteKind.DIRECT else ()
+    return Statement(
+        kind=q.kind, cue=q.cue, text=q.text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
+        fragments=fragments, span=(start, start + len(q.text)) if start >= 0 else None,
+    )
+
+
+def _most_relevant(
+    groups: dict[str, list[tuple[Paragraph, Quote]]], scores: dict[str, float], topic: str, limits: Limits
+) -> list[str]:
+    """The ``limits.speakers`` most relevant speakers, in the order they were first quoted.
+
+    A speaker ranks by the weight of what they said about it: over the statements an answer
+    would show, the dense similarity of each one's paragraph to the topic, plus a bonus when
+    the quote itself names the topic. So the mayor quoted six times about the flood outranks
+    someone with one apt sentence.
+    """
+    if len(groups) <= limits.speakers:
+        return list(groups)
+    named = Topic(topic, str, strict=False)  # the quote names one of the topic's words
+
+    def relevance(speaker: str) -> float:
+        return sum(
+            scores.get(p.paragraph_id, 0.0) + (0.5 if named.in_text(q.text) else 0.0) + 0.1
+            for p, q in groups[speaker][: limits.statements]
+        )
+
+    keep = set(sorted(groups, key=relevance, reverse=True)[: limits.speakers])
+    return [name for name in groups if name in keep]

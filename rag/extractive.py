@@ -1,0 +1,122 @@
+"""Answers copied from the corpus: the sentences of the top paragraphs that best answer a question.
+
+Each sentence is quoted verbatim and cited, so an extractive answer cannot say anything its
+paragraphs do not. How sentences are scored is ``Tuning.sentence_scoring``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag import models
+from rag.citations import CitationList
+from rag.question import Question
+from rag.refusal import check_extractive, refused
+from rag.retrieve import Retrieval
+from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
+from rag.snapshot import CorpusSnapshot
+from rag.text import content_terms, split_sentences, words
+from rag.tuning import SentenceScoring, Tuning
+
+# What a good answer sentence holds for why / how many / when questions: (asks, answers).
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"^\s*why\b|\breason\b|\bwhat (?:caused|led to)\b", re.I),
+     re.compile(r"\b(?:because|due to|to avoid|in order to|so that|as a result|after|since|"
+                r"amid|following|caused by|led to|blamed|reason)\b", re.I)),
+    (re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", re.I),
+     re.compile(r"\d|\b(?:hundred|thousand|million|billion|dozen|percent)s?\b", re.I)),
+    (re.compile(r"^\s*when\b|\bwhat (?:date|day|time)\b", re.I),
+     re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                r"april|may|june|july|august|september|october|november|december|\d{4}|yesterday|"
+                r"today|last (?:week|month|year)|next (?:week|month|year))\b", re.I)),
+]
+
+
+def answer_type(question: str) -> re.Pattern[str] | None:
+    """The pattern a good answer sentence matches, for why / how many / when questions."""
+    for asks, answers in _ANSWER_TYPES:
+        if asks.search(question):
+            return answers
+    return None
+
+
+def answer(question: str, asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Answer:
+    """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer."""
+    topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
+    problem = check_extractive(asked, retrieval, snapshot, tuning)
+    if problem is not None:
+        reason, missing = problem
+        return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker)
+    hits = list(retrieval.hits[: tuning.extractive_paragraphs])
+    citations = CitationList(retrieval.dense_scores)
+    sentences = tuple(
+        Sentence(text, (citations.cite(hit.paragraph, hit.score),), also_in=hit.sources[1:])
+        for hit, text in best_sentences(asked.text, hits, retrieval, tuning)
+    )
+    return Answer(
+        question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
+        topic=topic, speaker=asked.speaker,
+    )
+
+
+def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tuning: Tuning) -> list[tuple[Hit, str]]:
+    """Up to ``Tuning.max_extractive_sentences`` (hit, sentence) pairs, best first.
+
+    A sentence scores its paragraph's similarity to the question (or, with embedding scoring,
+    its own), plus its share of the question's words, a little for its paragraph's rank, and a
+    bonus when it holds what the question asks for (``answer_type``). Further sentences must
+    come close to the best one and say something else.
+    """
+    candidates: list[tuple[Hit, str, int]] = []
+    for rank, hit in enumerate(hits):
+        for sentence in split_sentences(hit.paragraph.text):
+            if len(words(sentence)) >= 4:
+                candidates.append((hit, sentence, rank))
+    if not candidates:
+        candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
+    q_terms = content_terms(question)
+    wanted = answer_type(question)
+    if tuning.sentence_scoring is SentenceScoring.EMBEDDING:
+        # Embedding sentences is the costly step of an answer: embed only the most promising.
+        candidates.sort(key=lambda c: (-len(q_terms & content_terms(c[1])), c[2]))
+        candidates = candidates[: tuning.max_sentences_embedded]
+        q_vec = np.asarray(models.embed_query(question))
+        similarity = [float(q_vec @ v) for v in np.asarray(models.embed_texts([s for _, s, _ in candidates]))]
+    else:
+        similarity = [retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) for h, _, _ in candidates]
+    scored = []
+    for (hit, sentence, rank), sim in zip(candidates, similarity, strict=True):
+        overlap = len(q_terms & content_terms(sentence)) / max(len(q_terms), 1)
+        score = sim + tuning.overlap_weight * overlap + 0.03 * (len(hits) - rank)
+        if wanted is not None and wanted.search(sentence):
+            score += tuning.answer_type_bonus
+        scored.append((score, hit, sentence))
+    scored.sort(key=lambda t: -t[0])
+    best = scored[0][0]
+    chosen = [scored[0]]
+    for item in scored[1:]:
+        if len(chosen) >= tuning.max_extractive_sentences or item[0] < best * tuning.second_sentence_ratio:
+            break
+        if all(content_terms(item[2]) != content_terms(c[2]) for c in chosen):
+            chosen.append(item)
+    return [(hit, sentence) for _, hit, sentence in chosen]
+
+
+def when(question: str, asked: Question, earlier: Sequence[Answer]) -> Answer:
+    """"When was that?": the publication dates of the previous answer's first sources."""
+    last = next((a for a in reversed(earlier) if a.citations), None)
+    if last is None:
+        return refused(question, RefusalReason.NO_EARLIER_ANSWER)
+    citations = CitationList()
+    sentences = []
+    for block, c in enumerate(last.citations[:3]):
+        n = citations.recite(c)
+        text = f"{c.source or 'The source'} published this on {c.date or 'an unknown date'} (\u201c{c.title}\u201d)."
+        sentences.append(Sentence(text, (n,), block=block, bullet=True))
+    return Answer(
+        question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=tuple(sentences),
+        topic=asked.topic, speaker=asked.speaker,
+    )

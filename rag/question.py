@@ -1,0 +1,140 @@
+"""What a question asks: its kind, the speaker and topic it names, resolved against the history.
+
+No LLM: a handful of patterns recognise "who said what about X", "what did X say", "which
+officials commented on X", "according to whom ..."; follow-ups ("what else did he say?", "and
+the analysts?", "when was that?") take their speaker and topic from the earlier answers passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from rag.schema import Answer, AnswerMode
+
+
+class QuestionKind(str, Enum):
+    ATTRIBUTION = "attribution"  # who said what: answered from the stored quotes
+    FACT = "fact"  # anything else: answered with extracted sentences
+    WHEN = "when"  # "when was that?": the dates of the previous answer's sources
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question after follow-up resolution. ``text`` is what retrieval searches for."""
+
+    text: str
+    kind: QuestionKind = QuestionKind.FACT
+    speaker: str = ""
+    topic: str = ""
+    exclude: frozenset[str] = field(default_factory=frozenset)  # quote texts already given
+    described: str = ""  # a speaker description no profile matched, looked for in the paragraph
+
+    @property
+    def attribution(self) -> bool:
+        return self.kind is QuestionKind.ATTRIBUTION
+
+
+_ATTRIBUTION_PATTERNS = [
+    re.compile(r"\bwho\s+said\s+what\b(?:\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+))?", re.I),
+    re.compile(
+        r"\bwhat\s+(?:did|does|do|has|have|had)\s+(?P<speaker>.+?)\s+"
+        r"(?:say|said|tell|told|claim|claimed|argue|argued|warn|warned|think|thought|comment|commented|"
+        r"state|stated|declare|declared|report|reported|suggest|suggested|note|noted|add|added|"
+        r"vow|vowed|promise|promised|concede|conceded|admit|admitted|predict|predicted)"
+        r"(?:\s+(?:about|on|regarding|concerning|of|that|to|would|was|were|had)\b\s*(?P<topic>.+)|"
+        r"\s+(?P<rest>.+))?$",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:which|what)\s+(?P<speaker>[\w\s'-]+?)\s+(?:commented|spoke|said|reacted|responded|"
+        r"weighed in|were quoted|are quoted|was quoted)(?:\s+(?:about|on|regarding|to))?\s*(?P<topic>.*)$",
+        re.I,
+    ),
+    re.compile(
+        r"\bwho\s+(?:has\s+|have\s+|had\s+)?(?:said|says|commented|spoke|warned|claimed|argued|"
+        r"criticized|criticised|praised|reacted|responded|was quoted|is quoted|declared|stated)"
+        r"(?:\s+(?:about|on|regarding|concerning|that|to))?\s*(?P<topic>.*)$",
+        re.I,
+    ),
+    re.compile(r"\baccording\s+to\s+whom\b,?\s*(?P<topic>.*)$", re.I),
+    re.compile(r"\bhow\s+did\s+(?P<speaker>.+?)\s+(?:react|respond)(?:\s+to\s+(?P<topic>.+))?$", re.I),
+    re.compile(
+        r"\b(?:quotes?|statements?|reactions?|remarks?|comments?)\s+(?:from|by)\s+(?P<speaker>.+?)"
+        r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+))?$",
+        re.I,
+    ),
+    re.compile(r"\b(?:quotes?|statements?|reactions?)\s+(?:about|on|regarding)\s+(?P<topic>.+)$", re.I),
+]
+_NOBODY_IN_PARTICULAR = {"people", "they", "everyone", "anyone", "everybody"}
+_FOLLOWUP_ELSE = re.compile(
+    r"^\s*(?:and\s+)?what\s+else\s+(?:did|does|has)\s+(?P<pronoun>he|she|they|it|him|her)\b", re.I
+)
+_FOLLOWUP_AND = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<x>[^?]+?)\s*\??\s*$", re.I)
+_FOLLOWUP_WHEN = re.compile(r"^\s*(?:and\s+)?when\s+(?:was|were|did|is)\b.*\b(?:that|this|it|he|she|they)\b", re.I)
+_PRONOUNS = re.compile(r"\b(he|she|him|her|they|them)\b", re.I)
+
+
+def _clean(fragment: str | None) -> str:
+    if not fragment:
+        return ""
+    text = fragment.strip().rstrip("?.! ").strip()
+    return re.sub(r"^(?:the\s+)?(?:subject\s+of\s+)?", "", text, flags=re.I).strip() if text else ""
+
+
+def classify(question: str) -> Question:
+    """Recognise attribution questions ("who said what about X", "what did X say")."""
+    q = " ".join(question.split()).rstrip()
+    for pattern in _ATTRIBUTION_PATTERNS:
+        m = pattern.search(q.rstrip("?"))
+        if m:
+            groups = m.groupdict()
+            speaker = (groups.get("speaker") or "").strip()
+            if speaker.lower() in _NOBODY_IN_PARTICULAR:
+                speaker = ""
+            topic = _clean(groups.get("topic") or groups.get("rest"))
+            return Question(q, QuestionKind.ATTRIBUTION, speaker=speaker, topic=topic)
+    return Question(q)
+
+
+def earlier_answers(history: Sequence[object]) -> list[Answer]:
+    """History entries may be ``Answer``s or ``(question, Answer)`` pairs."""
+    answers = []
+    for turn in history:
+        if isinstance(turn, Answer):
+            answers.append(turn)
+        elif isinstance(turn, tuple | list) and len(turn) == 2 and isinstance(turn[1], Answer):
+            answers.append(turn[1])
+    return answers
+
+
+def resolve(question: str, history: Sequence[object] = ()) -> Question:
+    """What ``question`` asks, carrying the topic and last speaker over from earlier turns."""
+    asked = classify(question)
+    answers = earlier_answers(history)
+    if not answers:
+        return asked
+    last = answers[-1]
+    last_speaker = last.speaker or (last.speakers[0].speaker if last.speakers else "")
+    last_topic = next((a.topic for a in reversed(answers) if a.topic), "")
+    said = frozenset(q.text for a in answers for q in a.quotes)
+
+    m = _FOLLOWUP_ELSE.match(question)
+    if m:
+        speaker = last_speaker if m.group("pronoun").lower() != "it" else ""
+        return Question(question, QuestionKind.ATTRIBUTION, speaker=speaker, exclude=said)
+    if _FOLLOWUP_WHEN.match(question):
+        return Question(question, QuestionKind.WHEN, topic=last_topic, speaker=last_speaker)
+    m = _FOLLOWUP_AND.match(question)
+    if m and not asked.attribution:
+        x = m.group("x").strip()
+        if last.mode in (AnswerMode.ATTRIBUTION, AnswerMode.NONE) and (last.speaker or last.topic or last.speakers):
+            return Question(question, QuestionKind.ATTRIBUTION, speaker=x, topic=last_topic)
+        return Question(f"{x} {last_topic}".strip(), topic=x)
+    if asked.attribution and asked.speaker and _PRONOUNS.fullmatch(asked.speaker.strip()) and last_speaker:
+        return replace(asked, text=question, speaker=last_speaker, topic=asked.topic or last_topic)
+    if not asked.attribution and _PRONOUNS.search(question) and last_speaker:
+        return Question(_PRONOUNS.sub(last_speaker, question, count=1), topic=asked.topic or last_topic)
+    return asked

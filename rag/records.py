@@ -1,0 +1,61 @@
+"""How a ``Paragraph`` is stored in Chroma and read back: metadata, dates, embedding text.
+
+The one place where our records meet the store's record format, shared by the store (writes,
+dense search) and the keyword cache (its own saved copy of the quoted paragraphs).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rag.schema import Paragraph, Quote
+from rag.text import fold
+
+# Metadata fields copied verbatim between Paragraph and Chroma.
+_TEXT_FIELDS = ("article_id", "title", "source", "section", "date", "url", "author", "location")
+
+
+def date_number(date: str) -> int:
+    """ISO date -> YYYYMMDD integer: Chroma range filters ($gte/$lte) only compare numbers."""
+    digits = date[:10].replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+def file_of(location: str) -> str:
+    """The file part of a location ("feed.xml#3" -> "feed.xml")."""
+    return location.split("#", 1)[0]
+
+
+def paragraph_metadata(p: Paragraph) -> dict[str, Any]:
+    meta: dict[str, Any] = {name: getattr(p, name) for name in _TEXT_FIELDS}
+    meta.update(
+        number=p.number,
+        date_n=date_number(p.date),
+        file=file_of(p.location),
+        n_quotes=len(p.quotes),
+        quotes=p.quotes_json(),
+        source_key=fold(p.source),
+    )
+    return meta
+
+
+def paragraph_from_record(paragraph_id: str, text: str, meta: dict[str, Any]) -> Paragraph:
+    quotes = tuple(Quote.from_dict(q) for q in json.loads(meta.get("quotes") or "[]"))
+    return Paragraph(
+        paragraph_id=paragraph_id,
+        number=int(meta.get("number", 0)),
+        text=text or "",
+        quotes=quotes,
+        **{name: str(meta.get(name) or "") for name in _TEXT_FIELDS},
+    )
+
+
+def embedding_text(p: Paragraph) -> str:
+    """Exactly what the embedder sees for a paragraph: its headline, a blank line, its text.
+
+    Only the headline joins the text; ids, quotes and dates are bookkeeping that would only blur
+    the vector. The layout is the one llama-index's ``TextNode`` gave stores written before
+    newsrag called Chroma directly, so their vectors stay comparable.
+    """
+    return f"{f'title: {p.title}'.strip()}\n\n{p.text}".strip()

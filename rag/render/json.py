@@ -1,0 +1,89 @@
+"""Every command's ``--json`` object: what the API returns, as plain JSON values.
+
+One convention: dataclasses become objects, Enums their values, tuples lists. Documented fields
+keep their names (``ask``'s ``answer`` is the rendered markdown, its ``quotes`` the flat quote
+list); new fields are only ever added.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from rag.schema import Answer, CorpusStats, Hit, IngestReport, StoredQuote
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready Python: dataclasses to dicts, Enums to values, tuples to lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """``newsrag ask --json``: the documented fields, then the typed parts."""
+    return {
+        "question": answer.question,
+        "mode": answer.mode.value,
+        "answer": answer.text,
+        "citations": plain(answer.citations),
+        "quotes": plain(answer.quotes),
+        "reason": answer.reason,
+        "nearest": list(answer.nearest),
+        "removed": list(answer.removed),
+        "speakers": plain(answer.speakers),
+        "sentences": plain(answer.sentences),
+        "refusal": plain(answer.refusal),
+        "shown_speakers": answer.shown_speakers,
+        "total_speakers": answer.total_speakers,
+        "hidden_statements": answer.hidden_statements,
+        "topic": answer.topic,
+        "speaker": answer.speaker,
+    }
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    p = hit.paragraph
+    return {
+        "score": round(hit.score, 4), "article_id": p.article_id, "title": p.title, "source": p.source,
+        "sources": list(hit.sources), "date": p.date, "paragraph": p.number, "text": p.text,
+        "location": p.url or p.location, "paragraph_id": p.paragraph_id,
+        "context": [{"paragraph": c.number, "text": c.text} for c in hit.context],
+    }
+
+
+def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    """``newsrag search --json``."""
+    return {"query": query, "hits": [hit_json(h) for h in hits]}
+
+
+def stored_quote_json(row: StoredQuote) -> dict[str, Any]:
+    q, p = row.quote, row.paragraph
+    return {
+        "speaker": q.speaker, "speaker_as_written": q.speaker_as_written, "role": q.role, "text": q.text,
+        "kind": q.kind.value, "cue": q.cue, "article_id": p.article_id, "title": p.title, "source": p.source,
+        "date": p.date, "paragraph": p.number, "paragraphs": list(q.paragraphs), "location": p.location,
+    }
+
+
+def quotes_json(rows: Sequence[StoredQuote]) -> dict[str, Any]:
+    """``newsrag quotes --json``."""
+    return {"quotes": [stored_quote_json(r) for r in rows]}
+
+
+def stats_json(stats: CorpusStats) -> dict[str, Any]:
+    """``newsrag stats --json``."""
+    return plain(stats)
+
+
+def ingest_json(report: IngestReport) -> dict[str, Any]:
+    """``newsrag ingest --json``."""
+    return plain(report)

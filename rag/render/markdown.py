@@ -1,0 +1,182 @@
+"""Answers as markdown: plain for terminals and scripts, escaped for the chat.
+
+Article text is untrusted: a headline or quote may carry ``<script>``, ``[x](javascript:...)``
+or ``**markdown**``. In the chat form everything article-derived (and the user's own words) is
+escaped first and only then wrapped in markdown of our own (bold names, list markers, bold
+highlights), so ``st.markdown`` shows the article's characters literally and they can never
+become a link, an image, HTML or a heading.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable
+
+from rag.render.speech import statement_sentence
+from rag.schema import Answer, AnswerMode, Citation, Sentence, SpeakerStatements
+from rag.text import split_sentences
+
+# CommonMark lets any ASCII punctuation be backslash-escaped, and an escaped character is always
+# literal text: never emphasis, a link, an autolink, raw HTML (``\<``), an entity (``\&``), a
+# heading or a list marker. Streamlit's own extensions are covered too: ``$`` (LaTeX), ``:``
+# (emoji shortcodes, ``:red[...]`` colour directives) and ``~`` (strikethrough).
+_ESCAPED = frozenset(string.punctuation)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as markdown that renders exactly these characters (no HTML, links or formatting).
+
+    ``escape_markdown("[x](javascript:alert(1))")`` renders as the literal text, not a link.
+    """
+    # Leading spaces would make an indented code block (four are enough), so lines are stripped;
+    # the article's own line breaks stay line breaks.
+    lines = [_escape_chars(line.strip()) for line in text.splitlines()]
+    return "  \n".join(line for line in lines if line)
+
+
+def _escape_chars(text: str) -> str:
+    return "".join("\\" + ch if ch in _ESCAPED else ch for ch in text)
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def marks(citation_ids: Iterable[int], esc: Callable[[str], str] = _plain) -> str:
+    """``[1][3]``: the citation markers (escaped in the chat so they are never link syntax)."""
+    return esc("".join(f"[{n}]" for n in citation_ids))
+
+
+def lead_line(answer: Answer) -> str:
+    """The line above a "who said what" answer: who is quoted, and how many are shown (plain)."""
+    about = f" about {answer.topic}" if answer.topic else ""
+    if answer.total_speakers == 1 and answer.speakers:
+        group = answer.speakers[0]
+        count = f"{group.total} statement{'s' if group.total != 1 else ''}"
+        return f"{group.speaker} is quoted{about} ({count}):"
+    line = f"{answer.total_speakers} speakers are quoted{about}"
+    if answer.shown_speakers < answer.total_speakers:
+        line += (f"; showing the {answer.shown_speakers} most relevant "
+                 f"({answer.hidden_statements} more statements by the others)")
+    return line + ":"
+
+
+def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
+    """``**Denis Pushilin** (the head of ...)``."""
+    role = f" ({esc(group.role)})" if group.role else ""
+    return f"**{esc(group.speaker)}**{role}"
+
+
+def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> list[str]:
+    """One ``- sentence [n]`` line per statement shown, and a count of those not shown."""
+    lines = [f"- {esc(statement_sentence(group.speaker, s))} {marks(s.citation_ids, esc)}"
+             for s in group.statements]
+    if group.total > len(group.statements):
+        lines.append(f"- {esc(f'... {group.total - len(group.statements)} more statements not shown')}")
+    return lines
+
+
+def _sentence_text(s: Sentence, esc: Callable[[str], str]) -> str:
+    sources = ", ".join(s.also_in)
+    also = " " + esc(f"(also in {sources})") if s.also_in else ""
+    return f"{esc(s.text)} {marks(s.citation_ids, esc)}{also}"
+
+
+def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
+    """The answer as markdown pieces in reading order (joined, they are the answer)."""
+    if answer.mode is AnswerMode.NONE:
+        chunks = [esc(answer.reason) + "\n\n"]
+        if answer.nearest:
+            chunks.append("Nearest articles in the corpus:\n\n")
+            chunks.extend(f"- {esc(label)}\n" for label in answer.nearest)
+        return chunks
+    chunks: list[str] = []
+    if answer.mode is AnswerMode.ATTRIBUTION:
+        chunks.append(esc(lead_line(answer)) + "\n\n")
+        for group in answer.speakers:
+            chunks.append(speaker_heading(group, esc) + "\n\n")
+            chunks.extend(line + "\n" for line in statement_lines(group, esc))
+            chunks.append("\n")
+    else:
+        blocks: dict[int, list[Sentence]] = {}
+        for s in answer.sentences:
+            blocks.setdefault(s.block, []).append(s)
+        for sentences in blocks.values():
+            prefix = "- " if sentences[0].bullet else ""
+            for i, s in enumerate(sentences):
+                chunks.append((prefix if i == 0 else " ") + _sentence_text(s, esc))
+            chunks.append("\n")
+    if answer.note:
+        chunks.append("\n_" + esc(answer.note) + "_\n")
+    return chunks
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer as plain markdown, article text as written: ``Answer.text``, the CLI, ``--json``."""
+    return "".join(_chunks(answer, _plain)).strip()
+
+
+def answer_chunks(answer: Answer) -> list[str]:
+    """The answer as escaped markdown pieces, for streaming into the chat."""
+    return _chunks(answer, escape_markdown)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The whole answer as escaped markdown (what streaming ``answer_chunks`` ends up showing)."""
+    return "".join(answer_chunks(answer))
+
+
+def quoted_spans(answer: Answer, citation: Citation) -> list[str]:
+    """The words of ``citation``'s paragraph that the answer uses: its statements and sentences."""
+    candidates = [s.text for g in answer.speakers for s in g.statements if citation.n in s.citation_ids]
+    candidates += [s.text for s in answer.sentences if citation.n in s.citation_ids]
+    spans: list[str] = []
+    for candidate in candidates:
+        for sentence in (candidate, *split_sentences(candidate)):
+            span = _trim(sentence)
+            if len(span) >= 12 and span in citation.text and span not in spans:
+                spans.append(span)
+    return spans
+
+
+def highlight_markdown(text: str, spans: Iterable[str]) -> str:
+    """``text`` escaped for markdown, with each occurrence of a span in bold.
+
+    Spans are trimmed to start and end on a word character, so the ``**`` around them always
+    opens and closes (CommonMark's flanking rules) whatever punctuation surrounds them.
+    """
+    text = " ".join(text.split())
+    found: list[tuple[int, int]] = []
+    for span in spans:
+        span = _trim(" ".join(span.split()))
+        if not span:
+            continue
+        start = text.find(span)
+        while start >= 0:
+            found.append((start, start + len(span)))
+            start = text.find(span, start + len(span))
+    merged: list[list[int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(_escape_chars(text[pos:start]))
+        out.append("**" + _escape_chars(text[start:end]) + "**")
+        pos = end
+    out.append(_escape_chars(text[pos:]))
+    return "".join(out)
+
+
+def _trim(span: str) -> str:
+    match = re.search(r"\w(?:.*\w)?", span, re.S)
+    return match.group(0) if match else ""
+
+
+def citation_label(c: Citation) -> str:
+    """Plain text naming a citation: ``[1] Headline - Source, 2025-01-02, paragraph 5``."""
+    return (f"[{c.n}] {c.title} - {c.source or 'unknown source'}, {c.date or 'undated'}, "
+            f"paragraph {c.paragraph}")

@@ -1,0 +1,136 @@
+"""Statements and refusals as plain English sentences, the cue and the content as written.
+
+"Pushilin declared that the Russian Armed Forces are actively expanding ...", "According to The
+New York Times, the city's loss has significantly weakened ...", "Okafor accused the council of
+ignoring the warnings ...". A cue is changed only where the source has a participle
+("declaring" -> "declared"), never swapped for "said"; "that" is added only after a verb that
+takes a clause, so never "told that", "that that" or a dangling "that".
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.schema import NearestArticle, QuoteKind, Refusal, RefusalReason, Statement
+
+# Reporting verbs whose object may be a "that" clause, by every form a cue uses (base, -s, past).
+# "told", "accused", "urged", "called" are missing on purpose: their object is a person or a
+# noun phrase ("told reporters ...", "accused the council of ..."), so they keep their own shape.
+_CLAUSE_VERBS = frozenset(
+    ["say", "says", "said", "declare", "declares", "declared", "warn", "warns", "warned", "note", "notes", "noted", "add", "adds", "added", "claim", "claims", "claimed", "argue", "argues", "argued", "insist", "insists", "insisted", "report", "reports", "reported", "state", "states", "stated", "suggest", "suggests", "suggested", "believe", "believes", "believed", "deny", "denies", "denied", "admit", "admits", "admitted", "concede", "concedes", "conceded", "predict", "predicts", "predicted", "announce", "announces", "announced", "confirm", "confirms", "confirmed", "explain", "explains", "explained", "stress", "stresses", "stressed", "emphasize", "emphasizes", "emphasized", "emphasise", "emphasises", "emphasised", "acknowledge", "acknowledges", "acknowledged", "allege", "alleges", "alleged", "assert", "asserts", "asserted", "contend", "contends", "contended", "maintain", "maintains", "maintained", "observe", "observes", "observed", "reveal", "reveals", "revealed", "indicate", "indicates", "indicated", "write", "writes", "wrote", "show", "shows", "showed", "think", "thinks", "thought", "estimate", "estimates", "estimated", "agree", "agrees", "agreed", "complain", "complains", "complained", "fear", "fears", "feared", "hope", "hopes", "hoped", "vow", "vows", "vowed", "promise", "promises", "promised", "testify", "testifies", "testified", "recall", "recalls", "recalled", "repeat", "repeats", "repeated", "joke", "jokes", "joked", "highlight", "highlights", "highlighted", "underscore", "underscores", "underscored", "caution", "cautions", "cautioned", "point", "pointed", "mention", "mentions", "mentioned", "answer", "answers", "answered", "reply", "replies", "replied", "respond", "responds", "responded", "conclude", "concludes", "concluded", "find", "finds", "found"]
+)
+# Participles whose past tense is not simply the participle's stem + "ed" ("declaring" ->
+# "declar" + "ed"; "planning" -> "plann" + "ed"; "denying" -> "deni" + "ed").
+_IRREGULAR_PAST = {"saying": "said", "telling": "told", "writing": "wrote", "thinking": "thought",
+                   "finding": "found", "making": "made", "giving": "gave", "speaking": "spoke",
+                   "taking": "took", "putting": "put", "leaving": "left", "meaning": "meant",
+                   "hearing": "heard", "holding": "held", "keeping": "kept", "seeing": "saw"}
+# Words that start a clause in lower case once a cue comes before them ("said that the city").
+_FUNCTION_WORDS = frozenset(
+    ["the", "a", "an", "this", "that", "these", "those", "it", "its", "there", "their", "his", "her", "our", "we", "they", "he", "she", "some", "many", "most", "all", "any", "no", "in", "on", "at", "for", "if", "when", "while", "despite", "although", "however", "as", "after", "before", "because", "since", "with", "without", "one", "two", "three", "several", "both", "each", "every", "such", "other", "another", "more", "less", "few", "only", "even", "now", "then", "what", "why", "how", "whether", "not", "never"]
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "his", "its", "their", "i", "we", "you"])
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+
+
+def finite(cue: str) -> str:
+    """A cue as a finite verb: only a leading participle changes ("declaring" -> "declared")."""
+    first, _, rest = cue.partition(" ")
+    low = first.lower()
+    if not low.endswith("ing") or len(low) <= 5 or low in ("according", "during"):
+        return cue
+    stem = low[:-3]
+    if stem[-1:] == "y" and stem[-2:-1] not in "aeiou":
+        stem = stem[:-1] + "i"
+    past = _IRREGULAR_PAST.get(low, stem + "ed")
+    return past + (f" {rest}" if rest else "")
+
+
+def subject(speaker: str, as_written: str) -> str:
+    """Who a statement's sentence starts with: the words the article used, unless a pronoun.
+
+    "he" becomes the resolved speaker's surname ("Denis Pushilin" -> "Pushilin"); a description
+    as written ("one anonymous Western intelligence official") starts with a capital.
+    """
+    words = as_written.split()
+    if not words or words[0].lower() in _PRONOUNS and len(words) == 1:
+        names = speaker.split()
+        capitalised = len(names) >= 2 and all(w[:1].isupper() for w in names)
+        as_written = names[-1] if capitalised else speaker
+    return as_written[:1].upper() + as_written[1:]
+
+
+def _continued(content: str) -> str:
+    """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", names untouched."""
+    first = content.split(" ", 1)[0]
+    if first.lower() in _FUNCTION_WORDS and first[:1].isupper() and not first.isupper():
+        return content[:1].lower() + content[1:]
+    return content
+
+
+def _takes_clause(cue: str) -> bool:
+    """Whether "that" may follow ``cue``: one clause-taking verb, or one with a particle ("pointed out")."""
+    words = cue.lower().split()
+    if len(words) == 1:
+        return words[0] in _CLAUSE_VERBS
+    return len(words) == 2 and words[0] in _CLAUSE_VERBS and words[1] in ("out", "again", "later", "also")
+
+
+def _stop(sentence: str) -> str:
+    return sentence if _ENDS_SENTENCE.search(sentence) else sentence + "."
+
+
+def statement_sentence(speaker: str, s: Statement) -> str:
+    """One statement as an English sentence (plain text, no citation markers)."""
+    who = subject(speaker, s.speaker_as_written or speaker)
+    cue = finite(" ".join(s.cue.split()) or "said")
+    text = " ".join(s.text.split())
+    if cue.lower().startswith("according"):
+        words = f"\u201c{text}\u201d" if s.kind is QuoteKind.DIRECT else _continued(text)
+        return _stop(f"According to {who}, {words}")
+    if s.kind is QuoteKind.DIRECT:
+        return f"{who} {cue}: \u201c{text}\u201d"
+    content = _continued(text)
+    joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
+    link = " that " if _takes_clause(cue) and not joined else " "
+    return _stop(f"{who} {cue}{link}{content}")
+
+
+def article_label(a: NearestArticle) -> str:
+    """"Headline (Source, 2026-11-20)", leaving out what is unknown."""
+    known = ", ".join(x for x in (a.source, a.date) if x)
+    return f"{a.title} ({known})" if known else a.title
+
+
+def _listed(words: tuple[str, ...], quoted: bool = False) -> str:
+    shown = [f"\u201c{w}\u201d" if quoted else w for w in words]
+    return ", ".join(shown)
+
+
+def refusal_message(r: Refusal, speaker: str = "") -> str:
+    """Why the corpus cannot answer, in one or two plain sentences."""
+    reason = r.reason
+    if reason is RefusalReason.NOT_MENTIONED:
+        message = f"No article in the corpus mentions {_listed(r.missing_terms) or r.subject}."
+    elif reason is RefusalReason.NOBODY_QUOTED:
+        message = f"Articles mention {r.subject}, but nobody in them is quoted about it."
+    elif reason is RefusalReason.WEAK_MATCHES and r.missing_terms:
+        message = f"Only weak matches: the closest paragraphs never mention {_listed(r.missing_terms, True)}."
+    elif reason is RefusalReason.WEAK_MATCHES and r.subject:
+        message = f"Only weak matches for {r.subject}; no article is clearly about it."
+    elif reason is RefusalReason.WEAK_MATCHES:
+        message = "Only weak matches: no paragraph in the corpus clearly answers this."
+    elif reason is RefusalReason.NO_MATCH:
+        message = "The corpus has no paragraph that matches the question."
+    elif reason is RefusalReason.UNKNOWN_SPEAKER:
+        message = f"Nobody called {r.subject} is quoted in the corpus."
+    elif reason is RefusalReason.NOTHING_MORE:
+        message = f"The corpus has nothing more from {r.subject or speaker or 'them'}."
+    elif reason is RefusalReason.NO_EARLIER_ANSWER:
+        message = "There is no earlier answer to date; ask about a subject first."
+    else:
+        message = "No quotes in the corpus match the question."
+    if r.hidden_by_filters:
+        n = r.hidden_by_filters
+        message += f" {n} article{'s' if n != 1 else ''} outside your source or date filters would match."
+    return message

@@ -1340,6 +1340,14 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
             continue
         lemma, after = found
         cue = " ".join(t.low for t in tokens[v:after])
+        if lemma == "tell":
+            # The cue keeps whom it was told, as written ("told reporters", "told the crowd outside
+            # the hospital gates"): a bare "told" has no object and cannot be read back as English.
+            heard = _skip_hearer(tokens, after)
+            if heard > after:
+                cue += " " + text[tokens[after].start : tokens[heard - 1].end]
+        elif after < len(tokens) and tokens[after].low == "as" and lemma in _NAMING_LEMMAS:
+            cue += " as"  # "described as a gesture to Kharniv"
         subject = _subject_anchor(tokens, v, text)
         if subject is not None:
             phrase, role, org_hint, start = subject

@@ -15,8 +15,9 @@ from llm_server import ChatRequest, FakeChatServer, Reply
 
 from ingest import ingest
 from rag import AnswerMode, ConfigError, NewsIndex, Settings
-from rag.llm import REFUSAL, build_llm, evidence_sentences, measure_support
+from rag.llm import REFUSAL, build_llm
 from rag.schema import Paragraph
+from rag.verify import evidence_sentences, measure_support
 
 BRIDGE = """City Herald
 Local

@@ -99,7 +99,7 @@ def test_keyword_cache_follows_new_ingests(tmp_path: Path, settings: Settings) -
     (tmp_path / "two.txt").write_text("Mill Closes\n\nThe old mill at Brenwick closed for good.\n", encoding="utf-8")
     ingest([tmp_path / "two.txt"], settings)
     # The same open index (as the app holds it) sees the new article through keyword search.
-    assert index.retriever.keyword("Brenwick", 5, index.filters(), index.store.keyword_cache())
+    assert index.answerer.retriever.keyword("Brenwick", 5, index.filters(), index.answerer.snapshot().keywords)
 
 
 def test_keyword_cache_is_rebuilt_from_chroma_when_deleted(tmp_path: Path, settings: Settings) -> None:

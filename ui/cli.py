@@ -170,6 +170,8 @@ def ask(question: str, as_json: bool, show_all: bool, source: str | None, since:
         click.echo(json.dumps(render_json.answer_json(answer), ensure_ascii=False))
         return
     click.echo(answer.text)
+    if answer.note:
+        click.echo(f"\n({answer.note})")
     if answer.citations:
         click.echo("\nSources:")
         for c in answer.citations:

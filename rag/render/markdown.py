@@ -63,9 +63,10 @@ def lead_line(answer: Answer) -> str:
 
 
 def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
-    """``**Denis Pushilin** (the head of ...)``."""
+    """``**Denis Pushilin** (the head of ...)``; a description starts with a capital."""
     role = f" ({esc(group.role)})" if group.role else ""
-    return f"**{esc(group.speaker)}**{role}"
+    name = group.speaker[:1].upper() + group.speaker[1:]
+    return f"**{esc(name)}**{role}"
 
 
 def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> list[str]:
@@ -107,8 +108,6 @@ def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
             for i, s in enumerate(sentences):
                 chunks.append((prefix if i == 0 else " ") + _sentence_text(s, esc))
             chunks.append("\n")
-    if answer.note:
-        chunks.append("\n_" + esc(answer.note) + "_\n")
     return chunks
 
 

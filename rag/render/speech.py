@@ -29,6 +29,11 @@ _IRREGULAR_PAST = {"saying": "said", "telling": "told", "writing": "wrote", "thi
 _FUNCTION_WORDS = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "it", "its", "there", "their", "his", "her", "our", "we", "they", "he", "she", "some", "many", "most", "all", "any", "no", "in", "on", "at", "for", "if", "when", "while", "despite", "although", "however", "as", "after", "before", "because", "since", "with", "without", "one", "two", "three", "several", "both", "each", "every", "such", "other", "another", "more", "less", "few", "only", "even", "now", "then", "what", "why", "how", "whether", "not", "never"]
 )
+# Verbs that take a clause only with their particle ("shot back that ...").
+_PHRASAL = frozenset(["shot", "fired", "hit", "wrote", "went"])
+_PARTICLES = frozenset(["out", "back", "again", "later", "also"])
+# Cues naming what something is ("called", "described as"): the quoted words are their object.
+_NAMING = frozenset(["called", "calls", "call", "dubbed", "labelled", "labeled", "branded", "described", "describes", "termed"])
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "his", "its", "their", "i", "we", "you"])
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 
@@ -69,11 +74,14 @@ def _continued(content: str) -> str:
 
 
 def _takes_clause(cue: str) -> bool:
-    """Whether "that" may follow ``cue``: one clause-taking verb, or one with a particle ("pointed out")."""
+    """Whether "that" may follow ``cue``: a clause-taking verb alone, with a particle ("pointed
+    out", "shot back"), or "told" with whom it told ("told reporters")."""
     words = cue.lower().split()
     if len(words) == 1:
         return words[0] in _CLAUSE_VERBS
-    return len(words) == 2 and words[0] in _CLAUSE_VERBS and words[1] in ("out", "again", "later", "also")
+    if words[0] in ("told", "tells", "tell"):
+        return True
+    return len(words) == 2 and (words[0] in _CLAUSE_VERBS or words[0] in _PHRASAL) and words[1] in _PARTICLES
 
 
 def _stop(sentence: str) -> str:
@@ -86,10 +94,16 @@ def statement_sentence(speaker: str, s: Statement) -> str:
     cue = finite(" ".join(s.cue.split()) or "said")
     text = " ".join(s.text.split())
     if cue.lower().startswith("according"):
-        words = f"\u201c{text}\u201d" if s.kind is QuoteKind.DIRECT else _continued(text)
-        return _stop(f"According to {who}, {words}")
+        source = s.speaker_as_written or speaker
+        if s.kind is QuoteKind.DIRECT:
+            return f"According to {source}: \u201c{text}\u201d"
+        if text[:1].isupper() and _continued(text) == text:
+            # "Nine of its 14 posts are vacant, according to the board": as the source has it.
+            return f"{text.rstrip('.')}, according to {source}."
+        return _stop(f"According to {source}, {_continued(text)}")
     if s.kind is QuoteKind.DIRECT:
-        return f"{who} {cue}: \u201c{text}\u201d"
+        naming = cue.split()[0].lower() in _NAMING
+        return f"{who} {cue}{' ' if naming else ': '}\u201c{text}\u201d"
     content = _continued(text)
     joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
     link = " that " if _takes_clause(cue) and not joined else " "

@@ -1,0 +1,129 @@
+"""Who said what: speakers, their statements and the paragraphs that hold them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import ingest
+from rag import AnswerMode, NewsIndex, QuoteKind, Settings
+from rag.text import fold
+
+
+def speakers_of(answer) -> set[str]:
+    return {fold(g.speaker) for g in answer.speakers}
+
+
+def cited_paragraphs(answer, speaker_part: str) -> set[int]:
+    by_n = {c.n: c.paragraph for c in answer.citations}
+    return {by_n[n] for g in answer.speakers if speaker_part in fold(g.speaker)
+            for s in g.statements for n in s.citation_ids[:1]}
+
+
+def test_who_said_what_about_seversk_names_every_speaker(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("who said what about Seversk?")
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    names = " | ".join(speakers_of(answer))
+    for expected in ("new york times", "intelligence official", "pushilin", "local officials", "spokesperson",
+                     "military analysts", "petrova"):
+        assert expected in names, f"{expected!r} missing from {names}"
+    assert cited_paragraphs(answer, "pushilin") == {5}
+    assert cited_paragraphs(answer, "petrova") == {8}
+    assert 9 in {c.paragraph for c in answer.citations}  # the quote that runs on into paragraph 9
+    pushilin = next(g for g in answer.speakers if g.speaker == "Denis Pushilin")
+    assert "head of the Donetsk" in pushilin.role
+    assert answer.total_speakers == answer.shown_speakers == 7 and answer.hidden_statements == 0
+
+
+def test_every_statement_is_in_its_cited_paragraph_at_its_span(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("who said what about Seversk?")
+    by_n = {c.n: c for c in answer.citations}
+    for group in answer.speakers:
+        for s in group.statements:
+            cited = by_n[s.citation_ids[0]].text
+            assert " ".join(s.text.split()[:5]) in cited
+            if s.span is not None:
+                assert cited[s.span[0]:s.span[1]] == s.text
+
+
+def test_a_quote_running_into_the_next_paragraph_cites_both(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Petrova say?")
+    long_one = next(s for s in answer.speakers[0].statements if "reassert" in s.text)
+    assert [answer.citations[n - 1].paragraph for n in long_one.citation_ids] == [8, 9]
+    assert long_one.span is None  # the words run past the first paragraph: no single span
+
+
+def test_what_did_surname_say_finds_the_full_name(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Pushilin say?")
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert speakers_of(answer) == {"denis pushilin"}
+    statements = answer.speakers[0].statements
+    assert any("buffer zone" in s.text and s.kind is QuoteKind.INDIRECT for s in statements)
+    assert any(s.kind is QuoteKind.DIRECT for s in statements)
+
+
+def test_flat_quotes_follow_the_speaker_groups(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Pushilin say?")
+    assert [q.text for q in answer.quotes] == [s.text for s in answer.speakers[0].statements]
+    assert {q.speaker for q in answer.quotes} == {"Denis Pushilin"}
+
+
+def test_broad_topic_shows_the_most_relevant_speakers_and_counts_the_rest(tmp_path: Path, settings: Settings) -> None:
+    lines = ["Harbour Post\nPort\n\nEveryone Has a View on the Harbour\n"]
+    for i, name in enumerate(["Ana Berg", "Carl Dunn", "Eva Falk", "Gus Holm", "Ida Juhl"]):
+        lines.append(f'"The harbour needs dredging before winter, point {i}," said {name}, a pilot.\n')
+    (tmp_path / "harbour.txt").write_text("\n".join(lines), encoding="utf-8")
+    ingest([tmp_path], settings)
+    index = NewsIndex.open(settings)
+    answer = index.ask("Who said what about the harbour?", max_speakers=3)
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert (answer.shown_speakers, answer.total_speakers, answer.hidden_statements) == (3, 5, 2)
+    everyone = index.ask("Who said what about the harbour?", max_speakers=answer.total_speakers)
+    assert everyone.shown_speakers == 5
+
+
+def test_statements_beyond_the_limit_are_counted(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Pushilin say?", max_statements=1)
+    group = answer.speakers[0]
+    assert len(group.statements) == 1 and group.total == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        # Only the headline names the town, in its other spelling ("Kharniv").
+        ("What did the mayor of Charniv vow to do about the planned hospital closure?", "Bohdan Lesko"),
+        # "group" for the article's "Riders' Association", "head" for its "chair".
+        ("What did the head of the riders' group say about the fare compromise?", "Greta Hollis"),
+    ],
+)
+def test_speaker_described_in_other_words_is_found(demo_index: NewsIndex, question: str, speaker: str) -> None:
+    answer = demo_index.ask(question)
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert {g.speaker for g in answer.speakers} == {speaker}
+
+
+def test_who_said_what_about_a_two_word_topic_needs_both_words(demo_index: NewsIndex) -> None:
+    # "The water rose within an hour" is about the flood, not about water rationing.
+    answer = demo_index.ask("Who said what about water rationing?")
+    speakers = {g.speaker for g in answer.speakers}
+    assert "Ivo Brandt" in speakers
+    assert "Local residents" not in speakers
+
+
+def test_speaker_quoted_only_about_something_else_is_refused(demo_index: NewsIndex) -> None:
+    # Reinholt is quoted about the flood response in Varnholm, never about the Kessmouth containers.
+    answer = demo_index.ask(
+        "What did Gen. Tomas Reinholt say about using civil defence personnel to move the relief containers"
+        " at Kessmouth?"
+    )
+    assert answer.mode is AnswerMode.NONE
+    assert not answer.citations
+
+
+def test_description_of_someone_never_quoted_is_still_refused(demo_index: NewsIndex) -> None:
+    # Ester Vallin leads the flood review but is never quoted; others in her paragraph are.
+    answer = demo_index.ask("What did the retired judge Ester Vallin say about the failures in the flood warning system?")
+    assert answer.mode is AnswerMode.NONE
+    assert "Ester Vallin" in answer.reason

@@ -1,0 +1,62 @@
+"""What a question asks, and how follow-ups carry the speaker and topic over."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import AnswerMode, NewsIndex
+from rag.question import QuestionKind, classify, resolve
+from rag.text import fold
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker", "topic"),
+    [
+        ("who said what about Seversk?", "", "Seversk"),
+        ("What did Pushilin say about the buffer zone?", "Pushilin", "buffer zone"),
+        ("Which officials commented on the ferry terminal?", "officials", "ferry terminal"),
+        ("How did the union react to the automation plan?", "the union", "automation plan"),
+        ("According to whom, was the strike illegal?", "", "was the strike illegal"),
+        ("Quotes from Okafor about the flood", "Okafor", "flood"),
+    ],
+)
+def test_attribution_questions_name_their_speaker_and_topic(question: str, speaker: str, topic: str) -> None:
+    asked = classify(question)
+    assert asked.kind is QuestionKind.ATTRIBUTION
+    assert (asked.speaker, asked.topic) == (speaker, topic)
+
+
+def test_other_questions_are_factual() -> None:
+    asked = classify("Why did the Ukrainian army leave Seversk?")
+    assert asked.kind is QuestionKind.FACT and not asked.speaker
+
+
+def test_what_did_people_say_asks_about_nobody_in_particular() -> None:
+    assert classify("What did people say about the flood?").speaker == ""
+
+
+def test_follow_up_what_else_did_he_say_keeps_the_speaker(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("What did Pushilin say about the buffer zone?")
+    follow = seed_index.ask("What else did he say?", history=[first])
+    assert follow.mode is AnswerMode.ATTRIBUTION
+    assert {fold(g.speaker) for g in follow.speakers} == {"denis pushilin"}
+    assert {q.text for q in follow.quotes}.isdisjoint({q.text for q in first.quotes})
+
+
+def test_follow_up_and_the_analysts_keeps_the_topic(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("What did Pushilin say about Seversk?")
+    asked = resolve("And the analysts?", [first])
+    assert (asked.kind, asked.speaker, asked.topic) == (QuestionKind.ATTRIBUTION, "the analysts", "Seversk")
+    follow = seed_index.ask("And the analysts?", history=[first])
+    assert all("analysts" in fold(g.speaker) for g in follow.speakers)
+
+
+def test_follow_up_when_was_that_is_asked_of_the_last_answer(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("What did Pushilin say?")
+    asked = resolve("When was that?", [("What did Pushilin say?", first)])
+    assert asked.kind is QuestionKind.WHEN and asked.speaker == "Denis Pushilin"
+
+
+def test_pronoun_in_a_factual_follow_up_becomes_the_last_speaker(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("What did Pushilin say?")
+    assert resolve("Where was he speaking?", [first]).text == "Where was Denis Pushilin speaking?"

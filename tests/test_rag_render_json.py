@@ -1,0 +1,45 @@
+"""The --json objects: documented fields kept, typed parts added, plain JSON values only."""
+
+from __future__ import annotations
+
+import json
+
+from rag import NewsIndex
+from rag.render.json import answer_json, plain, quotes_json, search_json, stats_json
+
+
+def test_answer_json_keeps_the_documented_fields_and_adds_the_parts(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Pushilin say?")
+    obj = json.loads(json.dumps(answer_json(answer)))
+    assert obj["question"] == "What did Pushilin say?" and obj["mode"] == "attribution"
+    assert obj["answer"] == answer.text
+    assert {"n", "article_id", "title", "source", "date", "paragraph", "text", "location", "score"} <= set(
+        obj["citations"][0])
+    assert {q["speaker"] for q in obj["quotes"]} == {"Denis Pushilin"}
+    speaker = obj["speakers"][0]
+    assert speaker["speaker"] == "Denis Pushilin" and speaker["total"] == 3
+    assert {s["kind"] for s in speaker["statements"]} == {"direct", "indirect"}
+    assert obj["total_speakers"] == obj["shown_speakers"] == 1 and obj["refusal"] is None
+
+
+def test_refusal_json_names_its_case(seed_index: NewsIndex) -> None:
+    obj = answer_json(seed_index.ask("Why did the army leave Lisbon?"))
+    assert obj["mode"] == "none"
+    assert obj["refusal"]["reason"] == "not_mentioned" and obj["refusal"]["missing_terms"] == ["Lisbon"]
+    assert obj["reason"] and obj["nearest"]
+
+
+def test_search_quotes_and_stats_are_plain_json(seed_index: NewsIndex) -> None:
+    hits = seed_index.search("buffer zone", k=2)
+    assert json.loads(json.dumps(search_json("buffer zone", hits)))["hits"][0]["paragraph_id"]
+    rows = quotes_json(seed_index.quotes(speaker="Petrova"))["quotes"]
+    assert {r["speaker"] for r in rows} == {"Elena Petrova"}
+    assert stats_json(seed_index.stats())["sources"] == ["Los Angeles Chronicle"]
+
+
+def test_plain_turns_enums_and_tuples_into_json_values() -> None:
+    from rag import QuoteKind, Statement
+
+    assert plain(Statement(QuoteKind.MIXED, "said", "x", (1, 2), span=(0, 1))) == {
+        "kind": "mixed", "cue": "said", "text": "x", "citation_ids": [1, 2], "speaker_as_written": "",
+        "fragments": [], "span": [0, 1], "reported_by": ""}

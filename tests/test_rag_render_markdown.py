@@ -1,0 +1,107 @@
+"""Answers as markdown: plain for the terminal, escaped for the chat, built from the parts."""
+
+from __future__ import annotations
+
+from rag import (
+    Answer,
+    AnswerMode,
+    Citation,
+    NearestArticle,
+    NewsIndex,
+    QuoteKind,
+    Refusal,
+    RefusalReason,
+    Sentence,
+    SpeakerStatements,
+    Statement,
+)
+from rag.render.markdown import (
+    answer_chunks,
+    answer_markdown,
+    answer_text,
+    escape_markdown,
+    highlight_markdown,
+    lead_line,
+    quoted_spans,
+)
+
+
+def _citation(n: int, text: str) -> Citation:
+    return Citation(n, "a1", "Headline", "Gazette", "2026-11-20", n, text, "feed.xml#1", 0.5, f"p{n}")
+
+
+def _attribution(total_speakers: int = 1, hidden: int = 0) -> Answer:
+    group = SpeakerStatements(
+        "Ann <i>Lee</i>", "the mayor",
+        (Statement(QuoteKind.DIRECT, "said", "Hi *there*", (1,), speaker_as_written="Ann <i>Lee</i>"),), total=3,
+    )
+    return Answer("q", AnswerMode.ATTRIBUTION, citations=(_citation(1, "Hi *there*, she said."),),
+                  speakers=(group,), total_speakers=total_speakers, hidden_statements=hidden, topic="the port")
+
+
+def test_escape_markdown_leaves_no_markup() -> None:
+    escaped = escape_markdown("# Title <img src=x onerror=alert(1)> [a](javascript:x) **b** $x$ :red[c]")
+    assert escaped == (
+        "\\# Title \\<img src\\=x onerror\\=alert\\(1\\)\\> \\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* "
+        "\\$x\\$ \\:red\\[c\\]"
+    )
+
+
+def test_attribution_markdown_escapes_article_text_and_keeps_its_own_structure() -> None:
+    shown = answer_markdown(_attribution())
+    assert "**Ann \\<i\\>Lee\\<\\/i\\>** (the mayor)" in shown
+    assert "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\*\u201d \\[1\\]" in shown
+    assert "\\.\\.\\. 2 more statements not shown" in shown
+
+
+def test_plain_text_is_the_same_layout_unescaped() -> None:
+    text = answer_text(_attribution())
+    assert text.splitlines()[0] == "Ann <i>Lee</i> is quoted about the port (3 statements):"
+    assert "- Ann <i>Lee</i> said: \u201cHi *there*\u201d [1]" in text
+
+
+def test_lead_line_says_how_many_speakers_are_shown() -> None:
+    assert lead_line(_attribution(total_speakers=27, hidden=40)) == (
+        "27 speakers are quoted about the port; showing the 1 most relevant (40 more statements by the others):")
+
+
+def test_extractive_sentences_carry_markers_and_other_sources() -> None:
+    answer = Answer("q", AnswerMode.EXTRACTIVE, citations=(_citation(1, "The dam opened."),),
+                    sentences=(Sentence("The dam opened.", (1,), also_in=("South Daily",)),))
+    assert answer.text == "The dam opened. [1] (also in South Daily)"
+    assert "".join(answer_chunks(answer)) == answer_markdown(answer)
+
+
+def test_llm_bullets_stay_bullets() -> None:
+    answer = Answer("q", AnswerMode.LLM, sentences=(Sentence("One.", (1,), block=0, bullet=True),
+                                                   Sentence("Two.", (2,), block=1, bullet=True)))
+    assert answer.text == "- One. [1]\n- Two. [2]"
+
+
+def test_refusal_shows_its_reason_and_the_nearest_articles() -> None:
+    refusal = Refusal(RefusalReason.NOT_MENTIONED, "Lisbon", ("Lisbon",),
+                      nearest=(NearestArticle("a1", "Port strike", "Gazette", ""),))
+    answer = Answer("q", AnswerMode.NONE, refusal=refusal)
+    assert answer.text == (
+        "No article in the corpus mentions Lisbon.\n\nNearest articles in the corpus:\n\n- Port strike (Gazette)")
+
+
+def test_highlight_bolds_the_quoted_words_only() -> None:
+    text = "He said 'This is a major blow,' and left."
+    assert highlight_markdown(text, ["This is a major blow,"]) == (
+        "He said \\'**This is a major blow**\\,\\' and left\\."
+    )
+
+
+def test_quoted_spans_come_from_the_statements_citing_the_paragraph(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("What did Pushilin say?")
+    spans = quoted_spans(answer, answer.citations[0])
+    assert "The city is still in the process of evacuating civilians" in spans
+    assert all(span in answer.citations[0].text for span in spans)
+
+
+def test_who_said_what_text_names_each_speaker_once(seed_index: NewsIndex) -> None:
+    text = seed_index.ask("who said what about Seversk?").text
+    assert text.count("**Denis Pushilin**") == 1
+    assert "Pushilin declared that the Russian Armed Forces" in text
+    assert "newsrag quotes" not in text

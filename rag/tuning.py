@@ -30,58 +30,41 @@ class SentenceScoring(str, Enum):
     EMBEDDING = "embedding"  # each sentence's own cosine: encodes sentences at question time
 
 
-def _tuned(default: Any, why: str) -> Any:
-    return field(default=default, metadata={"why": why})
+def _tuned(default: Any, why: str) -> Any: return field(default=default, metadata={"why": why})
 
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """The knobs ``bench/eval.py`` measures. Defaults are the values that won there."""
+    """The knobs ``bench/eval.py`` measures. Defaults are the values that won there.
+
+    One line per knob: its default, then why (a table, so long lines are allowed here).
+    """
 
     # -- retrieval -------------------------------------------------------------------------
-    fusion: Fusion = _tuned(Fusion.WEIGHTED, "Weighted fusion: recall@5 0.877 against 0.790 dense, 0.765 "
-                            "BM25 and 0.802 RRF on bench/labels (RESULTS.md, eval, Retrieval).")
-    dense_weight: float = _tuned(0.9, "Weight of the cosine in weighted fusion (BM25 is divided by the "
-                                 "query's best BM25 score); the DENSE_WEIGHT sweep peaks at 0.9.")
+    fusion: Fusion = _tuned(Fusion.WEIGHTED, "Weighted fusion: recall@5 0.877 against 0.790 dense, 0.765 BM25 and 0.802 RRF on bench/labels (RESULTS.md, eval, Retrieval).")
+    dense_weight: float = _tuned(0.9, "Weight of the cosine in weighted fusion (BM25 is divided by the query's best BM25 score); the DENSE_WEIGHT sweep peaks at 0.9.")
     rrf_k: int = _tuned(60, "RRF's constant from Cormack, Clarke & Buettcher (SIGIR 2009).")
-    prefer_quoted: bool = _tuned(True, "Paragraphs quoting the speaker a question names gain a bonus: "
-                                 "recall@5 0.877 -> 0.901 (the quoted-speaker rows).")
-    preferred_bonus: float = _tuned(0.3, "That bonus, as a share of the best fused score; recall "
-                                    "plateaus from 0.3 to 1.0.")
-    candidates_per_hit: int = _tuned(4, "Candidates fetched from each retriever per requested hit, "
-                                     "before fusion and near-duplicate collapse.")
-    near_duplicate_jaccard: float = _tuned(0.8, "Word 3-gram Jaccard at which two paragraphs are the "
-                                           "same wire copy.")
+    prefer_quoted: bool = _tuned(True, "Paragraphs quoting the speaker a question names gain a bonus: recall@5 0.877 -> 0.901 (the quoted-speaker rows).")
+    preferred_bonus: float = _tuned(0.3, "That bonus, as a share of the best fused score; recall plateaus from 0.3 to 1.0.")
+    candidates_per_hit: int = _tuned(4, "Candidates fetched from each retriever per requested hit, before fusion and near-duplicate collapse.")
+    near_duplicate_jaccard: float = _tuned(0.8, "Word 3-gram Jaccard at which two paragraphs are the same wire copy.")
     # -- refusals --------------------------------------------------------------------------
-    min_dense_similarity: float = _tuned(0.35, "Below this best cosine an extractive answer is a weak "
-                                         "match; refusals do not change between 0.2 and 0.35 (sweep).")
-    max_uncovered_terms: float = _tuned(0.6, "An extractive answer whose paragraphs miss more than this "
-                                        "share of the question's content words is refused; 0.5 doubles "
-                                        "false refusals (MAX_UNCOVERED_TERMS sweep).")
-    topic_similarity: float = _tuned(0.5, "A paragraph sharing no word with an attribution topic must be "
-                                     "at least this close to it in meaning to count as about it.")
+    min_dense_similarity: float = _tuned(0.35, "Below this best cosine an extractive answer is a weak match; refusals do not change between 0.2 and 0.35 (sweep).")
+    max_uncovered_terms: float = _tuned(0.6, "An extractive answer whose paragraphs miss more than this share of the question's content words is refused; 0.5 doubles false refusals (MAX_UNCOVERED_TERMS sweep).")
+    topic_similarity: float = _tuned(0.5, "A paragraph sharing no word with an attribution topic must be at least this close to it in meaning to count as about it.")
     # -- attribution -----------------------------------------------------------------------
-    max_speakers: int = _tuned(10, "Speakers an attribution answer shows; a broad topic at 100k "
-                               "paragraphs gave 1,300 citations without a bound (the rest are counted).")
+    max_speakers: int = _tuned(10, "Speakers an attribution answer shows; a broad topic at 100k paragraphs gave 1,300 citations without a bound (the rest are counted).")
     max_statements_per_speaker: int = _tuned(6, "Statements shown per speaker (the rest are counted).")
-    speaker_paragraphs_scored: int = _tuned(200, "\"What did X say about Y\": when X is quoted in at most "
-                                            "this many paragraphs, each is scored against Y from its "
-                                            "stored vector instead of searching the corpus (p95 111 -> 33 ms).")
-    topic_keyword_candidates: int = _tuned(2000, "Paragraphs holding a topic's words (BM25) that "
-                                           "attribution looks at.")
+    speaker_paragraphs_scored: int = _tuned(200, "\"What did X say about Y\": when X is quoted in at most this many paragraphs, each is scored against Y from its stored vector instead of searching the corpus (p95 111 -> 33 ms).")
+    topic_keyword_candidates: int = _tuned(2000, "Paragraphs holding a topic's words (BM25) that attribution looks at.")
     # -- extractive ------------------------------------------------------------------------
-    extractive_paragraphs: int = _tuned(5, "Sentences are drawn from this many top paragraphs: the answer "
-                                        "to a \"why\" is often in the fourth or fifth hit.")
-    sentence_scoring: SentenceScoring = _tuned(SentenceScoring.LEXICAL, "Lexical holds the labelled answer "
-                                               "in 43 of 62 extractive answers, embedding in 37, and encodes "
-                                               "nothing at question time (Extractive answers).")
+    extractive_paragraphs: int = _tuned(5, "Sentences are drawn from this many top paragraphs: the answer to a \"why\" is often in the fourth or fifth hit.")
+    sentence_scoring: SentenceScoring = _tuned(SentenceScoring.LEXICAL, "Lexical holds the labelled answer in 43 of 62 extractive answers, embedding in 37, and encodes nothing at question time (Extractive answers).")
     overlap_weight: float = _tuned(0.3, "Weight of the question-word overlap in lexical sentence scoring.")
-    answer_type_bonus: float = _tuned(0.15, "Bonus for a sentence holding what the question asks for: a "
-                                      "cause for why, a number for how many, a date for when.")
+    answer_type_bonus: float = _tuned(0.15, "Bonus for a sentence holding what the question asks for: a cause for why, a number for how many, a date for when.")
     second_sentence_ratio: float = _tuned(0.85, "An extra sentence must score this share of the best one.")
     max_extractive_sentences: int = _tuned(3, "Sentences in an extractive answer.")
-    max_sentences_embedded: int = _tuned(12, "With embedding scoring, sentences encoded per question "
-                                         "(the most promising by word overlap).")
+    max_sentences_embedded: int = _tuned(12, "With embedding scoring, sentences encoded per question (the most promising by word overlap).")
 
     def __post_init__(self) -> None:
         # Accept plain strings ("rrf") from scripts and flags; store the Enum.

@@ -17,7 +17,7 @@ import numpy as np
 from rag import models
 from rag.citations import CitationList
 from rag.question import Question
-from rag.refusal import refused
+from rag.refusal import hidden_by_filters, refused
 from rag.retrieve import Retrieval, Retriever
 from rag.schema import (
     Answer,
@@ -134,7 +134,8 @@ def _nobody(
         reason, subject = RefusalReason.WEAK_MATCHES, topic
     else:
         reason, subject = RefusalReason.NO_QUOTES, ""
-    return refused(question, reason, hits, subject=subject, speaker=asked.speaker, topic=topic)
+    hidden = hidden_by_filters(topic, filters, snapshot) if reason is not RefusalReason.UNKNOWN_SPEAKER else 0
+    return refused(question, reason, hits, subject=subject, speaker=asked.speaker, topic=topic, hidden=hidden)
 
 
 def _similarity_to(text: str, paragraph_ids: Iterable[str], retriever: Retriever) -> Retrieval:

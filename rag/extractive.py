@@ -14,9 +14,9 @@ import numpy as np
 from rag import models
 from rag.citations import CitationList
 from rag.question import Question
-from rag.refusal import check_extractive, refused
+from rag.refusal import check_extractive, hidden_by_filters, refused
 from rag.retrieve import Retrieval
-from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
+from rag.schema import Answer, AnswerMode, Filters, Hit, RefusalReason, Sentence
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, split_sentences, words
 from rag.tuning import SentenceScoring, Tuning
@@ -43,13 +43,17 @@ def answer_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def answer(question: str, asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Answer:
+def answer(
+    question: str, asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning, filters: Filters
+) -> Answer:
     """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer."""
     topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
     problem = check_extractive(asked, retrieval, snapshot, tuning)
     if problem is not None:
         reason, missing = problem
-        return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker)
+        hidden = hidden_by_filters(asked.topic or asked.text, filters, snapshot)
+        return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker,
+                       hidden=hidden)
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(

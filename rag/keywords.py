@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.records import date_number, paragraph_from_record, paragraph_metadata
-from rag.schema import Paragraph
+from rag.schema import Filters, Paragraph
 from rag.text import fold
 
 if TYPE_CHECKING:
@@ -214,6 +214,23 @@ class KeywordCache:
             for a in articles:
                 counts[a] = counts.get(a, 0) + 1
         return {a for a, n in counts.items() if n >= needed}
+
+    def filter_mask(self, filters: Filters) -> Any:
+        """A 0/1 array over ``ids``: 1 where the paragraph is inside ``filters`` (``None``: no filters)."""
+        if filters.empty:
+            return None
+        import numpy as np
+
+        mask = np.ones(len(self.ids), dtype=np.float32)
+        if filters.source:
+            mask *= self.source_keys == fold(filters.source)
+        if filters.since:
+            mask *= self.dates >= date_number(filters.since)
+        if filters.until:
+            mask *= self.dates <= date_number(filters.until)
+        if filters.article_id:
+            mask *= np.asarray(self.article_ids, dtype=object) == filters.article_id
+        return mask
 
     def search(self, query: str, k: int, mask: Any = None) -> list[tuple[str, float]]:
         """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""

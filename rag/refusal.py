@@ -10,9 +10,10 @@ from collections.abc import Sequence
 
 from rag.question import Question
 from rag.retrieve import Retrieval
-from rag.schema import Answer, AnswerMode, Hit, NearestArticle, Refusal, RefusalReason
+from rag.schema import Answer, AnswerMode, Filters, Hit, NearestArticle, Refusal, RefusalReason
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, fold, names_in, tokens
+from rag.topic import Topic
 from rag.tuning import Tuning
 
 
@@ -29,11 +30,30 @@ def nearest_articles(hits: Sequence[Hit], limit: int = 3) -> tuple[NearestArticl
 
 def refused(
     question: str, reason: RefusalReason, hits: Sequence[Hit] = (), *, subject: str = "", speaker: str = "",
-    missing: Sequence[str] = (), topic: str = "",
+    missing: Sequence[str] = (), topic: str = "", hidden: int = 0,
 ) -> Answer:
     """A ``none`` answer: the case, its subject and the nearest articles, nothing cited."""
-    refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), nearest=nearest_articles(hits))
+    refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), hidden_by_filters=hidden,
+                      nearest=nearest_articles(hits))
     return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker)
+
+
+def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) -> int:
+    """How many articles mention ``subject`` (as ``Topic`` reads it) but are outside ``filters``.
+
+    So a refusal can say "3 articles mention Seversk but are outside your date filter" instead
+    of leaving the user to think the corpus has nothing.
+    """
+    if filters.empty or not subject:
+        return 0
+    topic = Topic(subject, snapshot.variants.expand)
+    cache = snapshot.keywords
+    mentioning = cache.articles_mentioning(topic.spellings, topic.needed) if topic else set()
+    if not mentioning:
+        return 0
+    mask = cache.filter_mask(filters)
+    inside = {a for a, keep in zip(cache.article_ids, mask, strict=True) if keep and a in mentioning}
+    return len(mentioning - inside)
 
 
 def check_extractive(

@@ -10,14 +10,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from rag import models
 from rag.keywords import KeywordCache
-from rag.records import date_number
 from rag.schema import Filters, Hit, Paragraph
 from rag.store import Store
-from rag.text import fold
 from rag.tuning import Fusion, Tuning
 from rag.variants import VariantTable
 
@@ -58,24 +55,7 @@ class Retriever:
         return self.store.nearest(models.embed_query(query), k, filters)
 
     def keyword(self, query: str, k: int, filters: Filters, cache: KeywordCache) -> list[tuple[str, float]]:
-        return cache.search(self.variants.expand(query), k, self._mask(cache, filters))
-
-    @staticmethod
-    def _mask(cache: KeywordCache, filters: Filters) -> Any:
-        if filters.empty:
-            return None
-        import numpy as np
-
-        mask = np.ones(len(cache.ids), dtype=np.float32)
-        if filters.source:
-            mask *= cache.source_keys == fold(filters.source)
-        if filters.since:
-            mask *= cache.dates >= date_number(filters.since)
-        if filters.until:
-            mask *= cache.dates <= date_number(filters.until)
-        if filters.article_id:
-            mask *= np.asarray(cache.article_ids, dtype=object) == filters.article_id
-        return mask
+        return cache.search(self.variants.expand(query), k, cache.filter_mask(filters))
 
     # -- fused -------------------------------------------------------------------------------
 

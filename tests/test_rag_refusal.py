@@ -67,3 +67,12 @@ def test_when_was_that_with_nothing_cited_before_is_refused() -> None:
     answer = when("When was that?", resolve("When was that?"), earlier=[])
     assert answer.refusal.reason is RefusalReason.NO_EARLIER_ANSWER
     assert "no earlier answer" in answer.reason
+
+
+def test_refusal_says_when_filters_hid_the_articles_that_would_answer(seed_index: NewsIndex) -> None:
+    # The Seversk story is undated, so a "published from" filter leaves it out.
+    answer = seed_index.ask("who said what about Seversk?", since="2026-10-01")
+    assert answer.mode is AnswerMode.NONE
+    assert answer.refusal.hidden_by_filters == 1
+    assert "1 article outside your source or date filters would match" in answer.reason
+    assert seed_index.ask("who said what about Seversk?").mode is AnswerMode.ATTRIBUTION

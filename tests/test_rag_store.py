@@ -89,22 +89,3 @@ def test_server_mode_names_the_url_when_the_server_is_down(tmp_path: Path) -> No
 def test_opening_a_missing_index_says_to_run_ingest(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFound, match="newsrag ingest"):
         NewsIndex.open(Settings.load(env={}, db=tmp_path / "nothing"))
-
-
-def test_keyword_cache_follows_new_ingests(tmp_path: Path, settings: Settings) -> None:
-    (tmp_path / "one.txt").write_text("Harbor Opens\n\nThe harbor in Quellport opened on Monday.\n", encoding="utf-8")
-    ingest([tmp_path / "one.txt"], settings)
-    index = NewsIndex.open(settings)
-    assert index.search("Quellport")[0].paragraph.title == "Harbor Opens"
-    (tmp_path / "two.txt").write_text("Mill Closes\n\nThe old mill at Brenwick closed for good.\n", encoding="utf-8")
-    ingest([tmp_path / "two.txt"], settings)
-    # The same open index (as the app holds it) sees the new article through keyword search.
-    assert index.answerer.retriever.keyword("Brenwick", 5, index.filters(), index.answerer.snapshot().keywords)
-
-
-def test_keyword_cache_is_rebuilt_from_chroma_when_deleted(tmp_path: Path, settings: Settings) -> None:
-    (tmp_path / "one.txt").write_text("Harbor Opens\n\nThe harbor in Quellport opened on Monday.\n", encoding="utf-8")
-    ingest([tmp_path / "one.txt"], settings)
-    NewsIndex.open(settings).search("Quellport")
-    shutil.rmtree(settings.keyword_cache_dir)
-    assert NewsIndex.open(settings).search("Quellport")[0].paragraph.title == "Harbor Opens"

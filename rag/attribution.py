@@ -17,6 +17,7 @@ import numpy as np
 from rag import models
 from rag.citations import CitationList
 from rag.question import Question
+from rag.records import within
 from rag.refusal import hidden_by_filters, refused
 from rag.retrieve import Retrieval, Retriever
 from rag.schema import (
@@ -31,7 +32,7 @@ from rag.schema import (
     Statement,
 )
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, mostly_in, names_in
+from rag.text import content_terms, mostly_in, names_in
 from rag.topic import Topic
 
 # Quoted words inside reported speech: the fragments of a mixed statement.
@@ -174,20 +175,7 @@ def _candidates(
         ids = {pid for pid, _ in keyword} | relevant_ids
     else:
         ids = set(cache.quoted)
-    return [cache.quoted[pid] for pid in ids if pid in cache.quoted and passes(cache.quoted[pid], filters)]
-
-
-def passes(p: Paragraph, filters: Filters) -> bool:
-    """Whether paragraph ``p`` is inside ``filters`` (the same rules the retrievers apply)."""
-    from rag.records import date_number
-
-    if filters.source and fold(p.source) != fold(filters.source):
-        return False
-    if filters.since and date_number(p.date) < date_number(filters.since):
-        return False
-    if filters.until and date_number(p.date) > date_number(filters.until):
-        return False
-    return not (filters.article_id and p.article_id != filters.article_id)
+    return [cache.quoted[pid] for pid in ids if pid in cache.quoted and within(cache.quoted[pid], filters)]
 
 
 def _grouped(

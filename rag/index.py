@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from rag.answerer import Answerer
-from rag.attribution import Limits, passes
+from rag.attribution import Limits
 from rag.errors import ConfigError, IndexNotFound
+from rag.records import within
 from rag.retrieve import parse_date
 from rag.schema import Answer, AnswerMode, CorpusStats, Filters, Hit, Paragraph, StoredQuote
 from rag.settings import Settings
@@ -166,7 +167,7 @@ class NewsIndex:
         fitting = snapshot.speakers.like(speaker) if speaker else None
         rows = []
         for p in sorted(snapshot.keywords.quoted.values(), key=lambda p: (p.date, p.article_id, p.number)):
-            if not passes(p, filters):
+            if not within(p, filters):
                 continue
             for q in p.quotes:
                 if fitting is not None and q.speaker not in fitting:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rag.schema import Paragraph, Quote
+from rag.schema import Filters, Paragraph, Quote
 from rag.text import fold
 
 # Metadata fields copied verbatim between Paragraph and Chroma.
@@ -59,3 +59,15 @@ def embedding_text(p: Paragraph) -> str:
     newsrag called Chroma directly, so their vectors stay comparable.
     """
     return f"{f'title: {p.title}'.strip()}\n\n{p.text}".strip()
+
+
+def within(p: Paragraph, filters: Filters) -> bool:
+    """Whether paragraph ``p`` is inside ``filters``: the rules Chroma's ``where`` and the keyword
+    cache's mask apply, for paragraphs already in hand."""
+    if filters.source and fold(p.source) != fold(filters.source):
+        return False
+    if filters.since and date_number(p.date) < date_number(filters.since):
+        return False
+    if filters.until and date_number(p.date) > date_number(filters.until):
+        return False
+    return not (filters.article_id and p.article_id != filters.article_id)

@@ -28,3 +28,13 @@ def test_the_embedder_sees_headline_then_paragraph() -> None:
 def test_dates_become_numbers_and_unknown_dates_zero() -> None:
     assert (date_number("2026-11-20"), date_number(""), date_number("soon")) == (20261120, 0, 0)
     assert file_of("feed.xml#3") == "feed.xml"
+
+
+def test_within_applies_the_same_filters_as_the_store() -> None:
+    from rag import Filters
+    from rag.records import within
+
+    p = _paragraph()
+    assert within(p, Filters(source="los angeles CHRONICLE", since="2026-11-01", until="2026-11-20"))
+    assert not within(p, Filters(since="2026-11-21"))
+    assert not within(p, Filters(article_id="a2"))

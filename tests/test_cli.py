@@ -99,3 +99,13 @@ def test_missing_index_tells_the_user_to_ingest(tmp_path: Path, command: list[st
 def test_bad_date_filter_is_a_clear_error(seed_settings: Settings) -> None:
     result = CliRunner().invoke(cli, ["ask", "Seversk", "--db", str(seed_settings.db), "--since", "last week"])
     assert result.exit_code == 1 and "YYYY-MM-DD" in result.output
+
+
+def test_ask_all_shows_every_speaker_of_a_broad_topic(demo_settings: Settings) -> None:
+    question = ["ask", "who said what about the flood?", "--db", str(demo_settings.db), "--json"]
+    some = json.loads(run(*question).output)
+    assert some["shown_speakers"] == 10 < some["total_speakers"] and some["hidden_statements"] > 0
+    assert "showing the 10 most relevant" in some["answer"]
+    everyone = json.loads(run(*question, "--all").output)
+    assert everyone["shown_speakers"] == everyone["total_speakers"] == some["total_speakers"]
+    assert everyone["hidden_statements"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,7 @@ class NewsIndex:
         until: str | date | None = None,
         max_speakers: int | None = None,
         max_statements: int | None = None,
+        show_all: bool = False,
     ) -> Answer:
         """Answer ``question`` with ``[n]`` citations; ``history`` is the earlier turns (Answers).
 
@@ -123,14 +125,15 @@ class NewsIndex:
         ``NEWSRAG_LLM`` set, non-attribution questions are written by the LLM and checked
         sentence by sentence against the paragraphs it cites. An attribution answer shows at
         most ``max_speakers`` speakers with ``max_statements`` statements each (defaults from
-        ``Tuning``) and counts the rest; to show all, ask again with ``answer.total_speakers``.
+        ``Tuning``) and counts the rest; when ``answer.complete`` is false, ask again with
+        ``show_all=True`` to see everyone and everything they said.
         """
         question = " ".join(question.split())
         if not question:
             raise ConfigError("the question is empty")
         filters = self.filters(source, since, until)
-        limits = Limits(max_speakers or self.tuning.max_speakers,
-                        max_statements or self.tuning.max_statements_per_speaker)
+        limits = Limits(sys.maxsize, sys.maxsize) if show_all else Limits(
+            max_speakers or self.tuning.max_speakers, max_statements or self.tuning.max_statements_per_speaker)
         answer, retrieval = self.answerer.answer(question, history, k or self.settings.k, filters, limits)
         if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer

@@ -295,6 +295,12 @@ class Answer:
         return len(self.speakers)
 
     @property
+    def complete(self) -> bool:
+        """Whether every speaker and statement found is shown (else "show all" has more)."""
+        return self.shown_speakers >= self.total_speakers and all(
+            len(g.statements) >= g.total for g in self.speakers)
+
+    @property
     def text(self) -> str:
         """The answer as markdown with ``[n]`` markers (unescaped: for terminals and scripts)."""
         from rag.render.markdown import answer_text

@@ -22,6 +22,7 @@ from rag.render.markdown import (
     escape_markdown,
     highlight_markdown,
     lead_line,
+    left_out_line,
     quoted_spans,
 )
 
@@ -51,7 +52,7 @@ def test_attribution_markdown_escapes_article_text_and_keeps_its_own_structure()
     shown = answer_markdown(_attribution())
     assert "**Ann \\<i\\>Lee\\<\\/i\\>** (the mayor)" in shown
     assert "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\*\u201d \\[1\\]" in shown
-    assert "\\.\\.\\. 2 more statements not shown" in shown
+    assert "\\.\\.\\. showing 1 of 3 statements" in shown
 
 
 def test_plain_text_is_the_same_layout_unescaped() -> None:
@@ -60,9 +61,19 @@ def test_plain_text_is_the_same_layout_unescaped() -> None:
     assert "- Ann <i>Lee</i> said: \u201cHi *there*\u201d [1]" in text
 
 
-def test_lead_line_says_how_many_speakers_are_shown() -> None:
-    assert lead_line(_attribution(total_speakers=27, hidden=40)) == (
-        "27 speakers are quoted about the port; showing the 1 most relevant (40 more statements by the others):")
+def test_lead_line_and_left_out_line_say_how_many_speakers_are_shown() -> None:
+    cut = _attribution(total_speakers=27, hidden=40)
+    assert lead_line(cut) == "27 speakers are quoted about the port:"
+    assert left_out_line(cut) == "showing 1 of 27 speakers (40 more statements by the others)"
+    assert not cut.complete
+    assert answer_text(cut).endswith("_Showing 1 of 27 speakers (40 more statements by the others)_")
+
+
+def test_a_description_starts_the_lead_line_with_a_capital() -> None:
+    group = SpeakerStatements("a DPR spokesperson", "", (Statement(QuoteKind.DIRECT, "said", "We act.", (1,)),), 1)
+    answer = Answer("q", AnswerMode.ATTRIBUTION, speakers=(group,), total_speakers=1)
+    assert lead_line(answer) == "A DPR spokesperson is quoted (1 statement):"
+    assert answer.complete and not left_out_line(answer)
 
 
 def test_extractive_sentences_carry_markers_and_other_sources() -> None:

@@ -5,22 +5,29 @@ The app reads ``NEWSRAG_DB`` like ``newsrag ui`` sets it; each test points it at
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
-from rag.present import answer_markdown, escape_markdown, highlight_markdown
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
-from rag import Answer, AnswerMode, Settings
+from rag import Answer, AnswerMode, QuoteKind, Settings, SpeakerStatements, Statement
+from rag.render.markdown import escape_markdown, highlight_markdown, lead_line, speaker_heading
+from rag.render.speech import statement_sentence
+from ui.cards import statements_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "ui" / "app.py")
 INJECTION = Path(__file__).parent / "fixtures" / "ui" / "injection.json"
 BROKEN_JSON = b'{"title": "Half an article", "paragraphs": [\n'
+# Thirteen pilots quoted about the harbour, one of them eight times: more speakers than an answer
+# shows (ten), and more statements by one speaker than a card shows (six).
+PILOTS = ["Ana Berg", "Carl Dunn", "Eva Falk", "Gus Holm", "Ida Juhl", "Karl Lund", "Mia Nord",
+          "Olof Prim", "Rut Sand", "Tor Ulf", "Vera Wik", "Yngve Zorn", "Ulla Sten"]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +35,23 @@ def mixed_settings(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> 
     """The seed article (undated, Los Angeles Chronicle) plus the dated injection article."""
     settings = Settings.load(env={}, db=tmp_path_factory.mktemp("ui-mixed") / "db")
     report = ingest([seed_dir, INJECTION], settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture(scope="module")
+def harbour_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder = tmp_path_factory.mktemp("ui-harbour")
+    paragraphs = [f'"The harbour needs dredging before winter, point {i}," said {name}, a pilot.'
+                  for i, name in enumerate(PILOTS)]
+    paragraphs += [f'"The harbour wall needs repair number {i} before the storms," said Ana Berg.'
+                   for i in range(7)]
+    (folder / "harbour.json").write_text(json.dumps({
+        "title": "Everyone Has a View on the Harbour", "source": "Harbour Post", "date": "2026-09-01",
+        "paragraphs": paragraphs,
+    }), encoding="utf-8")
+    settings = Settings.load(env={}, db=folder / "db")
+    report = ingest([folder / "harbour.json"], settings)
     assert not report.failed, report.failed
     return settings
 
@@ -60,18 +84,61 @@ def _all_markdown(at: AppTest) -> str:
 # -- chat ------------------------------------------------------------------------------------------
 
 
-def test_who_said_what_names_speakers_with_cards_and_citations(
+def test_who_said_what_shows_each_speaker_once_as_a_card_under_a_lead_line(
     monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
 ) -> None:
     at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
     answer = at.session_state.history[-1]
-    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert answer.mode is AnswerMode.ATTRIBUTION and len(answer.speakers) >= 2
     shown = _all_markdown(at)
-    assert answer_markdown(answer) in shown  # the streamed answer, as safe markdown
-    assert "**Denis Pushilin**" in shown and "Petrova" in shown  # a card per speaker
+    assert at.chat_message[1].markdown[0].value == escape_markdown(lead_line(answer))  # above the cards
+    assert shown.count("**Denis Pushilin**") == 1 and shown.count("**Elena Petrova**") == 1
+    for group in answer.speakers:  # one card each, every statement once
+        assert shown.count(statements_markdown(group)) == 1
+        for s in group.statements:
+            assert shown.count(escape_markdown(statement_sentence(group.speaker, s))) == 1
+    assert "newsrag quotes" not in shown and "more statements" not in shown
+    assert not [b for b in at.button if b.key and b.key.startswith("show-all-")]  # nothing left out
     labels = [e.label for e in at.expander]
     assert len(labels) == len(answer.citations) >= 2
     assert all("Seversk" in label for label in labels)
+
+
+def test_show_all_asks_again_for_every_speaker_and_statement(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, harbour_settings.db), "Who said what about the harbour?")
+    cut = at.session_state.history[-1]
+    assert (cut.shown_speakers, cut.total_speakers) == (10, 13)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("showing 10 of 13 speakers") for c in captions)
+    assert "showing 6 of 8 statements" in captions  # Ana Berg's card
+    assert "newsrag quotes" not in _all_markdown(at)
+    at.button(key="show-all-0-0").click().run()
+    assert not at.exception, at.exception
+    [full] = at.session_state.history  # the turn's answer replaced, not a new turn
+    assert full.question == cut.question
+    assert {g.speaker for g in full.speakers} == set(PILOTS)
+    assert all(len(g.statements) == g.total for g in full.speakers)
+    shown = _all_markdown(at)
+    assert all(shown.count(f"**{escape_markdown(name)}**") == 1 for name in PILOTS)
+    assert all(shown.count(statements_markdown(g)) == 1 for g in full.speakers)
+    assert [len(g.statements) for g in full.speakers if g.speaker == "Ana Berg"] == [8]
+    assert not [c.value for c in at.caption if c.value.startswith("showing")]
+    assert "show-all-0-0" not in {b.key for b in at.button}
+
+
+def test_show_all_keeps_the_filters_the_turn_was_asked_with(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    at = _app(monkeypatch, harbour_settings.db)
+    at.date_input(key="since").set_value(date(2026, 8, 1)).run()
+    _ask(at, "Who said what about the harbour?")
+    at.date_input(key="since").set_value(date(2026, 10, 1)).run()  # would leave nothing to show
+    at.button(key="show-all-0-0").click().run()
+    assert not at.exception, at.exception
+    [full] = at.session_state.history
+    assert full.mode is AnswerMode.ATTRIBUTION and full.total_speakers == full.shown_speakers == 13
 
 
 def test_citation_shows_its_paragraph_and_neighbours_on_request(
@@ -182,10 +249,16 @@ def test_escape_markdown_leaves_no_markup() -> None:
     )
 
 
-def test_attribution_markdown_keeps_its_own_structure_only() -> None:
-    answer = Answer("q", AnswerMode.ATTRIBUTION, "**Ann <i>Lee</i>** (the mayor)\n- said: \u201cHi *there*\u201d [1]")
-    assert answer_markdown(answer) == (
-        "**Ann \\<i\\>Lee\\<\\/i\\>** \\(the mayor\\)\n\n- said\\: \u201cHi \\*there\\*\u201d \\[1\\]\n"
+def test_speaker_card_keeps_its_own_structure_only() -> None:
+    said = Statement(QuoteKind.DIRECT, "said", "Hi *there* [x](javascript:y)", (1, 3))
+    group = SpeakerStatements("Ann <i>Lee</i>", "the **mayor**", (said,), total=1)
+    answer = Answer("q", AnswerMode.ATTRIBUTION, speakers=(group,), total_speakers=1, topic="the <b>port</b>")
+    assert speaker_heading(group, escape_markdown) == "**Ann \\<i\\>Lee\\<\\/i\\>** (the \\*\\*mayor\\*\\*)"
+    assert statements_markdown(group) == (
+        "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\* \\[x\\]\\(javascript\\:y\\)\u201d \\[1\\]\\[3\\]"
+    )
+    assert escape_markdown(lead_line(answer)) == (
+        "Ann \\<i\\>Lee\\<\\/i\\> is quoted about the \\<b\\>port\\<\\/b\\> \\(1 statement\\)\\:"
     )
 
 

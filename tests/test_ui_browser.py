@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import pytest
 
 from ingest import ingest
 from rag import NewsIndex, Settings
+from rag.render.markdown import lead_line
 
 pytestmark = pytest.mark.browser
 
@@ -189,8 +191,13 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     expected = NewsIndex.open(Settings.load(env={}, db=server_db)).ask("who said what about Seversk?")
     _send(page, "who said what about Seversk?")
     answer = _wait_for_answer(page)
-    expect(answer).to_contain_text("Pushilin")
+    expect(answer).to_contain_text(lead_line(expected))
+    for group in expected.speakers:  # one card each: the name is a heading once, never repeated
+        heading = re.compile(f"^{re.escape(group.speaker)}$", re.IGNORECASE)  # "An anonymous official"
+        expect(answer.get_by_text(heading)).to_have_count(1)
+    expect(answer.get_by_text("Denis Pushilin", exact=True)).to_have_count(1)
     expect(answer).to_contain_text("Petrova")
+    expect(answer).not_to_contain_text("newsrag quotes")
     first = expected.citations[0]
     citation = answer.get_by_test_id("stExpander").filter(has_text=f"[1] {first.title}")
     citation.locator("summary").click()
@@ -292,3 +299,32 @@ def test_eight_sessions_ask_at_once_while_one_ingests(browser: Any, app_url: str
     finally:
         for context in contexts:
             context.close()
+
+
+def test_show_all_shows_every_speaker(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    pilots = [f"{first} {last}" for first, last in zip(
+        ["Ana", "Carl", "Eva", "Gus", "Ida", "Karl", "Mia", "Olof", "Rut", "Tor", "Vera", "Yngve", "Ulla"],
+        ["Berg", "Dunn", "Falk", "Holm", "Juhl", "Lund", "Nord", "Prim", "Sand", "Ulf", "Wik", "Zorn", "Sten"],
+        strict=True)]
+    article = {"title": "Everyone Has a View on the Dredging", "source": "Harbour Post", "date": "2026-09-01",
+               "paragraphs": [f'"The channel needs dredging before winter, point {i}," said {name}, a pilot.'
+                              for i, name in enumerate(pilots)]}
+    _upload(page, [{"name": "dredging.json", "mimeType": "application/json",
+                    "buffer": json.dumps(article).encode()}])
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("files seen", timeout=ANSWER_TIMEOUT_MS)
+    _wait_idle(page)
+    _send(page, "Who said what about the dredging?")
+    answer = _wait_for_answer(page)
+    expect(answer).to_contain_text("showing 10 of 13 speakers")
+    answer.get_by_role("button", name="Show all").click()
+    expect(answer.get_by_role("button", name="Show all")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
+    _wait_idle(page)
+    answer = _wait_for_answer(page)
+    for name in pilots:
+        expect(answer.get_by_text(name, exact=True)).to_have_count(1)
+    expect(answer).not_to_contain_text("showing 10 of")
+    _no_errors(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-show-all.png"), full_page=True)

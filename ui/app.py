@@ -3,8 +3,10 @@
     newsrag ui --db ./newsrag-db          # or: NEWSRAG_DB=./newsrag-db streamlit run ui/app.py
 
 Layout only. Answers, follow-ups, citation choice and highlighting come from ``rag``; ingest from
-``ingest``. Article text is untrusted, so everything article-derived reaches ``st.markdown`` only
-through ``rag.present``'s escaping (never ``unsafe_allow_html``).
+``ingest``. An answer is typed data: "who said what" answers are drawn as cards (``ui/cards.py``),
+the others streamed as ``rag.render.markdown``'s pieces; nothing here reads the answer's text.
+Article text is untrusted, so everything article-derived reaches ``st.markdown`` only through
+``escape_markdown`` (never ``unsafe_allow_html``).
 """
 
 from __future__ import annotations
@@ -18,19 +20,28 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from rag.present import (
+
+from ingest import IngestProgress, ingest
+from rag import (
+    Answer,
+    AnswerMode,
+    FileFailure,
+    Filters,
+    IndexNotFound,
+    IngestReport,
+    NewsIndex,
+    NewsragError,
+    Settings,
+)
+from rag.render.markdown import (
     answer_chunks,
     answer_markdown,
     citation_label,
     escape_markdown,
     highlight_markdown,
     quoted_spans,
-    speaker_cards,
-    statement_markdown,
 )
-
-from ingest import IngestProgress, ingest
-from rag import Answer, FileFailure, IndexNotFound, IngestReport, NewsIndex, NewsragError, Settings
+from ui import cards
 
 ALL_SOURCES = "All sources"
 # Long enough to read as streaming, short enough that a ten-line answer is done in a second.
@@ -152,17 +163,44 @@ def _paced(chunks: Sequence[str]) -> Iterator[str]:
         time.sleep(STREAM_PAUSE_S)
 
 
+def _ask(index: NewsIndex, question: str, history: Sequence[Answer], filters: Filters,
+         show_all: bool = False) -> Answer:
+    with st.spinner("Reading the articles..."):
+        return index.ask(question, history=tuple(history), source=filters.source, since=filters.since,
+                         until=filters.until, show_all=show_all)
+
+
+def _ask_for_all(index: NewsIndex, turn: int) -> None:
+    """Ask turn ``turn``'s question again showing every speaker and statement, with the same
+    earlier turns and filters, and put the fuller answer in its place."""
+    history: list[Answer] = st.session_state.history
+    try:
+        history[turn] = _ask(index, history[turn].question, history[:turn], st.session_state.turn_filters[turn],
+                             show_all=True)
+    except NewsragError as exc:
+        st.error(escape_markdown(str(exc)))
+
+
+def _show_all_later(turn: int) -> None:
+    st.session_state.show_all = turn
+
+
+def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = False) -> None:
+    """The answer (cards for "who said what", else markdown, streamed when new), then its sources."""
+    if answer.mode is AnswerMode.ATTRIBUTION:
+        key = f"show-all-{st.session_state.get('chat', 0)}-{turn}"
+        cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,))
+    elif stream:
+        st.write_stream(_paced(answer_chunks(answer)))
+    else:
+        st.markdown(answer_markdown(answer))
+    if answer.note:  # why an LLM answer fell back to the extractive one
+        st.caption(escape_markdown(answer.note))
+    _show_sources(index, answer, turn)
+
+
 def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
-    """Speaker cards (for "who said what") and one expander per citation."""
-    cards = speaker_cards(answer)
-    if cards:
-        st.caption("Who said what")
-        for card in cards:
-            with st.container(border=True):
-                role = f" \u00b7 {escape_markdown(card.role)}" if card.role else ""
-                st.markdown(f"**{escape_markdown(card.speaker)}**{role}")
-                st.markdown("\n".join(f"- {statement_markdown(s)}" for s in card.statements))
-                st.caption("Cited: " + escape_markdown(" ".join(f"[{n}]" for n in card.citations)))
+    """Sentences an LLM wrote without support, and one expander per citation."""
     if answer.removed:
         with st.expander("Removed: not backed by a cited paragraph"):
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in answer.removed))
@@ -193,6 +231,7 @@ def _ask_later(question: str) -> None:
 
 def _clear_chat() -> None:
     st.session_state.history = []
+    st.session_state.turn_filters = []
     st.session_state.chat = st.session_state.get("chat", 0) + 1  # fresh widget keys for the new chat
 
 
@@ -217,7 +256,10 @@ except NewsragError as exc:
 
 if "history" not in st.session_state:
     st.session_state.history = []
+    # The filters each turn was asked with, beside it: "Show all" asks that turn again with them.
+    st.session_state.turn_filters = []
 history: list[Answer] = st.session_state.history
+turn_filters: list[Filters] = st.session_state.turn_filters
 
 with st.sidebar:
     stats = index.stats()
@@ -241,12 +283,14 @@ with st.sidebar:
     st.divider()
     st.button("Clear the chat", on_click=_clear_chat, key="clear")
 
+show_all = st.session_state.pop("show_all", None)
 for turn, earlier in enumerate(history):
     with st.chat_message("user"):
         st.markdown(escape_markdown(earlier.question))
     with st.chat_message("assistant"):
-        st.markdown(answer_markdown(earlier))
-        _show_sources(index, earlier, turn)
+        if turn == show_all:
+            _ask_for_all(index, turn)
+        _show_answer(index, history[turn], turn)
 
 question = st.chat_input("Ask about the news, e.g. who said what about ...?")
 if not question:
@@ -263,17 +307,11 @@ if question:
         st.markdown(escape_markdown(question))
     with st.chat_message("assistant"):
         try:
-            with st.spinner("Reading the articles..."):
-                answer = index.ask(
-                    question,
-                    history=tuple(history),
-                    source=None if source == ALL_SOURCES else source,
-                    since=since.isoformat() if since else None,
-                    until=until.isoformat() if until else None,
-                )
+            filters = index.filters(None if source == ALL_SOURCES else source, since, until)
+            answer = _ask(index, question, history, filters)
         except NewsragError as exc:
             st.error(escape_markdown(str(exc)))
         else:
-            st.write_stream(_paced(answer_chunks(answer)))
-            _show_sources(index, answer, len(history))
+            _show_answer(index, answer, len(history), stream=True)
             history.append(answer)
+            turn_filters.append(filters)

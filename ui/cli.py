@@ -163,9 +163,7 @@ def ask(question: str, as_json: bool, show_all: bool, source: str | None, since:
         newsrag ask "what did Pushilin say?" --json
     """
     index = _open_index({**flags, "k": k})
-    everything = sys.maxsize if show_all else None
-    answer = index.ask(question, source=source, since=since, until=until, k=k, max_speakers=everything,
-                       max_statements=everything)
+    answer = index.ask(question, source=source, since=since, until=until, k=k, show_all=show_all)
     if as_json:
         click.echo(json.dumps(render_json.answer_json(answer), ensure_ascii=False))
         return

@@ -48,25 +48,35 @@ def marks(citation_ids: Iterable[int], esc: Callable[[str], str] = _plain) -> st
     return esc("".join(f"[{n}]" for n in citation_ids))
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def lead_line(answer: Answer) -> str:
-    """The line above a "who said what" answer: who is quoted, and how many are shown (plain)."""
+    """The line above a "who said what" answer: who is quoted about what (plain text)."""
     about = f" about {answer.topic}" if answer.topic else ""
     if answer.total_speakers == 1 and answer.speakers:
         group = answer.speakers[0]
         count = f"{group.total} statement{'s' if group.total != 1 else ''}"
-        return f"{group.speaker} is quoted{about} ({count}):"
-    line = f"{answer.total_speakers} speakers are quoted{about}"
+        return f"{_capitalised(group.speaker)} is quoted{about} ({count}):"
+    return f"{answer.total_speakers} speakers are quoted{about}:"
+
+
+def left_out_line(answer: Answer) -> str:
+    """``showing 10 of 27 speakers (18 more statements by the others)``, or "" when all is shown."""
+    if answer.complete:
+        return ""
     if answer.shown_speakers < answer.total_speakers:
-        line += (f"; showing the {answer.shown_speakers} most relevant "
-                 f"({answer.hidden_statements} more statements by the others)")
-    return line + ":"
+        return (f"showing {answer.shown_speakers} of {answer.total_speakers} speakers "
+                f"({answer.hidden_statements} more statements by the others)")
+    shown = sum(len(g.statements) for g in answer.speakers)
+    return f"showing {shown} of {sum(g.total for g in answer.speakers)} statements"
 
 
 def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
     """``**Denis Pushilin** (the head of ...)``; a description starts with a capital."""
     role = f" ({esc(group.role)})" if group.role else ""
-    name = group.speaker[:1].upper() + group.speaker[1:]
-    return f"**{esc(name)}**{role}"
+    return f"**{esc(_capitalised(group.speaker))}**{role}"
 
 
 def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> list[str]:
@@ -74,7 +84,7 @@ def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain
     lines = [f"- {esc(statement_sentence(group.speaker, s))} {marks(s.citation_ids, esc)}"
              for s in group.statements]
     if group.total > len(group.statements):
-        lines.append(f"- {esc(f'... {group.total - len(group.statements)} more statements not shown')}")
+        lines.append(f"- {esc(f'... showing {len(group.statements)} of {group.total} statements')}")
     return lines
 
 
@@ -99,6 +109,8 @@ def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
             chunks.append(speaker_heading(group, esc) + "\n\n")
             chunks.extend(line + "\n" for line in statement_lines(group, esc))
             chunks.append("\n")
+        if not answer.complete:
+            chunks.append(f"_{esc(_capitalised(left_out_line(answer)))}_\n")
     else:
         blocks: dict[int, list[Sentence]] = {}
         for s in answer.sentences:

@@ -6,13 +6,14 @@
 
 Labels: ``bench/labels/`` (format in its README). The demo corpus ``data/`` is ingested once into
 ``bench/out/eval-db-<hash>/``, keyed by a hash of ``data/`` and of the code that shapes what is
-stored (``ingest/``, ``rag/store.py``, ``rag/schema.py``, ``rag/text.py``), so a changed quote
-extractor is re-evaluated rather than read from a stale store.
+stored (``ingest/``, ``rag/store.py``, ``rag/records.py``, ``rag/keywords.py``, ``rag/schema.py``,
+``rag/text.py``), so a changed quote extractor is re-evaluated rather than read from a stale store.
 
-The constant sweeps (``rag.retrieve.DENSE_WEIGHT``, ``rag.answer.MIN_DENSE_SIMILARITY``) set the
-module attribute in this process only; nothing in ``rag/`` is edited. The encoder's outputs are
-memoised in this process (the model is deterministic), so the sweeps re-run retrieval and the
-answer logic without re-encoding the same questions and sentences.
+Every variant is a ``rag.tuning.Tuning`` (``dataclasses.replace(Tuning(), dense_weight=w)``) with
+which a new ``NewsIndex`` is opened on the same store; nothing is changed in place and nothing in
+``rag/`` is edited. The tables name the ``Tuning`` field and mark its default. The encoder's
+outputs are memoised in this process (the model is deterministic), so the sweeps re-run retrieval
+and the answer logic without re-encoding the same questions and sentences.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import shutil  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 
 from bench import report  # noqa: E402
 
@@ -44,7 +45,7 @@ SEARCH_K = 10
 GOAL_HYBRID_GAIN = 0.10  # hybrid recall@5 at least 10 points above dense-only
 GOAL_ATTRIBUTION_F1 = 0.90
 # Code whose changes alter what ingest stores, hence key the cached eval db.
-_STORE_CODE = ("ingest", "rag/store.py", "rag/schema.py", "rag/text.py")
+_STORE_CODE = ("ingest", "rag/store.py", "rag/records.py", "rag/keywords.py", "rag/schema.py", "rag/text.py")
 
 
 def norm(text: str) -> str:
@@ -97,7 +98,9 @@ def demo_settings(rebuild: bool) -> tuple[object, str]:
     if result.failed:
         for failure in result.failed:
             print(f"  ingest failed: {failure.path}: {failure.error}", file=sys.stderr)
-    marker.write_text(json.dumps(result.to_json_dict()))
+    from rag.render.json import ingest_json
+
+    marker.write_text(json.dumps(ingest_json(result)))
     return settings, f"ingested `data/` in {time.perf_counter() - start:.0f} s ({result.paragraphs_added} paragraphs)"
 
 
@@ -152,54 +155,61 @@ def retrieval_scores(index: object, asked: list[Question]) -> dict[str, object]:
     return {"all": summary(ranks), "by_kind": {k: summary(v) for k, v in by_kind.items()}, "ranks": ranks}
 
 
-def retrieval_section(settings: object, asked: list[Question], weights: list[float], misses: bool) -> tuple[str, dict]:
-    import rag.retrieve
+def tuned(settings: object, **changes: object) -> object:
+    """A ``NewsIndex`` on the eval store, tuned as the defaults with ``changes`` (``Tuning`` fields)."""
     from rag import NewsIndex
+    from rag.tuning import Tuning
 
+    return NewsIndex.open(settings, tuning=replace(Tuning(), **changes))
+
+
+def _mark(value: float, default: float) -> str:
+    return f"{value:.2f}" + (" (default)" if abs(value - default) < 1e-9 else "")
+
+
+def retrieval_section(settings: object, asked: list[Question], weights: list[float], misses: bool) -> tuple[str, dict]:
+    from rag.tuning import Fusion, Tuning
+
+    default = Tuning()
     results = {}
-    for method in ("dense", "bm25", "rrf", "weighted"):
+    for method in (Fusion.DENSE, Fusion.BM25, Fusion.RRF, Fusion.WEIGHTED):
         for prefer in (False, True):
-            index = NewsIndex.open(settings, fusion=method)
-            index.answerer.prefer_quoted = prefer
-            results[method + (" + quoted speakers" if prefer else "")] = retrieval_scores(index, asked)
+            index = tuned(settings, fusion=method, prefer_quoted=prefer)
+            results[method.value + (" + quoted speakers" if prefer else "")] = retrieval_scores(index, asked)
     kinds = sorted({q.kind for q in asked})
     headers = ["retrieval", "recall@1", "recall@5", "MRR@10"] + [f"recall@5 ({k}, {sum(q.kind == k for q in asked)})"
                                                                   for k in kinds]
     rows = []
     for method, r in results.items():
         r1, r5, mrr = r["all"]
-        label = method.replace("weighted", f"weighted (DENSE_WEIGHT={rag.retrieve.DENSE_WEIGHT})")
-        if method == "weighted + quoted speakers":
+        label = method.replace("weighted", f"weighted (Tuning.dense_weight={default.dense_weight})")
+        if method == f"{default.fusion.value} + quoted speakers" and default.prefer_quoted:
             label = f"**{label}: the default**"
         rows.append([label, f"{r1:.3f}", f"{r5:.3f}", f"{mrr:.3f}"] + [f"{r['by_kind'][k][1]:.3f}" for k in kinds])
     dense5 = results["dense"]["all"][1]
     default5 = results["weighted + quoted speakers"]["all"][1]
     gain = default5 - dense5
     text = (
-        f"{len(asked)} answerable questions; `NewsIndex.open(settings, fusion=m).search(q, k={SEARCH_K})`; a "
-        "question counts as found at the rank of the first hit that is its labelled paragraph (or has it "
-        "merged in as a near-duplicate). \"+ quoted speakers\": when the question asks what a speaker said, "
-        "paragraphs quoting a speaker who fits it gain `PREFERRED_BONUS` "
-        f"({rag.retrieve.PREFERRED_BONUS}) of the best fused score (`Answerer.search`); without it, "
-        "`index.answerer.prefer_quoted = False`.\n\n" + report.table(headers, rows)
+        f"{len(asked)} answerable questions; `NewsIndex.open(settings, tuning=Tuning(fusion=m, "
+        f"prefer_quoted=p)).search(q, k={SEARCH_K})`; a question counts as found at the rank of the first hit "
+        "that is its labelled paragraph (or has it merged in as a near-duplicate). \"+ quoted speakers\" "
+        "(`Tuning.prefer_quoted`, default "
+        f"{default.prefer_quoted}): when the question asks what a speaker said, paragraphs quoting a speaker "
+        f"who fits it gain `Tuning.preferred_bonus` ({default.preferred_bonus}) of the best fused score "
+        f"(`Answerer.search`). `Tuning.fusion` defaults to {default.fusion.value}.\n\n" + report.table(headers, rows)
         + f"\n\nThe default (weighted fusion + quoted speakers) recall@5 minus dense-only: {100 * gain:+.1f} points "
         f"(goal >= +{100 * GOAL_HYBRID_GAIN:.0f}: {'met' if gain >= GOAL_HYBRID_GAIN else 'NOT met'}); "
         f"over dense + quoted speakers: {100 * (default5 - results['dense + quoted speakers']['all'][1]):+.1f} points."
     )
 
-    original = rag.retrieve.DENSE_WEIGHT
     sweep_rows = []
-    index = NewsIndex.open(settings, fusion="weighted")
-    try:  # with quoted speakers, as the default runs
-        for w in weights:
-            rag.retrieve.DENSE_WEIGHT = w
-            r1, r5, mrr = retrieval_scores(index, asked)["all"]
-            sweep_rows.append([f"{w:.2f}" + (" (current)" if abs(w - original) < 1e-9 else ""),
-                               f"{r1:.3f}", f"{r5:.3f}", f"{mrr:.3f}"])
-    finally:
-        rag.retrieve.DENSE_WEIGHT = original
-    text += ("\n\n#### `rag.retrieve.DENSE_WEIGHT` sweep (weighted fusion + quoted speakers; set in-process only)\n\n"
-             + report.table(["DENSE_WEIGHT", "recall@1", "recall@5", "MRR@10"], sweep_rows))
+    for w in weights:  # weighted fusion with quoted speakers, as the default runs
+        r1, r5, mrr = retrieval_scores(tuned(settings, fusion=Fusion.WEIGHTED, prefer_quoted=True, dense_weight=w),
+                                       asked)["all"]
+        sweep_rows.append([_mark(w, default.dense_weight), f"{r1:.3f}", f"{r5:.3f}", f"{mrr:.3f}"])
+    text += (f"\n\n#### `Tuning.dense_weight` sweep (weighted fusion + quoted speakers; default "
+             f"{default.dense_weight})\n\n"
+             + report.table(["Tuning.dense_weight", "recall@1", "recall@5", "MRR@10"], sweep_rows))
     if misses:
         lines = []
         for method in ("dense", "bm25", "weighted + quoted speakers"):
@@ -327,40 +337,37 @@ def attribution_section(index: object, misses: bool) -> tuple[str, float]:
 # -- refusals -------------------------------------------------------------------------------------
 
 
-def extractive_section(index: object, misses: bool) -> str:
+def extractive_section(settings: object, misses: bool) -> str:
     """How often an extractive answer's chosen sentences hold the labelled answer, per scorer."""
-    import rag.answer
-
     from rag.schema import AnswerMode
+    from rag.tuning import SentenceScoring, Tuning
 
+    default = Tuning()
     rows_in = read_jsonl("questions.jsonl")
-    original = rag.answer.SENTENCE_SCORING
     rows, missed = [], []
-    try:
-        for scoring in ("lexical", "embedding"):
-            rag.answer.SENTENCE_SCORING = scoring
-            extractive = holds = sentences = 0
-            for row in rows_in:
-                answer = index.ask(row["question"])  # type: ignore[attr-defined]
-                if answer.mode is not AnswerMode.EXTRACTIVE:
-                    continue
-                extractive += 1
-                sentences += len(re.findall(r"\[\d+\]", answer.text))
-                ok = norm(row["answer_contains"]) in norm(answer.text)
-                holds += ok
-                if not ok and scoring == original:
-                    missed.append(f"- {row['question']} (wanted: {row['answer_contains']!r})")
-            rows.append([scoring + (" (current)" if scoring == original else ""), extractive,
-                         f"{holds / max(extractive, 1):.3f} ({holds})", f"{sentences / max(extractive, 1):.2f}"])
-    finally:
-        rag.answer.SENTENCE_SCORING = original
+    for scoring in (SentenceScoring.LEXICAL, SentenceScoring.EMBEDDING):
+        index = tuned(settings, sentence_scoring=scoring)
+        extractive = holds = sentences = 0
+        for row in rows_in:
+            answer = index.ask(row["question"])  # type: ignore[attr-defined]
+            if answer.mode is not AnswerMode.EXTRACTIVE:
+                continue
+            extractive += 1
+            sentences += len(answer.sentences)
+            ok = norm(row["answer_contains"]) in norm(" ".join(s.text for s in answer.sentences))
+            holds += ok
+            if not ok and scoring is default.sentence_scoring:
+                missed.append(f"- {row['question']} (wanted: {row['answer_contains']!r})")
+        rows.append([scoring.value + (" (default)" if scoring is default.sentence_scoring else ""), extractive,
+                     f"{holds / max(extractive, 1):.3f} ({holds})", f"{sentences / max(extractive, 1):.2f}"])
     text = (
         "Every labelled question `index.ask` answers extractively; an answer counts when its chosen "
-        "sentences hold the label's `answer_contains` (whitespace collapsed, case folded). `lexical` "
-        "scores a sentence by its paragraph's dense similarity plus its word overlap with the question "
-        "(no encoding at question time); `embedding` encodes up to `MAX_SENTENCES_EMBEDDED` candidate "
-        "sentences per question and uses their own cosine instead.\n\n"
-        + report.table(["rag.answer.SENTENCE_SCORING", "extractive answers", "hold the labelled answer",
+        "sentences (`Answer.sentences`) hold the label's `answer_contains` (whitespace collapsed, case "
+        "folded). `lexical` scores a sentence by its paragraph's dense similarity plus its word overlap "
+        "with the question (no encoding at question time); `embedding` encodes up to "
+        f"`Tuning.max_sentences_embedded` ({default.max_sentences_embedded}) candidate sentences per question "
+        "and uses their own cosine instead.\n\n"
+        + report.table(["Tuning.sentence_scoring", "extractive answers", "hold the labelled answer",
                         "sentences per answer"], rows)
     )
     if misses and missed:
@@ -382,11 +389,13 @@ def refusal_outcomes(index: object, asked: list[Question], unanswerable: list[di
     return {"refused_bad": refused_bad, "refused_good": refused_good, "cited_gold": cited_gold}
 
 
-def refusal_section(index: object, asked: list[Question], thresholds: list[float], misses: bool) -> str:
-    import rag.answer
+def refusal_section(settings: object, asked: list[Question], thresholds: list[float], misses: bool) -> str:
+    from rag.schema import Filters
+    from rag.tuning import Tuning
 
+    default = Tuning()
+    index = tuned(settings)
     unanswerable = read_jsonl("unanswerable.jsonl")
-    original = rag.answer.MIN_DENSE_SIMILARITY
     outcome = refusal_outcomes(index, asked, unanswerable)
     n_bad, n_good = len(unanswerable), len(asked)
     accuracy = sum(outcome["refused_bad"]) / n_bad
@@ -400,12 +409,10 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
                   sum(r for q, r in zip(asked, outcome["refused_good"], strict=True) if q.kind == k),
                   sum(c for q, c in zip(asked, outcome["cited_gold"], strict=True) if q.kind == k)] for k in kinds]
 
-    from rag.retrieve import Retriever
-
-    retriever: Retriever = index.retriever  # type: ignore[attr-defined]
+    answerer = index.answerer  # type: ignore[attr-defined]
 
     def dense_top(q: str) -> float:
-        return retriever.retrieve(q, k=5).dense_top
+        return answerer.retriever.retrieve(q, 5, Filters(), answerer.snapshot().keywords).dense_top
 
     tops_bad = [dense_top(row["question"]) for row in unanswerable]
     tops_good = [dense_top(q.question) for q in asked]
@@ -415,23 +422,18 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
         return f"min {min(values):.2f}, quartiles {qs[0]:.2f} / {qs[1]:.2f} / {qs[2]:.2f}, max {max(values):.2f}"
 
     def sweep(name: str, values: list[float]) -> list[list[object]]:
-        current = getattr(rag.answer, name)
         rows = []
-        try:
-            for t in values:
-                setattr(rag.answer, name, t)
-                o = refusal_outcomes(index, asked, unanswerable)
-                acc, fr = sum(o["refused_bad"]) / n_bad, sum(o["refused_good"]) / n_good
-                rows.append([f"{t:.2f}" + (" (current)" if abs(t - current) < 1e-9 else ""),
-                             f"{acc:.3f} ({sum(o['refused_bad'])}/{n_bad})",
-                             f"{fr:.3f} ({sum(o['refused_good'])}/{n_good})",
-                             f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
-        finally:
-            setattr(rag.answer, name, current)
+        for t in values:
+            o = refusal_outcomes(tuned(settings, **{name: t}), asked, unanswerable)
+            acc, fr = sum(o["refused_bad"]) / n_bad, sum(o["refused_good"]) / n_good
+            rows.append([_mark(t, getattr(default, name)),
+                         f"{acc:.3f} ({sum(o['refused_bad'])}/{n_bad})",
+                         f"{fr:.3f} ({sum(o['refused_good'])}/{n_good})",
+                         f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
         return rows
 
-    sweep_rows = sweep("MIN_DENSE_SIMILARITY", thresholds)
-    uncovered_rows = sweep("MAX_UNCOVERED_TERMS", [0.4, 0.5, 0.6, 0.7, 0.8, 1.0])
+    sweep_rows = sweep("min_dense_similarity", thresholds)
+    uncovered_rows = sweep("max_uncovered_terms", [0.4, 0.5, 0.6, 0.7, 0.8, 1.0])
     sweep_header = ["threshold", "refusal accuracy", "false refusals", "balanced accuracy", "cites labelled paragraph"]
 
     text = (
@@ -439,15 +441,17 @@ def refusal_section(index: object, asked: list[Question], thresholds: list[float
         f"Refusal accuracy (unanswerable answered with mode NONE): **{accuracy:.3f}** "
         f"({sum(outcome['refused_bad'])}/{n_bad}); false refusals (answerable answered NONE): "
         f"**{false_refusal:.3f}** ({sum(outcome['refused_good'])}/{n_good}); answers citing the labelled "
-        f"paragraph: {cited:.3f}. MIN_DENSE_SIMILARITY = {original}.\n\n"
+        f"paragraph: {cited:.3f}. `Tuning()` defaults: min_dense_similarity = {default.min_dense_similarity}, "
+        f"max_uncovered_terms = {default.max_uncovered_terms}.\n\n"
         + report.table(["unanswerable because", "questions", "refused"], why_rows) + "\n\n"
         + report.table(["answerable kind", "questions", "refused", "cites labelled paragraph"], kind_rows)
         + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "
         f"{spread(tops_bad)}; answerable {spread(tops_good)}.\n\n"
-        "#### `rag.answer.MIN_DENSE_SIMILARITY` sweep (set in-process only)\n\n"
+        f"#### `Tuning.min_dense_similarity` sweep (default {default.min_dense_similarity})\n\n"
         + report.table(sweep_header, sweep_rows)
-        + "\n\n#### `rag.answer.MAX_UNCOVERED_TERMS` sweep (an extractive answer is refused when its "
-        "paragraphs miss more than this share of the question's content words; 1.00 = check off)\n\n"
+        + "\n\n#### `Tuning.max_uncovered_terms` sweep (an extractive answer is refused when its "
+        "paragraphs miss more than this share of the question's content words; 1.00 = check off; default "
+        f"{default.max_uncovered_terms})\n\n"
         + report.table(sweep_header, uncovered_rows)
     )
     if misses:
@@ -467,7 +471,7 @@ def memoise_encoder() -> None:
 
     from rag import models
 
-    encoder = models.embed_model()._model
+    encoder = models.embed_model()
     encode = encoder.encode
     cache: dict[tuple, object] = {}
 
@@ -488,9 +492,10 @@ def _floats(text: str) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0", help="DENSE_WEIGHT values to sweep")
+    parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
+                        help="Tuning.dense_weight values to sweep")
     parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5",
-                        help="MIN_DENSE_SIMILARITY values to sweep")
+                        help="Tuning.min_dense_similarity values to sweep")
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
     parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")
@@ -509,8 +514,8 @@ def main() -> None:
     start = time.perf_counter()
     retrieval, _ = retrieval_section(settings, asked, _floats(args.weights), args.misses)
     attribution, _ = attribution_section(index, args.misses)
-    refusals = refusal_section(index, asked, _floats(args.thresholds), args.misses)
-    extractive = extractive_section(index, args.misses)
+    refusals = refusal_section(settings, asked, _floats(args.thresholds), args.misses)
+    extractive = extractive_section(settings, args.misses)
     body = (
         f"Machine: {report.machine()}. Demo corpus `data/`: {len({p.article_id for p in paragraphs})} articles, "
         f"{len(paragraphs)} paragraphs ({how}). Labels: `bench/labels/` "

@@ -44,10 +44,10 @@ _PROFILE_PHASES = (
     ("article_paragraphs (repair + quotes + records)", "ingest/pipeline.py", "article_paragraphs"),
     ("repair paragraphs", "ingest/paragraphs.py", "repair_paragraphs"),
     ("extract quotes", "ingest/quotes.py", "extract_quotes"),
-    ("embedding_text (llama-index nodes)", "rag/store.py", "embedding_text"),
-    ("embed (llama-index get_text_embedding_batch)", "base/embeddings/base.py", "get_text_embedding_batch"),
+    ("embedding_text (headline + text)", "rag/records.py", "embedding_text"),
+    ("embed (rag.models.embed_texts)", "rag/models.py", "embed_texts"),
     ("  of which SentenceTransformer.encode", "sentence_transformers", "encode"),
-    ("Store.add (nodes + Chroma upsert)", "rag/store.py", "add"),
+    ("Store.add (Chroma upsert)", "rag/store.py", "add"),
     ("Store.delete", "rag/store.py", "delete"),
     ("Store.stored_for", "rag/store.py", "stored_for"),
     ("Store.connect", "rag/store.py", "connect"),
@@ -76,7 +76,6 @@ def _warm_model(batch_size: int) -> None:
 
 def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None, reingest: bool) -> None:
     import chromadb  # noqa: F401 - imported before the clock starts, like the model
-    import llama_index.vector_stores.chroma  # noqa: F401
 
     from ingest import ingest
     from rag.settings import Settings
@@ -169,7 +168,7 @@ def encode_rate(texts: list[str], batch_size: int) -> tuple[float, float]:
     """Paragraphs per wall second and per CPU second of the bare ``SentenceTransformer.encode``."""
     from rag import models
 
-    encoder = models.embed_model()._model  # the SentenceTransformer inside llama-index's wrapper
+    encoder = models.embed_model()  # the SentenceTransformer that rag.models.embed_texts calls
     encoder.encode(texts[:batch_size], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     cpu_start = _cpu_s()
     start = time.perf_counter()
@@ -206,12 +205,13 @@ def padding_overhead(chunks: list[list[str]], batch_size: int) -> dict[str, floa
     """Tokens the encoder processes (padding included) per real token, for three ways of batching.
 
     Deterministic, so immune to other load: the linear layers that dominate the encoder's time
-    scale with padded tokens. ``SentenceTransformer.encode`` sorts its input by length; called
-    once per 64 texts (as llama-index's ``get_text_embedding_batch`` does) that sort is moot.
+    scale with padded tokens. "pipeline" is each chunk batched in the order given;
+    ``ingest.embed`` sorts each chunk by length before ``rag.models.embed_texts`` (and
+    ``SentenceTransformer.encode`` sorts its input by length too), which is "chunk sorted".
     """
     from rag import models
 
-    encoder = models.embed_model()._model
+    encoder = models.embed_model()
     max_tokens = encoder.max_seq_length
     texts = [t for chunk in chunks for t in chunk]
     tokens = dict(zip(texts, (min(len(ids), max_tokens) for ids in encoder.tokenizer(texts)["input_ids"]),

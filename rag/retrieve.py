@@ -133,7 +133,9 @@ def fuse(
     else:  # weighted: dense cosine and max-normalised BM25, convex combination
         top = keyword[0][1] or 1.0
         floor = min(dense_scores.values(), default=0.0)
-        for pid in set(dense_order) | {pid for pid, _ in keyword}:
+        # Dense order, then keyword order: equal scores keep a fixed order in every process
+        # (a set here made ties depend on PYTHONHASHSEED).
+        for pid in dict.fromkeys([*dense_order, *(pid for pid, _ in keyword)]):
             scores[pid] = tuning.dense_weight * dense_scores.get(pid, floor)
         for pid, s in keyword:
             scores[pid] += (1 - tuning.dense_weight) * (s / top)

@@ -10,7 +10,7 @@ from rag.schema import Paragraph
 
 
 def embed_paragraphs(paragraphs: Sequence[Paragraph], batch_size: int = 64) -> list[list[float]]:
-    """One unit vector per paragraph, embedding exactly the text the store's node exposes."""
+    """One unit vector per paragraph, of exactly the text ``rag.records.embedding_text`` gives."""
     if not paragraphs:
         return []
     # One call for the whole chunk: sentence-transformers sorts its inputs by length before

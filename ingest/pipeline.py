@@ -9,13 +9,13 @@ paragraphs that the next run removes; nothing already ingested is ever lost.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.embed import embed_paragraphs
 from ingest.loaders import discover_files, load_file
 from ingest.paragraphs import repair_paragraphs
-from ingest.quotes import extract_quotes
+from ingest.quotes import EXTRACTOR_VERSION, extract_quotes
 from rag.errors import BadArticle
 from rag.models import embed_model
 from rag.schema import Article, FileFailure, IngestReport, Paragraph, paragraph_id_for
@@ -38,6 +38,7 @@ class IngestProgress:
 
 ProgressCallback = Callable[[IngestProgress], None]
 WRITE_BATCHES = 8  # embedding batches per Chroma write
+REQUOTE_ARTICLES = 200  # stored articles read per query when re-extracting quotes
 
 
 def article_paragraphs(article: Article, texts: Sequence[str] | None = None) -> list[Paragraph]:
@@ -118,6 +119,7 @@ def ingest(
         notify(IngestProgress("reading", i, len(files), 0, 0, 0, 0))
 
     store = Store.connect(settings, create=True)
+    requoted = refresh_quotes(store)
 
     # 2. Work out what changed, by content-derived id.
     existing, stored_by_file = store.stored_for(articles, list(produced_by_file))
@@ -193,7 +195,37 @@ def ingest(
         paragraphs_removed=counts.paragraphs_removed,
         skipped=tuple(str(p) for p in skipped),
         failed=tuple(counts.failed),
+        articles_requoted=requoted,
     )
+
+
+def refresh_quotes(store: Store) -> int:
+    """Re-extract every stored article's quotes if a different extractor wrote them.
+
+    Quotes depend only on an article's paragraph texts, which the store holds, so nothing is
+    embedded again: only the changed quote records are rewritten. The new version is recorded
+    last, so a run killed halfway starts over next time. Returns how many articles changed.
+    """
+    if store.extractor_version() == EXTRACTOR_VERSION:
+        return 0
+    store.bump_revision()
+    changed_articles = 0
+    article_ids = store.article_ids()
+    for start in range(0, len(article_ids), REQUOTE_ARTICLES):
+        for paragraphs in store.articles(article_ids[start : start + REQUOTE_ARTICLES]).values():
+            if len({p.number for p in paragraphs}) != len(paragraphs):
+                continue  # stale copies left by a killed ingest: its next ingest rewrites the article
+            quotes = extract_quotes([p.text for p in paragraphs])
+            changed = []
+            for p in paragraphs:
+                own = tuple(q for q in quotes if q.paragraphs and q.paragraphs[0] == p.number)
+                if own != p.quotes:
+                    changed.append(replace(p, quotes=own))
+            if changed:
+                store.update_quotes(changed)
+                changed_articles += 1
+    store.bump_revision(extractor=EXTRACTOR_VERSION)
+    return changed_articles
 
 
 def _write_chunk(

@@ -56,6 +56,11 @@ from itertools import islice
 from rag.schema import Quote, QuoteKind
 from rag.text import ABBREVIATIONS, fold, split_sentences
 
+# Bump whenever what ``extract_quotes`` returns changes: a store whose quotes came from another
+# version has every article's quotes re-extracted at the next ingest (``ingest.pipeline``).
+# 2: the cue keeps whom it was told ("told reporters") and "described as".
+EXTRACTOR_VERSION = "2"
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())

@@ -378,6 +378,7 @@ class IngestReport:
     paragraphs_removed: int = 0
     skipped: tuple[str, ...] = ()
     failed: tuple[FileFailure, ...] = field(default_factory=tuple)
+    articles_requoted: int = 0  # stored articles whose quotes a newer extractor re-read
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,9 @@ __all__ = ["Store", "date_number", "embedding_text"]
 REVISION_KEY = "newsrag_revision"
 SCHEMA_KEY = "newsrag_schema"
 SCHEMA_VERSION = "1"
+# Which quote extractor wrote the stored quotes (``ingest.quotes.EXTRACTOR_VERSION``): an ingest
+# by a newer one re-extracts every stored article's quotes, without embedding anything again.
+EXTRACTOR_KEY = "newsrag_extractor"
 _PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k paragraphs
 # How long a keyword cache is trusted before Chroma's revision stamp is read again: writes by
 # other processes (a CLI ingest while the app runs) show up within this time.
@@ -87,19 +90,31 @@ class Store:
 
     # -- revision: how caches know they are stale ------------------------------------------
 
-    def revision(self) -> str:
+    def _metadata(self) -> dict[str, Any]:
+        """The collection's metadata as stored now (another process may have changed it)."""
         fresh = self.client.get_collection(
             self.settings.collection, embedding_function=models.chroma_embedding_function()
         )
-        return str((fresh.metadata or {}).get(REVISION_KEY, ""))
+        return dict(fresh.metadata or {})
 
-    def bump_revision(self) -> None:
+    def revision(self) -> str:
+        return str(self._metadata().get(REVISION_KEY, ""))
+
+    def extractor_version(self) -> str:
+        """The quote extractor version the stored quotes come from ("" before versions were kept)."""
+        return str(self._metadata().get(EXTRACTOR_KEY, ""))
+
+    def bump_revision(self, extractor: str | None = None) -> None:
+        """Mark the store changed (caches rebuild); with ``extractor``, record that version too."""
         from datetime import UTC, datetime
 
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        self.collection.modify(
-            metadata={SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp}
-        )
+        # ``modify`` replaces the whole metadata, so keep what is there (the extractor version).
+        metadata = self._metadata()
+        metadata.update({SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp})
+        if extractor is not None:
+            metadata[EXTRACTOR_KEY] = extractor
+        self.collection.modify(metadata=metadata)
         _LOCAL_WRITES[0] += 1
 
     # -- reading ---------------------------------------------------------------------------
@@ -189,17 +204,35 @@ class Store:
                 yield paragraph_from_record(pid, doc, meta)
             offset += len(res["ids"])
 
+    def article_ids(self) -> list[str]:
+        """Every stored article's id (metadata only, a page at a time)."""
+        found: dict[str, None] = {}
+        offset = 0
+        while True:
+            res = self.collection.get(limit=_PAGE, offset=offset, include=["metadatas"])
+            if not res["ids"]:
+                return list(found)
+            found.update((str(meta["article_id"]), None) for meta in res["metadatas"])
+            offset += len(res["ids"])
+
+    def articles(self, article_ids: Sequence[str]) -> dict[str, list[Paragraph]]:
+        """The paragraphs of each of a few articles, in order, in one query."""
+        res = self.collection.get(where={"article_id": {"$in": list(article_ids)}},
+                                  include=["documents", "metadatas"])
+        by_article: dict[str, list[Paragraph]] = {}
+        for pid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True):
+            p = paragraph_from_record(pid, doc, meta)
+            by_article.setdefault(p.article_id, []).append(p)
+        return {a: sorted(ps, key=lambda p: p.number) for a, ps in by_article.items()}
+
     def stats(self) -> CorpusStats:
         cache = self.keyword_cache()
-        fresh = self.client.get_collection(
-            self.settings.collection, embedding_function=models.chroma_embedding_function()
-        )
         return CorpusStats(
             articles=len(set(cache.article_ids)),
             paragraphs=len(cache.ids),
             quotes=sum(len(p.quotes) for p in cache.quoted.values()),
             sources=tuple(sorted({s for s in cache.sources if s})),
-            last_ingest=str((fresh.metadata or {}).get("newsrag_updated", "")),
+            last_ingest=str(self._metadata().get("newsrag_updated", "")),
         )
 
     # -- writing ---------------------------------------------------------------------------
@@ -214,6 +247,14 @@ class Store:
             documents=[p.text for p in paragraphs],
             metadatas=[paragraph_metadata(p) for p in paragraphs],
         )
+
+    def update_quotes(self, paragraphs: Sequence[Paragraph]) -> None:
+        """Store new quote records for paragraphs already stored; text and vectors stay as they are."""
+        if paragraphs:
+            self.collection.update(
+                ids=[p.paragraph_id for p in paragraphs],
+                metadatas=[{"quotes": p.quotes_json(), "n_quotes": len(p.quotes)} for p in paragraphs],
+            )
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)

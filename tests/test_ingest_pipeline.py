@@ -190,3 +190,29 @@ def test_ingest_copies_shared_seed_without_touching_it(tmp_path: Path, settings:
     shutil.copytree(seed_dir, copy)
     report = ingest([copy], settings)
     assert report.articles_added == 1 and report.paragraphs_added == 11
+
+
+def test_a_newer_extractor_requotes_stored_articles_without_embedding_again(tmp_path: Path, settings: Settings) -> None:
+    from dataclasses import replace
+
+    from ingest.quotes import EXTRACTOR_VERSION
+
+    write(tmp_path / "story.txt", STORY)
+    ingest([tmp_path / "story.txt"], settings)
+    store = Store.connect(settings)
+    assert store.extractor_version() == EXTRACTOR_VERSION
+    quoted = next(p for p in store.iter_paragraphs() if p.quotes)
+    vector = store.embeddings([quoted.paragraph_id])[quoted.paragraph_id]
+    # A store written by an older extractor: its version differs and its quotes are not today's.
+    store.update_quotes([replace(quoted, quotes=())])
+    store.bump_revision(extractor="0")
+
+    report = ingest([write(tmp_path / "other.txt", STORY.replace("Council", "Board"))], settings)
+
+    assert report.articles_requoted == 1
+    again = Store.connect(settings)
+    restored = again.get([quoted.paragraph_id])[0]
+    assert restored.quotes == quoted.quotes and restored.text == quoted.text
+    assert again.embeddings([quoted.paragraph_id])[quoted.paragraph_id] == vector  # not embedded again
+    assert again.extractor_version() == EXTRACTOR_VERSION
+    assert ingest([tmp_path / "story.txt"], settings).articles_requoted == 0  # once only

@@ -41,6 +41,7 @@ from rag.render.markdown import (
     highlight_markdown,
     quoted_spans,
 )
+from rag.render.speech import ingest_summary
 from ui import cards
 
 ALL_SOURCES = "All sources"
@@ -109,14 +110,7 @@ def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
 
 def _show_report(report: IngestReport) -> None:
     """The same summary ``newsrag ingest`` prints, failed files named with their error."""
-    summary = (
-        f"{report.files_seen} files seen: articles {report.articles_added} added, "
-        f"{report.articles_updated} updated, {report.articles_unchanged} unchanged; paragraphs "
-        f"{report.paragraphs_added} added, {report.paragraphs_updated} updated, "
-        f"{report.paragraphs_unchanged} unchanged"
-        + (f", {report.paragraphs_removed} removed" if report.paragraphs_removed else "")
-    )
-    (st.warning if report.failed else st.success)(escape_markdown(summary))
+    (st.warning if report.failed else st.success)(escape_markdown(ingest_summary(report)))
     if report.skipped:
         st.warning(
             f"Skipped {len(report.skipped)} unsupported file(s):\n\n"

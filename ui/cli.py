@@ -16,6 +16,7 @@ import click
 
 from rag.errors import NewsragError
 from rag.render import json as render_json
+from rag.render.speech import ingest_summary
 from rag.settings import SETTINGS, Settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
@@ -112,13 +113,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
     if as_json:
         click.echo(json.dumps(render_json.ingest_json(report), ensure_ascii=False))
     else:
-        click.echo(
-            f"{report.files_seen} files seen: "
-            f"articles {report.articles_added} added, {report.articles_updated} updated, "
-            f"{report.articles_unchanged} unchanged; paragraphs {report.paragraphs_added} added, "
-            f"{report.paragraphs_updated} updated, {report.paragraphs_unchanged} unchanged"
-            + (f", {report.paragraphs_removed} removed" if report.paragraphs_removed else "")
-        )
+        click.echo(ingest_summary(report))
         if report.skipped:
             click.echo(f"skipped {len(report.skipped)} unsupported file(s):")
             for path in report.skipped:

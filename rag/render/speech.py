@@ -1,4 +1,4 @@
-"""Statements and refusals as plain English sentences, the cue and the content as written.
+"""Statements, refusals and ingest reports as plain English sentences, words as the source has them.
 
 "Pushilin declared that the Russian Armed Forces are actively expanding ...", "According to The
 New York Times, the city's loss has significantly weakened ...", "Okafor accused the council of
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rag.schema import NearestArticle, QuoteKind, Refusal, RefusalReason, Statement
+from rag.schema import IngestReport, NearestArticle, QuoteKind, Refusal, RefusalReason, Statement
 
 # Reporting verbs whose object may be a "that" clause, by every form a cue uses (base, -s, past).
 # "told", "accused", "urged", "called" are missing on purpose: their object is a person or a
@@ -148,3 +148,18 @@ def refusal_message(r: Refusal, speaker: str = "") -> str:
         n = r.hidden_by_filters
         message += f" {n} article{'s' if n != 1 else ''} outside your source or date filters would match."
     return message
+
+
+def ingest_summary(report: IngestReport) -> str:
+    """One line on what an ingest did, as the CLI and the chat's uploader both print it."""
+    r = report
+    summary = (
+        f"{r.files_seen} files seen: articles {r.articles_added} added, {r.articles_updated} updated, "
+        f"{r.articles_unchanged} unchanged; paragraphs {r.paragraphs_added} added, {r.paragraphs_updated} "
+        f"updated, {r.paragraphs_unchanged} unchanged"
+    )
+    if r.paragraphs_removed:
+        summary += f", {r.paragraphs_removed} removed"
+    if r.articles_requoted:
+        summary += f"; quotes re-read by a newer extractor in {r.articles_requoted} stored articles"
+    return summary

@@ -84,11 +84,14 @@ def ingest(
     settings: Settings,
     *,
     progress: ProgressCallback | None = None,
+    extractor_version: str = EXTRACTOR_VERSION,
 ) -> IngestReport:
     """Ingest files and folders into the store named by ``settings``; never raises for bad files.
 
     Every file that cannot be read is reported in ``IngestReport.failed`` with the reason, and
-    every other file still goes in.
+    every other file still goes in. ``extractor_version`` names the quote extractor's output;
+    stored quotes from another version are re-extracted (``refresh_quotes``). Benchmarks that
+    change the extractor's rules pass a fingerprint of its code here.
     """
     notify = progress or (lambda _p: None)
     files, skipped = discover_files([Path(p) for p in paths])
@@ -119,7 +122,7 @@ def ingest(
         notify(IngestProgress("reading", i, len(files), 0, 0, 0, 0))
 
     store = Store.connect(settings, create=True)
-    requoted = refresh_quotes(store)
+    requoted = refresh_quotes(store, extractor_version)
 
     # 2. Work out what changed, by content-derived id.
     existing, stored_by_file = store.stored_for(articles, list(produced_by_file))
@@ -199,14 +202,14 @@ def ingest(
     )
 
 
-def refresh_quotes(store: Store) -> int:
+def refresh_quotes(store: Store, version: str = EXTRACTOR_VERSION) -> int:
     """Re-extract every stored article's quotes if a different extractor wrote them.
 
     Quotes depend only on an article's paragraph texts, which the store holds, so nothing is
     embedded again: only the changed quote records are rewritten. The new version is recorded
     last, so a run killed halfway starts over next time. Returns how many articles changed.
     """
-    if store.extractor_version() == EXTRACTOR_VERSION:
+    if store.extractor_version() == version:
         return 0
     store.bump_revision()
     changed_articles = 0
@@ -224,7 +227,7 @@ def refresh_quotes(store: Store) -> int:
             if changed:
                 store.update_quotes(changed)
                 changed_articles += 1
-    store.bump_revision(extractor=EXTRACTOR_VERSION)
+    store.bump_revision(extractor=version)
     return changed_articles
 
 

@@ -16,17 +16,24 @@ What is measured, per split:
   annotator (lowest annotator id; the id is the ``_xxxx`` suffix of the ``.ann`` file). Its kind
   comes from the quote marks in its content, as PolNeAR has no direct/indirect attribute:
   direct when every word of the content is inside double quote marks, mixed when some are,
-  indirect when none are. Attributions in the headline, or with no content span, are counted
-  and left out: ingest reads quotes from the body paragraphs only.
+  indirect when none are. Attributions in the headline (first line), or elsewhere outside the
+  body paragraphs ingest stores, or with no content span, are counted and left out: ingest
+  reads quotes from the body paragraphs only.
 - Ours: ``ingest.pipeline.article_paragraphs`` on the ``rag.schema.Article`` that
   ``ingest.loaders.load_file`` makes of the article's .txt file, i.e. exactly what ingest stores.
 - Matching: one-to-one, greedy by score, between a quote and a gold attribution that share a
   paragraph, when the Jaccard similarity of their word-token sets is at least ``MATCH_JACCARD``.
-  Recall is by gold kind, precision by our kind.
+  PolNeAR makes "'A,' he said. 'B.'" one attribution where we store two quotes, so the quotes
+  of one speaker that lie inside a gold content may match it together; a line gives the
+  figures without that allowance. Recall is by gold kind, precision by our kind.
 - Speaker: right when the gold source and our ``speaker`` or ``speaker_as_written`` share a
   content word (case-folded, titles and stop words ignored). PolNeAR's brat files carry no
-  coreference, so a pronoun source counts as right when our ``speaker_as_written`` is that
-  pronoun or our resolved ``speaker`` is named in the article.
+  coreference (only its automatic CoreNLP files do), so a pronoun source counts as right when
+  our ``speaker_as_written`` is that pronoun or our resolved ``speaker`` is named in the article.
+
+``--misses N`` prints N examples (from different articles where possible) for each of the ten
+commonest missed cues and spurious patterns, each with its sentence. Figures per split also come
+per outlet, since house styles differ (the New York Times writes its quote marks as '').
 """
 
 from __future__ import annotations
@@ -40,12 +47,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_BENCH.parent))
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
 from collections.abc import Callable, Iterable, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field, replace  # noqa: E402
 
 from bench import report  # noqa: E402
 from ingest import quotes as quotes_module  # noqa: E402
@@ -99,6 +107,8 @@ _IRREGULAR = {
 }
 _TEXT_TOKEN = re.compile(r"\w+(?:'\w+)*")
 
+Spans = tuple[tuple[int, int], ...]  # (start, end) character offsets; several for a discontinuous span
+
 
 # --- records -----------------------------------------------------------------------------------
 
@@ -112,8 +122,8 @@ class GoldAttribution:
     source: str  # "" for Attribution-no-source
     cue: str
     content: str  # the content fragments, joined by a space as brat does
-    content_spans: tuple[tuple[int, int], ...]  # character offsets in the article's .txt
-    cue_spans: tuple[tuple[int, int], ...]
+    content_spans: Spans  # character offsets in the article's .txt
+    cue_spans: Spans
     kind: QuoteKind
     paragraphs: tuple[int, ...]  # 1-based body paragraphs the content touches; () in the headline
 
@@ -156,6 +166,7 @@ class Pair:
 class Spurious:
     """A quote no gold attribution matched; ``boundary`` when it overlaps one it did not match."""
 
+    article: str
     quote: Quote
     sentence: str
     boundary: bool
@@ -180,12 +191,14 @@ class SplitResult:
     multi_annotated: int = 0
     extraction_s: float = 0.0
     gold_in_headline: int = 0
+    gold_outside_body: int = 0  # e.g. a lede that the loader took for the headline
     gold_without_content: int = 0
     gold: list[GoldAttribution] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     missed: list[Missed] = field(default_factory=list)
     spurious: list[Spurious] = field(default_factory=list)
+    found_by_outlet: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (outlet, marked)
     strict_pairs: int = 0  # matches when each gold may take one quote only
     strict_marked_gold: int = 0
     strict_marked_found: int = 0
@@ -225,13 +238,13 @@ def first_annotator_files(attributions: Path) -> dict[str, tuple[Path, int]]:
     return {stem: (min(paths, key=lambda p: p.stem), len(paths)) for stem, paths in by_article.items()}
 
 
-def read_standoff(ann: str) -> tuple[dict[str, tuple[str, tuple[tuple[int, int], ...]]], list[tuple[str, dict]]]:
+def read_standoff(ann: str) -> tuple[dict[str, tuple[str, Spans]], list[tuple[str, dict[str, list[str]]]]]:
     """Text-bound annotations (id -> (type, spans)) and events (id, role -> [ids]) of a brat file.
 
     Span texts in the file are ignored (they lose newlines inside a span, which also breaks the
     line structure); the offsets are exact Python string offsets into the .txt.
     """
-    spans: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+    spans: dict[str, tuple[str, Spans]] = {}
     events: list[tuple[str, dict[str, list[str]]]] = []
     for line in ann.splitlines():
         if m := re.match(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t", line):
@@ -251,13 +264,14 @@ def read_standoff(ann: str) -> tuple[dict[str, tuple[str, tuple[tuple[int, int],
 def quote_kind(fragments: Sequence[str]) -> QuoteKind:
     """Direct if every word is inside double quote marks, mixed if some are, indirect if none.
 
-    Only double marks count: single ones are apostrophes far more often in this corpus, and
-    its US outlets use them only for quotes nested inside a double-quoted one. A quote left
-    open at a paragraph's end stays open, as it does in news copy.
+    Only double marks count, including the New York Times' two apostrophes (''): single ones
+    are apostrophes far more often in this corpus, and its US outlets use them only for quotes
+    nested inside a double-quoted one. A quote left open at a paragraph's end stays open, as it
+    does in news copy.
     """
     inside = False
     quoted = unquoted = 0
-    for fragment in fragments:
+    for fragment in (f.replace("''", '"') for f in fragments):
         previous = " "
         for char in fragment:
             if char in _OPEN_MARKS or (char == '"' and (previous.isspace() or previous in "([{—–-")):
@@ -280,7 +294,7 @@ def read_article(text_path: Path, ann_path: Path, annotators: int) -> PolnearArt
     text = text_path.read_text(encoding="utf-8")
     spans, events = read_standoff(ann_path.read_text(encoding="utf-8"))
 
-    def joined(ids: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    def joined(ids: Iterable[str]) -> Spans:
         return tuple(sorted(span for i in ids if i in spans for span in spans[i][1]))
 
     gold = []
@@ -322,21 +336,29 @@ def extract(article: PolnearArticle, text_path: Path) -> Extraction:
 def locate_paragraphs(text: str, paragraphs: Sequence[str]) -> list[tuple[int, int]]:
     """Where each body paragraph lies in the raw text, so gold offsets map to paragraph numbers.
 
-    The loader collapses whitespace and paragraph repair joins paragraphs with a space, so each
-    paragraph is found as its words separated by any whitespace, searching onwards from the last.
+    The loader collapses whitespace and paragraph repair joins paragraphs with a space, so a
+    paragraph is found as its run of whitespace-separated words, searching on from the last one.
     A paragraph that cannot be found gets an empty span (no gold maps to it).
     """
+    raw = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     located = []
     cursor = 0
     for paragraph in paragraphs:
-        pattern = r"\s+".join(re.escape(word) for word in paragraph.split())
-        m = re.compile(pattern).search(text, cursor)
-        if m is None:
-            located.append((cursor, cursor))
+        found = _find_words(raw, paragraph.split(), cursor)
+        if found is None:
+            at = raw[cursor][1] if cursor < len(raw) else len(text)
+            located.append((at, at))
             continue
-        located.append((m.start(), m.end()))
-        cursor = m.end()
+        located.append((raw[found][1], raw[found + len(paragraph.split()) - 1][2]))
+        cursor = found + len(paragraph.split())
     return located
+
+
+def _find_words(raw: Sequence[tuple[str, int, int]], wanted: Sequence[str], start: int) -> int | None:
+    for k in range(start, len(raw) - len(wanted) + 1):
+        if all(raw[k + j][0] == w for j, w in enumerate(wanted)):
+            return k
+    return None
 
 
 def _paragraphs_touched(spans: Sequence[tuple[int, int]], located: Sequence[tuple[int, int]]) -> tuple[int, ...]:
@@ -396,10 +418,13 @@ def match_article(extraction: Extraction, result: SplitResult) -> None:
             result.gold_without_content += 1
             continue
         touched = _paragraphs_touched(g.content_spans, located)
-        if not touched:
+        if not touched and g.content_spans[0][0] < text.find("\n"):
             result.gold_in_headline += 1
             continue
-        gold.append(_with_paragraphs(g, touched))
+        if not touched:
+            result.gold_outside_body += 1
+            continue
+        gold.append(replace(g, paragraphs=touched))
     quotes = list(extraction.quotes)
     gold_tokens = [content_tokens(g.content) for g in gold]
     quote_tokens = [content_tokens(q.text) for q in quotes]
@@ -422,9 +447,10 @@ def match_article(extraction: Extraction, result: SplitResult) -> None:
     for qi, q in enumerate(quotes):
         if qi not in used_quotes:
             sentence = quote_sentence(extraction.paragraphs[q.paragraphs[0] - 1], q.text)
-            result.spurious.append(Spurious(q, sentence, _near(quote_tokens[qi], gold_tokens)))
+            result.spurious.append(Spurious(extraction.article.name, q, sentence, _near(quote_tokens[qi], gold_tokens)))
     result.gold.extend(gold)
     result.quotes.extend(quotes)
+    result.found_by_outlet.update((outlet(extraction.article.name), q.kind in _MARKED) for q in quotes)
 
 
 def _candidates(
@@ -479,10 +505,9 @@ def _near(tokens: frozenset[str], others: Sequence[frozenset[str]]) -> bool:
     )
 
 
-def _with_paragraphs(g: GoldAttribution, paragraphs: tuple[int, ...]) -> GoldAttribution:
-    return GoldAttribution(
-        g.article, g.relation, g.source, g.cue, g.content, g.content_spans, g.cue_spans, g.kind, paragraphs
-    )
+def outlet(article: str) -> str:
+    """The publisher code that starts every PolNeAR file name ("nyt", "wash-post")."""
+    return article.split("_", 1)[0]
 
 
 def sentence_at(text: str, offset: int, located: Sequence[tuple[int, int]]) -> str:
@@ -557,8 +582,9 @@ def _base_candidates(w: str) -> list[str]:
 
 
 def cue_pattern(cue: str, lemma: Callable[[str], str]) -> str:
-    """The cue with each word lemmatized: "told reporters" -> "tell reporters"."""
-    return " ".join(lemma(w) for w in _TEXT_TOKEN.findall(cue.replace("’", "'"))) or "(no cue)"
+    """The cue with each word lemmatized: "told reporters" -> "tell reporters"; a colon stays ":"."""
+    lemmas = " ".join(lemma(w) for w in _TEXT_TOKEN.findall(cue.replace("’", "'")))
+    return lemmas or " ".join(cue.split()) or "(no cue)"
 
 
 # --- scoring and the report ----------------------------------------------------------------------
@@ -640,10 +666,12 @@ def render(result: SplitResult, lemma: Callable[[str], str], examples: int) -> s
     parts = [
         f"## PolNeAR {result.split}\n",
         f"Machine: {report.machine()}. Extractor `ingest/quotes.py` version {version}.",
-        f"{result.articles} articles ({result.multi_annotated} annotated by several annotators; "
+        f"{result.articles} articles, {result.annotation_files} annotation files ({result.multi_annotated} "
+        "articles annotated by several annotators; "
         f"the lowest annotator id's file is gold), {len(result.gold)} gold attributions scored; left out: "
-        f"{result.gold_in_headline} in a headline, {result.gold_without_content} without a content span.",
-        f"Extraction: {result.extraction_s:.2f} s, {result.articles / result.extraction_s:.0f} articles/s "
+        f"{result.gold_in_headline} in the headline, {result.gold_outside_body} elsewhere outside the body "
+        f"paragraphs ingest stores, {result.gold_without_content} without a content span.",
+        f"Extraction: {result.extraction_s:.2f} s, {result.articles / max(result.extraction_s, 1e-9):.0f} articles/s "
         f"(load + paragraph repair + quotes, as ingest runs them).",
         f"Match: same paragraph and word-set Jaccard >= {MATCH_JACCARD}, one-to-one, best first; the "
         f"quotes of one speaker lying inside a gold content (>= {FRAGMENT_INSIDE:.0%} of their words) "
@@ -652,6 +680,8 @@ def render(result: SplitResult, lemma: Callable[[str], str], examples: int) -> s
         report.table(["attributions", "gold", "ours", "gold matched", "ours matched", "P %", "R %", "F1 %"], rows),
         "",
         _strict_line(result),
+        "",
+        _outlet_table(result),
         "",
         _speaker_line(result),
         "",
@@ -678,6 +708,29 @@ def _strict_line(result: SplitResult) -> str:
         "Strictly one quote per gold attribution: all attributions P/R/F1 "
         f"{_pct(every.precision)}/{_pct(every.recall)}/{_pct(every.f1)} %, with quote marks "
         f"{_pct(marked.precision)}/{_pct(marked.recall)}/{_pct(marked.f1)} %."
+    )
+
+
+def _outlet_table(result: SplitResult) -> str:
+    """Recall and precision per publisher: house styles differ (quote marks, attribution habits)."""
+    rows = []
+    for name in sorted({outlet(g.article) for g in result.gold}):
+        marked, every = _outlet_score(result, name, _MARKED), _outlet_score(result, name, frozenset(_KINDS))
+        rows.append([name, marked.gold, _pct(marked.precision), _pct(marked.recall),
+                     every.gold, _pct(every.precision), _pct(every.recall)])
+    return report.table(
+        ["outlet", "gold with marks", "P %", "R %", "all gold", "P % (all)", "R % (all)"], rows
+    )
+
+
+def _outlet_score(result: SplitResult, name: str, kinds: frozenset[QuoteKind]) -> Score:
+    pairs = [p for p in result.pairs if outlet(p.gold.article) == name]
+    return Score(
+        gold=sum(outlet(g.article) == name and g.kind in kinds for g in result.gold),
+        found=sum(n for (o, marked), n in result.found_by_outlet.items()
+                  if o == name and (marked or kinds != _MARKED)),
+        gold_matched=sum(p.gold.kind in kinds for p in pairs),
+        found_matched=sum(q.kind in kinds for p in pairs for q in p.quotes),
     )
 
 
@@ -727,11 +780,16 @@ def _spurious_table(result: SplitResult, lemma: Callable[[str], str]) -> str:
     return report.table(["our kind / cue (lemmas)", "spurious", "ours", "P %", "near"], rows)
 
 
-def _spread(items: list, key: Callable, n: int) -> list:
-    """Up to ``n`` items, from different articles where possible, so examples are not one story's."""
+def _spread(items: list, article: Callable, n: int) -> list:
+    """``n`` items in a fixed pseudo-random order, one per article first, so the examples are
+    neither all one story's nor all from the alphabetically first outlet."""
+    shuffled = sorted(items, key=lambda item: hashlib.sha1(repr(item).encode()).hexdigest())
     seen: set[str] = set()
-    first = [i for i in items if not (key(i) in seen or seen.add(key(i)))]
-    return (first + [i for i in items if i not in first])[:n]
+    first, rest = [], []
+    for item in shuffled:
+        (rest if article(item) in seen else first).append(item)
+        seen.add(article(item))
+    return (first + rest)[:n]
 
 
 def _examples(result: SplitResult, lemma: Callable[[str], str], n: int) -> str:
@@ -751,7 +809,7 @@ def _examples(result: SplitResult, lemma: Callable[[str], str], n: int) -> str:
         by_pattern[_spurious_pattern(s, lemma)].append(s)
     for pattern, _ in Counter({p: len(ss) for p, ss in by_pattern.items()}).most_common(10):
         lines.append(f"Spurious {pattern}:")
-        for s in _spread(by_pattern[pattern], lambda s: s.sentence, n):
+        for s in _spread(by_pattern[pattern], lambda s: s.article, n):
             lines.append(
                 f"- [{'near' if s.boundary else 'no gold'}] speaker `{s.quote.speaker}` "
                 f"(`{s.quote.speaker_as_written}`), text `{_clip(s.quote.text)}`: {_clip(s.sentence, 400)}"

@@ -59,7 +59,8 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 # Bump whenever what ``extract_quotes`` returns changes: a store whose quotes came from another
 # version has every article's quotes re-extracted at the next ingest (``ingest.pipeline``).
 # 2: the cue keeps whom it was told ("told reporters") and "described as".
-EXTRACTOR_VERSION = "2"
+# 3: reported speech carrying a quotation is "mixed"; '' and `` read as double quote marks.
+EXTRACTOR_VERSION = "3"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -1802,11 +1803,22 @@ class _Last:
     kind: QuoteKind
 
 
+# The New York Times (and typeset copy) writes a double quote as two apostrophes: ''Yes,'' he
+# said. Read each pair as one double mark, keeping every offset: an opening pair (a word follows)
+# becomes ' "', a closing one '" '.
+_DOUBLED_APOSTROPHES = re.compile(r"''|``")
+
+
+def _as_double_quote(m: re.Match[str]) -> str:
+    after = m.string[m.end() : m.end() + 1]
+    return ' "' if after.isalnum() or m.group() == "``" else '" '
+
+
 class _Article:
     """The article as one text (paragraphs joined by newlines) with its quotations paired."""
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
-        normalised = [" ".join(p.split()) for p in paragraphs]
+        normalised = [_DOUBLED_APOSTROPHES.sub(_as_double_quote, " ".join(p.split())) for p in paragraphs]
         self.text = "\n".join(normalised)
         self.starts: list[int] = []
         offset = 0
@@ -1814,6 +1826,7 @@ class _Article:
             self.starts.append(offset)
             offset += len(p) + 1
         self.spans = _find_quote_spans(self.text)
+        self._span_starts = [span.start for span in self.spans]
 
     def paragraphs(self, start: int, end: int) -> tuple[int, ...]:
         """1-based numbers of the paragraphs that text between two offsets covers."""
@@ -1849,8 +1862,17 @@ class _Article:
         return _Said(span.start, QuoteKind.DIRECT, words, self.paragraphs(span.start, span.end), anchor)
 
     def indirect(self, found: tuple[str, int, int], anchor: _Anchor) -> _Said:
+        """Reported speech; mixed when it carries a quotation of the speaker's own words."""
         words, start, end = found
-        return _Said(start, QuoteKind.INDIRECT, words, self.paragraphs(start, end), anchor)
+        first = bisect_left(self._span_starts, start)
+        mixed = (
+            first < len(self.spans)
+            and self.spans[first].end <= end
+            # "..., a pledge Halloran called 'a brochure'": the quotation is someone else's words.
+            and not any(w in _VERB_LEMMA for w in self.text[start : self.spans[first].start].lower().split())
+        )
+        kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
+        return _Said(start, kind, words, self.paragraphs(start, end), anchor)
 
 
 _COORDINATORS = _words("and but while whereas although though yet")

@@ -12,7 +12,7 @@ from rag.schema import Quote, QuoteKind
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed"
 SEED_ARTICLE = SEED / "000_ad981062f02b5f16.txt"
 
-DIRECT, INDIRECT = QuoteKind.DIRECT, QuoteKind.INDIRECT
+DIRECT, INDIRECT, MIXED = QuoteKind.DIRECT, QuoteKind.INDIRECT, QuoteKind.MIXED
 
 
 def only_quote(*paragraphs: str) -> Quote:
@@ -78,7 +78,7 @@ def test_seed_anonymous_official_has_two_direct_fragments(seed_quotes: list[Quot
 def test_seed_pushilin_is_resolved_from_surname_and_keeps_his_role(seed_quotes: list[Quote]) -> None:
     pushilin = [q for q in seed_quotes if q.speaker == "Denis Pushilin"]
     assert [(q.kind, q.cue, q.speaker_as_written) for q in pushilin] == [
-        (INDIRECT, "declaring", "Denis Pushilin"),
+        (MIXED, "declaring", "Denis Pushilin"),  # "a 'buffer zone'": his own words inside
         (DIRECT, "said", "Pushilin"),
         (DIRECT, "said", "Pushilin"),
     ]
@@ -456,7 +456,7 @@ def test_participle_attribution_takes_the_speaker_and_role_before_it() -> None:
         "The advance was confirmed by the DPR's own statements, with Denis Pushilin, the head of the Donetsk "
         "People's Republic, declaring that the Russian forces are expanding a 'buffer zone' around the city."
     )
-    assert (quote.speaker, quote.cue, quote.kind) == ("Denis Pushilin", "declaring", INDIRECT)
+    assert (quote.speaker, quote.cue, quote.kind) == ("Denis Pushilin", "declaring", MIXED)
     assert quote.role == "the head of the Donetsk People's Republic"
     assert quote.text == "the Russian forces are expanding a 'buffer zone' around the city"
 
@@ -890,8 +890,27 @@ def test_they_and_one_refer_to_the_group_quoted_last() -> None:
 
 
 def test_scare_quote_in_reported_speech_stays_in_its_text_and_is_not_a_quote() -> None:
+    # Reported speech carrying quoted words is "mixed": one statement, its fragment kept in place.
     quote = only_quote("Pushilin said the army was expanding a 'buffer zone' around the city.")
-    assert (quote.kind, quote.text) == (INDIRECT, "the army was expanding a 'buffer zone' around the city")
+    assert (quote.kind, quote.text) == (MIXED, "the army was expanding a 'buffer zone' around the city")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "''It is really a powerful book,'' Admiral Harris said.",
+        "``It is really a powerful book,'' Admiral Harris said.",
+        '"It is really a powerful book," Admiral Harris said.',
+    ],
+)
+def test_doubled_apostrophes_are_double_quote_marks(paragraph: str) -> None:
+    quote = only_quote(paragraph)
+    assert (quote.kind, quote.text, quote.speaker_as_written) == (DIRECT, "It is really a powerful book", "Admiral Harris")
+
+
+def test_a_quotation_of_another_speaker_inside_reported_speech_does_not_make_it_mixed() -> None:
+    quotes = extract_quotes(['Quist said she would build flats, a pledge Halloran called "a brochure, not a plan".'])
+    assert [q.kind for q in quotes if q.speaker == "Quist"] == [INDIRECT]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ingest import ingest
 from rag import Settings
 from rag.store import Store
@@ -216,3 +218,33 @@ def test_a_newer_extractor_requotes_stored_articles_without_embedding_again(tmp_
     assert again.embeddings([quoted.paragraph_id])[quoted.paragraph_id] == vector  # not embedded again
     assert again.extractor_version() == EXTRACTOR_VERSION
     assert ingest([tmp_path / "story.txt"], settings).articles_requoted == 0  # once only
+
+
+EXOTIC_QUOTES = {
+    "guillemets": "«Nous reconstruirons», a déclaré le maire Luc Berger.",
+    "german": "„Wir bauen wieder auf“, sagte Bürgermeisterin Anna Roth. Mayor Anna Roth said „the bridge will reopen“.",
+    "corner brackets": "「再建します」と市長は述べた。 The mayor said 「we will rebuild」 on Monday.",
+    "mixed straight and curly": "“We will rebuild,\" said Mayor Ana Ruiz. \"The river will not win,” she added.",
+    "never closed": "\"We will rebuild, said Mayor Ana Ruiz, and the council agreed.\n\nThe vote was 7-2.",
+    "stray marks": "It was a ' strange \" day ” for « the » town, said Ana Ruiz „ of the council.",
+    "doubled apostrophes": "''We will rebuild,'' Mayor Ana Ruiz said. ``The river will not win,'' she added.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXOTIC_QUOTES))
+def test_unbalanced_or_exotic_quote_marks_never_fail_an_ingest(tmp_path: Path, settings: Settings, name: str) -> None:
+    path = write(tmp_path / "story.txt", f"The Valley Herald\nLocal News\n\nRebuilding after the flood\n\n"
+                                         f"{EXOTIC_QUOTES[name]}\n")
+    report = ingest([path], settings)
+    assert not report.failed and report.articles_added == 1
+    stored = list(Store.connect(settings).iter_paragraphs())
+    assert stored and all(q.text for p in stored for q in p.quotes)
+
+
+def test_curly_and_doubled_quotes_are_still_attributed(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "story.txt", "The Valley Herald\nLocal News\n\nRebuilding after the flood\n\n"
+                                         f"{EXOTIC_QUOTES['doubled apostrophes']}\n")
+    ingest([path], settings)
+    quotes = [q for p in Store.connect(settings).iter_paragraphs() for q in p.quotes]
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Ana Ruiz", "We will rebuild"), ("Ana Ruiz", "The river will not win")]

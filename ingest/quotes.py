@@ -14,10 +14,16 @@ How an article is read:
    quote, so a sentence may span two paragraphs when its quote does.
 3. ``_find_anchors`` looks for attributions in the words outside the quotes: "X said",
    "said X", "according to X", ", adding that ...". Quotes are single tokens there, so the
-   rules see "<Q> said one anonymous official".
+   rules see "<Q> said one anonymous official". A participle after a comma (", saying ...")
+   belongs to the speaker before it in the sentence, or else to the subject opening the
+   sentence when a finite-looking verb follows that subject ("Fiorina criticized Trump,
+   saying ..."; ``_main_subject``).
 4. ``_read_unit`` gives each anchor the quotes beside it (direct) or the clause it introduces
-   (indirect). A quote standing alone continues the last speaker; a quote inside a clause is
-   a scare quote or a title and is kept only as part of a reported clause.
+   (indirect). A clause without "that" must look like one: a finite verb from a list anywhere
+   (``_is_clause``) or, after "say", "tell", "think" and the like, a subject followed at once by
+   a finite-looking verb ("it's", "reflects", "misunderstand" after a plural;
+   ``_looks_like_clause``). A quote standing alone continues the last speaker; a quote inside
+   a clause is a scare quote or a title and is kept only as part of a reported clause.
 5. ``_SpeakerBook`` resolves "Pushilin", "he", "the publication" to someone named earlier.
 
 Speaker normalisation (``Quote.speaker``), so one speaker reads the same in every quote:
@@ -60,7 +66,11 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 # version has every article's quotes re-extracted at the next ingest (``ingest.pipeline``).
 # 2: the cue keeps whom it was told ("told reporters") and "described as".
 # 3: reported speech carrying a quotation is "mixed"; '' and `` read as double quote marks.
-EXTRACTOR_VERSION = "3"
+# 4: ", saying ..." after a clause is the main clause's subject speaking ("Fiorina criticized
+#    Trump, saying ..."; also "adding", "arguing", "calling him '...'"), never an inverted
+#    "..., arguing the senator"; "said" takes a bare clause that looks like one (a subject, then
+#    a finite-looking verb: "said it's a great day", "said people misunderstand Trump").
+EXTRACTOR_VERSION = "4"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -1355,6 +1365,17 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
         elif after < len(tokens) and tokens[after].low == "as" and lemma in _NAMING_LEMMAS:
             cue += " as"  # "described as a gesture to Kharniv"
         subject = _subject_anchor(tokens, v, text)
+        # ", saying ..." has a subject of its own before the comma only after "with" ("with Denis
+        # Pushilin, the head of the DPR, declaring that"); otherwise the main clause's subject
+        # speaks, so a "subject" found in the middle of the sentence is a misreading.
+        if (
+            subject is not None
+            and tok.low.endswith("ing")
+            and tokens[v - 1].text == ","
+            and subject[3] > 0
+            and tokens[subject[3] - 1].low != "with"
+        ):
+            subject = None
         if subject is not None:
             phrase, role, org_hint, start = subject
             anchors.append(_Anchor("subject", start, v, after, cue, lemma, phrase, role, org_hint))
@@ -1375,7 +1396,7 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
             lemma in _INVERTIBLE_LEMMAS
             and prev is not None
             and (prev.is_quote or prev.text == ",")
-            and tok.low != "saying"
+            and not tok.low.endswith("ing")
         ):
             phrase = _speaker_after(tokens, after, text)
             if phrase is not None:
@@ -1387,7 +1408,7 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
                 continue
         # ", adding that ..." or "... and noted that ...": the same speaker as the clause before.
         if prev is not None and (
-            (tok.low.endswith("ing") and prev.text == ",")
+            (tok.low.endswith("ing") and (prev.text == "," or (prev.is_quote and text[prev.end - 2] == ",")))
             or (
                 prev.low in ("and", "but")
                 and v >= 2
@@ -1401,7 +1422,74 @@ def _find_anchors(tokens: Sequence[_Token], text: str) -> list[_Anchor]:
             anchor.source = next((a for a in reversed(anchors[:i]) if a.kind != "according"), None)
             if anchor.source is None and tokens[anchor.verb - 1].low in ("and", "but"):
                 anchor.phrase = _speaker_after(tokens, 0, text)  # "Okafor welcomed the pledge but said ..."
+            elif anchor.source is None:
+                # "Fiorina criticized Trump, saying ...": the subject of the main clause speaks.
+                subject = _main_subject(tokens, anchor.verb, text)
+                if subject is not None:
+                    anchor.phrase, anchor.role, anchor.org_hint = subject
     return [a for a in anchors if a.kind != "inherit" or a.source is not None or a.phrase is not None]
+
+
+def _main_subject(tokens: Sequence[_Token], v: int, text: str) -> tuple[_Phrase, str, bool] | None:
+    """The subject opening the sentence (with a role and org hint) when its verb comes before ``v``.
+
+    "Fiorina was upfront about her distaste for Trump, saying ...": "Fiorina" is read only when a
+    finite-looking verb ("was", "criticized", "took") follows it directly (adverbs aside).
+    """
+    start = 0
+    while start < v and tokens[start].low in _words("and but then so yet still meanwhile instead"):
+        start += 1  # "And then Trump went on the attack, saying ..."
+    comma = next((c for c in range(start, v) if tokens[c].text == ","), -1)
+    if (
+        0 < comma < v - 1
+        and tokens[start].low in _GAP_STARTERS | _words("after before while here")
+        and all(t.is_word for t in tokens[start:comma])
+    ):
+        start = comma + 1  # "On Sunday, Mr. Trump echoed ...", "Here in Columbia, Sanders stepped up ..."
+    if start >= v or not tokens[start].is_word:
+        return None
+    phrase = _speaker_after(tokens, start, text)
+    if phrase is None:
+        return None
+    if _finite_verb_at(tokens, phrase.end, v) >= 0:
+        return phrase, "", False
+    # "Sen. Mark Kirk, R-Ill., who faces a tough race, rescinded his endorsement, saying ...".
+    if tokens[phrase.end].text != ",":
+        return None
+    for c in range(phrase.end, v):
+        if tokens[c].text != ",":
+            continue
+        k = _finite_verb_at(tokens, c + 1, v)
+        if k >= 0:
+            subject = _subject_anchor(tokens, k, text)
+            if subject is not None and subject[3] == start:
+                return subject[0], subject[1], subject[2]
+    return None
+
+
+def _finite_verb_at(tokens: Sequence[_Token], k: int, v: int) -> int:
+    """Index of a finite-looking verb at ``k`` (after adverbs and auxiliaries), before ``v``; else -1."""
+    first = k
+    while k < v and (
+        tokens[k].low in _PRE_VERB_ADVERBS
+        or tokens[k].low in _AUXILIARIES
+        or tokens[k].low == "even"
+        or (tokens[k].low.endswith("ly") and len(tokens[k].low) > 4)
+    ):
+        k += 1
+    if k >= v:
+        return -1
+    verb = tokens[k]
+    if not verb.is_word or verb.text != verb.low or verb.low in _BLOCKERS - _words("was were is are"):
+        return -1
+    if not (
+        verb.low in _FINITE_MARKERS
+        or verb.low in _VERB_LEMMA
+        or (k > first and tokens[k - 1].low in _AUXILIARIES)
+        or (verb.low.endswith("ed") and len(verb.low) > 3)  # "tied", "cited", "praised"
+    ):
+        return -1
+    return k
 
 
 # --- what an anchor introduces -----------------------------------------------------------------
@@ -1419,6 +1507,94 @@ def _is_clause(tokens: Iterable[_Token]) -> bool:
             if words >= 3 and finite:
                 return True
     return False
+
+
+# Verbs whose reported clause may be any clause-looking thing without "that" ("said it's a great
+# day", "said people misunderstand Trump"): these rarely take a plain noun-phrase object.
+_LOOSE_CLAUSE_LEMMAS = _words("say tell think believe add insist argue claim warn")
+_SUBJECT_PRONOUNS = _words("he she it they we i you there")
+_BASE_SUBJECTS = _words("they we i you")  # "they want", "we need": a base form is finite after these
+_IRREGULAR_PLURALS = _words("people men women children police")
+_CONTRACTION = re.compile(r"^[a-z]+(?:['’](?:s|re|ve|ll|d|m)|n['’]t)$")
+
+
+_TIME_UNITS = _words("seconds minutes hours days weeks months years decades times")
+
+
+def _plural_noun(low: str) -> bool:
+    return low in _IRREGULAR_PLURALS or (
+        low.endswith("s") and len(low) > 3 and not low.endswith(("ss", "'s", "’s", "us", "is"))
+    )
+
+
+def _finite_like(tok: _Token, subject: Sequence[_Token]) -> bool:
+    """Could ``tok`` be the finite verb of a clause whose subject is ``subject``?"""
+    low = tok.low
+    if not tok.is_word or tok.text != low or low in _TIME_WORDS or low in _TIME_UNITS:
+        return False
+    if low in _FINITE_MARKERS or (low in _VERB_LEMMA and not low.endswith("ing")):
+        return True
+    if low.endswith(("n't", "n’t")) or (_CONTRACTION.match(low) and subject[-1].low in _SUBJECT_PRONOUNS):
+        return True
+    if low.endswith("ed") and len(low) > 4:
+        return True
+    if (
+        low in _FUNCTION_WORDS
+        or low in _words("close near familiar able unable likely ready aware responsible alike each")
+        or low.endswith(("ly", "ing"))
+        or low.endswith(_ADJECTIVE_ENDINGS)
+    ):
+        return False
+    head = subject[-1].low
+    plural = head in _BASE_SUBJECTS or (head not in _SUBJECT_PRONOUNS and _plural_noun(head))
+    if _plural_noun(low) and low not in _IRREGULAR_PLURALS:
+        return not plural
+    return plural and head not in ("it", "he", "she", "there")
+
+
+def _looks_like_clause(tokens: Sequence[_Token]) -> bool:
+    """A subject and a finite-looking verb right after it: "it's a great day", "people misunderstand Trump".
+
+    The subject is a pronoun, or up to five words (a determiner, names, nouns) with no function
+    word among them; adverbs may come between it and the verb. Three words at least.
+    """
+    n = len(tokens)
+    if n < 2 or not tokens[0].is_word or tokens[0].low in _TIME_WORDS:
+        return False
+    words = sum(1 if t.is_word else 2 if t.is_quote else 0 for t in tokens)  # a quotation counts as words
+    first = tokens[0]
+    if _CONTRACTION.match(first.low) and first.low.split("'")[0].split("’")[0] in _SUBJECT_PRONOUNS | _words(
+        "that what here"
+    ):
+        return words >= 3  # "it's a great day", "there's no plan"
+    if (
+        first.low in _AUXILIARIES
+        or first.low in _BLOCKERS
+        or first.low in _FINITE_MARKERS
+        or (first.low in _VERB_LEMMA and not first.low.endswith("ing"))
+        or (first.low.endswith("ed") and first.text == first.low)
+    ):
+        return False  # "that Carson said was written about ...": a relative clause, not a report
+    j = 1
+    if first.is_cap or first.low in _DETERMINERS:
+        # "the transition reflects ...", "Obama wasn't ...": a noun phrase up to the verb.
+        while j < min(n, 6) and tokens[j].is_word and not _finite_like(tokens[j], tokens[:j]):
+            if tokens[j].low in _FUNCTION_WORDS:
+                return False
+            j += 1
+    elif first.low not in _SUBJECT_PRONOUNS and (first.low in _FUNCTION_WORDS or not _plural_noun(first.low)):
+        return False  # a lower-case subject is a bare plural only: "people misunderstand Trump"
+    subject = tokens[:j]
+    if (
+        first.low not in _SUBJECT_PRONOUNS
+        and j < n
+        and tokens[j].is_quote
+        and (j + 1 == n or not tokens[j + 1].is_word)
+    ):
+        return True  # 'saying the presumptive nominee "hasn't given this issue much thought."'
+    while j < n and (tokens[j].low in _PRE_VERB_ADVERBS or tokens[j].low in ("not", "never")):
+        j += 1
+    return j < n and _finite_like(tokens[j], subject) and words >= 3
 
 
 def _skip_time(tokens: Sequence[_Token], i: int) -> int:
@@ -1489,8 +1665,8 @@ def _complement(tokens: Sequence[_Token], anchor: _Anchor) -> tuple[str, int]:
             if t.is_word:
                 if t.low == "that":
                     return "that", j + 1
-                if t.low in _VERB_LEMMA or t.low in _FINITE_MARKERS:
-                    break
+                if _verb_at(tokens, j) is not None or t.low in _FINITE_MARKERS:
+                    break  # ("at one point" goes on: "point" is a verb only with "out")
             elif t.text in (",", ":") and nxt is not None and nxt.is_quote:
                 return "quote", j + 1
             elif (
@@ -1510,7 +1686,10 @@ def _complement(tokens: Sequence[_Token], anchor: _Anchor) -> tuple[str, int]:
         and after_time < n
         and tokens[after_time].is_word
         and tokens[after_time].low not in _GAP_STARTERS
-        and _is_clause(islice(tokens, after_time, None))
+        and (
+            _is_clause(islice(tokens, after_time, None))
+            or (anchor.lemma in _LOOSE_CLAUSE_LEMMAS and _looks_like_clause(tokens[after_time:]))
+        )
     ):
         return "clause", after_time
     return "none", i
@@ -1929,7 +2108,12 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
     for anchor in anchors:
         anchor.complement, anchor.complement_start = _complement(tokens, anchor)
     # ", asking for the closure to be paused" is not speech; ", adding that ..." is.
-    dropped = {id(a) for a in anchors if a.kind == "inherit" and a.complement == "none"}
+    # ", calling him 'a failed candidate'" is read as naming (``_read_naming``).
+    dropped = {
+        id(a)
+        for a in anchors
+        if a.kind == "inherit" and a.complement == "none" and a.lemma not in _NAMING_LEMMAS
+    }
     for anchor in anchors:
         while anchor.source is not None and id(anchor.source) in dropped:
             anchor.source = anchor.source.source
@@ -1964,7 +2148,11 @@ def _read_unit(article: _Article, unit: _Unit) -> tuple[list[_Said], list[_Ancho
             anchor.complement, anchor.content = "clause", (q, len(tokens))  # "said 'buffer zones' would grow"
         if anchor.complement in ("that", "clause") and anchor.content:
             a, b = anchor.content
-            if anchor.complement == "clause" and not _is_clause(tokens[a:b]):
+            if (
+                anchor.complement == "clause"
+                and not _is_clause(tokens[a:b])
+                and not (anchor.lemma in _LOOSE_CLAUSE_LEMMAS and _looks_like_clause(tokens[a:b]))
+            ):
                 continue  # "Police estimated the crowd at 4,500; ..."
             found = article.words(tokens, a, b) if anchor.lemma not in _DIRECT_LEMMAS else None
             if found:

@@ -469,6 +469,145 @@ def test_adding_that_reports_a_second_thing_from_the_same_speaker() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "cue", "text"),
+    [
+        (
+            "Fiorina was upfront about her distaste for Trump, saying conservatives need to band together.",
+            "saying",
+            "conservatives need to band together",
+        ),
+        (
+            "Fiorina criticized Trump, adding that conservatives need to band together.",
+            "adding",
+            "conservatives need to band together",
+        ),
+        (
+            "On Sunday, Fiorina even echoed Cruz, arguing the party would lose in November.",
+            "arguing",
+            "the party would lose in November",
+        ),
+        (
+            "And then Fiorina went on the attack, warning that the party would lose.",
+            "warning",
+            "the party would lose",
+        ),
+    ],
+)
+def test_participle_after_a_clause_reports_its_subjects_words(sentence: str, cue: str, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.kind, quote.cue, quote.text) == ("Fiorina", INDIRECT, cue, text)
+
+
+def test_participle_after_a_clause_takes_a_quotation() -> None:
+    quote = only_quote('Sanders stepped up his criticism, saying at one point, "We have got to do better."')
+    assert (quote.speaker, quote.kind, quote.cue, quote.text) == (
+        "Sanders",
+        DIRECT,
+        "saying",
+        "We have got to do better.",
+    )
+
+
+def test_participle_after_a_subject_with_an_appositive_keeps_the_role() -> None:
+    quote = only_quote(
+        "Erin Brockovich, the environmental activist, endorsed the approach Saturday, saying she had not called for a resignation."
+    )
+    assert (quote.speaker, quote.role, quote.cue) == (
+        "Erin Brockovich",
+        "the environmental activist",
+        "saying",
+    )
+    assert quote.text == "she had not called for a resignation"
+
+
+def test_participle_clause_of_a_subject_and_a_quotation_is_mixed() -> None:
+    quote = only_quote('Trump attacked Cruz, saying the senator "has not given this issue much thought."')
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Trump",
+        MIXED,
+        'the senator "has not given this issue much thought."',
+    )
+
+
+def test_participle_after_a_comma_inside_a_closing_quote_mark() -> None:
+    quote = only_quote(
+        'Democrats had sued after Ohio ended what had been called the "Golden Week," saying that the cut hurt voters.'
+    )
+    assert (quote.speaker, quote.cue, quote.text) == ("Democrats", "saying", "the cut hurt voters")
+
+
+def test_naming_participle_after_a_clause_quotes_the_subject() -> None:
+    quote = only_quote(
+        'Early on, Trump attacked Romney, calling him, among other things, "a failed candidate."'
+    )
+    assert (quote.speaker, quote.kind, quote.cue, quote.text) == (
+        "Trump",
+        DIRECT,
+        "calling",
+        "a failed candidate.",
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trump attacked Cruz, arguing the senator is a liar.",  # "arguing the senator" is not inverted
+        "Trump attacked Cruz on Monday, arguing the senator is a liar.",
+    ],
+)
+def test_participle_is_never_an_inverted_attribution(sentence: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.text) == ("Trump", "the senator is a liar")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The rally ended early, saying nothing about the vote.",  # no speaker opens the sentence
+        "The senator did not speak, asking for the closure to be paused.",  # not a reported clause
+    ],
+)
+def test_participle_without_a_speaking_subject_reports_nothing(sentence: str) -> None:
+    assert extract_quotes([sentence]) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("Clinton said it's a great day.", "it's a great day"),
+        ("Clinton said people misunderstand Trump.", "people misunderstand Trump"),
+        (
+            "Clinton said the transition reflects the reality of a campaign.",
+            "the transition reflects the reality of a campaign",
+        ),
+        ("Clinton said Obama wasn't targeting Trump.", "Obama wasn't targeting Trump"),
+        ("Clinton said voters want change.", "voters want change"),
+        ("Clinton told reporters there's no plan.", "there's no plan"),
+    ],
+)
+def test_bare_clause_after_said_is_reported(sentence: str, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.kind, quote.text) == ("Clinton", INDIRECT, text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clinton said Monday.",
+        "Clinton said in a statement.",
+        "Clinton said on Twitter.",
+        "Clinton said thanks to voters.",
+        "'We won,' Clinton said 30 minutes into the debate.",
+        "It was the book that Clinton said was written about the incident.",
+        "Clinton acknowledged the problems facing voters.",
+        "Clinton said the people close to her.",
+    ],
+)
+def test_bare_words_after_said_that_are_no_clause_report_nothing_new(sentence: str) -> None:
+    assert [q.kind for q in extract_quotes([sentence])] in ([], [DIRECT])
+
+
 def test_coordinated_clauses_are_split_between_their_speakers() -> None:
     quotes = extract_quotes(
         ["John Smith said the war would end soon, but Mary Jones warned that it could last years."]

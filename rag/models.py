@@ -53,8 +53,8 @@ def embed_model() -> SentenceTransformer:
 def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
     """Embed paragraph texts in batches; vectors are unit length, so cosine = dot product.
 
-    Batches are encoded in the order given: ``ingest.embed`` sorts by length first so a batch
-    pads little.
+    One call for many texts: ``SentenceTransformer.encode`` sorts them by length before cutting
+    batches, so a batch pads little (``ingest.embed`` passes a whole write chunk).
     """
     if not texts:
         return []

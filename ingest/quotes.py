@@ -39,7 +39,11 @@ Speaker normalisation (``Quote.speaker``), so one speaker reads the same in ever
   and a description without an article starts with a capital ("local officials" -> "Local
   officials"). Relative clauses ("..., who requested anonymity") are left out. A definite
   description that matches an earlier speaker or organisation ("the official", "the board",
-  "the mayor", "the publication") resolves to it.
+  "the mayor", "the publication") resolves to it. A poll share speaks as written ("47 percent",
+  "75 percent of Democrats", "About four in 10").
+- A party tag after a name is dropped ("Sen. Bernie Sanders (I-Vt.)", "Sen. Rand Paul, R-Ky.,"
+  -> "Bernie Sanders", "Rand Paul"); "former"/"retired" before a title stays in the role
+  ("former President Bill Clinton" -> "Bill Clinton", role "former President").
 - Curly apostrophes become straight ones ("the governor’s office" -> "the governor's office"), so
   a speaker reads the same whatever the publication's typography. ``speaker_as_written`` is
   left exactly as printed.
@@ -70,7 +74,12 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 #    Trump, saying ..."; also "adding", "arguing", "calling him '...'"), never an inverted
 #    "..., arguing the senator"; "said" takes a bare clause that looks like one (a subject, then
 #    a finite-looking verb: "said it's a great day", "said people misunderstand Trump").
-EXTRACTOR_VERSION = "4"
+# 5: more speaker phrases: party tags ("Sen. Bernie Sanders (I-Vt.)", ", R-Ky.,"), "former
+#    President Bill Clinton", role nouns of politics ("front-runner", "nominee", "delegate"), noun
+#    modifiers ("law enforcement officials", "the State Department"), poll shares ("47 percent",
+#    "75 percent of Democrats", "about four in 10"); "state" and other verb forms after "the" or
+#    "his" are nouns, never reporting verbs.
+EXTRACTOR_VERSION = "5"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -155,7 +164,12 @@ _PERSON_HEADS = _words(
     "dockworker striker candidate voter parent pensioner passenger commuter rider customer partisan "
     "militant separatist rebel hostage detainee victim relative official academic scholar lecturer "
     "columnist writer coach player agent detective guard warden host presenter operator economist "
-    "administrator superintendent sheriff clerk auditor actuary"
+    "administrator superintendent sheriff clerk auditor actuary nominee hopeful front-runner frontrunner "
+    "neurosurgeon delegate superdelegate entrepreneur donor freeholder counsel magnate businessman "
+    "businesswoman mogul tycoon legend actor actress comedian novelist confidant ally friend founder "
+    "co-founder anchor co-anchor incumbent contender challenger operative moderator lobbyist advocate "
+    "proponent backer pastor rabbi imam billionaire congressman congresswoman democrat republican respondent "
+    "conservative liberal progressive"
 )
 _INSTITUTION_HEADS = _words(
     "ministry government kremlin pentagon military army navy police authority administration office agency "
@@ -196,7 +210,7 @@ _MODIFIERS = _words(
     "seven eight nine ten dozen board union company hospital water transit tram bus crane documentation "
     "insurance industry energy oil gas market business legal medical aid relief rescue fire human rights "
     "peace opposition ruling party campaign election news media television radio crisis war frontline "
-    "front-line veteran communications public private council port utility council shop"
+    "front-line veteran communications public private council port utility council shop second third fourth"
 )
 _ADJECTIVE_ENDINGS = ("al", "ic", "ary", "ian", "ean", "ese", "ish", "ive", "ous", "ern", "ful", "ed", "ing")
 _FUNCTION_WORDS = _words(
@@ -633,11 +647,29 @@ def _is_premodifier(tok: _Token) -> bool:
     if tok.is_quote or not tok.is_word or tok.is_possessive:
         return False
     low = tok.low
-    if low in _DETERMINERS or low in _FUNCTION_WORDS or low in _VERB_LEMMA:
+    if low in _DETERMINERS or low in _FUNCTION_WORDS:
         return False
+    if low in _VERB_LEMMA and not (tok.is_cap and _VERB_LEMMA[low] == low):
+        return False  # "State" in "the State Department" is a name word, "said" never a modifier
     if tok.is_cap or low.isdigit() or low in _MODIFIERS or _head_noun(low):
         return True
     return "-" in low or (len(low) > 4 and low.endswith(_ADJECTIVE_ENDINGS))
+
+
+def _is_noun_modifier(tok: _Token) -> bool:
+    """A lower-case noun used as a modifier before a speaker noun: "immigration" in "immigration officials"."""
+    low = tok.low
+    return (
+        tok.is_word
+        and not tok.is_cap
+        and not tok.is_possessive
+        and len(low) > 3
+        and low.replace("-", "").isalpha()
+        and not low.endswith(("ly", "ing"))
+        and low not in _FUNCTION_WORDS | _TIME_WORDS | _DETERMINERS | _BOUNDARY_WORDS | _FINITE_MARKERS
+        and low not in _AUXILIARIES | _BLOCKERS | _PRE_VERB_ADVERBS | _GAP_STARTERS
+        and low not in _VERB_LEMMA
+    )
 
 
 def _joined(tokens: Sequence[_Token], text: str) -> str:
@@ -791,7 +823,11 @@ def _core_before(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _
         and not (tokens[i - 1].low in _MODIFIERS or tokens[i - 1].low.endswith(_ADJECTIVE_ENDINGS))
     ):
         j = i
-        while j - 1 >= floor and _is_premodifier(tokens[j - 1]):
+        nouns = 0  # "law enforcement officials", "a school spokesman": at most two other nouns
+        while j - 1 >= floor and (
+            _is_premodifier(tokens[j - 1]) or (nouns < 2 and _is_noun_modifier(tokens[j - 1]))
+        ):
+            nouns += not _is_premodifier(tokens[j - 1])
             j -= 1
         definite = False
         if j - 1 >= floor and tokens[j - 1].is_possessive:
@@ -833,6 +869,10 @@ def _core_before(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _
     phrase = _classify_run(tokens, j, end, det, text)
     if phrase is None or phrase.kind != "person":
         return phrase
+    if phrase.role and phrase.start == j and j - 1 >= floor and tokens[j - 1].low in _FORMER_WORDS:
+        # "former President Bill Clinton": the person, and "former President" the role.
+        return replace(phrase, start=j - 1, written=_joined(tokens[j - 1 : end], text),
+                       role=f"{tokens[j - 1].text} {phrase.role}")
     # A role noun right before a name: "Kremlin spokesman Dmitry Peskov".
     if j - 1 >= floor and not tokens[j - 1].is_cap and _head_noun(tokens[j - 1].low):
         role = _core_before(tokens, j, floor, text)
@@ -849,6 +889,16 @@ def _core_before(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _
     return phrase
 
 
+_PROPORTIONS = _words(
+    "percent % half majority minority third thirds quarter quarters two-thirds three-quarters three-fourths "
+    "plurality"
+)
+_APPROXIMATORS = _words("about almost nearly roughly some only just a an the over under fully")
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty seventy "
+    "eighty ninety"
+)
+_FORMER_WORDS = _words("former retired outgoing incoming acting interim late")
 _PP_PREPOSITIONS = _words("of for at in from on with near across around")
 _QUANTIFIERS = _words("one some many most several two three four five six few none each all both dozens")
 
@@ -869,13 +919,26 @@ def _phrase_before(tokens: Sequence[_Token], end: int, floor: int, text: str) ->
         return _Phrase(i, end, tokens[i].text, "pronoun", low, plural=low == "they", gender=_PRONOUNS[low])
     phrase = _core_before(tokens, end, floor, text)
     if phrase is None:
+        phrase = _quantity_phrase(tokens, end, floor, text)
+    if phrase is None:
         phrase = _pp_object_phrase(tokens, end, floor, text)
         if phrase is None:
             return None
     while phrase.start - 2 >= floor and tokens[phrase.start - 1].low in _PP_PREPOSITIONS:
         prep = tokens[phrase.start - 1].low
-        if prep == "of" and tokens[phrase.start - 2].low in _QUANTIFIERS:
+        if prep == "of" and (
+            tokens[phrase.start - 2].low in _QUANTIFIERS or tokens[phrase.start - 2].low in _PROPORTIONS
+        ):
             q = phrase.start - 2
+            if tokens[q].low in _PROPORTIONS:
+                # "75 percent of Democrats", "almost half of respondents", "a majority of voters"
+                while q - 1 >= floor and (
+                    tokens[q - 1].low in _APPROXIMATORS or tokens[q - 1].low.replace(",", "").isdigit()
+                    or tokens[q - 1].low in _NUMBER_WORDS
+                ):
+                    q -= 1
+                if tokens[q].low in _words("percent % thirds quarters"):
+                    break  # "percent of voters" with no figure
             phrase = _Phrase(
                 q,
                 end,
@@ -923,6 +986,39 @@ def _phrase_before(tokens: Sequence[_Token], end: int, floor: int, text: str) ->
     return phrase
 
 
+def _is_number(low: str) -> bool:
+    """ "47", "1,409", "ten", "seventy-four"."""
+    return low.replace(",", "").isdigit() or all(part in _NUMBER_WORDS for part in low.split("-"))
+
+
+def _quantity_phrase(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _Phrase | None:
+    """A poll share as speaker: "47 percent", "About four in 10", "Nearly half", "Only 24%"."""
+    i = end - 1
+    low = tokens[i].low
+    if low == "percent" and i - 1 >= floor and _is_number(tokens[i - 1].low):
+        q = i - 1
+    elif re.fullmatch(r"\d+(?:\.\d+)?%", low) or low in _words("half two-thirds three-quarters three-fourths"):
+        q = i
+    elif (
+        _is_number(low)
+        and i - 2 >= floor
+        and tokens[i - 1].low == "in"
+        and _is_number(tokens[i - 2].low)
+        and low in _words("3 4 5 10 three four five ten")
+    ):
+        q = i - 2  # "six in 10", "one in five"
+    else:
+        return None
+    while q - 1 >= floor and tokens[q - 1].low in _words("about almost nearly roughly some only just fully a"):
+        q -= 1
+    if q - 2 >= floor and tokens[q - 1].low == "than" and tokens[q - 2].low in ("more", "fewer", "less"):
+        q -= 2  # "More than half"
+    if tokens[q].low == "a":
+        return None  # "a half", "a 5 percent" rise
+    words = [t.text for t in tokens[q:end]]
+    return _Phrase(q, end, _joined(tokens[q:end], text), "description", _description_name(words), plural=True)
+
+
 def _pp_object_phrase(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _Phrase | None:
     """A speaker noun with a short complement that is not itself a speaker: "officials in the region"."""
     for p in range(end - 2, max(floor, end - 6) - 1, -1):
@@ -935,6 +1031,7 @@ def _pp_object_phrase(tokens: Sequence[_Token], end: int, floor: int, text: str)
                 or t.low in _TIME_WORDS
                 or t.low in _VERB_LEMMA
                 or t.low in _FINITE_MARKERS
+                or t.low in _words("who whom whose which that and or but")
                 for t in obj
             ):
                 return None
@@ -1075,11 +1172,23 @@ def _aside_kind(tokens: Sequence[_Token], a: int, b: int) -> str | None:
         return "skip"  # "asked about the layoffs", "speaking to reporters"
     if first.endswith("ing") or first in ("and", "but", "that") or len(chunk) > 22:
         return None
-    if any(t.low in _VERB_LEMMA or t.low in _FINITE_MARKERS for t in chunk[: _role_length(chunk)]):
+    if any(
+        (t.low in _VERB_LEMMA and not _noun_use(chunk, n)) or t.low in _FINITE_MARKERS
+        for n, t in enumerate(chunk[: _role_length(chunk)])
+    ):
         return None
     if all(_is_name_word(t) for t in chunk) and _aside_name(tokens, a, b) is not None:
         return "name"  # "The ministry's spokesman, Igor Konashenkov, said"
     return "role"
+
+
+def _noun_use(chunk: Sequence[_Token], n: int) -> bool:
+    """A verb's base form used as a noun in a role: "director of state campaigns", "a Washington state delegate"."""
+    t = chunk[n]
+    if n == 0 or _VERB_LEMMA.get(t.low) != t.low or t.low in _FINITE_MARKERS:
+        return False
+    prev = chunk[n - 1]
+    return prev.is_cap or prev.is_possessive or prev.low in _DETERMINERS or prev.low in _PP_PREPOSITIONS
 
 
 # "X, who runs a hardware shop on Harbour Row, said": what the speaker does, worth keeping as the
@@ -1161,6 +1270,8 @@ def _verb_at(tokens: Sequence[_Token], v: int) -> tuple[str, int] | None:
     lemma = _VERB_LEMMA.get(tok.low)
     if lemma is None:
         return None
+    if v > 0 and tokens[v - 1].low in _words("the a an his her its their our my your"):
+        return None  # a noun: "in the state", "his comment"
     particle = _PARTICLES.get(lemma)
     if particle:
         if v + 1 < len(tokens) and tokens[v + 1].low == particle:
@@ -1203,6 +1314,9 @@ def _subject_anchor(tokens: Sequence[_Token], v: int, text: str) -> tuple[_Phras
     name: _Phrase | None = None
     end = k
     for _ in range(4):
+        tag = _party_tag_start(tokens, end, text)
+        if tag is not None:
+            end = tag  # "Sen. Bernie Sanders (I-Vt.) said", "Sen. Rand Paul, R-Ky., said"
         if tokens[end - 1].text != ",":
             phrase = _speaker_ending_at(tokens, end, text)
             if phrase is None:
@@ -1228,6 +1342,33 @@ def _subject_anchor(tokens: Sequence[_Token], v: int, text: str) -> tuple[_Phras
         org_hint = org_hint or kind == "org-relative"
         end = s - 1
         if end <= 0:
+            return None
+    return None
+
+
+# A party-and-state tag after a politician's name: "(I-Vt.)", "(R)", "(D-N.Y.)", "(Tex.)", ", R-Ky.,".
+_PARTY_TAG = re.compile(r"[RDI](?:-[A-Z][A-Za-z]*\.?(?: ?[A-Z][A-Za-z]*\.?)?)?|[A-Z][a-z]{1,4}\.|[A-Z]\.[A-Z]\.")
+_COMMA_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z]*\.?(?: ?[A-Z][A-Za-z]*\.?)?")
+
+
+def _party_tag_start(tokens: Sequence[_Token], end: int, text: str) -> int | None:
+    """Index of the "(" or "," opening a party tag that ends at ``end``, or None."""
+    if end < 3:
+        return None
+    last = tokens[end - 1].text
+    opener, pattern = ("(", _PARTY_TAG) if last == ")" else (",", _COMMA_PARTY_TAG)
+    if last != ")" and last not in (",", ".") and not tokens[end - 1].is_word:
+        return None
+    inner_end = tokens[end - 1].start if last in (")", ",") else tokens[end - 1].end
+    for o in range(end - 2, max(0, end - 9), -1):
+        if tokens[o].is_quote:
+            return None
+        if tokens[o].text == opener:
+            inner = text[tokens[o].end : inner_end].strip()
+            if o >= 1 and _is_name_word(tokens[o - 1]) and pattern.fullmatch(inner):
+                return o
+            return None
+        if tokens[o].text in ("(", ")", ","):
             return None
     return None
 
@@ -1804,7 +1945,10 @@ class _SpeakerBook:
                     if len(words) >= 2 or (is_known and i == 0):
                         person = self._person(phrase.name)
                         person.gender = person.gender or phrase.gender
-                        person.role = person.role or phrase.role  # "Governor Helena Voss visited ..."
+                        role = phrase.role
+                        if role and i > 0 and tokens[i - 1].low in _FORMER_WORDS:
+                            role = f"{tokens[i - 1].text} {role}"  # "former President Bill Clinton"
+                        person.role = person.role or role  # "Governor Helena Voss visited ..."
                         if i == 0:
                             self._touch(person)
                 elif len(tokens[i : j + 1]) > 1 or phrase.kind == "publication":

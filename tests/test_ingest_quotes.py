@@ -1102,3 +1102,65 @@ def test_paragraph_numbers_follow_the_input_including_blank_paragraphs() -> None
 def test_quotes_round_trip_through_their_stored_form() -> None:
     quote = only_quote("'We will rebuild,' said Mayor Lena Okafor.")
     assert Quote.from_dict(quote.to_dict()) == quote
+
+
+# --- speaker phrases of American political copy (extractor version 5) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "speaker", "role"),
+    [
+        ("Sen. Bernie Sanders (I-Vt.)", "Bernie Sanders", "Senator"),
+        ("Gov. Phil Bryant (R)", "Phil Bryant", "Governor"),
+        ("Rep. Gregory Meeks (D-N.Y.)", "Gregory Meeks", "Representative"),
+        ("Sen. Rand Paul, R-Ky.,", "Rand Paul", "Senator"),
+        ("former President Bill Clinton", "Bill Clinton", "former President"),
+        ("Retired neurosurgeon Ben Carson", "Ben Carson", "Retired neurosurgeon"),
+        ("GOP front-runner Donald Trump", "Donald Trump", "GOP front-runner"),
+        ("State Department spokesman John Kirby", "John Kirby", "State Department spokesman"),
+        (
+            "Marlon Marshall, Clinton's director of state campaigns and political engagement,",
+            "Marlon Marshall",
+            "Clinton's director of state campaigns and political engagement",
+        ),
+        ("Bill Bruch, a Washington state delegate,", "Bill Bruch", "a Washington state delegate"),
+    ],
+)
+def test_party_tags_former_titles_and_role_nouns_around_a_name(subject: str, speaker: str, role: str) -> None:
+    quote = only_quote(f"{subject} said that the plan would fail.")
+    assert (quote.speaker, quote.role, quote.text) == (speaker, role, "the plan would fail")
+
+
+@pytest.mark.parametrize(
+    ("subject", "speaker"),
+    [
+        ("The State Department", "the State Department"),
+        ("The retired neurosurgeon", "the retired neurosurgeon"),
+        ("One Trump confidant", "a Trump confidant"),
+        ("The NFL legend", "the NFL legend"),
+        ("A third source", "a third source"),
+        ("Several Democrats", "several Democrats"),
+        ("Law enforcement officials", "Law enforcement officials"),
+        ("A school spokesman", "a school spokesman"),
+        ("75 percent of Democrats", "75 percent of Democrats"),
+        ("Almost half of respondents", "Almost half of respondents"),
+        ("47 percent", "47 percent"),
+        ("About four in 10", "About four in 10"),
+        ("Seventy-four percent", "Seventy-four percent"),
+    ],
+)
+def test_descriptions_groups_and_poll_shares_speak(subject: str, speaker: str) -> None:
+    quote = only_quote(f"{subject} said that the plan would fail.")
+    assert (quote.speaker, quote.kind) == (speaker, INDIRECT)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clinton won every county in the state.",  # "state" after "the" is a noun, not a reporting verb
+        "Turnout rose 5 percent of the time.",
+        "The plan, which is 40 percent complete, will fail.",
+    ],
+)
+def test_nouns_and_figures_are_not_speakers(sentence: str) -> None:
+    assert extract_quotes([sentence]) == []

@@ -48,7 +48,16 @@ Speaker normalisation (``Quote.speaker``), so one speaker reads the same in ever
   a speaker reads the same whatever the publication's typography. ``speaker_as_written`` is
   left exactly as printed.
 
-Known limitations: conjoined speakers ("Halloran and Quist said") yield no quote; a pronoun
+- Two speakers joined by "and" speak as one ("Halloran and Quist said", "Sanders and Clinton both
+  said", "according to Smith and Jones"): each is normalised as a single speaker would be and the
+  two are joined with " and " ("Sen. Bernie Sanders and Hillary Clinton" -> "Bernie Sanders and
+  Hillary Clinton"; "Sanders and his aides" -> "Bernie Sanders and Bernie Sanders's aides"); a later
+  "they" is the pair. Not a list ("Cruz, Rubio and Kasich said"), nor a bare singular, which is a
+  second role of one person ("the Vermont senator and Democratic presidential candidate").
+
+Known limitations: a list of three or more speakers yields no quote; "voters who said ..."
+without a comma before "who" is not an attribution (PolNeAR annotates only about a third of
+them, most of them poll shares); a pronoun
 goes to the most recent person quoted or opening a sentence, using gender only when a title,
 a noun ("spokeswoman") or an earlier pronoun gave it; reported speech without a reporting verb
 ("Zelensky was defiant") is not found; a document as speaker ("..., the email said") is not
@@ -79,7 +88,10 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 #    modifiers ("law enforcement officials", "the State Department"), poll shares ("47 percent",
 #    "75 percent of Democrats", "about four in 10"); "state" and other verb forms after "the" or
 #    "his" are nouns, never reporting verbs.
-EXTRACTOR_VERSION = "5"
+# 6: conjoined speakers ("Smith and Jones said", "Sanders and Clinton both said", "said Smith and
+#    Jones", "according to Smith and Jones") yield one quote whose speaker is the pair, each name
+#    normalised as for one speaker and joined with " and ".
+EXTRACTOR_VERSION = "6"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -623,6 +635,7 @@ class _Phrase:
     role: str = ""  # from a title or role noun before a name: "Mayor", "Kremlin spokesman"
     gender: str = ""
     qualifiers: frozenset[str] = frozenset()  # folded premodifiers, to match "the Western official"
+    parts: tuple[_Phrase, ...] = ()  # a conjoined speaker ("Smith and Jones", kind "group"): each one
 
 
 def _head_noun(low: str) -> tuple[str, bool] | None:
@@ -1105,6 +1118,50 @@ def _opens_clause(tokens: Sequence[_Token], start: int, floor: int) -> bool:
     )
 
 
+def _group(tokens: Sequence[_Token], left: _Phrase, right: _Phrase, text: str) -> _Phrase | None:
+    """ "Smith and Jones", "the mayor and the governor": one speaker of two, or None."""
+    for part in (left, right):
+        if (
+            part.kind in ("pronoun", "group")
+            or tokens[part.start].low in ("who", "whose", "which", "that")
+            # a bare singular is a second role of one person: "the Vermont senator and Democratic
+            # presidential candidate", "Republican lobbyist and Trump adviser Charlie Black"
+            or (part.kind == "description" and not part.plural and tokens[part.start].low not in _DETERMINERS
+                and not part.definite)
+        ):
+            return None
+    return _Phrase(
+        left.start,
+        right.end,
+        _joined(tokens[left.start : right.end], text),
+        "group",
+        " and ".join((left.name, right.name)),
+        plural=True,
+        parts=(left, right),
+    )
+
+
+def _conjoined_before(tokens: Sequence[_Token], right: _Phrase, text: str) -> _Phrase | None:
+    """ "Smith and Jones said": the conjoined subject ending with ``right``, when it opens a clause.
+
+    Not a list ("Cruz, Rubio and Kasich said": which ones?) nor "X and he".
+    """
+    a = right.start
+    if a < 2 or tokens[a - 1].low != "and":
+        return None
+    left = _phrase_before(tokens, a - 1, 0, text)
+    if left is None:
+        return None
+    s = left.start
+    if s >= 1 and tokens[s - 1].low == "both":
+        s -= 1  # "Both Smith and Jones said"
+    if not _opens_clause(tokens, s, 0):
+        return None
+    if s >= 2 and tokens[s - 1].text == "," and (tokens[s - 2].is_cap or _head_noun(tokens[s - 2].low)):
+        return None  # a list, or "the National Academies of Sciences, Engineering and Medicine"
+    return _group(tokens, left, right, text)
+
+
 def _speaker_ending_at(tokens: Sequence[_Token], end: int, text: str) -> _Phrase | None:
     """A speaker phrase ending at ``end`` that starts a clause (or follows "a report by")."""
     phrase = _phrase_before(tokens, end, 0, text)
@@ -1112,6 +1169,9 @@ def _speaker_ending_at(tokens: Sequence[_Token], end: int, text: str) -> _Phrase
         return None
     if _opens_clause(tokens, phrase.start, 0):
         return phrase
+    group = _conjoined_before(tokens, phrase, text)
+    if group is not None:
+        return group
     doc = _document_prefix_start(tokens, phrase.start, 0)
     if doc >= 0 and _opens_clause(tokens, doc, 0):
         return replace(phrase, start=doc)
@@ -1127,6 +1187,12 @@ def _speaker_after(tokens: Sequence[_Token], start: int, text: str) -> _Phrase |
     for end in range(stop, start, -1):
         phrase = _phrase_before(tokens, end, start, text)
         if phrase is not None and phrase.start == start:
+            if end + 1 < stop and tokens[end].low == "and":
+                # "said Smith and Jones": the whole pair, when "and" joins two speakers.
+                for end2 in range(stop, end + 1, -1):
+                    right = _phrase_before(tokens, end2, end + 1, text)
+                    if right is not None and right.start == end + 1:
+                        return _group(tokens, phrase, right, text) or phrase
             return phrase
     return None
 
@@ -1290,6 +1356,7 @@ def _strip_pre_verb(tokens: Sequence[_Token], v: int) -> int | None:
         if (
             low in _AUXILIARIES
             or low in _PRE_VERB_ADVERBS
+            or (low == "both" and k - 2 >= 0)  # "Sanders and Clinton both said"
             or (low.endswith("ly") and len(low) > 4 and low not in _words("only early"))
         ):
             k -= 1
@@ -1441,6 +1508,9 @@ def _according_anchor(tokens: Sequence[_Token], a: int, text: str) -> _Anchor | 
             continue
         if candidate.start == s or _document_prefix_start(tokens, candidate.start, s) == s:
             phrase = candidate
+            if candidate.start == s and candidate.end < e and tokens[candidate.end].low == "and":
+                group = _speaker_after(tokens, s, text)  # "according to Smith and Jones"
+                phrase = group if group is not None and group.parts else candidate
             break
     if phrase is None and e - s >= 2 and tokens[e - 1].low in _DOCUMENT_NOUNS:
         # "according to the board's own figures": the board is the speaker.
@@ -1968,7 +2038,29 @@ class _SpeakerBook:
             if entity is not None:
                 self._touch(entity)
 
+    def _group(self, phrase: _Phrase) -> _Entity:
+        """ "Smith and Jones": each one resolved as a single speaker would be, joined with "and"."""
+        names: list[str] = []
+        for part in phrase.parts:
+            words = part.name.split()
+            if names and words[0].lower() in _POSSESSIVE_PRONOUNS and phrase.parts[0].kind == "person":
+                names.append(f"{names[0]}'s {' '.join(words[1:])}")  # "Sanders and his aides"
+                continue
+            entity = self._lookup(part, False)
+            name = entity.name if entity is not None else part.name
+            if names and part.written[:1].islower() and fold(name.split()[0]) == fold(part.written.split()[0]):
+                name = name[:1].lower() + name[1:]  # "Attorneys and legal experts"
+            names.append(name)
+        name = " and ".join(names)
+        key = fold(name)
+        for e in reversed(self.recent):
+            if e.key == key:
+                return e
+        return _Entity(name, "description", plural=True, words=set(key.split()))
+
     def resolve(self, phrase: _Phrase, role: str, org_hint: bool) -> _Entity | None:
+        if phrase.parts:
+            return self._touch(self._group(phrase))
         entity = self._lookup(phrase, org_hint)
         if entity is None:
             return None

@@ -709,10 +709,74 @@ def test_participle_that_is_not_speech_does_not_cut_the_reported_clause() -> Non
         "The governor warned residents to stay indoors.",
         "The report said nothing about casualties.",
         "Smith said so.",
-        "Halloran and Quist said that the debate had been fair.",
     ],
 )
 def test_sentence_without_attributable_speech_yields_nothing(sentence: str) -> None:
+    assert extract_quotes([sentence]) == []
+
+
+# --- conjoined speakers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "speaker", "written", "text", "kind"),
+    [
+        (["Halloran and Quist said that the debate had been fair."], "Halloran and Quist",
+         "Halloran and Quist", "the debate had been fair", INDIRECT),
+        (["Sanders and Clinton both said that the race was close."], "Sanders and Clinton",
+         "Sanders and Clinton", "the race was close", INDIRECT),
+        (["'We will win,' Smith and Jones said."], "Smith and Jones", "Smith and Jones", "We will win", DIRECT),
+        (["'We will win,' said Smith and Jones."], "Smith and Jones", "Smith and Jones", "We will win", DIRECT),
+        (["Both Smith and Jones said the plan would fail."], "Smith and Jones", "Smith and Jones",
+         "the plan would fail", INDIRECT),
+        (["The plan would fail, according to Smith and Jones."], "Smith and Jones", "Smith and Jones",
+         "The plan would fail", INDIRECT),
+        (["Sen. Bernie Sanders and Hillary Clinton said that the debate was fair."],
+         "Bernie Sanders and Hillary Clinton", "Sen. Bernie Sanders and Hillary Clinton", "the debate was fair",
+         INDIRECT),
+        (["The mayor and the governor said the plan would fail."], "the mayor and the governor",
+         "The mayor and the governor", "the plan would fail", INDIRECT),
+        (["Attorneys and legal experts said the appeal would fail."], "Attorneys and legal experts",
+         "Attorneys and legal experts", "the appeal would fail", INDIRECT),
+        (["Two senators wrote that the bill was dead."], "Two senators", "Two senators", "the bill was dead",
+         INDIRECT),
+    ],
+)
+def test_conjoined_speakers_speak_as_one(
+    paragraphs: list[str], speaker: str, written: str, text: str, kind: QuoteKind
+) -> None:
+    quote = only_quote(*paragraphs)
+    assert (quote.speaker, quote.speaker_as_written, quote.text, quote.kind) == (speaker, written, text, kind)
+
+
+def test_conjoined_speakers_are_each_resolved_and_they_continue_the_pair() -> None:
+    quotes = extract_quotes(
+        [
+            "Sen. Ted Cruz met Hillary Clinton on Monday.",
+            "Cruz and Mrs. Clinton said the debate had been fair. They added that it ran late.",
+            "Sanders and his aides said they would stay in the race.",
+        ]
+    )
+    assert said_by(quotes) == [
+        ("Ted Cruz and Hillary Clinton", "the debate had been fair"),
+        ("Ted Cruz and Hillary Clinton", "it ran late"),
+        ("Sanders and Sanders's aides", "they would stay in the race"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # one person with two roles, not two speakers
+        "The Vermont senator and Democratic presidential candidate said the plan would fail.",
+        "Republican lobbyist and Trump adviser Charlie Black said the plan would fail.",
+        # a list: which of them is not clear from "and" alone
+        "Cruz, Rubio and Kasich said the plan would fail.",
+        # "and" after an object, not a conjoined subject
+        "Trump attacked Cruz and Rubio said the plan would fail.",
+    ],
+)
+def test_conjunction_that_is_not_a_pair_of_speakers_yields_nothing(sentence: str) -> None:
     assert extract_quotes([sentence]) == []
 
 

@@ -225,7 +225,7 @@ def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statemen
     fragments = tuple(_FRAGMENT.findall(q.text)) if q.kind is not QuoteKind.DIRECT else ()
     return Statement(
         kind=q.kind, cue=q.cue, text=q.text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
-        fragments=fragments, span=(start, start + len(q.text)) if start >= 0 else None,
+        fragments=fragments, span=(start, start + len(q.text)) if start >= 0 else None, reported_by=q.reported_by,
     )
 
 

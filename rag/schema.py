@@ -86,6 +86,7 @@ class Quote:
     cue: str  # the attribution cue: "said", "declaring", "according to", ...
     paragraphs: tuple[int, ...]  # 1-based paragraph numbers; the first is where it starts
     role: str = ""  # "the head of the Donetsk People's Republic", "" when none is given
+    reported_by: str = ""  # who relayed a second-hand statement ("The New York Times"), "" when the article itself
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -103,6 +104,7 @@ class Quote:
             cue=d.get("cue", ""),
             paragraphs=tuple(int(n) for n in d.get("paragraphs", ())),
             role=d.get("role", ""),
+            reported_by=d.get("reported_by", ""),
         )
 
 

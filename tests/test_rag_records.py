@@ -8,7 +8,7 @@ from rag.records import date_number, embedding_text, file_of, paragraph_from_rec
 
 def _paragraph() -> Paragraph:
     quote = Quote("Denis Pushilin", "Pushilin", "the city is safe", QuoteKind.INDIRECT, "declaring", (5,),
-                  "the head of the DPR")
+                  "the head of the DPR", reported_by="The New York Times")
     return Paragraph("a1-p0005-x", "a1", 5, "Pushilin said the city is safe.", "Seversk falls",
                      source="Los Angeles Chronicle", date="2026-11-20", location="feed.xml#3", quotes=(quote,))
 

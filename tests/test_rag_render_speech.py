@@ -78,6 +78,15 @@ def test_cue_shapes_read_correctly(kind: QuoteKind, cue: str, as_written: str, t
     assert not problems(sentence)
 
 
+def test_a_second_hand_statement_says_who_reported_it() -> None:
+    relayed = Statement(QuoteKind.DIRECT, "said", "This is a major blow", (2,),
+                        speaker_as_written="one anonymous Western intelligence official",
+                        reported_by="The New York Times")
+    assert statement_sentence("one anonymous Western intelligence official", relayed) == (
+        "One anonymous Western intelligence official said: \u201cThis is a major blow\u201d "
+        "(as reported by The New York Times).")
+
+
 def test_a_participle_becomes_a_finite_verb_and_nothing_else_changes() -> None:
     assert [finite(c) for c in ("declaring", "noting", "saying", "denying", "telling reporters", "warned",
                                 "according to")] == [

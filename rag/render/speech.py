@@ -89,7 +89,15 @@ def _stop(sentence: str) -> str:
 
 
 def statement_sentence(speaker: str, s: Statement) -> str:
-    """One statement as an English sentence (plain text, no citation markers)."""
+    """One statement as an English sentence (plain text, no citation markers); a second-hand
+    one says who relayed it ("..., as reported by The New York Times")."""
+    sentence = _said(speaker, s)
+    if not s.reported_by:
+        return sentence
+    return f"{sentence.rstrip('.')} (as reported by {s.reported_by})."
+
+
+def _said(speaker: str, s: Statement) -> str:
     who = subject(speaker, s.speaker_as_written or speaker)
     cue = finite(" ".join(s.cue.split()) or "said")
     text = " ".join(s.text.split())

@@ -25,6 +25,15 @@ How an article is read:
    ``_looks_like_clause``). A quote standing alone continues the last speaker; a quote inside
    a clause is a scare quote or a title and is kept only as part of a reported clause.
 5. ``_SpeakerBook`` resolves "Pushilin", "he", "the publication" to someone named earlier.
+6. Second-hand attribution (``_frame``, ``_frame_after``): ``Quote.reported_by`` names the
+   publication that relayed a quote, as its speaker would be resolved ("The New York Times").
+   "According to (a report by) <publication>" relays every other quote in its sentence ("Sanders
+   said ..., according to CNN"); a sentence in which a publication reports something relays the
+   quotation of an unnamed person ("one anonymous official", not "Mayor Okafor", not "..., according
+   to an executive") in the next sentence of the paragraph; a quote that continues one keeps its
+   ``reported_by``. Never the speaker itself. Left empty for the article's own reporting, for
+   "The Times reported ... and Smith said ..." and for "told The Times" (the article may be the
+   Times).
 
 Speaker normalisation (``Quote.speaker``), so one speaker reads the same in every quote:
 
@@ -91,7 +100,13 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 # 6: conjoined speakers ("Smith and Jones said", "Sanders and Clinton both said", "said Smith and
 #    Jones", "according to Smith and Jones") yield one quote whose speaker is the pair, each name
 #    normalised as for one speaker and joined with " and ".
-EXTRACTOR_VERSION = "6"
+# 7: second-hand attribution: a quote whose speaker is not a publication gets ``reported_by`` (the
+#    publication's resolved name) when "according to (a report by) <publication>" frames its
+#    sentence ("Sanders said ..., according to CNN"), or when it is an unnamed person's quotation
+#    in the sentence right after one where a publication reports something ("The publication
+#    highlights that .... '...,' said one official"); a continued quote keeps it. Which quotes are
+#    found, and their speakers, are unchanged.
+EXTRACTOR_VERSION = "7"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -2216,6 +2231,7 @@ class _Last:
     role: str
     paragraph: int  # 0-based index of the paragraph where that quote ends
     kind: QuoteKind
+    reported_by: str = ""
 
 
 # The New York Times (and typeset copy) writes a double quote as two apostrophes: ''Yes,'' he
@@ -2597,22 +2613,28 @@ class _Collector:
         self.found: list[tuple[int, Quote]] = []
         self.last: _Last | None = None
 
-    def add(self, s: _Said, speaker: _Entity, written: str, cue: str, role: str) -> None:
+    def add(self, s: _Said, speaker: _Entity, written: str, cue: str, role: str, reported_by: str = "") -> None:
         # One spelling per speaker whatever the typography: "the governor’s office" -> "governor's".
-        quote = Quote(speaker.name.replace("’", "'"), written, s.text, s.kind, cue, s.paragraphs, role)
+        name = speaker.name.replace("’", "'")
+        masthead = fold(reported_by.removeprefix("The ").removeprefix("the "))
+        if reported_by and (speaker.kind == "publication" or masthead in fold(name)):
+            reported_by = ""  # never the speaker itself, nor "a New York Times reporter"
+        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by)
         self.found.append((s.position, quote))
-        self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind)
+        self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind, reported_by)
 
-    def add_from(self, s: _Said, book: _SpeakerBook, anchor: _Anchor) -> None:
+    def add_from(self, s: _Said, book: _SpeakerBook, anchor: _Anchor, frame: _Frame | None = None) -> None:
         speaker = _resolve(book, anchor)
         if speaker is not None:
-            self.add(s, speaker, _written(anchor), anchor.cue, anchor.role or speaker.role)
+            reported_by = frame.reported_by(s, anchor, speaker) if frame is not None else ""
+            self.add(s, speaker, _written(anchor), anchor.cue, anchor.role or speaker.role, reported_by)
 
     def continue_last(self, s: _Said, previous: _Last | None) -> None:
         """Give ``s`` to the previous speaker if that quote ended in this or the previous paragraph.
 
         Not after something reported "according to" a source or by a publication: a quotation
-        that follows a report usually quotes someone in it, not the report itself.
+        that follows a report usually quotes someone in it, not the report itself. A continued
+        quote keeps the publication that relayed the first (``reported_by``).
         """
         if previous is None or s.paragraphs[0] - 1 > previous.paragraph + 1:
             return
@@ -2620,7 +2642,82 @@ class _Collector:
             previous.cue == "according to" or previous.speaker.kind == "publication"
         ):
             return
-        self.add(s, previous.speaker, previous.written, previous.cue, previous.role)
+        self.add(s, previous.speaker, previous.written, previous.cue, previous.role, previous.reported_by)
+
+
+# --- second-hand attribution -------------------------------------------------------------------
+
+
+def _publication_name(book: _SpeakerBook, anchor: _Anchor) -> str:
+    """The resolved name of the publication an anchor credits ("The New York Times"), or "".
+
+    Looked up without touching the speaker book, so it never changes who a later "it" or "the
+    publication" is.
+    """
+    if anchor.resolved:
+        entity = anchor.speaker
+        return entity.name if entity is not None and entity.kind == "publication" else ""
+    phrase = anchor.phrase
+    if phrase is None or phrase.kind != "publication" or phrase.parts:
+        return ""
+    if phrase.head in _PUBLICATION_HEADS:  # "the publication", "the newspaper"
+        entity = book._definite(phrase) if phrase.definite else None
+        return entity.name if entity is not None and entity.kind == "publication" else ""
+    key = fold(phrase.name.removeprefix("the ").removeprefix("The "))
+    return next((e.name for e in reversed(book.orgs) if e.key == key), phrase.name)
+
+
+@dataclass(slots=True)
+class _Frame:
+    """Which publication relays the other quotes of a sentence (see ``_frame``)."""
+
+    publication: str
+    anchor: _Anchor | None  # the sentence's own "according to <publication>"; None: the sentence before
+    unnamed_only: bool  # from the sentence before: only an unnamed person's quotation is its
+
+    def reported_by(self, s: _Said, anchor: _Anchor, speaker: _Entity) -> str:
+        if anchor is self.anchor or speaker.kind == "publication":
+            return ""
+        if self.unnamed_only and not (
+            # "'This is a major blow,' said one anonymous official": quoted words of someone the
+            # article does not name. Not the article's own sourcing ("..., according to an
+            # executive"), reported speech, nor a body answering the report ("The campaign
+            # called the report a 'rush to judgment'").
+            s.kind is not QuoteKind.INDIRECT
+            and speaker.kind == "description"
+            and speaker.head in _PERSON_HEADS
+            and anchor.kind in ("subject", "inverted")
+            and anchor.lemma not in _NAMING_LEMMAS
+        ):
+            return ""
+        return self.publication
+
+
+def _frame(book: _SpeakerBook, anchors: Sequence[_Anchor]) -> _Frame | None:
+    """ "According to (a report by) The Times, one official said ...": the Times relays the others.
+
+    Only "according to", which scopes over the whole sentence ("X said ..., according to the
+    Times"); "The Times reported ... and Smith said ..." may be Smith speaking to anyone.
+    """
+    for anchor in anchors:
+        if anchor.kind == "according" and not anchor.suppressed:
+            name = _publication_name(book, anchor)
+            if name:
+                return _Frame(name, anchor, unnamed_only=False)
+    return None
+
+
+def _frame_after(book: _SpeakerBook, said: Sequence[_Said]) -> _Frame | None:
+    """ "The publication highlights that .... '...,' said one anonymous official.": a sentence in
+    which a publication reports something relays the unnamed speakers of the next sentence in the
+    same paragraph (a named one may be answering the report rather than quoted in it).
+    """
+    for s in said:
+        if s.anchor is not None and s.kind is not QuoteKind.DIRECT:
+            name = _publication_name(book, s.anchor)
+            if name:
+                return _Frame(name, None, unnamed_only=True)
+    return None
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
@@ -2641,15 +2738,20 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     waiting: list[_Said] = []  # a paragraph opening with a bare quotation waits for its next sentence
     last_before_waiting: _Last | None = None
 
+    previous_frame: _Frame | None = None  # from the sentence before, in the same paragraph
+
     for index, unit in enumerate(units):
         said, anchors = read[index]
         book.note_mentions(unit.tokens, article.text)
+        if unit.first_in_paragraph:
+            previous_frame = None
+        frame = _frame(book, anchors) or previous_frame
         if waiting:
             opener = _opening_anchor(unit.tokens, said, anchors)
             speaker = _resolve(book, opener) if opener is not None else None
             for w in waiting:
                 if opener is not None and speaker is not None:
-                    out.add_from(w, book, opener)
+                    out.add_from(w, book, opener, frame)
                 else:
                     out.continue_last(w, last_before_waiting)
             waiting = []
@@ -2664,12 +2766,14 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
             and _opening_anchor(units[index + 1].tokens, *read[index + 1]) is not None
         ):
             waiting, last_before_waiting = said, out.last
+            previous_frame = None
             continue
         for s in said:
             if s.anchor is None:
                 out.continue_last(s, out.last)
             else:
-                out.add_from(s, book, s.anchor)
+                out.add_from(s, book, s.anchor, frame)
+        previous_frame = _frame_after(book, said)
     for w in waiting:
         out.continue_last(w, last_before_waiting)
     out.found.sort(key=lambda pair: pair[0])

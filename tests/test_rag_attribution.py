@@ -130,3 +130,12 @@ def test_description_of_someone_never_quoted_is_still_refused(demo_index: NewsIn
     answer = demo_index.ask("What did the retired judge Ester Vallin say about the failures in the flood warning system?")
     assert answer.mode is AnswerMode.NONE
     assert "Ester Vallin" in answer.reason
+
+
+def test_a_second_hand_statement_names_who_reported_it(seed_index: NewsIndex) -> None:
+    answer = seed_index.ask("who said what about Seversk?")
+    official = next(g for g in answer.speakers if "intelligence official" in g.speaker)
+    assert {s.reported_by for s in official.statements} == {"The New York Times"}
+    assert "(as reported by The New York Times)" in answer.text
+    times = next(g for g in answer.speakers if g.speaker == "The New York Times")
+    assert not any(s.reported_by for s in times.statements)

@@ -106,7 +106,15 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 #    in the sentence right after one where a publication reports something ("The publication
 #    highlights that .... '...,' said one official"); a continued quote keeps it. Which quotes are
 #    found, and their speakers, are unchanged.
-EXTRACTOR_VERSION = "7"
+# 8: more "say" shapes: a comma inside the closing mark ends a mixed clause before a trailing
+#    attribution ('The media are "framing this campaign," Gilmore said.'); "X said, between commas"
+#    reports the clause around it when only a sentence adverb precedes ("Still, he said, ..."), when
+#    the halves make one clause ("It was, he said, one of ..."), after a leading subordinate clause
+#    ("And if ..., he said, he would ...") and before "because"; a bare weekday after the verb is
+#    skipped ("said Tuesday that ..."); a "that" clause may be one quotation (mixed); a reported
+#    clause ends at the comma closing its subordinate clause ("While Ramos said that ..., he ...")
+#    and before ", compared with/to"; "those surveyed" (polled, questioned, interviewed) is a speaker.
+EXTRACTOR_VERSION = "8"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -1019,10 +1027,17 @@ def _is_number(low: str) -> bool:
     return low.replace(",", "").isdigit() or all(part in _NUMBER_WORDS for part in low.split("-"))
 
 
+_POLLED = _words("surveyed polled questioned interviewed")
+
+
 def _quantity_phrase(tokens: Sequence[_Token], end: int, floor: int, text: str) -> _Phrase | None:
-    """A poll share as speaker: "47 percent", "About four in 10", "Nearly half", "Only 24%"."""
+    """A poll share as speaker: "47 percent", "About four in 10", "Nearly half", "Only 24%", "those surveyed"."""
     i = end - 1
     low = tokens[i].low
+    if low in _POLLED and i - 1 >= floor and tokens[i - 1].low == "those":
+        words = [t.text for t in tokens[i - 1 : end]]
+        written = _joined(tokens[i - 1 : end], text)
+        return _Phrase(i - 1, end, written, "description", _description_name(words), plural=True)
     if low == "percent" and i - 1 >= floor and _is_number(tokens[i - 1].low):
         q = i - 1
     elif re.fullmatch(r"\d+(?:\.\d+)?%", low) or low in _words("half two-thirds three-quarters three-fourths"):
@@ -1823,6 +1838,9 @@ def _looks_like_clause(tokens: Sequence[_Token]) -> bool:
     return j < n and _finite_like(tokens[j], subject) and words >= 3
 
 
+_WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+
+
 def _skip_time(tokens: Sequence[_Token], i: int) -> int:
     """Skip "on Monday", "last week", "yesterday" after a verb."""
     n = len(tokens)
@@ -1830,6 +1848,10 @@ def _skip_time(tokens: Sequence[_Token], i: int) -> int:
         low = tokens[i].low
         if low in ("yesterday", "today", "tonight", "earlier", "later", "recently", "previously", "again"):
             i += 1
+        elif low in _WEEKDAYS and tokens[i].is_cap:  # "said Tuesday that", "said Monday night"
+            i += 1
+            if i < n and tokens[i].low in ("night", "morning", "afternoon", "evening"):
+                i += 1
         elif (
             low in ("on", "last", "this", "late", "early") and i + 1 < n and tokens[i + 1].low in _TIME_WORDS
         ):
@@ -1907,6 +1929,12 @@ def _complement(tokens: Sequence[_Token], anchor: _Anchor) -> tuple[str, int]:
                 break
             j += 1
     after_time = _skip_time(tokens, i)
+    if after_time > i and after_time < n:  # "said Tuesday that ...", "said Monday: '...'"
+        t = tokens[after_time]
+        if t.low == "that":
+            return "that", after_time + 1
+        if t.is_quote or (t.text in (",", ":") and after_time + 1 < n and tokens[after_time + 1].is_quote):
+            return "quote", after_time if t.is_quote else after_time + 1
     if (
         anchor.lemma in _BARE_CLAUSE_LEMMAS
         and after_time < n
@@ -2278,7 +2306,7 @@ class _Article:
             )
         ):
             b -= 1
-        if b - a < 2:
+        if b - a < 2 and not (b - a == 1 and tokens[a].is_quote):  # "said that '...'" is all quotation
             return None
         return (
             " ".join(self.text[tokens[a].start : tokens[b - 1].end].split()),
@@ -2309,6 +2337,10 @@ class _Article:
 _COORDINATORS = _words("and but while whereas although though yet")
 
 
+_LEAD_WORDS = _words("and but so yet still now instead however also then meanwhile moreover indeed")
+_SUBORDINATORS = _words("while although though whereas because when after before once unless if")
+
+
 def _scope_contents(tokens: Sequence[_Token], anchors: list[_Anchor]) -> None:
     """Where each reported clause ends, and which anchors sit inside another's clause.
 
@@ -2324,8 +2356,21 @@ def _scope_contents(tokens: Sequence[_Token], anchors: list[_Anchor]) -> None:
         # A semicolon starts a new clause ("Officials said the bridge was safe; residents disagreed"),
         # and so does the comma closing "X, who said that ..., resigned".
         end = _next_at(semicolons, anchor.complement_start, len(tokens))
-        if anchor.relative:
+        # So does the comma closing a subordinate clause: "While Ramos said that journalists cannot
+        # have any political affiliation, he appears uneasy ...".
+        if anchor.relative or (
+            anchor.kind == "subject" and anchor.start > 0 and tokens[anchor.start - 1].low in _SUBORDINATORS
+        ):
             end = min(end, _next_at(commas, anchor.complement_start, len(tokens)))
+        # "46 percent said yes, compared with 23 percent who ...": the comparison is the writer's.
+        for j in commas:
+            if (
+                anchor.complement_start < j < end - 2
+                and tokens[j + 1].low == "compared"
+                and tokens[j + 2].low in ("with", "to")
+            ):
+                end = j
+                break
         for later in anchors[i + 1 :]:
             if later.start <= anchor.complement_start or later.suppressed or later.start >= end:
                 continue
@@ -2522,17 +2567,30 @@ def _read_trailing(
 ) -> None:
     """Read "Thousands remain displaced, officials said." and "The city, officials said, is lost."."""
     start = anchor.start
-    if start == 0 or tokens[start - 1].text != ",":
+    if start == 0:
         return
+    # 'The media are "framing this campaign," Gilmore said.': the comma sits inside the closing
+    # mark, so the quotation ends the reported clause and belongs to it.
+    prev = tokens[start - 1]
+    comma_in_quote = prev.is_quote and article.spans[prev.quote].text.endswith(",")
+    if prev.text != "," and not comma_in_quote:
+        return
+    cut = start if comma_in_quote else start - 1
     floor = max([x.end for x in earlier if not x.suppressed] + [0])
     a = start - 1
     while a - 1 >= floor and tokens[a - 1].text not in (";", ":"):
         a -= 1
+    loose = anchor.lemma in _LOOSE_CLAUSE_LEMMAS
+    # "Still, he said, officials have to decide ...": nothing but a sentence adverb before the anchor.
+    lead = a
+    while lead < cut and (tokens[lead].low in _LEAD_WORDS or tokens[lead].text == ","):
+        lead += 1
+    bare_lead = lead >= cut and lead > a and not comma_in_quote
     found = article.words(tokens, a, start)
-    if found is None:
+    if found is None and not bare_lead:
         return
-    words, s, e = found
-    clause = list(tokens[a : start - 1])
+    words, s, e = found or ("", 0, 0)
+    clause = [] if bare_lead else list(tokens[a:cut])
     # "..., he said, and every worker ..." / "The city, officials said, is lost."
     i = _skip_time(tokens, anchor.end)
     while (
@@ -2549,14 +2607,28 @@ def _read_trailing(
     if i + 1 < len(tokens) and tokens[i].text == ",":
         nxt = tokens[i + 1]
         rest = article.words(tokens, i + 1, len(tokens))
+        after = tokens[i + 1 :]
+        after_is_clause = _is_clause(after) or (loose and _looks_like_clause(after))
         # "To pay for the programme, Voss said, the province would raise ...": the clause follows.
-        fronted = not _is_clause(clause) and _is_clause(tokens[i + 1 :])
-        if rest and (nxt.low in _FINITE_MARKERS or nxt.low in ("and", "but") or fronted):
-            joiner = " " if nxt.low in _FINITE_MARKERS else ", "
-            words, e = words + joiner + rest[0], rest[2]
-            clause += tokens[i + 1 :]
+        # "It was, he said, one of the bitterest failures": neither half is a clause on its own.
+        fronted = not _is_clause(clause) and (after_is_clause or (loose and _is_clause(clause + list(after))))
+        # "And if Clinton is the nominee, he said, he would consider ...": the subordinate clause leads.
+        subordinate = bool(clause) and tokens[lead].low in _SUBORDINATORS and after_is_clause
+        if bare_lead and rest and after_is_clause:
+            words, s, e = rest
+            clause = list(after)
             rest_quotes = [j for j in range(i + 1, len(tokens)) if tokens[j].is_quote]
-    if not _is_clause(clause):
+        elif (
+            rest
+            and clause
+            and (nxt.low in _FINITE_MARKERS or nxt.low in ("and", "but", "because") or fronted or subordinate)
+        ):
+            halves = _is_clause(clause) or after_is_clause  # else one clause: "It was one of ..."
+            joiner = " " if nxt.low in _FINITE_MARKERS or not halves else ", "
+            words, e = words + joiner + rest[0], rest[2]
+            clause += after
+            rest_quotes = [j for j in range(i + 1, len(tokens)) if tokens[j].is_quote]
+    if not clause or not (_is_clause(clause) or (loose and _looks_like_clause(clause[lead - a :]))):
         return
     said.append(article.indirect((words, s, e), anchor))
     claimed.update(j for j in range(a, start) if tokens[j].is_quote)

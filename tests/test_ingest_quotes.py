@@ -689,6 +689,80 @@ def test_attribution_after_a_fronted_phrase_reports_the_clause_that_follows() ->
     )
 
 
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        # a sentence adverb alone before the attribution is not reported
+        (
+            "Still, Voss said, officials have to decide who gets extra scrutiny.",
+            "officials have to decide who gets extra scrutiny",
+        ),
+        ("Instead, Voss said, the council had booked a room for them.", "the council had booked a room for them"),
+        # neither half is a clause on its own
+        (
+            "It was, Voss said, one of the bitterest failures of the council.",
+            "It was one of the bitterest failures of the council",
+        ),
+        # a subordinate clause leads the reported clause
+        (
+            "And if the council is dissolved, Voss said, she would consider a run.",
+            "And if the council is dissolved, she would consider a run",
+        ),
+        (
+            "The toll is leaning toward a rise, Voss said, because fuel costs more.",
+            "The toll is leaning toward a rise, because fuel costs more",
+        ),
+    ],
+)
+def test_attribution_between_commas_reports_the_clause_around_it(sentence: str, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.kind, quote.text) == ("Voss", INDIRECT, text)
+
+
+def test_comma_inside_the_closing_mark_ends_a_mixed_clause_before_the_attribution() -> None:
+    quote = only_quote('The media are "manipulating and shaping and framing this campaign," Gilmore said.')
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Gilmore",
+        MIXED,
+        'The media are "manipulating and shaping and framing this campaign,"',
+    )
+
+
+def test_weekday_after_said_is_not_reported() -> None:
+    quote = only_quote("Voss said Tuesday that the bridge would reopen in the spring.")
+    assert (quote.speaker, quote.text) == ("Voss", "the bridge would reopen in the spring")
+    quote = only_quote("Voss said Monday night the bridge would reopen in the spring.")
+    assert quote.text == "the bridge would reopen in the spring"
+
+
+def test_that_clause_made_of_one_quotation_is_mixed() -> None:
+    quote = only_quote("Voss said that \u201cthe only way to win the district is to knock on doors.\u201d")
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Voss",
+        MIXED,
+        "\u201cthe only way to win the district is to knock on doors.\u201d",
+    )
+
+
+def test_subordinate_attribution_reports_up_to_the_comma() -> None:
+    quote = only_quote(
+        "While Voss said that journalists cannot have any political affiliation, she appears uneasy about it."
+    )
+    assert (quote.speaker, quote.text) == ("Voss", "journalists cannot have any political affiliation")
+
+
+def test_comparison_after_a_reported_clause_is_the_writers() -> None:
+    quotes = extract_quotes(
+        ["Just 28 percent of voters said they liked the plan, compared with 33 percent last month."]
+    )
+    assert said_by(quotes) == [("Just 28 percent of voters", "they liked the plan")]
+
+
+def test_those_surveyed_speak_as_a_poll_share() -> None:
+    quotes = extract_quotes(["By big margins, those surveyed say the economy should be the first priority."])
+    assert said_by(quotes) == [("those surveyed", "the economy should be the first priority")]
+
+
 def test_described_as_reports_the_description() -> None:
     quote = only_quote(
         "The budget sets aside 8 million crowns, in what a senior official, speaking on condition of "

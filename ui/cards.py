@@ -13,16 +13,19 @@ from collections.abc import Callable
 import streamlit as st
 
 from rag import Answer, SpeakerStatements
-from rag.render.markdown import escape_markdown, lead_line, left_out_line, marks, speaker_heading
-from rag.render.speech import statement_sentence
+from rag.render.markdown import (
+    escape_markdown,
+    lead_line,
+    left_out_line,
+    speaker_heading,
+    statement_line,
+    statements_left_out,
+)
 
 
 def statements_markdown(group: SpeakerStatements) -> str:
     """The statements shown, one list item each: the sentence, then its ``[n]`` markers (escaped)."""
-    return "\n".join(
-        f"- {escape_markdown(statement_sentence(group.speaker, s))} {marks(s.citation_ids, escape_markdown)}"
-        for s in group.statements
-    )
+    return "\n".join(statement_line(group.speaker, s, escape_markdown) for s in group.statements)
 
 
 def speaker_card(group: SpeakerStatements) -> None:
@@ -30,8 +33,8 @@ def speaker_card(group: SpeakerStatements) -> None:
     with st.container(border=True):
         st.markdown(speaker_heading(group, escape_markdown))
         st.markdown(statements_markdown(group))
-        if group.total > len(group.statements):
-            st.caption(f"showing {len(group.statements)} of {group.total} statements")
+        if statements_left_out(group):
+            st.caption(statements_left_out(group))
 
 
 def show_attribution(

@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable, Iterable
 
 from rag.render.speech import statement_sentence
-from rag.schema import Answer, AnswerMode, Citation, Sentence, SpeakerStatements
+from rag.schema import Answer, AnswerMode, Citation, Sentence, SpeakerStatements, Statement
 from rag.text import split_sentences
 
 # CommonMark lets any ASCII punctuation be backslash-escaped, and an escaped character is always
@@ -79,12 +79,23 @@ def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain
     return f"**{esc(_capitalised(group.speaker))}**{role}"
 
 
+def statement_line(speaker: str, s: Statement, esc: Callable[[str], str] = _plain) -> str:
+    """``- Pushilin said: “...” [1]``: one statement as a list item with its citation markers."""
+    return f"- {esc(statement_sentence(speaker, s))} {marks(s.citation_ids, esc)}"
+
+
+def statements_left_out(group: SpeakerStatements) -> str:
+    """``showing 6 of 16 statements``, or "" when all of the speaker's statements are shown."""
+    if group.total <= len(group.statements):
+        return ""
+    return f"showing {len(group.statements)} of {group.total} statements"
+
+
 def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> list[str]:
     """One ``- sentence [n]`` line per statement shown, and a count of those not shown."""
-    lines = [f"- {esc(statement_sentence(group.speaker, s))} {marks(s.citation_ids, esc)}"
-             for s in group.statements]
-    if group.total > len(group.statements):
-        lines.append(f"- {esc(f'... showing {len(group.statements)} of {group.total} statements')}")
+    lines = [statement_line(group.speaker, s, esc) for s in group.statements]
+    if statements_left_out(group):
+        lines.append(f"- {esc('... ' + statements_left_out(group))}")
     return lines
 
 

@@ -114,7 +114,8 @@ from rag.text import ABBREVIATIONS, fold, split_sentences
 #    skipped ("said Tuesday that ..."); a "that" clause may be one quotation (mixed); a reported
 #    clause ends at the comma closing its subordinate clause ("While Ramos said that ..., he ...")
 #    and before ", compared with/to"; "those surveyed" (polled, questioned, interviewed) is a speaker.
-EXTRACTOR_VERSION = "8"
+# 9: each quote records where its words lie in its first paragraph (``Quote.span``).
+EXTRACTOR_VERSION = "9"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -2247,6 +2248,7 @@ class _Said:
     text: str
     paragraphs: tuple[int, ...]
     anchor: _Anchor | None  # None: it continues the last speaker
+    span: tuple[int, int] | None = None  # where ``text`` lies in its first paragraph (see ``Quote.span``)
 
 
 @dataclass(slots=True)
@@ -2278,7 +2280,10 @@ class _Article:
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
         normalised = [_DOUBLED_APOSTROPHES.sub(_as_double_quote, " ".join(p.split())) for p in paragraphs]
+        self.raw = list(paragraphs)
+        self.normalised = normalised
         self.text = "\n".join(normalised)
+        self._flat = self.text.replace("\n", " ")  # same offsets; how a quote's words join paragraphs
         self.starts: list[int] = []
         offset = 0
         for p in normalised:
@@ -2318,7 +2323,10 @@ class _Article:
         span = self.spans[tok.quote]
         # A comma before the closing mark belongs to the sentence around the quote ("'A blow,' said X").
         words = span.text[:-1].rstrip() if span.text.endswith(",") else span.text
-        return _Said(span.start, QuoteKind.DIRECT, words, self.paragraphs(span.start, span.end), anchor)
+        return _Said(
+            span.start, QuoteKind.DIRECT, words, self.paragraphs(span.start, span.end), anchor,
+            self.span(span.start + 1, span.end - 1),
+        )
 
     def indirect(self, found: tuple[str, int, int], anchor: _Anchor) -> _Said:
         """Reported speech; mixed when it carries a quotation of the speaker's own words."""
@@ -2331,7 +2339,44 @@ class _Article:
             and not any(w in _VERB_LEMMA for w in self.text[start : self.spans[first].start].lower().split())
         )
         kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
-        return _Said(start, kind, words, self.paragraphs(start, end), anchor)
+        return _Said(start, kind, words, self.paragraphs(start, end), anchor, self.span(start, end))
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Article offsets ``start:end`` as offsets in the caller's own text of the first paragraph
+        they touch, ended at that paragraph's end and trimmed of space and a trailing comma: what
+        the chat highlights. An aside inside ("..., she said, ...") stays inside the span."""
+        first = bisect_right(self.starts, start) - 1
+        base = self.starts[first]
+        text = self.normalised[first]
+        a, b = start - base, min(end - base, len(text))
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] == ","):
+            b -= 1
+        if a >= b:
+            return None
+        raw = self.raw[first]
+        if raw == text:
+            return a, b
+        return _raw_offset(raw, a), _raw_offset(raw, b - 1) + 1
+
+
+def _raw_offset(raw: str, at: int) -> int:
+    """Where offset ``at`` of ``" ".join(raw.split())`` is in ``raw`` (runs of space are one)."""
+    seen, in_space = -1, True  # leading space is dropped by split()
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            if not in_space:
+                seen += 1
+                in_space = True
+                if seen == at:
+                    return i
+            continue
+        in_space = False
+        seen += 1
+        if seen == at:
+            return i
+    return len(raw)
 
 
 _COORDINATORS = _words("and but while whereas although though yet")
@@ -2691,7 +2736,7 @@ class _Collector:
         masthead = fold(reported_by.removeprefix("The ").removeprefix("the "))
         if reported_by and (speaker.kind == "publication" or masthead in fold(name)):
             reported_by = ""  # never the speaker itself, nor "a New York Times reporter"
-        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by)
+        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by, s.span)
         self.found.append((s.position, quote))
         self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind, reported_by)
 

@@ -221,11 +221,14 @@ def _grouped(
 
 def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statement:
     """A stored quote as an answer's statement: where its words sit in ``p``, its quoted fragments."""
-    start = p.text.find(q.text)
+    span = q.span
+    if span is None:  # stored by an extractor before 9: look the words up
+        start = p.text.find(q.text)
+        span = (start, start + len(q.text)) if start >= 0 else None
     fragments = tuple(_FRAGMENT.findall(q.text)) if q.kind is not QuoteKind.DIRECT else ()
     return Statement(
         kind=q.kind, cue=q.cue, text=q.text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
-        fragments=fragments, span=(start, start + len(q.text)) if start >= 0 else None, reported_by=q.reported_by,
+        fragments=fragments, span=span, reported_by=q.reported_by,
     )
 
 

@@ -87,11 +87,15 @@ class Quote:
     paragraphs: tuple[int, ...]  # 1-based paragraph numbers; the first is where it starts
     role: str = ""  # "the head of the Donetsk People's Republic", "" when none is given
     reported_by: str = ""  # who relayed a second-hand statement ("The New York Times"), "" when the article itself
+    # Character offsets of ``text`` in the first paragraph's text, ended at that paragraph's end
+    # (a quote running on is cut there); None when unknown (stores from before extractor 9).
+    span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["kind"] = self.kind.value
         d["paragraphs"] = list(self.paragraphs)
+        d["span"] = list(self.span) if self.span is not None else None
         return d
 
     @classmethod
@@ -105,6 +109,7 @@ class Quote:
             paragraphs=tuple(int(n) for n in d.get("paragraphs", ())),
             role=d.get("role", ""),
             reported_by=d.get("reported_by", ""),
+            span=(int(d["span"][0]), int(d["span"][1])) if d.get("span") else None,
         )
 
 

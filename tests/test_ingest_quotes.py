@@ -1384,3 +1384,31 @@ def test_quote_no_publication_relays_has_no_reported_by(paragraphs: list[str]) -
     quotes = extract_quotes(paragraphs)
     assert quotes
     assert [q.reported_by for q in quotes] == [""] * len(quotes)
+
+
+def _spanned(paragraphs: list[str]) -> list[tuple[str, str]]:
+    """(kind, the paragraph's own words at the quote's span) for each quote found."""
+    out = []
+    for q in extract_quotes(paragraphs):
+        assert q.span is not None, f"no offsets for {q.text!r}"
+        out.append((q.kind.value, paragraphs[q.paragraphs[0] - 1][q.span[0] : q.span[1]]))
+    return out
+
+
+def test_each_quote_records_where_its_words_are_in_the_paragraph() -> None:
+    assert _spanned(["'We will  rebuild,' said Mayor Lena Okafor. She said the bridge would reopen by spring."]) == [
+        ("direct", "We will  rebuild"),  # the paragraph's own spacing, without the comma before the mark
+        ("indirect", "the bridge would reopen by spring"),
+    ]
+
+
+def test_an_aside_inside_reported_speech_stays_inside_its_span() -> None:
+    paragraph = "Sanders met voters. A new campaign manager, Sanders said, could set a new tone for the campaign."
+    [(kind, words)] = _spanned([paragraph])
+    assert kind == "indirect"
+    assert words == "A new campaign manager, Sanders said, could set a new tone for the campaign"
+
+
+def test_doubled_apostrophes_and_a_quote_running_on_are_spanned_in_their_first_paragraph() -> None:
+    paragraphs = ["''Yes,'' the senator said.", '"We start here.', '"And we end here," she added.']
+    assert _spanned(paragraphs) == [("direct", "Yes"), ("direct", "We start here.")]

@@ -36,6 +36,10 @@ def test_search_quotes_and_stats_are_plain_json(seed_index: NewsIndex) -> None:
     assert json.loads(json.dumps(search_json("buffer zone", hits)))["hits"][0]["paragraph_id"]
     rows = quotes_json(seed_index.quotes(speaker="Petrova"))["quotes"]
     assert {r["speaker"] for r in rows} == {"Elena Petrova"}
+    texts = {p.number: p.text for p in seed_index.article(rows[0]["article_id"])} if rows else {}
+    for r in rows:  # each quote's offsets point at its words in its paragraph
+        start, end = r["span"]
+        assert r["text"].startswith(texts[r["paragraph"]][start:end])
     assert stats_json(seed_index.stats())["sources"] == ["Los Angeles Chronicle"]
 
 

@@ -71,7 +71,7 @@ def stored_quote_json(row: StoredQuote) -> dict[str, Any]:
         "speaker": q.speaker, "speaker_as_written": q.speaker_as_written, "role": q.role, "text": q.text,
         "kind": q.kind.value, "cue": q.cue, "article_id": p.article_id, "title": p.title, "source": p.source,
         "date": p.date, "paragraph": p.number, "paragraphs": list(q.paragraphs), "location": p.location,
-        "reported_by": q.reported_by,
+        "reported_by": q.reported_by, "span": list(q.span) if q.span is not None else None,
     }
 
 

@@ -151,7 +151,14 @@ def answer_markdown(answer: Answer) -> str:
 
 def quoted_spans(answer: Answer, citation: Citation) -> list[str]:
     """The words of ``citation``'s paragraph that the answer uses: its statements and sentences."""
-    candidates = [s.text for g in answer.speakers for s in g.statements if citation.n in s.citation_ids]
+    statements = [s for g in answer.speakers for s in g.statements if citation.n in s.citation_ids]
+    # The extractor's own offsets first: exactly the reported words, in the paragraph they start in.
+    candidates = [
+        citation.text[s.span[0] : s.span[1]]
+        for s in statements
+        if s.span is not None and s.citation_ids[0] == citation.n and s.span[1] <= len(citation.text)
+    ]
+    candidates += [s.text for s in statements]
     candidates += [s.text for s in answer.sentences if citation.n in s.citation_ids]
     spans: list[str] = []
     for candidate in candidates:

@@ -623,6 +623,25 @@ def score(result: SplitResult, kinds: frozenset[QuoteKind]) -> Score:
     )
 
 
+# Attributions of belief, intention or evidence ("voters have no idea", "X wants to", "polls
+# show") and those with no source: PolNeAR marks them; "who said what" does not ask for them.
+NOT_SPEECH = frozenset({"indirect, other cue", "no source"})
+
+
+def speech_score(result: SplitResult, lemma: Callable[[str], str]) -> Score:
+    """All kinds, over the gold that reports speech or writing (``miss_pattern`` not in
+    ``NOT_SPEECH``); our quotes matched to the other gold are left out of precision, not counted
+    wrong (they are right, just not asked for here)."""
+    speech = {id(g) for g in result.gold if miss_pattern(g, lemma) not in NOT_SPEECH}
+    other_matched = sum(len(p.quotes) for p in result.pairs if id(p.gold) not in speech)
+    return Score(
+        gold=len(speech),
+        found=len(result.quotes) - other_matched,
+        gold_matched=sum(id(p.gold) in speech for p in result.pairs),
+        found_matched=sum(len(p.quotes) for p in result.pairs if id(p.gold) in speech),
+    )
+
+
 def evaluate(split_path: Path, split: str) -> SplitResult:
     """Read, extract and match every article of one split."""
     result = SplitResult(split)
@@ -661,6 +680,10 @@ def render(result: SplitResult, lemma: Callable[[str], str], examples: int) -> s
         s = score(result, kinds)
         rows.append([label, s.gold, s.found, s.gold_matched, s.found_matched,
                      _pct(s.precision), _pct(s.recall), _pct(s.f1)])
+        if label == "all attributions":
+            s = speech_score(result, lemma)
+            rows.append(["speech and writing (all but belief/intention/evidence cues and sourceless)", s.gold,
+                         s.found, s.gold_matched, s.found_matched, _pct(s.precision), _pct(s.recall), _pct(s.f1)])
     version = getattr(quotes_module, "EXTRACTOR_VERSION", "?")
     fragmented = sum(len(p.quotes) > 1 for p in result.pairs)
     parts = [
@@ -686,6 +709,10 @@ def render(result: SplitResult, lemma: Callable[[str], str], examples: int) -> s
         _speaker_line(result),
         "",
         _kind_table(result),
+        "",
+        f"### Misses by pattern ({len(result.missed)} misses; the first pattern that fits; 'near' = a quote "
+        "overlaps it but does not match)\n",
+        _pattern_table(result, lemma),
         "",
         f"### Top missed cues ({len(result.missed)} misses; 'near' = a quote overlaps it but does not match)\n",
         _missed_table(result, lemma),
@@ -765,6 +792,63 @@ def _missed_table(result: SplitResult, lemma: Callable[[str], str]) -> str:
     rows = [[f"`{cue}`", n, total[cue], _pct(1 - n / total[cue]), marked[cue], near[cue]]
             for cue, n in missed.most_common(TOP_PATTERNS)]
     return report.table(["gold cue (lemmas)", "missed", "gold", "R %", "missed with quote marks", "near"], rows)
+
+
+# Heads of sources that are not people or groups of people: documents, polls, messages, media.
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_NON_PERSON_SOURCES = _lexicon(
+    "poll polls survey surveys report reports statement statements email emails e-mail e-mails tweet tweets "
+    "letter letters memo memos filing filings document documents website site data study studies analysis "
+    "record records ad ads advertisement video videos book article editorial release transcript transcripts "
+    "post posts message messages page numbers figures results research documents court-filings interview "
+    "speech remarks testimony lawsuit complaint indictment order ruling law bill platform column op-ed "
+    "footage recording recordings photo photos chart map story stories headline documents"
+)
+# Cues that report speech or writing (lemmas), as against belief, intention or evidence ("want",
+# "plan", "show", "believe"), which PolNeAR also annotates.
+_SPEECH_CUES = _lexicon(
+    "say tell according add note ask answer argue claim call announce explain warn write report insist "
+    "suggest acknowledge admit deny state describe declare urge accuse praise criticize criticise predict "
+    "respond reply testify tweet post joke complain concede contend confirm assert charge emphasize stress "
+    "promise pledge vow repeat recall question point mention remark observe describe quote cite"
+)
+MISS_PATTERNS = ("colon or dash", "non-person source", "mixed", "direct", "indirect, speech cue",
+                 "indirect, other cue", "no source")
+
+
+def miss_pattern(gold: GoldAttribution, lemma: Callable[[str], str]) -> str:
+    """Which of ``MISS_PATTERNS`` a gold attribution is: where the extractor loses recall.
+
+    First match wins: a colon (or dash) cue, then a source whose head is a document, poll or
+    message, then by kind (mixed, direct), then indirect by whether its cue reports speech.
+    """
+    cue = cue_pattern(gold.cue, lemma)
+    if cue in (":", "―", "—", "–", "-", "--") or gold.cue.strip().endswith(":"):
+        return "colon or dash"
+    if not gold.source.strip():
+        return "no source"
+    words = _TEXT_TOKEN.findall(gold.source.split(",")[0].lower())  # "court filings released Monday"
+    if any(w in _NON_PERSON_SOURCES or lemma(w) in _NON_PERSON_SOURCES for w in words):
+        return "non-person source"
+    if gold.kind is QuoteKind.MIXED:
+        return "mixed"
+    if gold.kind is QuoteKind.DIRECT:
+        return "direct"
+    first = cue.split()[0] if cue.split() else ""
+    return "indirect, speech cue" if first in _SPEECH_CUES or cue == "according to" else "indirect, other cue"
+
+
+def _pattern_table(result: SplitResult, lemma: Callable[[str], str]) -> str:
+    total = Counter(miss_pattern(g, lemma) for g in result.gold)
+    missed = Counter(miss_pattern(m.gold, lemma) for m in result.missed)
+    near = Counter(miss_pattern(m.gold, lemma) for m in result.missed if m.boundary)
+    rows = [[pattern, missed[pattern], total[pattern], _pct(1 - missed[pattern] / total[pattern]) if total[pattern] else "-",
+             _pct(missed[pattern] / max(len(result.missed), 1)), near[pattern]]
+            for pattern in MISS_PATTERNS]
+    return report.table(["pattern", "missed", "gold", "R %", "share of misses %", "near"], rows)
 
 
 def _spurious_pattern(s: Spurious, lemma: Callable[[str], str]) -> str:

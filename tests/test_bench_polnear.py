@@ -80,6 +80,21 @@ def test_quote_kind_comes_from_double_quote_marks():
     assert polnear.quote_kind(["''It is really a powerful book.''"]) is QuoteKind.DIRECT  # NYT house style
 
 
+def _gold(source: str, cue: str, content: str, kind: QuoteKind = QuoteKind.INDIRECT):
+    return polnear.GoldAttribution("a", "E1", source, cue, content, ((0, 1),), ((0, 1),), kind, (1,))
+
+
+def test_misses_are_sorted_into_the_patterns_the_report_names():
+    lemma = polnear.make_lemmatizer(frozenset({"said", "wants", "showed", "polls"}))
+    pattern = polnear.miss_pattern
+    assert pattern(_gold("Smith", ":", "we will"), lemma) == "colon or dash"
+    assert pattern(_gold("court filings released Monday", "showed", "the aide knew"), lemma) == "non-person source"
+    assert pattern(_gold("Smith", "said", 'it was "a mess"', QuoteKind.MIXED), lemma) == "mixed"
+    assert pattern(_gold("Smith", "said", "it was a mess"), lemma) == "indirect, speech cue"
+    assert pattern(_gold("Smith", "wants", "to win"), lemma) == "indirect, other cue"
+    assert pattern(_gold("", "reportedly", "to win"), lemma) == "no source"
+
+
 def test_first_annotator_is_gold_and_fragments_join(tmp_path: Path):
     split = _write_split(tmp_path)
     files = polnear.first_annotator_files(split / "attributions")

@@ -50,7 +50,10 @@ GOAL_ATTRIBUTION_F1 = 0.90
 # Vectors are kept by content-derived paragraph id, so changed text is re-embedded by ingest
 # itself, and changed extractor rules only re-read quotes (``_EXTRACTOR_CODE``), never re-embed.
 _STORE_CODE = ("rag/store.py", "rag/records.py", "rag/schema.py", "rag/models.py")
-_EXTRACTOR_CODE = ("ingest/quotes.py", "rag/text.py")
+_EXTRACTOR_CODE = (
+    *sorted(f"ingest/quotes/{p.name}" for p in (ROOT / "ingest" / "quotes").glob("*.py")),
+    "rag/text.py",
+)
 
 
 def norm(text: str) -> str:

@@ -43,7 +43,7 @@ _PROFILE_PHASES = (
     ("load files", "ingest/loaders.py", "load_file"),
     ("article_paragraphs (repair + quotes + records)", "ingest/pipeline.py", "article_paragraphs"),
     ("repair paragraphs", "ingest/paragraphs.py", "repair_paragraphs"),
-    ("extract quotes", "ingest/quotes.py", "extract_quotes"),
+    ("extract quotes", "ingest/quotes/extract.py", "extract_quotes"),
     ("embedding_text (headline + text)", "rag/records.py", "embedding_text"),
     ("embed (rag.models.embed_texts)", "rag/models.py", "embed_texts"),
     ("  of which SentenceTransformer.encode", "sentence_transformers", "encode"),

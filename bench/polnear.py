@@ -688,7 +688,7 @@ def render(result: SplitResult, lemma: Callable[[str], str], examples: int) -> s
     fragmented = sum(len(p.quotes) > 1 for p in result.pairs)
     parts = [
         f"## PolNeAR {result.split}\n",
-        f"Machine: {report.machine()}. Extractor `ingest/quotes.py` version {version}.",
+        f"Machine: {report.machine()}. Extractor `ingest/quotes/` version {version}.",
         f"{result.articles} articles, {result.annotation_files} annotation files ({result.multi_annotated} "
         "articles annotated by several annotators; "
         f"the lowest annotator id's file is gold), {len(result.gold)} gold attributions scored; left out: "

@@ -1,0 +1,107 @@
+"""Who said what: direct and reported quotes in an article, with each speaker resolved.
+
+Rules, not a model: this runs at ingest over thousands of articles, and edited news copy
+attributes speech with a small set of patterns ("..., said X", "X said that ...", "according
+to X, ..."). A rule that does not fire loses a quote; a rule that fires wrongly puts words in
+someone's mouth, so every rule errs on the side of returning nothing.
+
+How an article is read, one module a step (``lexicon`` holds the word lists they share):
+
+1. ``marks`` pairs quote marks across the whole article. Apostrophes ("Ukraine's", "don't",
+   "the Armed Forces' withdrawal") are not quote marks, and a quote left open at the end of a
+   paragraph continues into the next one, as news copy does.
+2. ``sentences`` cuts the article into sentences with ``rag.text.split_sentences``, never inside
+   a quote, so a sentence may span two paragraphs when its quote does.
+3. ``cues`` looks for attributions in the words outside the quotes: "X said", "said X",
+   "according to X", ", adding that ...". Quotes are single tokens there, so the rules see
+   "<Q> said one anonymous official". The speaker is a noun phrase (``phrases``) with the asides
+   around it (``roles``: "Denis Pushilin, the head of the DPR, said"). A participle after a comma
+   (", saying ...") belongs to the speaker before it in the sentence, or else to the subject
+   opening the sentence when a finite-looking verb follows that subject ("Fiorina criticized
+   Trump, saying ...").
+4. ``content`` gives each attribution the quotes beside it (direct) or the clause it introduces
+   (indirect), cut from the article's text (``article``). A clause without "that" must look like
+   one: a finite verb from a list anywhere or, after "say", "tell", "think" and the like, a
+   subject followed at once by a finite-looking verb ("it's", "reflects", "misunderstand" after a
+   plural). A quote standing alone continues the last speaker; a quote inside a clause is a scare
+   quote or a title and is kept only as part of a reported clause.
+5. ``speakers`` resolves "Pushilin", "he", "the publication" to someone named earlier.
+6. ``relays``, second-hand attribution: ``Quote.reported_by`` names the publication that relayed
+   a quote, as its speaker would be resolved ("The New York Times").
+7. ``extract`` runs the steps over the article in reading order (``extract_quotes``).
+
+Speaker normalisation (``Quote.speaker``), so one speaker reads the same in every quote:
+
+- People: the name as first given in full, without honorifics ("Dr. Elena Petrova" ->
+  "Elena Petrova") or office titles ("Mayor Lena Okafor" -> "Lena Okafor", the title becomes
+  the role when no appositive gives one). A surname or he/she maps to that name.
+- Publications keep a capital "The" when it belongs to the masthead ("the New York Times" ->
+  "The New York Times"); other organisations take a lower-case "the" ("The Kremlin said" ->
+  "the Kremlin"); names written without an article keep none ("Reuters", "NATO").
+- Descriptions: "one"/"a"/"an" become the right indefinite article ("one anonymous Western
+  intelligence official" -> "an anonymous Western intelligence official"), "the" is lower-case,
+  and a description without an article starts with a capital ("local officials" -> "Local
+  officials"). Relative clauses ("..., who requested anonymity") are left out. A definite
+  description that matches an earlier speaker or organisation ("the official", "the board",
+  "the mayor", "the publication") resolves to it. A poll share speaks as written ("47 percent",
+  "75 percent of Democrats", "About four in 10").
+- A party tag after a name is dropped ("Sen. Bernie Sanders (I-Vt.)", "Sen. Rand Paul, R-Ky.,"
+  -> "Bernie Sanders", "Rand Paul"); "former"/"retired" before a title stays in the role
+  ("former President Bill Clinton" -> "Bill Clinton", role "former President").
+- Curly apostrophes become straight ones ("the governor’s office" -> "the governor's office"), so
+  a speaker reads the same whatever the publication's typography. ``speaker_as_written`` is
+  left exactly as printed.
+
+- Two speakers joined by "and" speak as one ("Halloran and Quist said", "Sanders and Clinton both
+  said", "according to Smith and Jones"): each is normalised as a single speaker would be and the
+  two are joined with " and " ("Sen. Bernie Sanders and Hillary Clinton" -> "Bernie Sanders and
+  Hillary Clinton"; "Sanders and his aides" -> "Bernie Sanders and Bernie Sanders's aides"); a later
+  "they" is the pair. Not a list ("Cruz, Rubio and Kasich said"), nor a bare singular, which is a
+  second role of one person ("the Vermont senator and Democratic presidential candidate").
+
+Known limitations: a list of three or more speakers yields no quote; "voters who said ..."
+without a comma before "who" is not an attribution (PolNeAR annotates only about a third of
+them, most of them poll shares); a pronoun
+goes to the most recent person quoted or opening a sentence, using gender only when a title,
+a noun ("spokeswoman") or an earlier pronoun gave it; reported speech without a reporting verb
+("Zelensky was defiant") is not found; a document as speaker ("..., the email said") is not
+resolved to whoever sent it; "the city's electoral office" stays as written.
+"""
+
+from ingest.quotes.extract import extract_quotes
+
+__all__ = ["EXTRACTOR_VERSION", "extract_quotes"]
+
+
+# Bump whenever what ``extract_quotes`` returns changes: a store whose quotes came from another
+# version has every article's quotes re-extracted at the next ingest (``ingest.pipeline``).
+# 2: the cue keeps whom it was told ("told reporters") and "described as".
+# 3: reported speech carrying a quotation is "mixed"; '' and `` read as double quote marks.
+# 4: ", saying ..." after a clause is the main clause's subject speaking ("Fiorina criticized
+#    Trump, saying ..."; also "adding", "arguing", "calling him '...'"), never an inverted
+#    "..., arguing the senator"; "said" takes a bare clause that looks like one (a subject, then
+#    a finite-looking verb: "said it's a great day", "said people misunderstand Trump").
+# 5: more speaker phrases: party tags ("Sen. Bernie Sanders (I-Vt.)", ", R-Ky.,"), "former
+#    President Bill Clinton", role nouns of politics ("front-runner", "nominee", "delegate"), noun
+#    modifiers ("law enforcement officials", "the State Department"), poll shares ("47 percent",
+#    "75 percent of Democrats", "about four in 10"); "state" and other verb forms after "the" or
+#    "his" are nouns, never reporting verbs.
+# 6: conjoined speakers ("Smith and Jones said", "Sanders and Clinton both said", "said Smith and
+#    Jones", "according to Smith and Jones") yield one quote whose speaker is the pair, each name
+#    normalised as for one speaker and joined with " and ".
+# 7: second-hand attribution: a quote whose speaker is not a publication gets ``reported_by`` (the
+#    publication's resolved name) when "according to (a report by) <publication>" frames its
+#    sentence ("Sanders said ..., according to CNN"), or when it is an unnamed person's quotation
+#    in the sentence right after one where a publication reports something ("The publication
+#    highlights that .... '...,' said one official"); a continued quote keeps it. Which quotes are
+#    found, and their speakers, are unchanged.
+# 8: more "say" shapes: a comma inside the closing mark ends a mixed clause before a trailing
+#    attribution ('The media are "framing this campaign," Gilmore said.'); "X said, between commas"
+#    reports the clause around it when only a sentence adverb precedes ("Still, he said, ..."), when
+#    the halves make one clause ("It was, he said, one of ..."), after a leading subordinate clause
+#    ("And if ..., he said, he would ...") and before "because"; a bare weekday after the verb is
+#    skipped ("said Tuesday that ..."); a "that" clause may be one quotation (mixed); a reported
+#    clause ends at the comma closing its subordinate clause ("While Ramos said that ..., he ...")
+#    and before ", compared with/to"; "those surveyed" (polled, questioned, interviewed) is a speaker.
+# 9: each quote records where its words lie in its first paragraph (``Quote.span``).
+EXTRACTOR_VERSION = "9"

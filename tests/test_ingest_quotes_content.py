@@ -1,0 +1,220 @@
+"""Reported content: the clause an attribution introduces, where it ends, and when it is mixed."""
+
+from __future__ import annotations
+
+import pytest
+from quote_helpers import DIRECT, INDIRECT, MIXED, only_quote, said_by
+
+from ingest.quotes import extract_quotes
+from ingest.quotes.article import ArticleText, Said
+from ingest.quotes.content import read_unit
+from ingest.quotes.cues import Anchor
+from ingest.quotes.sentences import sentence_units
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("Clinton said it's a great day.", "it's a great day"),
+        ("Clinton said people misunderstand Trump.", "people misunderstand Trump"),
+        (
+            "Clinton said the transition reflects the reality of a campaign.",
+            "the transition reflects the reality of a campaign",
+        ),
+        ("Clinton said Obama wasn't targeting Trump.", "Obama wasn't targeting Trump"),
+        ("Clinton said voters want change.", "voters want change"),
+        ("Clinton told reporters there's no plan.", "there's no plan"),
+    ],
+)
+def test_bare_clause_after_said_is_reported(sentence: str, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.kind, quote.text) == ("Clinton", INDIRECT, text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clinton said Monday.",
+        "Clinton said in a statement.",
+        "Clinton said on Twitter.",
+        "Clinton said thanks to voters.",
+        "'We won,' Clinton said 30 minutes into the debate.",
+        "It was the book that Clinton said was written about the incident.",
+        "Clinton acknowledged the problems facing voters.",
+        "Clinton said the people close to her.",
+    ],
+)
+def test_bare_words_after_said_that_are_no_clause_report_nothing_new(sentence: str) -> None:
+    assert [q.kind for q in extract_quotes([sentence])] in ([], [DIRECT])
+
+
+def test_weekday_after_said_is_not_reported() -> None:
+    quote = only_quote("Voss said Tuesday that the bridge would reopen in the spring.")
+    assert (quote.speaker, quote.text) == ("Voss", "the bridge would reopen in the spring")
+    quote = only_quote("Voss said Monday night the bridge would reopen in the spring.")
+    assert quote.text == "the bridge would reopen in the spring"
+
+
+def test_coordinated_clauses_are_split_between_their_speakers() -> None:
+    quotes = extract_quotes(
+        ["John Smith said the war would end soon, but Mary Jones warned that it could last years."]
+    )
+    assert said_by(quotes) == [
+        ("John Smith", "the war would end soon"),
+        ("Mary Jones", "it could last years"),
+    ]
+
+
+def test_report_inside_a_report_stays_with_the_outer_speaker() -> None:
+    quote = only_quote("The mayor said that residents warned that the dam could fail.")
+    assert (quote.speaker, quote.text) == ("the mayor", "residents warned that the dam could fail")
+
+
+def test_reported_clause_ends_at_a_semicolon() -> None:
+    quote = only_quote("Officials said the bridge was safe; residents disagreed.")
+    assert quote.text == "the bridge was safe"
+
+
+def test_according_to_shares_a_sentence_with_another_attribution() -> None:
+    quotes = extract_quotes(
+        ["According to officials, the bridge was destroyed, and residents said they heard blasts."]
+    )
+    assert said_by(quotes) == [("Officials", "the bridge was destroyed"), ("Residents", "they heard blasts")]
+
+
+def test_attribution_after_a_fronted_phrase_reports_the_clause_that_follows() -> None:
+    quote = only_quote("To pay for the programme, Voss said, the province would raise its property tax.")
+    assert (quote.speaker, quote.text) == (
+        "Voss",
+        "To pay for the programme, the province would raise its property tax",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        # a sentence adverb alone before the attribution is not reported
+        (
+            "Still, Voss said, officials have to decide who gets extra scrutiny.",
+            "officials have to decide who gets extra scrutiny",
+        ),
+        ("Instead, Voss said, the council had booked a room for them.", "the council had booked a room for them"),
+        # neither half is a clause on its own
+        (
+            "It was, Voss said, one of the bitterest failures of the council.",
+            "It was one of the bitterest failures of the council",
+        ),
+        # a subordinate clause leads the reported clause
+        (
+            "And if the council is dissolved, Voss said, she would consider a run.",
+            "And if the council is dissolved, she would consider a run",
+        ),
+        (
+            "The toll is leaning toward a rise, Voss said, because fuel costs more.",
+            "The toll is leaning toward a rise, because fuel costs more",
+        ),
+    ],
+)
+def test_attribution_between_commas_reports_the_clause_around_it(sentence: str, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker, quote.kind, quote.text) == ("Voss", INDIRECT, text)
+
+
+def test_comma_inside_the_closing_mark_ends_a_mixed_clause_before_the_attribution() -> None:
+    quote = only_quote('The media are "manipulating and shaping and framing this campaign," Gilmore said.')
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Gilmore",
+        MIXED,
+        'The media are "manipulating and shaping and framing this campaign,"',
+    )
+
+
+def test_that_clause_made_of_one_quotation_is_mixed() -> None:
+    quote = only_quote("Voss said that \u201cthe only way to win the district is to knock on doors.\u201d")
+    assert (quote.speaker, quote.kind, quote.text) == (
+        "Voss",
+        MIXED,
+        "\u201cthe only way to win the district is to knock on doors.\u201d",
+    )
+
+
+def test_subordinate_attribution_reports_up_to_the_comma() -> None:
+    quote = only_quote(
+        "While Voss said that journalists cannot have any political affiliation, she appears uneasy about it."
+    )
+    assert (quote.speaker, quote.text) == ("Voss", "journalists cannot have any political affiliation")
+
+
+def test_comparison_after_a_reported_clause_is_the_writers() -> None:
+    quotes = extract_quotes(
+        ["Just 28 percent of voters said they liked the plan, compared with 33 percent last month."]
+    )
+    assert said_by(quotes) == [("Just 28 percent of voters", "they liked the plan")]
+
+
+def test_described_as_reports_the_description() -> None:
+    quote = only_quote(
+        "The budget sets aside 8 million crowns, in what a senior official, speaking on condition of "
+        "anonymity, described as a gesture to Kharniv."
+    )
+    assert (quote.speaker, quote.kind, quote.cue, quote.text) == (
+        "a senior official",
+        INDIRECT,
+        "described as",
+        "a gesture to Kharniv",
+    )
+
+
+def test_participle_that_is_not_speech_does_not_cut_the_reported_clause() -> None:
+    quote = only_quote(
+        "Mayor Piet Halloran said he had written to the board, asking for the closure to be paused."
+    )
+    assert quote.text == "he had written to the board, asking for the closure to be paused"
+
+
+def test_scare_quote_in_reported_speech_stays_in_its_text_and_is_not_a_quote() -> None:
+    # Reported speech carrying quoted words is "mixed": one statement, its fragment kept in place.
+    quote = only_quote("Pushilin said the army was expanding a 'buffer zone' around the city.")
+    assert (quote.kind, quote.text) == (MIXED, "the army was expanding a 'buffer zone' around the city")
+
+
+def test_a_quotation_of_another_speaker_inside_reported_speech_does_not_make_it_mixed() -> None:
+    quotes = extract_quotes(['Quist said she would build flats, a pledge Halloran called "a brochure, not a plan".'])
+    assert [q.kind for q in quotes if q.speaker == "Quist"] == [INDIRECT]
+
+
+def test_partial_quote_after_called_is_the_speakers_words() -> None:
+    quotes = extract_quotes(
+        ['Nadia Quist said she would ask for a vote. She called the rise "a tax on getting to work".']
+    )
+    assert [(q.kind, q.cue, q.text) for q in quotes] == [
+        (INDIRECT, "said", "she would ask for a vote"),
+        (DIRECT, "called", "a tax on getting to work"),
+    ]
+
+
+def test_partial_quote_inside_another_speakers_clause_is_its_own_speakers() -> None:
+    quotes = extract_quotes(
+        ['Quist said she would build 2,000 flats, a pledge Halloran called "a brochure, not a plan".']
+    )
+    assert [(q.speaker, q.kind, q.text) for q in quotes] == [
+        ("Quist", INDIRECT, 'she would build 2,000 flats, a pledge Halloran called "a brochure, not a plan"'),
+        ("Halloran", DIRECT, "a brochure, not a plan"),
+    ]
+
+
+def _read(paragraph: str) -> tuple[list[Said], list[Anchor]]:
+    article = ArticleText([paragraph])
+    [unit] = sentence_units(article.text, article.starts, article.spans)
+    return read_unit(article, unit)
+
+
+def test_read_unit_ties_a_reported_clause_to_its_attribution() -> None:
+    said, anchors = _read("Okafor said the bridge would hold.")
+    assert [(s.kind, s.text, s.anchor) for s in said] == [(INDIRECT, "the bridge would hold", anchors[0])]
+
+
+def test_read_unit_leaves_a_quotation_standing_alone_without_an_attribution() -> None:
+    said, anchors = _read('"We need help."')
+    assert anchors == []
+    assert [(s.kind, s.text, s.anchor) for s in said] == [(DIRECT, "We need help.", None)]

@@ -1,0 +1,194 @@
+"""Speaker resolution: surnames, pronouns and definite descriptions mapped to someone named earlier."""
+
+from __future__ import annotations
+
+from quote_helpers import said_by, tokens_of
+
+from ingest.quotes import extract_quotes
+from ingest.quotes.phrases import speaker_after
+from ingest.quotes.speakers import SpeakerBook
+
+
+def test_conjoined_speakers_are_each_resolved_and_they_continue_the_pair() -> None:
+    quotes = extract_quotes(
+        [
+            "Sen. Ted Cruz met Hillary Clinton on Monday.",
+            "Cruz and Mrs. Clinton said the debate had been fair. They added that it ran late.",
+            "Sanders and his aides said they would stay in the race.",
+        ]
+    )
+    assert said_by(quotes) == [
+        ("Ted Cruz and Hillary Clinton", "the debate had been fair"),
+        ("Ted Cruz and Hillary Clinton", "it ran late"),
+        ("Sanders and Sanders's aides", "they would stay in the race"),
+    ]
+
+
+def test_pronoun_resolves_to_the_most_recent_named_person() -> None:
+    quotes = extract_quotes(
+        [
+            "President Volodymyr Zelensky said that the army would hold.",
+            "He added that more help was needed.",
+            "'We will not give up,' he said.",
+        ]
+    )
+    assert {q.speaker for q in quotes} == {"Volodymyr Zelensky"}
+    assert [q.speaker_as_written for q in quotes] == ["President Volodymyr Zelensky", "He", "he"]
+
+
+def test_she_skips_a_man_named_by_title() -> None:
+    quotes = extract_quotes(
+        [
+            "Mrs. Anna Brown said that the plan was fine.",
+            "Mr. John Brown said that it was flawed.",
+            "'It will work,' she said.",
+        ]
+    )
+    assert said_by(quotes)[-1] == ("Anna Brown", "It will work")
+
+
+def test_pronoun_can_point_to_an_unnamed_speaker() -> None:
+    quotes = extract_quotes(
+        ["A spokesman for the finance department said the rules had changed. 'We have a duty,' he said."]
+    )
+    assert {q.speaker for q in quotes} == {"a spokesman for the finance department"}
+
+
+def test_pronoun_points_to_the_person_who_opens_the_sentence() -> None:
+    quotes = extract_quotes(
+        [
+            "Felix Arnaud, the commissioner, said the grant would be reviewed.",
+            "Leah Marsh learned she had lost her job from a password screen. 'Nine years,' she said.",
+        ]
+    )
+    assert said_by(quotes)[-1] == ("Leah Marsh", "Nine years")
+
+
+def test_pronoun_without_anyone_to_point_to_yields_no_quote() -> None:
+    assert extract_quotes(['"Leave now," he said.', "It said that the plant was safe."]) == []
+
+
+def test_surname_resolves_to_the_full_name_introduced_earlier() -> None:
+    quotes = extract_quotes(["'We are ready,' said Denis Pushilin.", "'The city is ours,' Pushilin said."])
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("Denis Pushilin", "Denis Pushilin"),
+        ("Denis Pushilin", "Pushilin"),
+    ]
+
+
+def test_surname_resolves_to_a_full_name_mentioned_outside_any_quote() -> None:
+    quotes = extract_quotes(
+        ["Volodymyr Zelensky visited the front on Monday.", "Zelensky said the line was stable."]
+    )
+    assert said_by(quotes) == [("Volodymyr Zelensky", "the line was stable")]
+
+
+def test_honorific_is_left_out_of_the_resolved_name() -> None:
+    quotes = extract_quotes(
+        ["Dr. Elena Petrova said that retreats can be costly.", "'There is hope,' Petrova said."]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("Elena Petrova", "Dr. Elena Petrova"),
+        ("Elena Petrova", "Petrova"),
+    ]
+    assert quotes[1].role == ""  # "Dr." is an honorific, not a role
+
+
+def test_appositive_role_is_captured_and_remembered_for_later_quotes() -> None:
+    quotes = extract_quotes(
+        [
+            "'This is a classic retreat,' said Dr. Elena Petrova, a defense expert at the Kyiv Institute.",
+            "Petrova said that the line would hold.",
+            "'But it will cost us,' she added.",
+        ]
+    )
+    assert {q.role for q in quotes} == {"a defense expert at the Kyiv Institute"}
+
+
+def test_publication_reference_resolves_to_the_publication_quoted_last() -> None:
+    quotes = extract_quotes(
+        [
+            "According to a recent report by The New York Times, the city had fallen.",
+            "The newspaper said the retreat was orderly.",
+            "The paper noted that casualties were low.",
+        ]
+    )
+    assert {q.speaker for q in quotes} == {"The New York Times"}
+    assert [q.speaker_as_written for q in quotes] == ["The New York Times", "The newspaper", "The paper"]
+
+
+def test_definite_description_resolves_to_the_earlier_anonymous_speaker() -> None:
+    quotes = extract_quotes(
+        ["'It is over,' said one anonymous official.", "The official added that the town was lost."]
+    )
+    assert {q.speaker for q in quotes} == {"an anonymous official"}
+
+
+def test_definite_description_resolves_to_the_person_with_that_role() -> None:
+    quotes = extract_quotes(
+        [
+            "The mayor, Jean-Pierre Dubois, said the town would be rebuilt.",
+            "'We start tomorrow,' the mayor said.",
+        ]
+    )
+    assert [(q.speaker, q.speaker_as_written, q.role) for q in quotes] == [
+        ("Jean-Pierre Dubois", "Jean-Pierre Dubois", "the mayor"),
+        ("Jean-Pierre Dubois", "the mayor", "the mayor"),
+    ]
+
+
+def test_definite_description_resolves_to_an_organisation_named_earlier() -> None:
+    quotes = extract_quotes(
+        ["The Aldermoor Health Board plans to close the ward.", "The board said the change was necessary."]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("the Aldermoor Health Board", "The board")
+    ]
+
+
+def test_organisation_introduced_by_what_it_is_answers_to_that_description() -> None:
+    quotes = extract_quotes(
+        [
+            "Quillon Systems, the Brennholt software company, will cut 420 jobs.",
+            "The company told staff that most of the cuts would fall on support teams.",
+        ]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [("Quillon Systems", "The company")]
+
+
+def test_they_and_one_refer_to_the_group_quoted_last() -> None:
+    quotes = extract_quotes(
+        [
+            "Local residents said the water rose within an hour.",
+            "They added that nobody had warned them. 'We lost everything,' said one.",
+        ]
+    )
+    assert [q.speaker for q in quotes] == ["Local residents", "Local residents", "one of the local residents"]
+
+
+def test_which_they_said_reports_for_the_speaker_named_earlier() -> None:
+    quotes = extract_quotes(
+        [
+            "Grants were slow, according to figures released by the town council.",
+            "The council blamed the province, which it said had changed its rules twice.",
+        ]
+    )
+    assert [(q.speaker, q.speaker_as_written, q.text) for q in quotes][-1] == (
+        "the town council",
+        "it",
+        "had changed its rules twice",
+    )
+
+
+def test_speaker_book_maps_a_surname_and_a_pronoun_to_the_person_named_in_full() -> None:
+    book = SpeakerBook()
+    mention = "Mayor Lena Okafor visited the port."
+    book.note_mentions(tokens_of(mention), mention)
+    resolved = []
+    for sentence in ("said Okafor", "said she"):
+        phrase = speaker_after(tokens_of(sentence), 1, sentence)
+        assert phrase is not None
+        resolved.append(book.resolve(phrase, "", False))
+    okafor, she = resolved
+    assert okafor is she
+    assert (okafor.name, okafor.role) == ("Lena Okafor", "Mayor")

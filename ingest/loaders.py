@@ -51,6 +51,11 @@ _KIB = 1024
 _FALLBACK_TITLE_CHARS = 80
 # Publication and section lines in the plain-text layout are short labels, never sentences.
 _HEADER_LINE_CHARS = 80
+# A headline is a line, not a paragraph: a longer single-line block after a two-line first block
+# is the lede, and the first block a headline with its subhead ("Lawmaker urges retaliation on
+# Russia;" / "Member of House panel says ...", USA Today's layout in PolNeAR: 132 train articles
+# lost their lede to the header rule before this).
+_HEADLINE_CHARS = 200
 _FIX_JSON = "fix the file and re-run newsrag ingest"
 _FIX_JSONL = "fix or delete the line and re-run newsrag ingest"
 _TEXT_FIELDS = "add a 'text', 'body' or 'paragraphs' field"
@@ -226,14 +231,16 @@ def _decode(raw: bytes, path: Path) -> str:
 def _parse_plain_text(text: str, path: Path) -> Article:
     """Publication, section, blank, headline, blank, paragraphs; or headline, blank, paragraphs.
 
-    The two-line header is recognised only when the first block is two short lines and the next
-    block a single line (the headline); otherwise the first line is the headline.
+    The two-line header is recognised only when the first block is two short labels (no sentence
+    punctuation at their ends) and the next block a single line of headline length; otherwise the
+    first line is the headline and the rest of its block (a subhead) the first paragraph.
     """
     blocks = _split_blocks(text)
     first = blocks[0]
     source = section = ""
     if (len(first) == 2 and len(blocks) >= 2 and len(blocks[1]) == 1
-            and all(len(line) <= _HEADER_LINE_CHARS for line in first)):
+            and len(blocks[1][0]) <= _HEADLINE_CHARS
+            and all(len(line) <= _HEADER_LINE_CHARS and not line.endswith((".", ";", ":", "?", "!")) for line in first)):
         source, section = first
         title, body = blocks[1][0], blocks[2:]
     else:

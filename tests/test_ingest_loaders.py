@@ -101,6 +101,26 @@ def test_plain_text_starting_with_the_headline_joins_hard_wrapped_lines() -> Non
     )
 
 
+def test_a_headline_with_its_subhead_keeps_the_lede_as_a_paragraph(tmp_path: Path) -> None:
+    lede = (
+        "Rep. Ana Ruiz, the top Democrat on the committee, called on the president to retaliate "
+        "against the hackers for interference in the election -- meddling the congresswoman said "
+        'is designed to "sow discord" in American politics.'
+    )
+    path = tmp_path / "subhead.txt"
+    path.write_text(
+        "Lawmaker urges retaliation on hackers;\nMember of House panel says U.S. must keep them out.\n\n"
+        f"{lede}\n\nShe spoke on Wednesday.\n",
+        encoding="utf-8",
+    )
+
+    [article] = load(path)
+
+    assert article.title == "Lawmaker urges retaliation on hackers;"
+    assert (article.source, article.section) == ("", "")
+    assert article.paragraphs == ("Member of House panel says U.S. must keep them out.", lede, "She spoke on Wednesday.")
+
+
 def test_plain_text_without_blank_lines_has_one_paragraph_per_line(tmp_path: Path) -> None:
     path = tmp_path / "brief.txt"
     path.write_text("Ferry Adds Late Sailing\nThe ferry adds a 9 p.m. sailing.\nIt starts Monday.\n")

@@ -105,6 +105,12 @@ class Settings:
         key = hashlib.sha1(f"{self.chroma_url}|{self.db.resolve()}|{self.collection}".encode()).hexdigest()[:12]
         return base / f"{self.collection}-{key}"
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Where the chat keeps uploaded files: beside the database (``newsrag-db-uploads``), so
+        their locations in citations stay real files for as long as the database does."""
+        return self.db.with_name(self.db.name + "-uploads")
+
     def describe_store(self) -> str:
         return f"Chroma server {self.chroma_url}" if self.chroma_url else f"{self.db}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -109,3 +110,49 @@ def test_ask_all_shows_every_speaker_of_a_broad_topic(demo_settings: Settings) -
     everyone = json.loads(run(*question, "--all").output)
     assert everyone["shown_speakers"] == everyone["total_speakers"] == some["total_speakers"]
     assert everyone["hidden_statements"] == 0
+
+
+def test_killing_newsrag_ui_stops_the_chat_server(tmp_path: Path) -> None:
+    """`kill <pid of newsrag ui>` (SIGTERM, as a service manager sends) must not leave Streamlit
+    serving the port: the command becomes the server rather than waiting on a child."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ORT_DISABLE_TELEMETRY="1")
+    cmd = [sys.executable, "-c", "from ui.cli import cli; cli()", "ui", "--db", str(tmp_path / "db"),
+           "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def serving() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                return response.read().strip() == b"ok"
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 90
+        while not serving():
+            assert proc.poll() is None, f"newsrag ui exited with {proc.returncode} before serving"
+            assert time.monotonic() < deadline, "the chat server did not start in 90 s"
+            time.sleep(0.5)
+        os.kill(proc.pid, signal.SIGTERM)  # the one process the user started, not its group
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while serving() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not serving(), "the Streamlit server outlived `newsrag ui`"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
-from rag import Answer, AnswerMode, QuoteKind, Settings, SpeakerStatements, Statement
+from rag import Answer, AnswerMode, NewsIndex, QuoteKind, Settings, SpeakerStatements, Statement
 from rag.render.markdown import escape_markdown, highlight_markdown, lead_line, speaker_heading
 from rag.render.speech import statement_sentence
 from ui.cards import statements_markdown
@@ -295,11 +295,16 @@ def test_upload_into_an_empty_index_reports_each_bad_file_then_opens_the_chat(
     assert [f.path for f in report.failed] == ["broken.json"]
     assert report.skipped == ("notes.pdf",)
     errors = "\n".join(e.value for e in at.error)
-    assert "broken\\.json" in errors and "newsrag-upload-" not in errors
+    assert "broken\\.json" in errors and "db-uploads" not in errors
     assert "notes\\.pdf" in "\n".join(w.value for w in at.warning)
+    # The ingested upload is kept beside the database, the refused ones are not.
+    assert sorted(p.name for p in (tmp_path / "db-uploads").iterdir()) == ["injection.json"]
     assert at.chat_input  # the index exists now: the chat is open
     _ask(at, "who said what about the ferry terminal?")
-    assert at.session_state.history[-1].citations
+    answer = at.session_state.history[-1]
+    assert answer.citations
+    stored = NewsIndex.open(Settings.load(env={}, db=tmp_path / "db")).article(answer.citations[0].article_id)
+    assert {p.location for p in stored} == {str(tmp_path / "db-uploads" / "injection.json")}
 
 
 def test_upload_from_the_sidebar_makes_new_paragraphs_searchable(

@@ -12,7 +12,6 @@ Article text is untrusted, so everything article-derived reaches ``st.markdown``
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -22,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from ingest import IngestProgress, ingest
+from ingest.uploads import keep_upload
 from rag import (
     Answer,
     AnswerMode,
@@ -69,7 +69,7 @@ def _open_index(store_key: str, _settings: Settings) -> NewsIndex:
 
 
 def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
-    """Save the uploads under their own names in a temp folder and ingest them, with a bar."""
+    """Keep the uploads under their own (sanitised) names beside the database and ingest them, with a bar."""
     bar = st.progress(0.0, text="Reading files...")
 
     def progress(p: IngestProgress) -> None:
@@ -84,22 +84,17 @@ def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
         else:
             bar.progress(1.0, text="Done")
 
-    with tempfile.TemporaryDirectory(prefix="newsrag-upload-") as tmp:
-        folder = Path(tmp)
-        paths = []
-        for i, upload in enumerate(files):
-            name = Path(upload.name).name or f"upload-{i}"  # a name, never a path out of the folder
-            target = folder / name
-            if target.exists():  # two uploads with one name: keep both
-                target = folder / str(i) / name
-                target.parent.mkdir()
-            target.write_bytes(upload.getvalue())
-            paths.append(target)
-        try:
-            report = ingest(paths, settings, progress=progress)
-        finally:
-            bar.empty()
-    # Report files by the names the user uploaded, not by the temp folder they passed through.
+    # Kept where citations can point at them, under names that cannot leave the folder.
+    folder = settings.uploads_dir
+    paths = [keep_upload(folder, upload.name, upload.getvalue()) for upload in files]
+    try:
+        report = ingest(paths, settings, progress=progress)
+    finally:
+        bar.empty()
+    # A file that was refused is not kept: nothing cites it, and a fixed upload takes its name.
+    for path in (*report.skipped, *(f.path for f in report.failed)):
+        Path(path).unlink(missing_ok=True)
+    # Report files by the names the user uploaded.
     prefix = str(folder) + "/"
     return dataclasses.replace(
         report,
@@ -128,7 +123,8 @@ def _upload_section() -> bool:
     with st.form("upload", clear_on_submit=True, border=False):
         files = st.file_uploader(
             "Add article files", accept_multiple_files=True, key="uploads",
-            help="Plain text, JSON, JSON Lines, HTML, RSS or Atom; each file is reported by name.",
+            help=f"Plain text, JSON, JSON Lines, HTML, RSS or Atom, up to {settings.max_file_mb:g} MB a file; "
+            "each file is reported by name and kept beside the database.",
         )
         submitted = st.form_submit_button("Add to the index", key="ingest")
     changed = False

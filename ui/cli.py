@@ -272,8 +272,8 @@ def ui(port: int, host: str, **flags: Any) -> None:
     Example:
         newsrag ui --db ./newsrag-db --port 8501
     """
+    import math
     import os
-    import subprocess
 
     settings = _settings(**flags)
     env = dict(os.environ)
@@ -284,9 +284,14 @@ def ui(port: int, host: str, **flags: Any) -> None:
     app = Path(__file__).with_name("app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true",
-           "--client.toolbarMode", "viewer"]
+           "--client.toolbarMode", "viewer",
+           # The uploader states and enforces the same limit ingest does (Streamlit's own is 200 MB).
+           "--server.maxUploadSize", str(max(1, math.ceil(settings.max_file_mb)))]
     click.echo(f"newsrag chat on http://{host}:{port}  (Ctrl+C to stop)")
-    raise SystemExit(subprocess.call(cmd, env=env))
+    sys.stdout.flush()
+    # Become the server rather than wait on it: a `kill` of this process (SIGTERM), Ctrl+C or a
+    # service manager stopping it reaches Streamlit itself, and no orphan keeps the port.
+    os.execve(sys.executable, cmd, env)
 
 
 class _ProgressBar:

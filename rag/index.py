@@ -196,11 +196,13 @@ class NewsIndex:
         return self.store.stats()
 
     def example_questions(self, limit: int = 4) -> list[str]:
-        """Questions built from the corpus itself: its most quoted speakers and topics."""
+        """Questions built from the corpus itself: its most quoted speakers and what they talk about."""
         counts: dict[str, int] = {}
         titles: dict[str, int] = {}
+        texts: dict[str, list[str]] = {}
         for p in self.answerer.snapshot().keywords.quoted.values():
             titles[p.title] = titles.get(p.title, 0) + len(p.quotes)
+            texts.setdefault(p.title, []).append(p.text)
             for q in p.quotes:
                 if q.speaker[:1].isupper() and len(q.speaker.split()) >= 2 and q.speaker.split()[0][0].isupper():
                     counts[q.speaker] = counts.get(q.speaker, 0) + 1
@@ -208,15 +210,27 @@ class NewsIndex:
         for title, _ in sorted(titles.items(), key=lambda kv: -kv[1]):
             if len(questions) >= limit:
                 break
-            subject = _subject(title)
+            subject = _subject(title, texts[title])
             if subject:
                 questions.append(f"Who said what about {subject}?")
         return questions[:limit]
 
 
-def _subject(title: str) -> str:
-    """A short subject from a headline: its first run of capitalised words that is not the start."""
+def _subject(title: str, paragraphs: list[str]) -> str:
+    """What a headline is about, as a question can name it: the headline's proper name that its
+    article's text mentions most, capitalised inside a sentence ("Seversk" from "Ukrainian
+    Withdrawal from Seversk Weakens ...": headline case capitalises every word, the text does not).
+    """
     import re
 
-    names = re.findall(r"(?<!^)(?<![.:] )\b([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)", title)
-    return names[0] if names else ""
+    body = " ".join(paragraphs)
+    best, best_count = "", 1  # a name the text mentions once is not what the article is about
+    for run in re.findall(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*", title):
+        words = run.split()
+        for size in range(len(words), 0, -1):  # "Port Authority" before "Port"
+            for start in range(len(words) - size + 1):
+                name = " ".join(words[start : start + size])
+                count = len(re.findall(rf"(?<![.!?:] )(?<!^)\b{re.escape(name)}\b", body))
+                if count > best_count or (count == best_count and best and len(name) > len(best)):
+                    best, best_count = name, count
+    return best

@@ -10,6 +10,7 @@ from ingest.quotes.article import ArticleText, Said
 from ingest.quotes.content import read_unit
 from ingest.quotes.cues import Anchor
 from ingest.quotes.sentences import sentence_units
+from rag.schema import QuoteKind
 
 
 @pytest.mark.parametrize(
@@ -218,3 +219,54 @@ def test_read_unit_leaves_a_quotation_standing_alone_without_an_attribution() ->
     said, anchors = _read('"We need help."')
     assert anchors == []
     assert [(s.kind, s.text, s.anchor) for s in said] == [(DIRECT, "We need help.", None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "kind", "text"),
+    [
+        # v10: a document shows or finds what follows, a noun phrase or a clause.
+        ("The survey found that 43 percent of renters back the levy.", "The survey", INDIRECT,
+         "43 percent of renters back the levy"),
+        ("A new Halden poll shows Ruiz with a six-point lead among women.", "A new Halden poll", INDIRECT,
+         "Ruiz with a six-point lead among women"),
+        ("Ruiz leads Vale by six points, the poll found.", "the poll", INDIRECT, "Ruiz leads Vale by six points"),
+        # v10: a question or a request, with whom it was put to.
+        ("Ana Ruiz asked the mayor whether the ferry would run in May.", "Ana Ruiz", INDIRECT,
+         "whether the ferry would run in May"),
+        ("Ana Ruiz urged tenants not to sign the new leases, and left.", "Ana Ruiz", INDIRECT,
+         "tenants not to sign the new leases"),
+        ("Ana Ruiz accused Vale of misleading voters about the ferry.", "Ana Ruiz", INDIRECT,
+         "Vale of misleading voters about the ferry"),
+        ("Ana Ruiz called on the council to delay the vote until May.", "Ana Ruiz", INDIRECT,
+         "the council to delay the vote until May"),
+        ("Ana Ruiz called for a ban on trucks in the old town.", "Ana Ruiz", INDIRECT,
+         "a ban on trucks in the old town"),
+        # v10: "announced" takes a bare clause like "said".
+        ("Ana Ruiz announced the ferry would resume on Friday.", "Ana Ruiz", INDIRECT,
+         "the ferry would resume on Friday"),
+        # v10: a contraction is a finite verb ("shouldn't", "don't").
+        ("Vale said members of the board shouldn't vote on the levy.", "Vale", INDIRECT,
+         "members of the board shouldn't vote on the levy"),
+        # v10: a pronoun subject whose verb is inside the quotation.
+        ('Vale said he "cannot walk down the quay" without being stopped.', "Vale", MIXED,
+         'he "cannot walk down the quay" without being stopped'),
+        # v10: a quotation opening the sentence, continued by the writer, then ", said X".
+        ('"This will test every ferry crew" on the river, said Ana Ruiz.', "Ana Ruiz", MIXED,
+         '"This will test every ferry crew" on the river'),
+        # v10: a word or two the speaker called something, with what was called so.
+        ('Ana Ruiz called the levy "reckless."', "Ana Ruiz", MIXED, 'the levy "reckless."'),
+        ('Ana Ruiz called the vote a "turning point" for the port.', "Ana Ruiz", MIXED,
+         'the vote a "turning point" for the port'),
+        # v10: "according to" after a clause whose verb only looks finite ("leads").
+        ("Ruiz leads Vale by six points, according to the institute.", "the institute", INDIRECT,
+         "Ruiz leads Vale by six points"),
+    ],
+)
+def test_v10_shapes(sentence: str, speaker: str, kind: QuoteKind, text: str) -> None:
+    quote = only_quote(sentence)
+    assert (quote.speaker_as_written, quote.kind, quote.text) == (speaker, kind, text)
+
+
+def test_a_verb_of_finding_needs_a_document_and_a_request_needs_someone_asked() -> None:
+    assert extract_quotes(["Vale found the keys in the ferry office on Monday."]) == []
+    assert extract_quotes(["Vale asked for the closure to be paused."]) == []

@@ -330,3 +330,16 @@ def test_a_reporting_verb_needs_its_particle_and_is_no_noun_after_a_determiner()
     assert verb_at(tokens_of("He pointed out that"), 1) == ("point", 3)
     assert verb_at(tokens_of("He pointed at it"), 1) is None
     assert verb_at(tokens_of("in the state"), 2) is None
+
+
+def test_a_name_before_a_colon_and_a_quotation_speaks() -> None:
+    # v10: 'Tom Vale: "..."', opening a sentence or after a dash.
+    quote = only_quote('Turnout rose on the coast - Tom Vale: "We will rebuild the quay by spring."')
+    assert (quote.speaker, quote.kind, quote.text) == ("Tom Vale", DIRECT, "We will rebuild the quay by spring.")
+    assert extract_quotes(['The plan: "We will rebuild the quay by spring."']) == []
+
+
+def test_an_age_after_the_name_is_an_aside() -> None:
+    # v10: "Name, 29, a nurse, says ...".
+    quote = only_quote("Anna Stone, 29, a nurse, says her biggest worry is rent.")
+    assert (quote.speaker, quote.text) == ("Anna Stone", "her biggest worry is rent")

@@ -243,3 +243,16 @@ def test_speaker_after_reads_the_phrase_and_normalises_its_name(words: str, kind
     phrase = speaker_after(tokens_of(sentence), 1, sentence)
     assert phrase is not None
     assert (phrase.kind, phrase.name, phrase.role, phrase.written) == (kind, name, role, words)
+
+
+def test_a_document_speaks_but_not_over_its_author() -> None:
+    # v10: "a new poll", "records" are speakers; "a statement from X" is X's, "the board's own figures" the board's.
+    assert said_by(extract_quotes(["The ferry lost money last year, records show."])) == [
+        ("Records", "The ferry lost money last year")
+    ]
+    assert said_by(extract_quotes(["A statement from the Harbour Board said the quay would reopen in May."])) == [
+        ("the Harbour Board", "the quay would reopen in May")
+    ]
+    assert said_by(extract_quotes(["Nine posts are vacant, according to the board's own figures."])) == [
+        ("the board", "Nine posts are vacant")
+    ]

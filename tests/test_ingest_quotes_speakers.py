@@ -192,3 +192,17 @@ def test_speaker_book_maps_a_surname_and_a_pronoun_to_the_person_named_in_full()
     okafor, she = resolved
     assert okafor is she
     assert (okafor.name, okafor.role) == ("Lena Okafor", "Mayor")
+
+
+def test_a_sent_document_is_its_sender() -> None:
+    # v10: "told staff in an email ... . ..., the email said." -> the sender, written as "the email".
+    quotes = extract_quotes(
+        [
+            "Brennholt Software told staff in an email that the Selwyn office would close. "
+            "Affected staff would receive three months' pay, the email said."
+        ]
+    )
+    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+        ("Brennholt Software", "Brennholt Software"),
+        ("Brennholt Software", "the email"),
+    ]

@@ -65,7 +65,8 @@ them, most of them poll shares); a pronoun
 goes to the most recent person quoted or opening a sentence, using gender only when a title,
 a noun ("spokeswoman") or an earlier pronoun gave it; reported speech without a reporting verb
 ("Zelensky was defiant") is not found; a document as speaker ("..., the email said") is not
-resolved to whoever sent it; "the city's electoral office" stays as written.
+resolved to whoever sent it unless an earlier sentence had its sender speak "in an email" (a statement,
+letter, memo, tweet); "the city's electoral office" stays as written.
 """
 
 from ingest.quotes.extract import extract_quotes
@@ -104,4 +105,11 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes"]
 #    clause ends at the comma closing its subordinate clause ("While Ramos said that ..., he ...")
 #    and before ", compared with/to"; "those surveyed" (polled, questioned, interviewed) is a speaker.
 # 9: each quote records where its words lie in its first paragraph (``Quote.span``).
-EXTRACTOR_VERSION = "9"
+# 10: documents speak ("The poll found that ...", "A new poll shows X with a lead", "..., records show",
+#     "according to a new poll"; "the email said" is whoever was said to write "in an email"); "ask"
+#     (whether/if/to), "urge", "accuse X of", "call on X to", "call for" report what was asked; "announce"
+#     takes a bare clause; a contraction is a finite verb ("shouldn't"); 'said he "cannot ..."' and
+#     '"..." for the union, said X' are mixed; 'X called the plan "reckless"' (a quotation under three
+#     words) is mixed with its object, to the end of its clause; 'Tom Vale: "..."' opening a sentence or
+#     after a dash; an age aside ("Anna Stone, 29, says").
+EXTRACTOR_VERSION = "10"

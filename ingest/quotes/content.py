@@ -27,13 +27,16 @@ from ingest.quotes.lexicon import (
     DETERMINERS,
     DIRECT_LEMMAS,
     DOCUMENT_NOUNS,
+    DOCUMENT_VERB_LEMMA,
     FINITE_MARKERS,
     FUNCTION_WORDS,
     GAP_STARTERS,
     NAMING_LEMMAS,
     PRE_VERB_ADVERBS,
+    REQUEST_LEMMAS,
     TIME_WORDS,
     VERB_LEMMA,
+    WH_WORDS,
     word_set,
 )
 from ingest.quotes.sentences import Token, Unit
@@ -49,7 +52,12 @@ def _is_clause(tokens: Iterable[Token]) -> bool:
         if t.is_word:
             words += 1
             finite = finite or (
-                words > 1 and (t.low in FINITE_MARKERS or (t.low.endswith("ed") and len(t.low) > 4))
+                words > 1
+                and (
+                    t.low in FINITE_MARKERS
+                    or (t.low.endswith("ed") and len(t.low) > 4)
+                    or bool(_FINITE_CONTRACTION.match(t.low))  # "shouldn't", "they'll", "we've"
+                )
             )
             if words >= 3 and finite:
                 return True
@@ -62,6 +70,7 @@ _LOOSE_CLAUSE_LEMMAS = word_set("say tell think believe add insist argue claim w
 _SUBJECT_PRONOUNS = word_set("he she it they we i you there")
 _BASE_SUBJECTS = word_set("they we i you")  # "they want", "we need": a base form is finite after these
 _IRREGULAR_PLURALS = word_set("people men women children police")
+_FINITE_CONTRACTION = re.compile(r"^[a-z]+(?:n['’]t|['’](?:ll|re|ve|d|m))$")
 _CONTRACTION = re.compile(r"^[a-z]+(?:['’](?:s|re|ve|ll|d|m)|n['’]t)$")
 
 
@@ -132,13 +141,12 @@ def _looks_like_clause(tokens: Sequence[Token]) -> bool:
     elif first.low not in _SUBJECT_PRONOUNS and (first.low in FUNCTION_WORDS or not _plural_noun(first.low)):
         return False  # a lower-case subject is a bare plural only: "people misunderstand Trump"
     subject = tokens[:j]
-    if (
-        first.low not in _SUBJECT_PRONOUNS
-        and j < n
-        and tokens[j].is_quote
-        and (j + 1 == n or not tokens[j + 1].is_word)
+    if j < n and tokens[j].is_quote and (
+        j + 1 == n or not tokens[j + 1].is_word or first.low in _SUBJECT_PRONOUNS
     ):
-        return True  # 'saying the presumptive nominee "hasn't given this issue much thought."'
+        # 'saying the presumptive nominee "hasn't given this issue much thought."', 'said he "cannot
+        # walk down the street"': the quotation carries the verb.
+        return True
     while j < n and (tokens[j].low in PRE_VERB_ADVERBS or tokens[j].low in ("not", "never")):
         j += 1
     return j < n and _finite_like(tokens[j], subject) and words >= 3
@@ -219,6 +227,10 @@ def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
             return "that", after_time + 1
         if t.is_quote or (t.text in (",", ":") and after_time + 1 < n and tokens[after_time + 1].is_quote):
             return "quote", after_time if t.is_quote else after_time + 1
+    if anchor.lemma in REQUEST_LEMMAS:
+        return _request(tokens, anchor.end, anchor.lemma)
+    if anchor.lemma in DOCUMENT_VERB_LEMMA.values() and after_time < n and tokens[after_time].is_word:
+        return "clause", after_time  # "The poll shows Smith with a four-point lead": what it shows
     if (
         anchor.lemma in BARE_CLAUSE_LEMMAS
         and after_time < n
@@ -230,6 +242,46 @@ def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
         )
     ):
         return "clause", after_time
+    return "none", i
+
+
+def _request(tokens: Sequence[Token], i: int, lemma: str) -> tuple[str, int]:
+    """ "asked (the mayor) whether ...": the question; "urged voters (not) to ...": whom, and to do what.
+
+    Whom is a few words with no verb and no preposition before them ("for the closure to be
+    paused" is no request of anyone).
+    """
+    n = len(tokens)
+    j = i
+    while j < min(n, i + 8):
+        t = tokens[j]
+        if not t.is_word:
+            return "none", i
+        if t.low == "of" and lemma == "accuse":
+            # "accused Ruiz of misleading voters": whom, and of what.
+            return ("clause", i) if j > i and j + 1 < n and tokens[j + 1].is_word else ("none", i)
+        if lemma == "accuse":
+            if t.low in VERB_LEMMA or t.low in FINITE_MARKERS or t.low in AUXILIARIES:
+                return "none", i
+            j += 1
+            continue
+        if t.low in WH_WORDS and lemma == "ask":
+            return ("clause", j) if j + 2 < n and tokens[j + 1].is_word else ("none", i)
+        if t.low in ("to", "not") and j > i:
+            k = j + 1 if t.low == "to" else j + 2
+            if t.low == "not" and not (j + 1 < n and tokens[j + 1].low == "to"):
+                return "none", i
+            if k < n and tokens[k].is_word and tokens[k].text == tokens[k].low:
+                return "clause", i
+            return "none", i
+        if (
+            t.low in VERB_LEMMA
+            or t.low in FINITE_MARKERS
+            or t.low in AUXILIARIES
+            or (j == i and t.low in FUNCTION_WORDS and t.low not in DETERMINERS)
+        ):
+            return "none", i
+        j += 1
     return "none", i
 
 
@@ -257,7 +309,8 @@ def _scope_contents(tokens: Sequence[Token], anchors: list[Anchor]) -> None:
         end = _next_at(semicolons, anchor.complement_start, len(tokens))
         # So does the comma closing a subordinate clause: "While Ramos said that journalists cannot
         # have any political affiliation, he appears uneasy ...".
-        if anchor.relative or (
+        # "asked the council to delay the vote, but ...": a request or question ends at a comma.
+        if anchor.relative or anchor.lemma in REQUEST_LEMMAS or (
             anchor.kind == "subject" and anchor.start > 0 and tokens[anchor.start - 1].low in _SUBORDINATORS
         ):
             end = min(end, _next_at(commas, anchor.complement_start, len(tokens)))
@@ -349,11 +402,19 @@ def read_unit(article: ArticleText, unit: Unit) -> tuple[list[Said], list[Anchor
             a, b = anchor.content
             if (
                 anchor.complement == "clause"
+                and not (
+                    (anchor.lemma in DOCUMENT_VERB_LEMMA.values() or anchor.lemma in REQUEST_LEMMAS)
+                    and _word_count_tokens(tokens[a:b]) >= 3
+                )
                 and not _is_clause(tokens[a:b])
                 and not (anchor.lemma in _LOOSE_CLAUSE_LEMMAS and _looks_like_clause(tokens[a:b]))
             ):
                 continue  # "Police estimated the crowd at 4,500; ..."
-            found = article.words(tokens, a, b) if anchor.lemma not in DIRECT_LEMMAS else None
+            found = (
+                article.words(tokens, a, b)
+                if anchor.lemma not in DIRECT_LEMMAS or anchor.lemma in REQUEST_LEMMAS
+                else None
+            )
             if found:
                 said.append(article.indirect(found, anchor))
                 claimed.update(j for j in range(a, b) if tokens[j].is_quote)
@@ -393,12 +454,46 @@ def _read_naming(
     follows "described as" is reported.
     """
     taken = {s.position for s in said if s.kind is QuoteKind.DIRECT}
+    n = len(tokens)
+    if anchor.lemma == "call" and anchor.end < n and tokens[anchor.end].low in ("on", "for"):
+        # "called on the council to delay the vote", "called for a ban on ...": what was demanded.
+        start = anchor.end + 1
+        if tokens[anchor.end].low == "on":
+            complement, start = _request(tokens, start, "urge")
+            if complement != "clause":
+                return
+        stop = next((j for j in range(start, n) if tokens[j].text in (",", ";", ".", "?", "!")), n)
+        found = article.words(tokens, start, stop)
+        if found is not None and _word_count(found[0]) >= 3:
+            said.append(article.indirect(found, anchor))
+            claimed.update(j for j in range(start, stop) if tokens[j].is_quote)
+        return
     for j in range(anchor.end, min(len(tokens), anchor.end + 10)):
         tok = tokens[j]
         if tok.is_quote:
-            if tok.start not in taken and _word_count(article.spans[tok.quote].text) >= 3:
+            if tok.start in taken:
+                return
+            if _word_count(article.spans[tok.quote].text) >= 3:
                 claimed.add(j)
                 said.append(article.direct(tok, anchor))
+            elif (
+                anchor.kind == "subject"
+                and anchor.phrase is not None
+                and anchor.lemma == "call"
+                and j > anchor.end
+                and all(t.is_word and t.low not in VERB_LEMMA for t in tokens[anchor.end : j])
+            ):
+                # 'Ruiz called the plan "reckless."', 'called the speech a "critical moment" for Ruiz': a
+                # word or two of hers, with what she called so, to the end of the clause.
+                stop = j + 1
+                while stop < min(len(tokens), j + 7) and tokens[stop].is_word and tokens[stop].low not in VERB_LEMMA:
+                    stop += 1
+                if stop < len(tokens) and tokens[stop].is_word:
+                    return
+                found = article.words(tokens, anchor.end, stop)
+                if found is not None:
+                    claimed.add(j)
+                    said.append(article.indirect(found, anchor))
             return
         if tok.text in (".", ";", "!", "?"):
             break
@@ -450,7 +545,10 @@ def _read_according(
                 claimed.add(q)
                 said.append(article.direct(tokens[q], anchor))
         return
-    if not _is_clause([tokens[j] for j in rest]):
+    words = [tokens[j] for j in rest]
+    # "Smith leads Jones by eight points, according to the poll": a subject and a finite-looking verb.
+    before = [t for t in tokens[floor:a] if t.text != ","]
+    if not _is_clause(words) and not _looks_like_clause(before or tokens[b:ceiling]):
         return
     parts = [p for p in (article.words(tokens, floor, a), article.words(tokens, b, ceiling)) if p]
     if not parts:
@@ -482,7 +580,7 @@ def _read_trailing(
     a = start - 1
     while a - 1 >= floor and tokens[a - 1].text not in (";", ":"):
         a -= 1
-    loose = anchor.lemma in _LOOSE_CLAUSE_LEMMAS
+    loose = anchor.lemma in _LOOSE_CLAUSE_LEMMAS or anchor.lemma in DOCUMENT_VERB_LEMMA.values()
     # "Still, he said, officials have to decide ...": nothing but a sentence adverb before the anchor.
     lead = a
     while lead < cut and (tokens[lead].low in _LEAD_WORDS or tokens[lead].text == ","):
@@ -530,11 +628,22 @@ def _read_trailing(
             words, e = words + joiner + rest[0], rest[2]
             clause += after
             rest_quotes = [j for j in range(i + 1, len(tokens)) if tokens[j].is_quote]
-    if not clause or not (_is_clause(clause) or (loose and _looks_like_clause(clause[lead - a :]))):
+    # '"Thank you to the volunteers who worked so hard" for the victory, Sanders said.': a quotation
+    # opening the sentence, continued by the writer's words, is the speaker's (mixed).
+    quoted_lead = (
+        bool(clause) and a == 0 and clause[0].is_quote and any(t.is_word for t in clause) and loose
+    )
+    if not clause or not (
+        _is_clause(clause) or quoted_lead or (loose and _looks_like_clause(clause[lead - a :]))
+    ):
         return
     said.append(article.indirect((words, s, e), anchor))
     claimed.update(j for j in range(a, start) if tokens[j].is_quote)
     claimed.update(rest_quotes)
+
+
+def _word_count_tokens(tokens: Sequence[Token]) -> int:
+    return sum(1 for t in tokens if t.is_word)
 
 
 def _word_count(text: str) -> int:

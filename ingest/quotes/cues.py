@@ -16,7 +16,9 @@ from ingest.quotes.lexicon import (
     AUXILIARIES,
     BLOCKERS,
     DETERMINERS,
+    DOCUMENT_HEADS,
     DOCUMENT_NOUNS,
+    DOCUMENT_VERB_LEMMA,
     FINITE_MARKERS,
     GAP_STARTERS,
     HARD_PUNCT,
@@ -130,6 +132,8 @@ def _subject_anchor(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase,
         tag = _party_tag_start(tokens, end, text)
         if tag is not None:
             end = tag  # "Sen. Bernie Sanders (I-Vt.) said", "Sen. Rand Paul, R-Ky., said"
+        if end >= 3 and tokens[end - 1].low.isdigit() and len(tokens[end - 1].low) <= 3 and tokens[end - 2].text == ",":
+            end -= 2  # an age after the name: "Anna Stone, 29, a nurse, said"
         if tokens[end - 1].text != ",":
             phrase = speaker_ending_at(tokens, end, text)
             if phrase is None:
@@ -309,8 +313,16 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
             if anchor is not None:
                 anchors.append(anchor)
             continue
+        if tok.text == ":":
+            headed = _colon_anchor(tokens, v, text)
+            if headed is not None:
+                anchors.append(headed)
+            continue
         found = verb_at(tokens, v)
         if found is None:
+            document = _document_anchor(tokens, v, text)
+            if document is not None:
+                anchors.append(document)
             continue
         lemma, after = found
         cue = " ".join(t.low for t in tokens[v:after])
@@ -386,6 +398,32 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
                 if subject is not None:
                     anchor.phrase, anchor.role, anchor.org_hint = subject
     return [a for a in anchors if a.kind != "inherit" or a.source is not None or a.phrase is not None]
+
+
+def _colon_anchor(tokens: Sequence[Token], c: int, text: str) -> Anchor | None:
+    """'Tom Vale: "We will rebuild."' (opening a sentence or after a dash): a named person's words."""
+    q = c + 1
+    if q >= len(tokens) or not tokens[q].is_quote or (q + 1 < len(tokens) and tokens[q + 1].is_word):
+        return None
+    phrase = phrase_before(tokens, c, 0, text)
+    if phrase is None or phrase.kind != "person" or len(phrase.name.split()) < 2:
+        return None
+    if phrase.start > 0 and tokens[phrase.start - 1].text not in ("-", "—", "–"):
+        return None
+    return Anchor("subject", phrase.start, c, c + 1, ":", ":", phrase, phrase.role)
+
+
+def _document_anchor(tokens: Sequence[Token], v: int, text: str) -> Anchor | None:
+    """ "The poll found that ...", "Records show ...", "..., the survey shows.": a document speaks."""
+    tok = tokens[v]
+    lemma = DOCUMENT_VERB_LEMMA.get(tok.text)
+    if lemma is None or v == 0 or tok.low.endswith("ing"):
+        return None
+    subject = _subject_anchor(tokens, v, text)
+    if subject is None or subject[0].head not in DOCUMENT_HEADS or subject[0].kind != "description":
+        return None
+    phrase, role, org_hint, start = subject
+    return Anchor("subject", start, v, v + 1, tok.low, lemma, phrase, role, org_hint)
 
 
 def _main_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, str, bool] | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ingest.quotes.article import ArticleText, Said
 from ingest.quotes.content import read_unit
 from ingest.quotes.cues import Anchor
+from ingest.quotes.lexicon import SENT_DOCUMENTS
 from ingest.quotes.relays import Frame, frame_after, frame_in
 from ingest.quotes.sentences import Token, sentence_units
 from ingest.quotes.speakers import Entity, SpeakerBook
@@ -102,6 +103,24 @@ class _Collector:
         self.add(s, previous.speaker, previous.written, previous.cue, previous.role, previous.reported_by)
 
 
+def _note_senders(book: SpeakerBook, tokens: Sequence[Token], anchors: list[Anchor]) -> None:
+    """ "The company told staff in an email that ...": a later "the email" is the company."""
+    for anchor in anchors:
+        if anchor.suppressed or anchor.kind == "according":
+            continue
+        for j in range(anchor.end, min(len(tokens) - 2, anchor.end + 8)):
+            if tokens[j].low not in ("in", "via") or tokens[j + 1].low not in ("a", "an", "the"):
+                continue
+            k = j + 2
+            while k < min(len(tokens) - 1, j + 5) and tokens[k].is_word and tokens[k].low not in SENT_DOCUMENTS:
+                k += 1
+            if tokens[k].low in SENT_DOCUMENTS:
+                speaker = _resolve(book, anchor)
+                if speaker is not None:
+                    book.senders[tokens[k].low] = speaker
+            break
+
+
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     """Direct and reported quotes in an article, in reading order, each with a resolved speaker.
 
@@ -156,6 +175,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
             else:
                 out.add_from(s, book, s.anchor, frame)
         previous_frame = frame_after(book, said)
+        _note_senders(book, unit.tokens, anchors)
     for w in waiting:
         out.continue_last(w, last_before_waiting)
     out.found.sort(key=lambda pair: pair[0])

@@ -34,6 +34,9 @@ THAT_LEMMAS = word_set(
     "mention complain vow pledge promise threaten reply respond answer write tweet post agree counter "
     "think point shoot hit fire testify assure boast lament repeat retort affirm charge proclaim reckon"
 )
+# Verbs of asking and urging: "asked (him) whether ...", "urged voters to ..." (``content``).
+REQUEST_LEMMAS = word_set("ask urge implore beg accuse")
+WH_WORDS = word_set("whether if why how what who when where which")
 # Verbs that only introduce direct speech ("'Why?' she asked").
 DIRECT_LEMMAS = word_set(
     "ask exclaim shout whisper continue joke chant cry yell sigh quip scoff snap muse laugh plead wonder"
@@ -41,7 +44,7 @@ DIRECT_LEMMAS = word_set(
 # Verbs whose reported clause may drop "that" ("Varga said the hospital would keep ...").
 BARE_CLAUSE_LEMMAS = word_set(
     "say tell add believe think warn claim insist argue report predict admit concede acknowledge "
-    "complain write note suggest estimate confirm reckon"
+    "complain write note suggest estimate confirm reckon announce"
 )
 # Verbs that may come before their speaker ("'...,' said one anonymous official").
 INVERTIBLE_LEMMAS = word_set(
@@ -71,7 +74,7 @@ def verb_forms(lemma: str) -> tuple[str, ...]:
 
 VERB_LEMMA: dict[str, str] = {
     form: lemma
-    for lemma in sorted(THAT_LEMMAS | DIRECT_LEMMAS | NAMING_LEMMAS | INVERTIBLE_LEMMAS)
+    for lemma in sorted(THAT_LEMMAS | DIRECT_LEMMAS | NAMING_LEMMAS | INVERTIBLE_LEMMAS | REQUEST_LEMMAS)
     for form in verb_forms(lemma)
 }
 VERB_LEMMA.update({"labelled": "label", "labelling": "label"})
@@ -197,6 +200,20 @@ GENDER_BY_HEAD = {
     **dict.fromkeys(
         word_set("spokeswoman woman mother daughter sister wife girl chairwoman councilwoman"), "f"
     ),
+}
+# Documents that speak for themselves ("The poll found that ...", "..., records show."): a head of a
+# speaker phrase only before a reporting verb, never a person or an organisation.
+DOCUMENT_HEADS = word_set(
+    "poll survey study report analysis record document data figure filing website audit review finding "
+    "census biography memoir transcript indictment lawsuit statement email e-mail letter memo tweet"
+)
+# Documents someone sends: "The company told staff in an email ... . ..., the email said." -> the company.
+SENT_DOCUMENTS = word_set("statement email e-mail letter memo tweet post message")
+# Verbs that report only with a document as subject: "The survey shows ...", "the poll found".
+DOCUMENT_VERB_LEMMA = {
+    form: lemma
+    for lemma, forms in (("show", "show shows showed shown showing"), ("find", "find finds found finding"))
+    for form in forms.split()
 }
 DOCUMENT_MODIFIERS = word_set(
     "recent latest new leaked internal confidential classified separate annual official own published "

@@ -20,6 +20,7 @@ from ingest.quotes.lexicon import (
     BLOCKERS,
     BOUNDARY_WORDS,
     DETERMINERS,
+    DOCUMENT_HEADS,
     DOCUMENT_MODIFIERS,
     DOCUMENT_NOUNS,
     FINITE_MARKERS,
@@ -88,6 +89,23 @@ def head_noun(low: str) -> tuple[str, bool] | None:
     return None
 
 
+def document_head(tok: Token) -> tuple[str, bool] | None:
+    """The singular of a lower-case document noun and whether it was plural: "polls" -> ("poll", True)."""
+    low = tok.low
+    if tok.text != low or not tok.is_word:
+        return None
+    if low in DOCUMENT_HEADS:
+        return low, low == "data"
+    if low.endswith("s") and low[:-1] in DOCUMENT_HEADS:
+        return low[:-1], True
+    return None
+
+
+def singular_document(tok: Token) -> bool:
+    """A document noun that is not also a speaker noun: "figures", "poll", "records"."""
+    return document_head(tok) is not None and head_noun(tok.low) is None
+
+
 def is_name_word(tok: Token) -> bool:
     """A capitalised word that may be part of a name: not "The", "Monday" or "However"."""
     if not tok.is_cap or tok.low in FUNCTION_WORDS or tok.low in TIME_WORDS or tok.low in DETERMINERS:
@@ -104,7 +122,7 @@ def is_premodifier(tok: Token) -> bool:
         return False
     if low in VERB_LEMMA and not (tok.is_cap and VERB_LEMMA[low] == low):
         return False  # "State" in "the State Department" is a name word, "said" never a modifier
-    if tok.is_cap or low.isdigit() or low in MODIFIERS or head_noun(low):
+    if tok.is_cap or low.isdigit() or low in MODIFIERS or low in DOCUMENT_MODIFIERS or head_noun(low):
         return True
     return "-" in low or (len(low) > 4 and low.endswith(ADJECTIVE_ENDINGS))
 
@@ -268,7 +286,7 @@ def _core_before(tokens: Sequence[Token], end: int, floor: int, text: str) -> Ph
     i = end - 1
     if i < floor or not tokens[i].is_word or tokens[i].is_possessive:
         return None
-    head = head_noun(tokens[i].low)
+    head = head_noun(tokens[i].low) or document_head(tokens[i])
     if head and not (
         tokens[i].is_cap
         and i - 1 >= floor
@@ -285,6 +303,8 @@ def _core_before(tokens: Sequence[Token], end: int, floor: int, text: str) -> Ph
             nouns += not is_premodifier(tokens[j - 1])
             j -= 1
         definite = False
+        if j - 1 >= floor and tokens[j - 1].is_possessive and singular_document(tokens[i]):
+            return None  # "the board's own figures": the board speaks (``cues._according_anchor``)
         if j - 1 >= floor and tokens[j - 1].is_possessive:
             k = j - 1
             if tokens[k].is_cap:
@@ -405,8 +425,8 @@ def phrase_before(tokens: Sequence[Token], end: int, floor: int, text: str) -> P
                 role=role,
                 gender=outer.gender,
             )
-        if outer is None or outer.kind == "person" or not outer.head:
-            break
+        if outer is None or outer.kind == "person" or not outer.head or outer.head in DOCUMENT_HEADS:
+            break  # "a statement from the White House said": the White House speaks
         words = [t.text for t in tokens[outer.start : end]]
         name = (
             _description_name(words)

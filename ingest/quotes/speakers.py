@@ -63,6 +63,7 @@ class SpeakerBook:
         self.recent: list[Entity] = []  # speakers and sentence subjects, most recent last
         self.people: list[Entity] = []  # every person named, for surnames
         self.orgs: list[Entity] = []  # every organisation or publication named
+        self.senders: dict[str, Entity] = {}  # "email" -> who sent the one "in an email" mentioned last
 
     def _touch(self, entity: Entity) -> Entity:
         if entity in self.recent:
@@ -175,7 +176,12 @@ class SpeakerBook:
         return Entity(name, "description", plural=True, words=set(key.split()))
 
     def resolve(self, phrase: Phrase, role: str, org_hint: bool) -> Entity | None:
-        """The entity a speaker phrase names, now the most recent speaker; None if a pronoun has no one."""
+        """The entity a speaker phrase names, now the most recent speaker; None if a pronoun has no one.
+
+        "the email" is whoever was said to speak "in an email" earlier (``senders``).
+        """
+        if phrase.definite and phrase.kind == "description" and phrase.head in self.senders:
+            return self._touch(self.senders[phrase.head])
         if phrase.parts:
             return self._touch(self._group(phrase))
         entity = self._lookup(phrase, org_hint)

@@ -116,3 +116,15 @@ def test_who_said_what_text_names_each_speaker_once(seed_index: NewsIndex) -> No
     assert text.count("**Denis Pushilin**") == 1
     assert "Pushilin declared that the Russian Armed Forces" in text
     assert "newsrag quotes" not in text
+
+
+def test_a_citation_label_is_short_and_leaves_out_what_is_unknown() -> None:
+    from rag import Citation
+    from rag.render.markdown import citation_label
+
+    dated = Citation(3, "a1", "A Very Long Headline About Seversk", "Los Angeles Chronicle", "2026-11-20", 5, "x", "", 0.9)
+    assert citation_label(dated) == "[3] LA Chronicle \u00b7 \u00b65 \u00b7 2026-11-20"
+    undated = Citation(1, "a2", "Headline", "Kessmouth Gazette", "", 2, "x", "", 0.9)
+    assert citation_label(undated) == "[1] Kessmouth Gazette \u00b7 \u00b62"  # no "(Kessmouth Gazette, )"
+    unknown = Citation(2, "a3", "Headline", "", "", 1, "x", "", 0.9)
+    assert citation_label(unknown) == "[2] unknown source \u00b7 \u00b61"

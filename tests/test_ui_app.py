@@ -101,7 +101,9 @@ def test_who_said_what_shows_each_speaker_once_as_a_card_under_a_lead_line(
     assert not [b for b in at.button if b.key and b.key.startswith("show-all-")]  # nothing left out
     labels = [e.label for e in at.expander]
     assert len(labels) == len(answer.citations) >= 2
-    assert all("Seversk" in label for label in labels)
+    for label, c in zip(labels, answer.citations, strict=True):
+        assert label.startswith(f"\\[{c.n}\\] LA Chronicle \u00b7 \u00b6{c.paragraph}")
+    assert all("Seversk" in "\n".join(m.value for m in e.markdown) for e in at.expander)  # the headline inside
 
 
 def test_show_all_asks_again_for_every_speaker_and_statement(

@@ -205,6 +205,8 @@ def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
                 + (f" \u00b7 {where}" if where else "")
             ))
             st.markdown(highlight_markdown(c.text, quoted_spans(answer, c)))
+            if c.location.startswith(("http://", "https://")):  # a button, never markdown built from the URL
+                st.link_button("Open the original article", c.location)
             key = f"neighbours-{st.session_state.get('chat', 0)}-{turn}-{c.n}"
             if st.toggle("Show neighbouring paragraphs", key=key):
                 paragraphs = index.neighbours(c.paragraph_id) if c.paragraph_id else []

@@ -205,7 +205,17 @@ def _trim(span: str) -> str:
     return match.group(0) if match else ""
 
 
+def short_source(source: str) -> str:
+    """A masthead short enough for a label: the words before the last as initials when there are
+    two or more ("Los Angeles Chronicle" -> "LA Chronicle"); shorter names as they are."""
+    words = source.split()
+    if len(words) < 3 or len(source) <= 18:
+        return source
+    return "".join(w[0] for w in words[:-1] if w[0].isalnum()).upper() + " " + words[-1]
+
+
 def citation_label(c: Citation) -> str:
-    """Plain text naming a citation: ``[1] Headline - Source, 2025-01-02, paragraph 5``."""
-    return (f"[{c.n}] {c.title} - {c.source or 'unknown source'}, {c.date or 'undated'}, "
-            f"paragraph {c.paragraph}")
+    """A short label for a citation, ``[1] LA Chronicle · ¶5 · 2025-01-02``; what is unknown is
+    left out. The headline goes inside, where there is room for it."""
+    parts = [short_source(c.source) or "unknown source", f"\u00b6{c.paragraph}", c.date]
+    return f"[{c.n}] " + " \u00b7 ".join(p for p in parts if p)

@@ -12,6 +12,7 @@ Article text is untrusted, so everything article-derived reaches ``st.markdown``
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -59,10 +60,40 @@ except NewsragError as exc:
     st.stop()
 
 
-@st.cache_resource(show_spinner="Opening the news index...")
-def _open_index(store_key: str, _settings: Settings) -> NewsIndex:
-    """One ``NewsIndex`` per process and store, shared by every browser session (read-only)."""
-    return NewsIndex.open(_settings).warm()
+class _IndexLoader:
+    """Opens and warms a ``NewsIndex`` in a background thread, so the page draws at once.
+
+    Opening loads the embedding model and builds the keyword and speaker indexes: seconds on a
+    cold start, during which the user already sees the page and a disabled input saying why.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.index: NewsIndex | None = None
+        self.error: Exception | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._open, args=(settings,), name="newsrag-open-index", daemon=True).start()
+
+    def _open(self, settings: Settings) -> None:
+        try:
+            self.index = NewsIndex.open(settings).warm()
+        except Exception as exc:  # shown on the page by the script run that reads it
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def _index_loader(store_key: str, _settings: Settings) -> _IndexLoader:
+    """One loader (so one ``NewsIndex``) per process and store, shared by every browser session."""
+    return _IndexLoader(_settings)
+
+
+@st.fragment(run_every=0.5)
+def _wait_for(loader: _IndexLoader) -> None:
+    """Redraw the whole page as soon as the index is open."""
+    if loader.done.is_set():
+        st.rerun()
+    st.caption("Opening the news index: the first start loads the embedding model (a few seconds)...")
 
 
 # -- ingest from the browser -------------------------------------------------------------------
@@ -136,7 +167,7 @@ def _upload_section() -> bool:
         else:
             st.session_state.ingest_report = report
             changed = bool(report.articles_added or report.articles_updated or report.paragraphs_removed)
-            _open_index.clear()  # the next run reopens the index and sees the new paragraphs
+            _index_loader.clear()  # the next run reopens the index and sees the new paragraphs
     elif submitted:
         st.warning("Choose one or more article files first.")
     if "ingest_report" in st.session_state:
@@ -231,8 +262,16 @@ def _clear_chat() -> None:
 
 st.title("newsrag")
 
+loader = _index_loader(repr(settings), settings)
+if not loader.done.wait(timeout=0.2):
+    st.chat_input("Opening the news index...", disabled=True)
+    _wait_for(loader)
+    st.stop()
 try:
-    index = _open_index(repr(settings), settings)
+    if loader.error is not None:
+        raise loader.error
+    assert loader.index is not None
+    index = loader.index
 except IndexNotFound as exc:
     st.info(
         f"{escape_markdown(str(exc))}\n\nBuild the index from a folder of articles, then reload this page:"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.quotes import lexicon
-from ingest.quotes.lexicon import BARE_CLAUSE_LEMMAS, PARTICLES, VERB_LEMMA, verb_forms
+from ingest.quotes.lexicon import BARE_CLAUSE_LEMMAS, PARTICLES, VERB_LEMMA, verb_form_tags, verb_forms
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,11 @@ def test_word_lists_are_lower_case_as_tokens_are_looked_up() -> None:
     assert {name: sorted(w for w in words if w != w.lower()) for name, words in lists.items()} == {
         name: [] for name in lists
     }
+
+
+def test_verb_form_tags_come_from_the_word_lexicon() -> None:
+    assert verb_form_tags("leads") == {"VBZ", "NOUN"}
+    assert verb_form_tags("won") == {"VBD"}
+    assert verb_form_tags("lead") == {"VBP", "NOUN"}
+    assert verb_form_tags("officials") == frozenset()
+    assert verb_form_tags("news") == frozenset()

@@ -112,4 +112,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes"]
 #     '"..." for the union, said X' are mixed; 'X called the plan "reckless"' (a quotation under three
 #     words) is mixed with its object, to the end of its clause; 'Tom Vale: "..."' opening a sentence or
 #     after a dash; an age aside ("Anna Stone, 29, says").
-EXTRACTOR_VERSION = "10"
+# 11: a bare clause after the verb, after "according to X," and before ", X said" may have any past
+#     or 3rd-person verb form an English word lexicon (lemminflect) knows ("said the head of the party
+#     leads the effort", "The state leads the nation, the governor announced") when its first word
+#     could open a subject; 'called the plan "a tax on getting to work" for commuters' (a quotation of
+#     three words or more after an object) is mixed, with the object, to the end of the sentence.
+EXTRACTOR_VERSION = "11"

@@ -2,7 +2,9 @@
 
 ``read_unit`` gives each anchor the quotations beside it (direct) or the clause it introduces
 (indirect). A clause without "that" must look like one: a finite verb from a list anywhere
-(``_is_clause``) or, after "say", "tell", "think" and the like, a subject followed at once by a
+(``_is_clause``; after the verb, after "according to X," and before ", X said", also any past or
+3rd-person form an English word lexicon knows, ``lexicon.verb_form_tags``, when the first word could
+open a subject) or, after "say", "tell", "think" and the like, a subject followed at once by a
 finite-looking verb ("it's", "reflects", "misunderstand" after a plural; ``_looks_like_clause``).
 A reported clause ends at a semicolon, at the next attribution joined by a coordinator, or at the
 comma closing its subordinate clause (``_scope_contents``). A quotation standing alone is left
@@ -37,6 +39,7 @@ from ingest.quotes.lexicon import (
     TIME_WORDS,
     VERB_LEMMA,
     WH_WORDS,
+    verb_form_tags,
     word_set,
 )
 from ingest.quotes.sentences import Token, Unit
@@ -45,10 +48,51 @@ from rag.schema import QuoteKind
 # --- what follows a reporting verb ------------------------------------------------------------
 
 
-def _is_clause(tokens: Iterable[Token]) -> bool:
-    """Enough of a clause to be reported speech: three words or more, a finite verb after the first."""
-    words, finite = 0, False
-    for t in tokens:
+def _lexicon_finite(t: Token, nxt: Token | None) -> bool:
+    """A lower-case word the lexicon knows as a past or 3rd-person verb form: "leads", "won".
+
+    One that can be a plural noun ends no clause: "in a speech at his campaign headquarters."
+    """
+    if t.text != t.low or t.low in FUNCTION_WORDS:
+        return False
+    tags = verb_form_tags(t.low)
+    if "NOUN" in tags and (nxt is None or not (nxt.is_word or nxt.is_quote)):
+        return "VBD" in tags
+    return "VBD" in tags or "VBZ" in tags
+
+
+_CLAUSE_OPENERS = word_set(
+    "if when while because although though once unless since as after before what no not only even"
+)
+
+
+def _subject_start(t: Token) -> bool:
+    """Could a clause's subject begin with ``t``: "the", "he", "Smith", "voters", not "of" or "were"."""
+    low = t.low
+    if low in DETERMINERS or low in _SUBJECT_PRONOUNS or low in _CLAUSE_OPENERS:
+        return True  # "said if he wins, he ...": a subordinate clause first
+    # "taxing consumption encourages ...": a gerund may start the subject.
+    # A number is left out: "said 30 minutes into the debate" is a time, not a subject.
+    return (
+        t.is_word
+        and not low[0].isdigit()
+        and low not in FUNCTION_WORDS
+        and not verb_form_tags(low) - {"NOUN", "VBP"}
+    )
+
+
+def _is_clause(tokens: Iterable[Token], lexicon: bool = False) -> bool:
+    """Enough of a clause to be reported speech: three words or more, a finite verb after the first.
+
+    With ``lexicon`` any past or 3rd-person form the English lexicon knows counts as finite
+    ("said Smith leads Jones"); the clause splitting at "while"/"as" does without it.
+    """
+    words, finite, first = 0, False, True
+    tokens = list(tokens)
+    for i, t in enumerate(tokens):
+        if first and lexicon and not t.is_quote and not _subject_start(t):
+            lexicon = False  # "of prospects for ...", "were about evenly split": no subject first
+        first = False
         if t.is_word:
             words += 1
             finite = finite or (
@@ -57,6 +101,8 @@ def _is_clause(tokens: Iterable[Token]) -> bool:
                     t.low in FINITE_MARKERS
                     or (t.low.endswith("ed") and len(t.low) > 4)
                     or bool(_FINITE_CONTRACTION.match(t.low))  # "shouldn't", "they'll", "we've"
+                    # "leads", "signals", "won": a 3rd-person or past form the lexicon knows
+                    or (lexicon and _lexicon_finite(t, tokens[i + 1] if i + 1 < len(tokens) else None))
                 )
             )
             if words >= 3 and finite:
@@ -237,7 +283,7 @@ def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
         and tokens[after_time].is_word
         and tokens[after_time].low not in GAP_STARTERS
         and (
-            _is_clause(islice(tokens, after_time, None))
+            _is_clause(islice(tokens, after_time, None), lexicon=True)
             or (anchor.lemma in _LOOSE_CLAUSE_LEMMAS and _looks_like_clause(tokens[after_time:]))
         )
     ):
@@ -406,7 +452,7 @@ def read_unit(article: ArticleText, unit: Unit) -> tuple[list[Said], list[Anchor
                     (anchor.lemma in DOCUMENT_VERB_LEMMA.values() or anchor.lemma in REQUEST_LEMMAS)
                     and _word_count_tokens(tokens[a:b]) >= 3
                 )
-                and not _is_clause(tokens[a:b])
+                and not _is_clause(tokens[a:b], lexicon=True)
                 and not (anchor.lemma in _LOOSE_CLAUSE_LEMMAS and _looks_like_clause(tokens[a:b]))
             ):
                 continue  # "Police estimated the crowd at 4,500; ..."
@@ -475,6 +521,19 @@ def _read_naming(
                 return
             if _word_count(article.spans[tok.quote].text) >= 3:
                 claimed.add(j)
+                if (
+                    anchor.kind == "subject"
+                    and anchor.lemma != "quote"
+                    and j > anchor.end
+                    and all(t.is_word and t.low not in VERB_LEMMA for t in tokens[anchor.end : j])
+                ):
+                    # 'Ruiz called the plan "a tax on getting to work" for commuters': what she called
+                    # so, her words, and the rest of the clause.
+                    stop = next((k for k in range(j + 1, n) if tokens[k].text in (";", ".", "?", "!")), n)
+                    found = article.words(tokens, anchor.end, stop)
+                    if found is not None:
+                        said.append(article.indirect(found, anchor))
+                        return
                 said.append(article.direct(tok, anchor))
             elif (
                 anchor.kind == "subject"
@@ -548,7 +607,7 @@ def _read_according(
     words = [tokens[j] for j in rest]
     # "Smith leads Jones by eight points, according to the poll": a subject and a finite-looking verb.
     before = [t for t in tokens[floor:a] if t.text != ","]
-    if not _is_clause(words) and not _looks_like_clause(before or tokens[b:ceiling]):
+    if not _is_clause(words, lexicon=True) and not _looks_like_clause(before or tokens[b:ceiling]):
         return
     parts = [p for p in (article.words(tokens, floor, a), article.words(tokens, b, ceiling)) if p]
     if not parts:
@@ -634,7 +693,7 @@ def _read_trailing(
         bool(clause) and a == 0 and clause[0].is_quote and any(t.is_word for t in clause) and loose
     )
     if not clause or not (
-        _is_clause(clause) or quoted_lead or (loose and _looks_like_clause(clause[lead - a :]))
+        _is_clause(clause, lexicon=True) or quoted_lead or (loose and _looks_like_clause(clause[lead - a :]))
     ):
         return
     said.append(article.indirect((words, s, e), anchor))

@@ -7,6 +7,8 @@ lemma ("say"); the verb lists say which patterns each lemma takes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def word_set(text: str) -> frozenset[str]:
     """The words of ``text``, split on white space: ``word_set("said told")``."""
@@ -295,3 +297,27 @@ QUANTIFIERS = word_set("one some many most several two three four five six few n
 
 # Punctuation that ends a run of words between commas: an aside, a role, a chunk of a sentence.
 HARD_PUNCT = frozenset(",;:.!?—–()[]")
+
+
+# --- verb forms from an English lexicon ---------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def verb_form_tags(low: str) -> frozenset[str]:
+    """The finite verb forms ``low`` can be, from lemminflect's English lexicon: "VBZ" ("leads"),
+    "VBD" ("led", "won"), "VBP" ("lead"); "NOUN" is added when it can also be a noun ("leads").
+
+    Empty for a word that is no verb ("news", "officials"). Only ingest imports lemminflect.
+    """
+    from lemminflect import getAllInflections, getAllLemmas
+
+    found = getAllLemmas(low)
+    tags: set[str] = set()
+    for upos in ("VERB", "AUX"):
+        for lemma in found.get(upos, ()):
+            for tag, forms in getAllInflections(lemma, upos=upos).items():
+                if tag in ("VBZ", "VBD", "VBP") and low in forms:
+                    tags.add(tag)
+    if tags and "NOUN" in found:
+        tags.add("NOUN")
+    return frozenset(tags)

@@ -499,6 +499,15 @@ def _floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x.strip()]
 
 
+def realtimeqa_report(path: Path | None) -> str:
+    """The RealTime QA section (``bench/realtimeqa.py``), or one line saying why it was skipped."""
+    import os
+
+    from bench.realtimeqa import realtimeqa_section
+
+    return realtimeqa_section(path or os.environ.get("NEWSRAG_REALTIMEQA"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
@@ -508,6 +517,9 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
     parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")
+    parser.add_argument("--realtimeqa", type=Path, default=None,
+                        help="RealTime QA checkout for its section (bench/realtimeqa.py; default $NEWSRAG_REALTIMEQA; "
+                             "skipped, saying why, without one)")
     args = parser.parse_args()
     for name in ("questions.jsonl", "unanswerable.jsonl", "quotes.jsonl", "README.md"):
         if not (LABELS / name).exists():
@@ -533,6 +545,7 @@ def main() -> None:
         + "### Retrieval\n\n" + retrieval + "\n\n### Attribution\n\n" + attribution
         + "\n\n### Refusals\n\n" + refusals + "\n\n### Extractive answers\n\n" + extractive
     )
+    body += "\n\n### RealTime QA\n\n" + realtimeqa_report(args.realtimeqa)
     print(body)
     if args.write:
         print(f"\nappended to {report.append_section('eval on the labelled demo corpus', body)}")

@@ -542,6 +542,15 @@ def realtimeqa_report(path: Path | None) -> str:
     return realtimeqa_section(path or os.environ.get("NEWSRAG_REALTIMEQA"))
 
 
+def polnear_report(path: Path | None) -> str:
+    """The PolNeAR dev section (``bench/polnear.py``), or one line saying why it was skipped."""
+    import os
+
+    from bench.polnear import polnear_section
+
+    return polnear_section(path or os.environ.get("NEWSRAG_POLNEAR"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
@@ -551,6 +560,9 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
     parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")
+    parser.add_argument("--polnear", type=Path, default=None,
+                        help="PolNeAR checkout for the attribution-on-real-news section (bench/polnear.py, dev "
+                             "split; default $NEWSRAG_POLNEAR; skipped, saying why, without one)")
     parser.add_argument("--realtimeqa", type=Path, default=None,
                         help="RealTime QA checkout for its section (bench/realtimeqa.py; default $NEWSRAG_REALTIMEQA; "
                              "skipped, saying why, without one)")
@@ -579,6 +591,7 @@ def main() -> None:
         + "### Retrieval\n\n" + retrieval + "\n\n### Attribution\n\n" + attribution
         + "\n\n### Refusals\n\n" + refusals + "\n\n### Extractive answers\n\n" + extractive
     )
+    body += "\n\n### Attribution on real news (PolNeAR dev)\n\n" + polnear_report(args.polnear).replace("## PolNeAR dev\n\n", "")
     body += "\n\n### RealTime QA\n\n" + realtimeqa_report(args.realtimeqa)
     print(body)
     if args.write:

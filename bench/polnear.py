@@ -913,6 +913,18 @@ def _vocabulary(split_path: Path) -> frozenset[str]:
     )
 
 
+def polnear_section(polnear: Path | str | None, split: str = "dev") -> str:
+    """The report for one split, or one line saying why it was skipped (for ``bench/eval.py``)."""
+    if not polnear:
+        return ("Skipped: PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
+                "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag).")
+    try:
+        path = split_dir(Path(polnear), split)
+    except SystemExit as exc:
+        return f"Skipped: {exc}"
+    return render(evaluate(path, split), make_lemmatizer(_vocabulary(path)), 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", type=Path, default=os.environ.get("NEWSRAG_POLNEAR"),

@@ -136,3 +136,11 @@ def test_dev_split_scores_real_articles():
     result = polnear.evaluate(polnear.split_dir(root, "dev"), "dev")
     assert result.articles == 84
     assert result.pairs and result.gold
+
+
+def test_the_eval_section_reports_a_split_or_says_why_it_is_skipped(tmp_path: Path):
+    assert polnear.polnear_section(None).startswith("Skipped: PolNeAR not given")
+    assert polnear.polnear_section(tmp_path / "nowhere").startswith("Skipped: no PolNeAR dev split")
+    _write_split(tmp_path)
+    section = polnear.polnear_section(tmp_path)
+    assert section.startswith("## PolNeAR dev") and "| all attributions |" in section

@@ -32,7 +32,7 @@ from rag.schema import (
     Statement,
 )
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, mostly_in, names_in
+from rag.text import content_terms, fold, mostly_in, names_in
 from rag.topic import Topic
 
 # Quoted words inside reported speech: the fragments of a mixed statement.
@@ -188,25 +188,29 @@ def _grouped(
     groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
     for p, q in selected:
         groups.setdefault(q.speaker, []).append((p, q))
+    groups, spellings = merge_spellings(groups)
     kept = _most_relevant(groups, scores, asked.topic, limits)
     articles: dict[str, list[Paragraph]] = {}
     parts = []
     for speaker in kept:
-        items = groups[speaker]
+        copies = same_statements(groups[speaker])
         statements = []
-        for p, q in items[: limits.statements]:
-            ns = [citations.cite(p)]
-            for extra in q.paragraphs[1:]:
-                if p.article_id not in articles:
-                    articles[p.article_id] = retriever.store.article(p.article_id)
-                follow = next((x for x in articles[p.article_id] if x.number == extra), None)
-                if follow is not None:
-                    ns.append(citations.cite(follow))
-            statements.append(statement(p, q, tuple(ns)))
-        role = next((q.role for _, q in items if q.role), "")
-        parts.append(SpeakerStatements(speaker, role, tuple(statements), total=len(items),
-                                       speaker_id=snapshot.variants.canonical(speaker)))
-    hidden = sum(len(items) for name, items in groups.items() if name not in kept)
+        for (p, q), *wire in copies[: limits.statements]:
+            ns: list[int] = []
+            for cp, cq in ((p, q), *wire):  # syndicated copies: one statement citing every source
+                ns.append(citations.cite(cp))
+                for extra in cq.paragraphs[1:]:
+                    if cp.article_id not in articles:
+                        articles[cp.article_id] = retriever.store.article(cp.article_id)
+                    follow = next((x for x in articles[cp.article_id] if x.number == extra), None)
+                    if follow is not None:
+                        ns.append(citations.cite(follow))
+            statements.append(statement(p, q, tuple(dict.fromkeys(ns))))
+        role = next((q.role for _, q in groups[speaker] if q.role), "")
+        parts.append(SpeakerStatements(speaker, role, tuple(statements), total=len(copies),
+                                       speaker_id=snapshot.variants.canonical(speaker),
+                                       variants=spellings.get(speaker, ())))
+    hidden = sum(len(same_statements(items)) for name, items in groups.items() if name not in kept)
     return Answer(
         question=question,
         mode=AnswerMode.ATTRIBUTION,
@@ -217,6 +221,74 @@ def _grouped(
         topic=asked.topic,
         speaker=next(iter(groups)) if asked.speaker and len(groups) == 1 else asked.speaker,
     )
+
+
+def same_statements(items: list[tuple[Paragraph, Quote]]) -> list[list[tuple[Paragraph, Quote]]]:
+    """One speaker's quotes with identical words (wire copy in several papers) grouped, first
+    found first: each group becomes one statement citing every copy."""
+    groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
+    for p, q in items:
+        groups.setdefault(fold(" ".join(q.text.split())), []).append((p, q))
+    return list(groups.values())
+
+
+def merge_spellings(
+    groups: dict[str, list[tuple[Paragraph, Quote]]],
+) -> tuple[dict[str, list[tuple[Paragraph, Quote]]], dict[str, tuple[str, ...]]]:
+    """One speaker per person when two spellings differ by one letter ("Jonas Halberg" / "Jonas
+    Hallberg": the same first name, a surname one letter apart) and their roles do not disagree;
+    and the other spellings of each kept name.
+
+    The name kept is the spelling with the most quotes (then the alphabetically first), so the
+    result does not depend on which article was ingested first. Only names of two or more words
+    with one word after the first differing, that word at least five letters long: "Ann Lee" and
+    "Ann Lea", "Maria Lopez" and "Mario Lopez" may well be two people.
+    """
+    names = sorted(groups, key=lambda n: (-len(groups[n]), n))
+    into: dict[str, str] = {}
+    for i, name in enumerate(names):
+        if name in into:
+            continue
+        for other in names[i + 1 :]:
+            if other not in into and _one_letter_apart(name, other) and _roles_agree(groups[name], groups[other]):
+                into[other] = name
+    if not into:
+        return groups, {}
+    merged: dict[str, list[tuple[Paragraph, Quote]]] = {}
+    spellings: dict[str, tuple[str, ...]] = {}
+    for name, items in groups.items():
+        keep = into.get(name, name)
+        merged.setdefault(keep, []).extend(items)
+        if keep != name:
+            spellings[keep] = (*spellings.get(keep, ()), name)
+    for name in merged:  # reading order within a merged speaker, as for any other
+        merged[name].sort(key=lambda pq: (pq[0].date, pq[0].article_id, pq[0].number))
+    return merged, spellings
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return False
+    differing = [(i, x, y) for i, (x, y) in enumerate(zip(wa, wb, strict=True)) if x != y]
+    if len(differing) != 1 or differing[0][0] == 0:  # "Maria Lopez" / "Mario Lopez": two people
+        return False
+    _, x, y = differing[0]
+    if min(len(x), len(y)) < 5 or not (x[:1].isupper() and y[:1].isupper()):
+        return False
+    if len(x) == len(y):
+        return sum(c != d for c, d in zip(x, y, strict=True)) == 1
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return len(long) - len(short) == 1 and any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
+
+
+def _roles_agree(a: list[tuple[Paragraph, Quote]], b: list[tuple[Paragraph, Quote]]) -> bool:
+    """No role given, or one role's words inside the other's ("mayor" / "the mayor of Brennholt")."""
+    ra = {fold(q.role) for _, q in a if q.role}
+    rb = {fold(q.role) for _, q in b if q.role}
+    if not ra or not rb:
+        return True
+    return any(x in y or y in x for x in ra for y in rb)
 
 
 def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statement:

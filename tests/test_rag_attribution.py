@@ -146,3 +146,62 @@ def test_a_second_hand_statement_names_who_reported_it(seed_index: NewsIndex) ->
     assert "(as reported by The New York Times)" in answer.text
     times = next(g for g in answer.speakers if g.speaker == "The New York Times")
     assert not any(s.reported_by for s in times.statements)
+
+
+def _ferry_articles(folder: Path) -> list[Path]:
+    """Two papers on one ferry story: the same wire quote in both, and the harbour master's
+    surname spelled two ways."""
+    import json
+
+    wire = '"The new ferry will cut the crossing to forty minutes," said Ilse Varnum, the port director.'
+    stories = {
+        "gazette.json": ("Kessmouth Gazette", "2026-09-01", [
+            wire, '"The ferry ramp is ready for winter," said Jonas Halberg, the harbour master.']),
+        "ledger.json": ("Harbor City Ledger", "2026-09-02", [
+            wire, '"The ferry schedule doubles in spring," said Jonas Hallberg, the harbour master.',
+            '"We checked the ferry ramp twice," Jonas Hallberg added.']),
+    }
+    paths = []
+    for name, (source, date, paragraphs) in stories.items():
+        path = folder / name
+        path.write_text(json.dumps({"title": f"New Ferry for Kessmouth ({source})", "source": source,
+                                    "date": date, "paragraphs": paragraphs}), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_one_person_one_card_and_wire_copy_once_whatever_the_ingest_order(tmp_path: Path, order: str) -> None:
+    paths = _ferry_articles(tmp_path)
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    for path in paths if order == "as written" else paths[::-1]:
+        assert not ingest([path], settings).failed
+
+    answer = NewsIndex.open(settings).ask("Who said what about the ferry?")
+
+    by_speaker = {g.speaker: g for g in answer.speakers}
+    assert set(by_speaker) == {"Jonas Hallberg", "Ilse Varnum"}  # the spelling with more quotes is kept
+    assert by_speaker["Jonas Hallberg"].variants == ("Jonas Halberg",)
+    assert by_speaker["Jonas Hallberg"].total == 3
+    [wire] = by_speaker["Ilse Varnum"].statements  # one statement for the syndicated copy...
+    assert {answer.citations[n - 1].source for n in wire.citation_ids} == {"Kessmouth Gazette", "Harbor City Ledger"}
+    assert by_speaker["Ilse Varnum"].total == 1  # ...counted once
+
+
+def test_names_a_letter_apart_in_the_first_name_or_with_other_roles_stay_apart(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "clinic.json"
+    path.write_text(json.dumps({"title": "Clinic Opens", "source": "Harbour Post", "date": "2026-09-01", "paragraphs": [
+        '"The clinic opens on Monday," said Maria Lopez, a nurse.',
+        '"The clinic needs more staff," said Mario Lopez, a nurse.',
+        '"The clinic budget is fixed," said Peter Sandvik, the mayor.',
+        '"The clinic is too small," said Peter Sandvig, a retired fisherman.',
+    ]}), encoding="utf-8")
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([path], settings)
+
+    answer = NewsIndex.open(settings).ask("Who said what about the clinic?")
+
+    assert speakers_of(answer) == {"maria lopez", "mario lopez", "peter sandvik", "peter sandvig"}
+    assert all(not g.variants for g in answer.speakers)

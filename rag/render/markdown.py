@@ -74,9 +74,11 @@ def left_out_line(answer: Answer) -> str:
 
 
 def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
-    """``**Denis Pushilin** (the head of ...)``; a description starts with a capital."""
+    """``**Denis Pushilin** (the head of ...)``; a description starts with a capital; other
+    spellings merged into the speaker follow: ``(also written Jonas Halberg)``."""
     role = f" ({esc(group.role)})" if group.role else ""
-    return f"**{esc(_capitalised(group.speaker))}**{role}"
+    also = f" (also written {esc(', '.join(group.variants))})" if group.variants else ""
+    return f"**{esc(_capitalised(group.speaker))}**{role}{also}"
 
 
 def statement_line(speaker: str, s: Statement, esc: Callable[[str], str] = _plain) -> str:

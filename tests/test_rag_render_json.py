@@ -49,3 +49,29 @@ def test_plain_turns_enums_and_tuples_into_json_values() -> None:
     assert plain(Statement(QuoteKind.MIXED, "said", "x", (1, 2), span=(0, 1))) == {
         "kind": "mixed", "cue": "said", "text": "x", "citation_ids": [1, 2], "speaker_as_written": "",
         "fragments": [], "span": [0, 1], "reported_by": ""}
+
+
+def test_who_said_what_downloads_as_one_row_per_statement(seed_index: NewsIndex) -> None:
+    import csv
+    import io
+
+    from rag.render.json import statement_rows, statements_csv
+
+    answer = seed_index.ask("who said what about Seversk?")
+    rows = statement_rows(answer)
+    assert len(rows) == sum(len(g.statements) for g in answer.speakers)
+    assert {r["speaker"] for r in rows} == {g.speaker for g in answer.speakers}
+    assert all(r["source"] == "Los Angeles Chronicle" and r["citations"].startswith("[") for r in rows)
+    parsed = list(csv.DictReader(io.StringIO(statements_csv(answer))))
+    assert [r["text"] for r in parsed] == [r["text"] for r in rows]
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    from rag import Answer, AnswerMode, Citation, QuoteKind, SpeakerStatements, Statement
+    from rag.render.json import statements_csv
+
+    c = Citation(1, "a1", "=HYPERLINK(\"x\")", "Post", "2026-01-01", 1, "t", "", 0.5)
+    answer = Answer("q", AnswerMode.ATTRIBUTION, citations=(c,), speakers=(
+        SpeakerStatements("@Someone", "", (Statement(QuoteKind.DIRECT, "said", "=1+1", (1,)),)),))
+    text = statements_csv(answer)
+    assert "'=HYPERLINK" in text and "'@Someone" in text and "'=1+1" in text

@@ -332,3 +332,16 @@ def test_upload_from_the_sidebar_makes_new_paragraphs_searchable(
     assert "Quillmouth <b>Bulletin</b>" in at.selectbox(key="source").options
     _ask(at, "who said what about the ferry terminal?")
     assert "Oskar Brandt" in {q.speaker for q in at.session_state.history[-1].quotes}
+
+
+def test_who_said_what_offers_a_timeline_and_its_statements_as_files(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings, seed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, harbour_settings.db), "Who said what about the harbour?")
+    assert len(at.get("download_button")) == 2  # CSV and JSON
+    assert len(at.get("vega_lite_chart")) == 1  # dated statements: a timeline
+
+    at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
+    assert len(at.get("download_button")) == 2
+    assert not at.get("vega_lite_chart")  # the seed is undated: no timeline, and it says so
+    assert any("come from undated articles" in c.value for c in at.caption)

@@ -8,11 +8,13 @@ article-derived reaches ``st.markdown`` through ``escape_markdown``, never ``uns
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import streamlit as st
 
 from rag import Answer, SpeakerStatements
+from rag.render.json import statement_rows, statements_csv
 from rag.render.markdown import (
     escape_markdown,
     lead_line,
@@ -50,3 +52,34 @@ def show_attribution(
     if not answer.complete:
         st.caption(escape_markdown(left_out_line(answer)))
         st.button("Show all", key=key, on_click=on_show_all, args=args)
+    statements_views(answer, key=key)
+
+
+def statements_views(answer: Answer, *, key: str) -> None:
+    """The statements shown as a timeline (by date, one row per speaker) and as CSV / JSON files."""
+    rows = statement_rows(answer)
+    if not rows:
+        return
+    with st.popover("Timeline and downloads", use_container_width=True):
+        dated = [r for r in rows if r["date"]]
+        if dated:
+            import altair as alt
+
+            chart = (
+                alt.Chart(alt.Data(values=dated))
+                .mark_circle(size=120)
+                .encode(
+                    x=alt.X("date:T", title="published"),
+                    y=alt.Y("speaker:N", title=None, sort=[g.speaker for g in answer.speakers]),
+                    tooltip=["speaker:N", "date:T", "source:N", "citations:N", "text:N"],
+                )
+            )
+            st.altair_chart(chart, use_container_width=True)
+        if len(dated) < len(rows):
+            st.caption(f"{len(rows) - len(dated)} of {len(rows)} statements come from undated articles "
+                       "and are not on the timeline.")
+        left, right = st.columns(2)
+        left.download_button("Download CSV", statements_csv(answer), file_name="statements.csv",
+                             mime="text/csv", key=f"{key}-csv")
+        right.download_button("Download JSON", json.dumps(rows, ensure_ascii=False, indent=1),
+                              file_name="statements.json", mime="application/json", key=f"{key}-json")

@@ -88,3 +88,44 @@ def stats_json(stats: CorpusStats) -> dict[str, Any]:
 def ingest_json(report: IngestReport) -> dict[str, Any]:
     """``newsrag ingest --json``."""
     return plain(report)
+
+
+STATEMENT_COLUMNS = ("speaker", "role", "date", "source", "title", "paragraph", "kind", "cue", "text",
+                     "citations", "location")
+
+
+def statement_rows(answer: Answer) -> list[dict[str, Any]]:
+    """A "who said what" answer as one flat row per statement (the chat's CSV/JSON download and
+    timeline): who, when and where (from the statement's first citation), what, and every ``[n]``."""
+    by_n = {c.n: c for c in answer.citations}
+    rows = []
+    for group in answer.speakers:
+        for s in group.statements:
+            first = by_n[s.citation_ids[0]]
+            rows.append({
+                "speaker": group.speaker, "role": group.role, "date": first.date, "source": first.source,
+                "title": first.title, "paragraph": first.paragraph, "kind": s.kind.value, "cue": s.cue,
+                "text": s.text, "citations": " ".join(f"[{n}]" for n in s.citation_ids),
+                "location": first.location,
+            })
+    return rows
+
+
+def statements_csv(answer: Answer) -> str:
+    """``statement_rows`` as CSV text with a header row (spreadsheet-safe: a cell never starts a
+    formula, since article text is untrusted)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=STATEMENT_COLUMNS)
+    writer.writeheader()
+    for row in statement_rows(answer):
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

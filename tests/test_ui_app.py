@@ -77,6 +77,11 @@ def _app(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
     return at
 
 
+def _first_turn_sources(n: int) -> str:
+    """Where the first answer's ``[n]`` links to: its source ``n`` below it."""
+    return f"#src-0-0-{n}"
+
+
 def _opening(at: AppTest) -> bool:
     return any("Opening the news index" in c.value for c in at.caption)
 
@@ -104,7 +109,7 @@ def test_who_said_what_shows_each_speaker_once_as_a_card_under_a_lead_line(
     assert at.chat_message[1].markdown[0].value == escape_markdown(lead_line(answer))  # above the cards
     assert shown.count("**Denis Pushilin**") == 1 and shown.count("**Elena Petrova**") == 1
     for group in answer.speakers:  # one card each, every statement once
-        assert shown.count(statements_markdown(group)) == 1
+        assert shown.count(statements_markdown(group, _first_turn_sources)) == 1
         for s in group.statements:
             assert shown.count(escape_markdown(statement_sentence(group.speaker, s))) == 1
     assert "newsrag quotes" not in shown and "more statements" not in shown
@@ -134,7 +139,7 @@ def test_show_all_asks_again_for_every_speaker_and_statement(
     assert all(len(g.statements) == g.total for g in full.speakers)
     shown = _all_markdown(at)
     assert all(shown.count(f"**{escape_markdown(name)}**") == 1 for name in PILOTS)
-    assert all(shown.count(statements_markdown(g)) == 1 for g in full.speakers)
+    assert all(shown.count(statements_markdown(g, _first_turn_sources)) == 1 for g in full.speakers)
     assert [len(g.statements) for g in full.speakers if g.speaker == "Ana Berg"] == [8]
     assert not [c.value for c in at.caption if c.value.startswith("showing")]
     assert "show-all-0-0" not in {b.key for b in at.button}

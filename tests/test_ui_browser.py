@@ -206,9 +206,14 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     expect(citation).to_contain_text(f"paragraph {first.paragraph}")
     _switch_on(citation, "Show neighbouring paragraphs")
     expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
-    _no_errors(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-who-said-what.png"), full_page=True)
+    for c in expected.citations:  # every [n] in the answer opens its source and brings it into view
+        answer.get_by_role("link", name=f"[{c.n}]", exact=True).first.click()
+        source = answer.get_by_test_id("stExpander").filter(has_text=citation_label(c))
+        expect(source.get_by_text(" ".join(c.text.split()[:6]), exact=False).first).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / "ui-citation-opened.png"))
+    _no_errors(page)
 
 
 def test_injected_html_and_markdown_show_as_text(page: Any) -> None:

@@ -206,15 +206,48 @@ def _show_all_later(turn: int) -> None:
     st.session_state.show_all = turn
 
 
+def _source_anchor(turn: int, n: int) -> str:
+    """The in-page id of turn ``turn``'s source ``n``: only numbers, never article text."""
+    return f"src-{int(st.session_state.get('chat', 0))}-{int(turn)}-{int(n)}"
+
+
+# Clicking a ``[n]`` marker (a link to ``#src-...``) opens that source's expander and scrolls to
+# it. Our own static script; no article text is ever part of it or of any HTML on the page.
+_OPEN_CITED_SOURCE = """<script>
+(() => {
+  const doc = window.parent ? window.parent.document : document;
+  if (doc.__newsragCitations) return;
+  doc.__newsragCitations = true;
+  doc.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#src-"]');
+    if (!link) return;
+    const anchor = doc.getElementById(link.getAttribute("href").slice(1));
+    if (!anchor) return;
+    const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
+    let next = box.nextElementSibling;
+    while (next && !next.querySelector("details")) next = next.nextElementSibling;
+    const details = next && next.querySelector("details");
+    if (details && !details.open) details.querySelector("summary").click();
+    setTimeout(() => (next || anchor).scrollIntoView({block: "start"}), 50);
+  }, true);
+})();
+</script>"""
+
+
 def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = False) -> None:
-    """The answer (cards for "who said what", else markdown, streamed when new), then its sources."""
+    """The answer (cards for "who said what", else markdown, streamed when new), then its sources.
+
+    Each ``[n]`` links to its source below the answer, which a click opens and scrolls to."""
+    def link(n: int) -> str:
+        return "#" + _source_anchor(turn, n)
+
     if answer.mode is AnswerMode.ATTRIBUTION:
         key = f"show-all-{st.session_state.get('chat', 0)}-{turn}"
-        cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,))
+        cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,), link=link)
     elif stream:
-        st.write_stream(_paced(answer_chunks(answer)))
+        st.write_stream(_paced(answer_chunks(answer, link)))
     else:
-        st.markdown(answer_markdown(answer))
+        st.markdown(answer_markdown(answer, link))
     if answer.note:  # why an LLM answer fell back to the extractive one
         st.caption(escape_markdown(answer.note))
     _show_sources(index, answer, turn)
@@ -228,6 +261,7 @@ def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
     if answer.citations:
         st.caption("Sources")
     for c in answer.citations:
+        st.html(f'<div id="{_source_anchor(turn, c.n)}"></div>')  # where the answer's [n] leads
         with st.expander(escape_markdown(citation_label(c))):
             st.markdown(f"**{escape_markdown(c.title)}**")
             where = c.location if c.location.startswith(("http://", "https://")) else Path(c.location).name
@@ -261,6 +295,7 @@ def _clear_chat() -> None:
 # -- the page ----------------------------------------------------------------------------------
 
 st.title("newsrag")
+st.html(_OPEN_CITED_SOURCE, unsafe_allow_javascript=True)
 
 loader = _index_loader(repr(settings), settings)
 if not loader.done.wait(timeout=0.2):

@@ -16,6 +16,7 @@ import streamlit as st
 from rag import Answer, SpeakerStatements
 from rag.render.json import statement_rows, statements_csv
 from rag.render.markdown import (
+    Link,
     escape_markdown,
     lead_line,
     left_out_line,
@@ -25,22 +26,23 @@ from rag.render.markdown import (
 )
 
 
-def statements_markdown(group: SpeakerStatements) -> str:
-    """The statements shown, one list item each: the sentence, then its ``[n]`` markers (escaped)."""
-    return "\n".join(statement_line(group.speaker, s, escape_markdown) for s in group.statements)
+def statements_markdown(group: SpeakerStatements, link: Link = None) -> str:
+    """The statements shown, one list item each: the sentence, then its ``[n]`` markers (escaped;
+    with ``link``, each a link to its source)."""
+    return "\n".join(statement_line(group.speaker, s, escape_markdown, link) for s in group.statements)
 
 
-def speaker_card(group: SpeakerStatements) -> None:
+def speaker_card(group: SpeakerStatements, link: Link = None) -> None:
     """One speaker: name and role, each statement with its citations, and what was left out."""
     with st.container(border=True):
         st.markdown(speaker_heading(group, escape_markdown))
-        st.markdown(statements_markdown(group))
+        st.markdown(statements_markdown(group, link))
         if statements_left_out(group):
             st.caption(statements_left_out(group))
 
 
 def show_attribution(
-    answer: Answer, *, key: str, on_show_all: Callable[..., None], args: tuple[object, ...] = ()
+    answer: Answer, *, key: str, on_show_all: Callable[..., None], args: tuple[object, ...] = (), link: Link = None
 ) -> None:
     """The lead line, the speakers' cards, and, when the answer is cut, its count and "Show all".
 
@@ -48,7 +50,7 @@ def show_attribution(
     """
     st.markdown(escape_markdown(lead_line(answer)))
     for group in answer.speakers:
-        speaker_card(group)
+        speaker_card(group, link)
     if not answer.complete:
         st.caption(escape_markdown(left_out_line(answer)))
         st.button("Show all", key=key, on_click=on_show_all, args=args)

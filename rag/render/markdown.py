@@ -43,9 +43,15 @@ def _plain(text: str) -> str:
     return text
 
 
-def marks(citation_ids: Iterable[int], esc: Callable[[str], str] = _plain) -> str:
-    """``[1][3]``: the citation markers (escaped in the chat so they are never link syntax)."""
-    return esc("".join(f"[{n}]" for n in citation_ids))
+Link = Callable[[int], str] | None  # citation number -> the in-page anchor its marker links to
+
+
+def marks(citation_ids: Iterable[int], esc: Callable[[str], str] = _plain, link: Link = None) -> str:
+    """``[1][3]``: the citation markers (escaped in the chat so article text never makes link
+    syntax); with ``link``, each marker is a link to its source (``[\\[1\\]](#src-0-2-1)``)."""
+    if link is None:
+        return esc("".join(f"[{n}]" for n in citation_ids))
+    return "".join(f"[{esc(f'[{n}]')}]({link(n)})" for n in citation_ids)
 
 
 def _capitalised(text: str) -> str:
@@ -81,9 +87,9 @@ def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain
     return f"**{esc(_capitalised(group.speaker))}**{role}{also}"
 
 
-def statement_line(speaker: str, s: Statement, esc: Callable[[str], str] = _plain) -> str:
+def statement_line(speaker: str, s: Statement, esc: Callable[[str], str] = _plain, link: Link = None) -> str:
     """``- Pushilin said: “...” [1]``: one statement as a list item with its citation markers."""
-    return f"- {esc(statement_sentence(speaker, s))} {marks(s.citation_ids, esc)}"
+    return f"- {esc(statement_sentence(speaker, s))} {marks(s.citation_ids, esc, link)}"
 
 
 def statements_left_out(group: SpeakerStatements) -> str:
@@ -93,21 +99,21 @@ def statements_left_out(group: SpeakerStatements) -> str:
     return f"showing {len(group.statements)} of {group.total} statements"
 
 
-def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> list[str]:
+def statement_lines(group: SpeakerStatements, esc: Callable[[str], str] = _plain, link: Link = None) -> list[str]:
     """One ``- sentence [n]`` line per statement shown, and a count of those not shown."""
-    lines = [statement_line(group.speaker, s, esc) for s in group.statements]
+    lines = [statement_line(group.speaker, s, esc, link) for s in group.statements]
     if statements_left_out(group):
         lines.append(f"- {esc('... ' + statements_left_out(group))}")
     return lines
 
 
-def _sentence_text(s: Sentence, esc: Callable[[str], str]) -> str:
+def _sentence_text(s: Sentence, esc: Callable[[str], str], link: Link = None) -> str:
     sources = ", ".join(s.also_in)
     also = " " + esc(f"(also in {sources})") if s.also_in else ""
-    return f"{esc(s.text)} {marks(s.citation_ids, esc)}{also}"
+    return f"{esc(s.text)} {marks(s.citation_ids, esc, link)}{also}"
 
 
-def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
+def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> list[str]:
     """The answer as markdown pieces in reading order (joined, they are the answer)."""
     if answer.mode is AnswerMode.NONE:
         chunks = [esc(answer.reason) + "\n\n"]
@@ -120,7 +126,7 @@ def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
         chunks.append(esc(lead_line(answer)) + "\n\n")
         for group in answer.speakers:
             chunks.append(speaker_heading(group, esc) + "\n\n")
-            chunks.extend(line + "\n" for line in statement_lines(group, esc))
+            chunks.extend(line + "\n" for line in statement_lines(group, esc, link))
             chunks.append("\n")
         if not answer.complete:
             chunks.append(f"_{esc(_capitalised(left_out_line(answer)))}_\n")
@@ -131,7 +137,7 @@ def _chunks(answer: Answer, esc: Callable[[str], str]) -> list[str]:
         for sentences in blocks.values():
             prefix = "- " if sentences[0].bullet else ""
             for i, s in enumerate(sentences):
-                chunks.append((prefix if i == 0 else " ") + _sentence_text(s, esc))
+                chunks.append((prefix if i == 0 else " ") + _sentence_text(s, esc, link))
             chunks.append("\n")
     return chunks
 
@@ -141,14 +147,15 @@ def answer_text(answer: Answer) -> str:
     return "".join(_chunks(answer, _plain)).strip()
 
 
-def answer_chunks(answer: Answer) -> list[str]:
-    """The answer as escaped markdown pieces, for streaming into the chat."""
-    return _chunks(answer, escape_markdown)
+def answer_chunks(answer: Answer, link: Link = None) -> list[str]:
+    """The answer as escaped markdown pieces, for streaming into the chat; ``link`` makes each
+    ``[n]`` a link to its source."""
+    return _chunks(answer, escape_markdown, link)
 
 
-def answer_markdown(answer: Answer) -> str:
+def answer_markdown(answer: Answer, link: Link = None) -> str:
     """The whole answer as escaped markdown (what streaming ``answer_chunks`` ends up showing)."""
-    return "".join(answer_chunks(answer))
+    return "".join(answer_chunks(answer, link))
 
 
 def quoted_spans(answer: Answer, citation: Citation) -> list[str]:

@@ -350,3 +350,17 @@ def test_who_said_what_offers_a_timeline_and_its_statements_as_files(
     assert len(at.get("download_button")) == 2
     assert not at.get("vega_lite_chart")  # the seed is undated: no timeline, and it says so
     assert any("come from undated articles" in c.value for c in at.caption)
+
+
+def test_a_speakers_card_asks_for_everything_they_said(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, harbour_settings.db), "Who said what about the harbour?")
+    first = at.session_state.history[-1].speakers[0].speaker
+    at.button(key="everything-show-all-0-0-0").click().run()
+    at.run()  # the pending question is asked on the next run
+    assert not at.exception, at.exception
+    asked = at.session_state.history[-1]
+    assert asked.question == f"What did {first} say?"
+    assert [g.speaker for g in asked.speakers] == [first]
+    assert not [b for b in at.button if b.key and b.key.startswith("everything-show-all-0-1-")]  # already theirs

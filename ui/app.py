@@ -243,7 +243,8 @@ def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = 
 
     if answer.mode is AnswerMode.ATTRIBUTION:
         key = f"show-all-{st.session_state.get('chat', 0)}-{turn}"
-        cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,), link=link)
+        cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,), link=link,
+                               on_ask=_ask_later)
     elif stream:
         st.write_stream(_paced(answer_chunks(answer, link)))
     else:

@@ -32,25 +32,33 @@ def statements_markdown(group: SpeakerStatements, link: Link = None) -> str:
     return "\n".join(statement_line(group.speaker, s, escape_markdown, link) for s in group.statements)
 
 
-def speaker_card(group: SpeakerStatements, link: Link = None) -> None:
-    """One speaker: name and role, each statement with its citations, and what was left out."""
+def speaker_card(
+    group: SpeakerStatements, link: Link = None, *, key: str = "", on_ask: Callable[[str], None] | None = None
+) -> None:
+    """One speaker: name and role, each statement with its citations, what was left out, and a
+    button asking for everything the speaker said in the corpus (``on_ask(question)``)."""
     with st.container(border=True):
         st.markdown(speaker_heading(group, escape_markdown))
         st.markdown(statements_markdown(group, link))
         if statements_left_out(group):
             st.caption(statements_left_out(group))
+        if on_ask is not None and key:
+            st.button(f"Everything {escape_markdown(group.speaker)} said", key=key, type="tertiary",
+                      on_click=on_ask, args=(f"What did {group.speaker} say?",))
 
 
 def show_attribution(
-    answer: Answer, *, key: str, on_show_all: Callable[..., None], args: tuple[object, ...] = (), link: Link = None
+    answer: Answer, *, key: str, on_show_all: Callable[..., None], args: tuple[object, ...] = (), link: Link = None,
+    on_ask: Callable[[str], None] | None = None,
 ) -> None:
     """The lead line, the speakers' cards, and, when the answer is cut, its count and "Show all".
 
     ``on_show_all(*args)`` runs when the button is pressed (a Streamlit ``on_click``).
     """
     st.markdown(escape_markdown(lead_line(answer)))
-    for group in answer.speakers:
-        speaker_card(group, link)
+    for i, group in enumerate(answer.speakers):
+        card_key = f"everything-{key}-{i}"  # "Everything X said": not asked when the answer is X's already
+        speaker_card(group, link, key=card_key, on_ask=on_ask if not answer.speaker else None)
     if not answer.complete:
         st.caption(escape_markdown(left_out_line(answer)))
         st.button("Show all", key=key, on_click=on_show_all, args=args)

@@ -12,6 +12,7 @@ Article text is untrusted, so everything article-derived reaches ``st.markdown``
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -60,6 +61,9 @@ except NewsragError as exc:
     st.stop()
 
 
+_log = logging.getLogger("newsrag.ui")
+
+
 class _IndexLoader:
     """Opens and warms a ``NewsIndex`` in a background thread, so the page draws at once.
 
@@ -74,8 +78,10 @@ class _IndexLoader:
         threading.Thread(target=self._open, args=(settings,), name="newsrag-open-index", daemon=True).start()
 
     def _open(self, settings: Settings) -> None:
+        started = time.perf_counter()
         try:
             self.index = NewsIndex.open(settings).warm()
+            _log.info("news index at %s open and warm in %.1f s", settings.describe_store(), time.perf_counter() - started)
         except Exception as exc:  # shown on the page by the script run that reads it
             self.error = exc
         finally:
@@ -88,7 +94,7 @@ def _index_loader(store_key: str, _settings: Settings) -> _IndexLoader:
     return _IndexLoader(_settings)
 
 
-@st.fragment(run_every=0.5)
+@st.fragment(run_every=1)
 def _wait_for(loader: _IndexLoader) -> None:
     """Redraw the whole page as soon as the index is open."""
     if loader.done.is_set():

@@ -12,7 +12,7 @@ from rag.question import Question
 from rag.retrieve import Retrieval
 from rag.schema import Answer, AnswerMode, Filters, Hit, NearestArticle, Refusal, RefusalReason
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, names_in, tokens
+from rag.text import content_terms, fold, name_runs, names_in, tokens
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -61,21 +61,32 @@ def check_extractive(
 ) -> tuple[RefusalReason, tuple[str, ...]] | None:
     """Why the hits cannot answer ``asked`` (the case and the words at fault), or ``None``.
 
-    In order: no hit at all; a name in the question that no article holds; only weak matches
-    (low similarity and no hit naming everything the question names); paragraphs that miss
-    more than ``Tuning.max_uncovered_terms`` of the question's content words.
+    In order: no hit at all; names in the question (``rag.text.name_runs``) that no article
+    holds: all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
+    holds the question's rare words anyway (``Tuning.context_name_similarity``), since a quiz
+    question names context its answering passage need not repeat ("a ferry to Oslo"); an
+    unknown name beside known ones goes on to the checks below. Then only weak matches (low
+    similarity, no hit holding ``Tuning.dense_rescue_coverage`` of the question's words weighted
+    by rarity, and no hit naming everything the question names); then, below
+    ``Tuning.uncovered_below_similarity``, paragraphs that miss more than
+    ``Tuning.max_uncovered_terms`` of the question's content words.
     """
     hits = retrieval.hits
     if not hits:
         return RefusalReason.NO_MATCH, ()
-    missing = snapshot.unknown_names(names_in(asked.text))
-    if missing:
+    runs = name_runs(asked.text)
+    missing = snapshot.unknown_runs(runs, tuning.stem_prefix)
+    coverage = rare_coverage(asked.text, hits[: tuning.extractive_paragraphs], snapshot)
+    if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
+            retrieval.dense_top >= tuning.context_name_similarity and coverage >= tuning.dense_rescue_coverage):
         return RefusalReason.NOT_MENTIONED, tuple(missing)
-    if retrieval.dense_top < tuning.min_dense_similarity and not names_found_together(asked.text, hits, snapshot):
+    if (retrieval.dense_top < tuning.min_dense_similarity and coverage < tuning.dense_rescue_coverage
+            and not names_found_together(asked.text, hits, snapshot)):
         return RefusalReason.WEAK_MATCHES, ()
-    uncovered = uncovered_terms(asked.text, hits, snapshot)
-    if len(uncovered) > tuning.max_uncovered_terms * len(content_terms(asked.text)):
-        return RefusalReason.WEAK_MATCHES, tuple(uncovered)
+    if retrieval.dense_top < tuning.uncovered_below_similarity:
+        uncovered = uncovered_terms(asked.text, hits, snapshot)
+        if len(uncovered) > tuning.max_uncovered_terms * len(content_terms(asked.text)):
+            return RefusalReason.WEAK_MATCHES, tuple(uncovered)
     return None
 
 
@@ -106,3 +117,26 @@ def uncovered_terms(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot
         if terms and not any(canonical(t) in covered for t in terms) and word not in uncovered:
             uncovered.append(word)
     return uncovered
+
+
+def rare_coverage(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot) -> float:
+    """The best share of the question's words, each weighted by its rarity, that one hit holds.
+
+    Scene-setting words ("glitz", "full display") are common and weigh little; the rare words
+    that say which event the question is about weigh the most.
+    """
+    canonical = snapshot.variants.canonical
+    asked: dict[str, float] = {}
+    for word in tokens(question):
+        terms = content_terms(word)
+        if terms and word not in asked:
+            asked[word] = snapshot.rarity(word)
+    total = sum(asked.values())
+    if not total:
+        return 1.0
+    best = 0.0
+    for hit in hits:
+        covered = {canonical(t) for t in content_terms(f"{hit.paragraph.title} {hit.paragraph.text}")}
+        held = sum(w for word, w in asked.items() if any(canonical(t) in covered for t in content_terms(word)))
+        best = max(best, held / total)
+    return best

@@ -7,6 +7,8 @@ if an ingest has changed the store since (``SnapshotSource``).
 
 from __future__ import annotations
 
+import bisect
+import math
 import threading
 
 from rag.keywords import KeywordCache
@@ -22,6 +24,7 @@ class CorpusSnapshot:
         self.keywords = keywords
         self.variants = variants
         self._speakers: SpeakerIndex | None = None
+        self._vocab: list[str] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -40,6 +43,62 @@ class CorpusSnapshot:
     def unknown_names(self, names: list[str]) -> list[str]:
         """Those of ``names`` that no paragraph or headline holds, in any spelling."""
         return [n for n in names if not self.keywords.contains(self.variants.expand(n))]
+
+    def unknown_runs(self, runs: list[str], stem_prefix: int = 0) -> list[str]:
+        """Those of ``runs`` (``rag.text.name_runs``) that no paragraph or headline holds.
+
+        A run is known when its last word is (the surname: "Novak Djokovic" in a passage saying
+        "Djokovic"; the head: "Stanley Cup"), when its initials are ("International Monetary Fund"
+        as "IMF"), or, with ``stem_prefix``, when a stored word starts with its last word's stem
+        of at least that many letters or the other way round ("Chile's" and "Chilean").
+        """
+        unknown = []
+        for run in runs:
+            words = run.split()
+            last = words[-1]
+            initials = "".join(w[0] for w in words) if len(words) > 1 else ""
+            if self.keywords.contains(self.variants.expand(last)) or (initials and self.keywords.contains(initials)):
+                continue
+            if stem_prefix and self.shares_stem(last, stem_prefix):
+                continue
+            unknown.append(run)
+        return unknown
+
+    def shares_stem(self, word: str, length: int) -> bool:
+        """Whether a stored word and ``word`` (both stemmed) are one a prefix of the other, the
+        shorter of at least ``length`` letters ("chile"/"chilean", "lanka"/"lankan")."""
+        stems = [t for t in self.keywords._tokens(word).vocab if t and len(t) >= length]
+        if not stems or self.keywords.retriever is None:
+            return False
+        vocab = self._sorted_vocab()
+        for stem in stems:
+            i = bisect.bisect_left(vocab, stem)
+            if i < len(vocab) and vocab[i].startswith(stem):
+                return True
+            if any(stem[:n] in self.keywords.retriever.vocab_dict for n in range(length, len(stem))):
+                return True
+        return False
+
+    def rarity(self, word: str) -> float:
+        """The inverse document frequency of ``word`` (its rarest stem) over paragraphs and
+        headlines: ``log((N + 1) / (df + 0.5))``, the highest value for a word no paragraph holds."""
+        keywords = self.keywords
+        n = len(keywords.ids)
+        if keywords.retriever is None or not n:
+            return 0.0
+        vocab, indptr = keywords.retriever.vocab_dict, keywords.retriever.scores["indptr"]
+        stems = [t for t in keywords._tokens(word).vocab if t]
+        if not stems:
+            return 0.0
+        df = min(int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in stems)
+        return math.log((n + 1) / (df + 0.5))
+
+    def _sorted_vocab(self) -> list[str]:
+        if self._vocab is None:
+            with self._lock:
+                if self._vocab is None:
+                    self._vocab = sorted(t for t in self.keywords.retriever.vocab_dict if t)
+        return self._vocab
 
 
 class SnapshotSource:

@@ -153,3 +153,41 @@ def mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:
     """All of ``wanted``, or two thirds of it when it has four or more words."""
     hits = len(wanted & available)
     return bool(wanted) and (hits == len(wanted) or (len(wanted) >= 4 and hits * 3 >= len(wanted) * 2))
+
+
+_SENTENCE_GAP = re.compile(r"[.!?]\W*$")
+
+
+def name_runs(question: str) -> list[str]:
+    """The names a question hinges on, as runs of capitalised words ("Novak Djokovic").
+
+    A sentence's first word only joins a run when the next word is capitalised too ("Punxsutawney
+    Phil"); one-letter words and the pieces of "&" names ("M&M's", "AT&T") are left out: they are
+    spelt too many ways to look up.
+    """
+    runs: list[list[str]] = []
+    current: list[str] = []
+    end = -1
+    for m in _TOKEN.finditer(question):
+        token = _POSSESSIVE.sub("", m.group()).strip("-'’")
+        gap = question[end:m.start()] if end >= 0 else ""
+        amp = "&" in question[max(m.start() - 1, 0):m.start()] + question[m.end():m.end() + 1]
+        capital = token[:1].isupper() and len(token) > 1 and fold(token) not in STOPWORDS and not amp
+        sentence_start = end < 0 or bool(_SENTENCE_GAP.search(gap))
+        if capital and current and not gap.strip():
+            current.append(token)
+        elif capital:
+            if current:
+                runs.append(current)
+            current = [token]
+            if sentence_start:
+                current.insert(0, "")
+        else:
+            if current:
+                runs.append(current)
+            current = []
+        end = m.end()
+    if current:
+        runs.append(current)
+    # A run opening a sentence starts with "": a lone opening word ("Tennis champion ...") is no name.
+    return [" ".join(w for w in run if w) for run in runs if len(run) > (2 if run[0] == "" else 0)]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest import ingest
-from rag import AnswerMode, NewsIndex, RefusalReason, Settings
+from rag import AnswerMode, NewsIndex, RefusalReason, Settings, Tuning
+from rag.text import name_runs
 
 
 def test_absent_subject_is_refused_plainly(seed_index: NewsIndex) -> None:
@@ -76,3 +79,97 @@ def test_refusal_says_when_filters_hid_the_articles_that_would_answer(seed_index
     assert answer.refusal.hidden_by_filters == 1
     assert "1 article outside your source or date filters would match" in answer.reason
     assert seed_index.ask("who said what about Seversk?").mode is AnswerMode.ATTRIBUTION
+
+
+# -- names and weak matches on quiz-style questions (made-up articles) ---------------------------
+
+QUIZ_ARTICLES = {
+    "ferry.txt": ("Harbour Post\nCrime\n\nGold Found In Coat Lining\n\n"
+                  "Customs officers at Kessport harbour found four kilograms of gold sewn into the lining of a "
+                  "traveller's coat as she boarded the overnight ferry, the border agency said on Tuesday.\n"),
+    "visa.txt": ("Court Wire\nSport\n\nTennis Star Released\n\n"
+                 "Varga was detained at the airport in Melbourne after her visa was cancelled, and a judge later "
+                 "ordered her release so she could play in the tournament.\n"),
+    "bees.txt": ("Valley Times\nWorld\n\nBeekeepers Protest\n\n"
+                 "Chilean beekeepers brought ten thousand bees to the steps of the presidential palace to protest "
+                 "against the government's response to a failing honey industry.\n"),
+    "growth.txt": ("Money Desk\nEconomy\n\nGrowth Forecast Cut\n\n"
+                   "The IMF expects the Freedonian economy to shrink next year, the slowest growth of any large "
+                   "economy it forecasts.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def quiz_index(tmp_path_factory: pytest.TempPathFactory) -> NewsIndex:
+    folder = tmp_path_factory.mktemp("quiz")
+    for name, text in QUIZ_ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings.load(env={}, db=folder / "db")
+    ingest([folder / name for name in QUIZ_ARTICLES], settings)
+    return NewsIndex.open(settings)
+
+
+def test_names_are_runs_of_capitalised_words() -> None:
+    assert name_runs("Tennis champion Novak Djokovic has been the subject of a row in which country?") == [
+        "Novak Djokovic"]  # a lone sentence-opening word is no name
+    assert name_runs("Punxsutawney Phil saw his shadow on Groundhog Day! What does this mean?") == [
+        "Punxsutawney Phil", "Groundhog Day"]
+    assert name_runs("Which character did M&M's add this week?") == []  # one letter, "&" pieces
+    assert name_runs("AT&T and Verizon will delay 5G where?") == ["Verizon"]
+    assert name_runs("Why did the army leave Lisbon?") == ["Lisbon"]
+
+
+def test_a_name_is_known_by_its_surname_initials_or_adjective(quiz_index: NewsIndex) -> None:
+    snapshot = quiz_index.answerer.snapshot()
+    assert snapshot.unknown_runs(["Mirela Varga", "International Monetary Fund", "Chile", "Oslo"], 5) == ["Oslo"]
+    assert snapshot.unknown_runs(["Chile"], 0) == ["Chile"]  # without the shared-stem rule
+
+
+def test_first_name_the_passage_does_not_repeat_is_no_refusal(quiz_index: NewsIndex) -> None:
+    answer = quiz_index.ask("Tennis champion Mirela Varga was detained in which city after her visa was cancelled?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "Melbourne" in answer.text
+
+
+def test_adjective_form_of_a_country_is_a_mention(quiz_index: NewsIndex) -> None:
+    answer = quiz_index.ask("What did demonstrators bring to the steps of Chile's presidential palace?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "bees" in answer.text
+
+
+def test_initials_are_a_mention(quiz_index: NewsIndex) -> None:
+    answer = quiz_index.ask("According to the International Monetary Fund, which economy will grow the slowest?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "Freedonian" in answer.text
+
+
+def test_context_name_the_answering_passage_omits_is_no_refusal(quiz_index: NewsIndex) -> None:
+    question = "Where did customs officers find gold hidden on a traveller boarding a ferry to Oslo?"
+    answer = quiz_index.ask(question)
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "lining" in answer.text
+    # The old rule (any unknown name refuses) said "No article in the corpus mentions Oslo".
+    strict = NewsIndex.open(quiz_index.settings, tuning=Tuning(not_mentioned_share=0.001, context_name_similarity=1.01))
+    assert strict.ask(question).refusal.missing_terms == ("Oslo",)
+
+
+def test_subject_in_no_article_is_still_not_mentioned(quiz_index: NewsIndex) -> None:
+    answer = quiz_index.ask("Why did Zorbania close its embassy?")
+    assert answer.refusal.reason is RefusalReason.NOT_MENTIONED
+    assert answer.refusal.missing_terms == ("Zorbania",)
+    # Beside a name the corpus knows, the unknown one goes on to the weak-match checks: still refused.
+    beside = quiz_index.ask("Why did Zorbania close its embassy in Kessport?")
+    assert beside.refusal.reason is RefusalReason.WEAK_MATCHES
+
+
+def test_chatty_words_are_forgiven_only_when_the_paragraph_is_close(quiz_index: NewsIndex) -> None:
+    question = ("Amid the glitz and glamour of a busy holiday weekend, what did customs officers at Kessport "
+                "harbour find sewn into the lining of a traveller's coat?")
+    assert quiz_index.ask(question).mode is AnswerMode.EXTRACTIVE
+    checked = NewsIndex.open(quiz_index.settings, tuning=Tuning(uncovered_below_similarity=1.01, max_uncovered_terms=0.2))
+    assert checked.ask(question).refusal.reason is RefusalReason.WEAK_MATCHES
+
+
+def test_unrelated_question_about_known_words_is_a_weak_match(quiz_index: NewsIndex) -> None:
+    answer = quiz_index.ask("Which airline cancelled thousands of flights over the holiday weekend?")
+    assert answer.refusal.reason is RefusalReason.WEAK_MATCHES

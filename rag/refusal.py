@@ -6,6 +6,7 @@ the renderers' job (``rag.render.speech.refusal_message``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rag.question import Question
@@ -17,15 +18,26 @@ from rag.topic import Topic
 from rag.tuning import Tuning
 
 
-def nearest_articles(hits: Sequence[Hit], limit: int = 3) -> tuple[NearestArticle, ...]:
-    """The first ``limit`` distinct articles among ``hits``."""
+def nearest_articles(hits: Sequence[Hit], about: Sequence[str] = (), limit: int = 3) -> tuple[NearestArticle, ...]:
+    """The first ``limit`` distinct articles among ``hits`` that name one of ``about`` (the
+    question's subject or names, as far as the corpus knows them): an article that shares
+    nothing with the question is no lead, however near its vector. None without ``about``."""
+    wanted = [fold(w) for w in about if w.strip()]
     seen: dict[str, NearestArticle] = {}
     for hit in hits:
         p = hit.paragraph
+        text = fold(f"{p.title} {p.text}")
+        if not any(_names(w, text) for w in wanted):
+            continue
         seen.setdefault(p.article_id, NearestArticle(p.article_id, p.title, p.source, p.date))
         if len(seen) >= limit:
             break
     return tuple(seen.values())
+
+
+def _names(word: str, text: str) -> bool:
+    """``text`` holds ``word`` (or a word it is the stem of: "collaps" in "collapsed")."""
+    return re.search(rf"\b{re.escape(word)}", text) is not None
 
 
 def refused(
@@ -33,8 +45,11 @@ def refused(
     missing: Sequence[str] = (), topic: str = "", hidden: int = 0,
 ) -> Answer:
     """A ``none`` answer: the case, its subject and the nearest articles, nothing cited."""
+    missing_folded = {fold(m) for m in missing}
+    about = [w for w in (name_runs(subject) or sorted(content_terms(subject)) if subject else name_runs(question))
+             if fold(w) not in missing_folded]
     refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), hidden_by_filters=hidden,
-                      nearest=nearest_articles(hits))
+                      nearest=nearest_articles(hits, about))
     return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker)
 
 

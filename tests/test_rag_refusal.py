@@ -15,7 +15,7 @@ def test_absent_subject_is_refused_plainly(seed_index: NewsIndex) -> None:
     answer = seed_index.ask("What did the mayor of Lisbon say about tourism?")
     assert answer.mode is AnswerMode.NONE
     assert "Lisbon" in answer.reason
-    assert answer.refusal.nearest and answer.nearest  # the nearest articles are offered instead
+    assert not answer.nearest  # no article shares the subject: none is offered as if it were a lead
     assert not answer.citations
 
 
@@ -173,3 +173,13 @@ def test_chatty_words_are_forgiven_only_when_the_paragraph_is_close(quiz_index: 
 def test_unrelated_question_about_known_words_is_a_weak_match(quiz_index: NewsIndex) -> None:
     answer = quiz_index.ask("Which airline cancelled thousands of flights over the holiday weekend?")
     assert answer.refusal.reason is RefusalReason.WEAK_MATCHES
+
+
+def test_nearest_articles_are_offered_only_when_they_share_the_subject(demo_index: NewsIndex) -> None:
+    answer = demo_index.ask("Which bridge in Kessmouth collapsed during the autumn storms?")
+    assert answer.refusal is not None and answer.nearest
+    for nearest in answer.refusal.nearest:
+        text = " ".join(p.text for p in demo_index.article(nearest.article_id)) + nearest.title
+        assert "Kessmouth" in text, nearest.title
+    unrelated = demo_index.ask("who said what about Atlantis?")
+    assert unrelated.refusal is not None and not unrelated.nearest

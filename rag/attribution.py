@@ -67,7 +67,7 @@ def answer(
     relevant_ids: set[str] = set()
     retrieval: Retrieval | None = None
     if topic:
-        missing = snapshot.unknown_names(names_in(topic))
+        missing = snapshot.unknown_names(names_in(topic, phrase=True))
         if 0 < len(own) <= tuning.speaker_paragraphs_scored and not missing:
             retrieval = _similarity_to(topic, own, retriever)
             scored = [cache.quoted[pid] for pid in retrieval.dense_scores if pid in cache.quoted]

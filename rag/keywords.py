@@ -10,6 +10,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -22,6 +23,9 @@ from rag.text import fold
 
 if TYPE_CHECKING:
     from rag.store import Store
+
+
+_INNER_APOSTROPHE = re.compile(r"\w['\u2019]\w")
 
 
 def settle_long_lived() -> None:
@@ -205,6 +209,11 @@ class KeywordCache:
         vocab, postings = self.retriever.vocab_dict, self.retriever.scores
         counts: dict[str, int] = {}
         for group in groups:
+            # "Severs'k" is tokenised "severs" + "k", and "severs" stems to "sever" (as "severe"):
+            # a spelling with an inner apostrophe is looked up only when it has no plain one.
+            spellings = group.split()
+            plain = [w for w in spellings if not _INNER_APOSTROPHE.search(w)]
+            group = " ".join(plain or spellings)
             articles: set[str] = set()
             for token in self._tokens(group).vocab:
                 t = vocab.get(token) if token else None

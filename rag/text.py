@@ -139,12 +139,16 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def names_in(question: str) -> list[str]:
-    """Capitalised words not at the start of the question: the names a question hinges on."""
+def names_in(question: str, *, phrase: bool = False) -> list[str]:
+    """Capitalised words not at the start of the question: the names a question hinges on.
+
+    With ``phrase`` the text is a noun phrase taken out of a question (the topic of "who said
+    what about Atlantis?"), whose first word is capitalised only when it is a name.
+    """
     names = []
     for i, token in enumerate(tokens(question)):
         token = _POSSESSIVE.sub("", token)  # "Petrova's" -> "Petrova"
-        if i > 0 and token[:1].isupper() and fold(token) not in STOPWORDS:
+        if (i > 0 or phrase) and token[:1].isupper() and fold(token) not in STOPWORDS:
             names.append(token)
     return names
 

@@ -77,7 +77,8 @@ def test_refusal_says_when_filters_hid_the_articles_that_would_answer(seed_index
     answer = seed_index.ask("who said what about Seversk?", since="2026-10-01")
     assert answer.mode is AnswerMode.NONE
     assert answer.refusal.hidden_by_filters == 1
-    assert "1 article outside your source or date filters would match" in answer.reason
+    assert answer.reason == ("1 article mentions Seversk but is outside your source or date filters; "
+                             "none inside them does.")
     assert seed_index.ask("who said what about Seversk?").mode is AnswerMode.ATTRIBUTION
 
 
@@ -183,3 +184,11 @@ def test_nearest_articles_are_offered_only_when_they_share_the_subject(demo_inde
         assert "Kessmouth" in text, nearest.title
     unrelated = demo_index.ask("who said what about Atlantis?")
     assert unrelated.refusal is not None and not unrelated.nearest
+
+
+def test_who_said_what_about_something_no_article_names_says_so(demo_index: NewsIndex) -> None:
+    """Not "only weak matches": the subject is in no article at all, and the refusal says that."""
+    answer = demo_index.ask("who said what about Atlantis?")
+    assert answer.refusal.reason is RefusalReason.NOT_MENTIONED
+    assert answer.reason == "No article in the corpus mentions Atlantis."
+    assert not answer.nearest

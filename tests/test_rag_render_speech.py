@@ -103,4 +103,7 @@ def test_refusal_names_its_case_and_the_filters() -> None:
     refusal = Refusal(RefusalReason.NOT_MENTIONED, subject="Seversk", missing_terms=("Seversk",),
                       hidden_by_filters=3)
     assert refusal_message(refusal) == (
-        "No article in the corpus mentions Seversk. 3 articles outside your source or date filters would match.")
+        "3 articles mention Seversk but are outside your source or date filters; none inside them does.")
+    nobody = Refusal(RefusalReason.NOBODY_QUOTED, subject="the mill", hidden_by_filters=1)
+    assert refusal_message(nobody) == ("Articles mention the mill, but nobody in them is quoted about it. "
+                                       "1 article outside your source or date filters would match.")

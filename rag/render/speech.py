@@ -132,6 +132,11 @@ def _listed(words: tuple[str, ...], quoted: bool = False) -> str:
 def refusal_message(r: Refusal, speaker: str = "") -> str:
     """Why the corpus cannot answer, in one or two plain sentences."""
     reason = r.reason
+    n = r.hidden_by_filters
+    if n and r.subject and reason in (RefusalReason.NOT_MENTIONED, RefusalReason.WEAK_MATCHES, RefusalReason.NO_MATCH):
+        # The subject is in the corpus, only not where the filters look: that is the case to name.
+        return (f"{n} article{'s' if n != 1 else ''} mention{'' if n != 1 else 's'} {r.subject} but "
+                f"{'are' if n != 1 else 'is'} outside your source or date filters; none inside them does.")
     if reason is RefusalReason.NOT_MENTIONED:
         message = f"No article in the corpus mentions {_listed(r.missing_terms) or r.subject}."
     elif reason is RefusalReason.NOBODY_QUOTED:
@@ -152,8 +157,7 @@ def refusal_message(r: Refusal, speaker: str = "") -> str:
         message = "There is no earlier answer to date; ask about a subject first."
     else:
         message = "No quotes in the corpus match the question."
-    if r.hidden_by_filters:
-        n = r.hidden_by_filters
+    if n:
         message += f" {n} article{'s' if n != 1 else ''} outside your source or date filters would match."
     return message
 

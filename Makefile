@@ -10,7 +10,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench screenshots clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -36,5 +36,12 @@ bench: install
 	$(BIN)/python bench/eval.py
 	$(BIN)/python bench/query.py
 
+# The browser test saves screenshots as test artifacts; this refreshes the copies the README shows.
+SCREENSHOTS := ui-who-said-what.png ui-citation-opened.png ui-timeline.png ui-refusal.png
+screenshots: install
+	$(BIN)/pytest -q tests/test_ui_browser.py
+	mkdir -p docs
+	cd test-artifacts && cp $(SCREENSHOTS) ../docs/
+
 clean:
-	rm -rf $(VENV) $(DB) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB)-uploads test-artifacts .pytest_cache

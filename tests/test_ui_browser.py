@@ -334,3 +334,35 @@ def test_show_all_shows_every_speaker(page: Any) -> None:
     _no_errors(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-show-all.png"), full_page=True)
+    answer.get_by_role("button", name="Timeline and downloads").click()  # the dated statements, charted
+    timeline = page.get_by_test_id("stVegaLiteChart")
+    expect(timeline).to_have_count(1)
+    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+    timeline.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "ui-timeline.png"))
+
+
+def test_each_refusal_says_its_own_case_and_filters_that_hide_the_answer(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    cases = [
+        ("who said what about Atlantis?", "No article in the corpus mentions Atlantis."),
+        ("what is the best recipe for banana bread", "Only weak matches"),
+    ]
+    for turn, (question, message) in enumerate(cases, start=1):
+        _send(page, question)
+        expect(_wait_for_answer(page, turns=turn)).to_contain_text(message)
+    # The Seversk story is undated: a "Published from" filter leaves it out, and the refusal says so.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("spinbutton", name="year, Published from").click()
+    page.keyboard.type("20261001")  # year, month, day: each segment moves on to the next
+    page.keyboard.press("Tab")
+    expect(sidebar.get_by_role("spinbutton", name="day, Published from")).to_have_attribute("aria-valuetext", re.compile("1"))
+    _wait_idle(page)
+    _send(page, "who said what about Seversk?")
+    refusal = _wait_for_answer(page, turns=len(cases) + 1)
+    expect(refusal).to_contain_text("1 article mentions Seversk but is outside your source or date filters")
+    _no_errors(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    refusal.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"))

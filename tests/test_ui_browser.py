@@ -89,13 +89,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server_db(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path) -> Path:
-    """A fresh index of the seed article, for one server that these tests may add articles to."""
+def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh index of `make run`'s corpus (data/, the Seversk article included), for one server
+    that these tests may add articles to."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}; install it with `apt-get install chromium`")
     pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
     settings = Settings.load(env={}, db=tmp_path_factory.mktemp("ui-browser") / "db")
-    report = ingest([seed_dir], settings)
+    report = ingest([ROOT / "data"], settings)
     assert not report.failed, report.failed
     return settings.db
 

@@ -172,6 +172,25 @@ def test_citation_shows_its_paragraph_and_neighbours_on_request(
     assert f"*paragraph {cited.paragraph - 1}*" in inside and f"*paragraph {cited.paragraph + 1}*" in inside
 
 
+def test_a_citation_opens_the_whole_article_with_the_cited_paragraphs_marked(
+    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
+    answer = at.session_state.history[-1]
+    at.toggle(key="whole-neighbours-0-0-1").set_value(True).run()
+    inside = [m.value for m in at.expander[0].markdown]
+    article = NewsIndex.open(seed_settings).article(answer.citations[0].article_id)
+    shown = [line for line in inside if "\u00b6" in line]
+    assert len(shown) == len(article)  # every paragraph, in order
+    marked = {c.paragraph: c.n for c in answer.citations}
+    for p, line in zip(article, shown, strict=True):
+        assert f"*\u00b6{p.number}*" in line
+        if p.number in marked:  # cited: its [n] first
+            assert line.startswith(f"**\\[{marked[p.number]}\\]**"), line
+        else:
+            assert line.startswith("*\u00b6"), line
+
+
 def test_follow_up_uses_the_conversation_so_far(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
     at = _ask(_app(monkeypatch, seed_settings.db), "what did Pushilin say?")
     _ask(at, "what else did he say?")

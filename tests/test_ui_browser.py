@@ -348,6 +348,7 @@ def test_each_refusal_says_its_own_case_and_filters_that_hide_the_answer(page: A
 
     cases = [
         ("who said what about Atlantis?", "No article in the corpus mentions Atlantis."),
+        ("What did Quillon Systems say about Fernline?", "Articles mention Fernline, but nobody in them is quoted"),
         ("what is the best recipe for banana bread", "Only weak matches"),
     ]
     for turn, (question, message) in enumerate(cases, start=1):

@@ -27,6 +27,7 @@ from ingest.uploads import keep_upload
 from rag import (
     Answer,
     AnswerMode,
+    Citation,
     FileFailure,
     Filters,
     IndexNotFound,
@@ -280,13 +281,30 @@ def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
             if c.location.startswith(("http://", "https://")):  # a button, never markdown built from the URL
                 st.link_button("Open the original article", c.location)
             key = f"neighbours-{st.session_state.get('chat', 0)}-{turn}-{c.n}"
-            if st.toggle("Show neighbouring paragraphs", key=key):
+            if st.toggle("Show the whole article", key=f"whole-{key}"):
+                _show_article(index, answer, c)
+            elif st.toggle("Show neighbouring paragraphs", key=key):
                 paragraphs = index.neighbours(c.paragraph_id) if c.paragraph_id else []
                 if not paragraphs:
                     st.caption("This paragraph is no longer in the index; its article was re-ingested.")
                 for p in paragraphs:
                     label = "this paragraph" if p.paragraph_id == c.paragraph_id else f"paragraph {p.number}"
                     st.markdown(f"*{label}*: {escape_markdown(p.text)}")
+
+
+def _show_article(index: NewsIndex, answer: Answer, c: Citation) -> None:
+    """Every paragraph of the cited article, those the answer cites marked with their ``[n]``."""
+    cited = {x.paragraph_id: x for x in answer.citations if x.article_id == c.article_id}
+    paragraphs = index.article(c.article_id)
+    if not paragraphs:
+        st.caption("This article is no longer in the index; it was re-ingested or removed.")
+    for p in paragraphs:
+        citation = cited.get(p.paragraph_id)
+        if citation is None:
+            st.markdown(f"*\u00b6{p.number}* {escape_markdown(p.text)}")
+        else:  # cited: its marker, and the words the answer uses in bold
+            marker = escape_markdown(f"[{citation.n}]")
+            st.markdown(f"**{marker}** *\u00b6{p.number}* {highlight_markdown(p.text, quoted_spans(answer, citation))}")
 
 
 def _ask_later(question: str) -> None:

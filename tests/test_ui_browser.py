@@ -137,9 +137,22 @@ def _open(page: Any, url: str) -> None:
 
 
 def _send(page: Any, question: str) -> None:
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(question)
-    box.press("Enter")
+    """Type ``question`` into the chat and send it; again if a rerun still drawing the page swallowed
+    the first one (the question's own message must appear)."""
+    messages = page.get_by_test_id("stChatMessage")
+    before = messages.count()
+    for _attempt in range(3):
+        box = page.locator("[data-testid=stChatInputTextArea]:not([disabled])")
+        box.fill(question)
+        box.press("Enter")
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('[data-testid=stChatMessage]').length > n", arg=before,
+                timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 (Playwright's TimeoutError): try once more
+            _wait_idle(page)
+    raise AssertionError(f"the chat never took the question {question!r}")
 
 
 def _wait_for_answer(page: Any, turns: int = 1) -> Any:

@@ -6,28 +6,15 @@ The last test runs the dev split when ``NEWSRAG_POLNEAR`` points at a PolNeAR ch
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from bench_helpers import load_harness
 
 from rag.schema import QuoteKind
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_harness():
-    # bench/ is not an installed package, and running it by path is how it is meant to be used.
-    spec = importlib.util.spec_from_file_location("bench_polnear", ROOT / "bench" / "polnear.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_polnear"] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-polnear = _load_harness()
+polnear = load_harness("polnear")
 
 ARTICLE = (
     "Mayor Wins Vote\n"

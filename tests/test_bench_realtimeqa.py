@@ -7,28 +7,15 @@ RealTime QA data. The last one runs the harness on 40 questions of 2022 when
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from bench_helpers import load_harness
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_harness():
-    # bench/ is not an installed package, and running it by path is how it is meant to be used.
-    spec = importlib.util.spec_from_file_location("bench_realtimeqa", ROOT / "bench" / "realtimeqa.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_realtimeqa"] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-rtqa = _load_harness()
+rtqa = load_harness("realtimeqa")
 
 
 def _record(qid: str, date: str, evidence: str = "", choices=("Italy", "Greece"), answer=("0",)) -> dict:

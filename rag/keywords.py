@@ -193,13 +193,21 @@ class KeywordCache:
             self._stemmer = self.stemmer()
         return self.tokenize([text], self._stemmer)
 
+    def _spelling_tokens(self, spellings: str) -> Any:
+        """The index tokens of one word's spellings (space-separated), as ``_tokens``, but a
+        spelling with an inner apostrophe only when the word has no plain one: "Severs'k" is
+        tokenised "severs" + "k", and "severs" stems to "sever", as "severe" does."""
+        words = spellings.split()
+        plain = [w for w in words if not _INNER_APOSTROPHE.search(w)]
+        return self._tokens(" ".join(plain or words)).vocab
+
     def contains(self, text: str) -> bool:
-        """Whether any paragraph or headline holds a word of ``text`` (stemmed): a dictionary
-        lookup, where a BM25 search would score every posting of the word."""
+        """Whether any paragraph or headline holds a word of ``text`` (one word's spellings,
+        stemmed): a dictionary lookup, where a BM25 search would score every posting of the word."""
         if self.retriever is None or not self.ids:
             return False
         vocab = self.retriever.vocab_dict
-        return any(token and token in vocab for token in self._tokens(text).vocab)
+        return any(token and token in vocab for token in self._spelling_tokens(text))
 
     def articles_mentioning(self, groups: Sequence[str], needed: int) -> set[str]:
         """Articles whose headline or paragraphs hold at least ``needed`` of ``groups`` (each a
@@ -209,13 +217,8 @@ class KeywordCache:
         vocab, postings = self.retriever.vocab_dict, self.retriever.scores
         counts: dict[str, int] = {}
         for group in groups:
-            # "Severs'k" is tokenised "severs" + "k", and "severs" stems to "sever" (as "severe"):
-            # a spelling with an inner apostrophe is looked up only when it has no plain one.
-            spellings = group.split()
-            plain = [w for w in spellings if not _INNER_APOSTROPHE.search(w)]
-            group = " ".join(plain or spellings)
             articles: set[str] = set()
-            for token in self._tokens(group).vocab:
+            for token in self._spelling_tokens(group):
                 t = vocab.get(token) if token else None
                 if t is not None:
                     docs = postings["indices"][postings["indptr"][t] : postings["indptr"][t + 1]]

@@ -40,3 +40,18 @@ def test_articles_mentioning_reads_the_postings(seed_index: NewsIndex) -> None:
     assert len(cache.articles_mentioning(["Seversk Siversk", "buffer"], 2)) == 1
     assert cache.articles_mentioning(["Seversk", "Lisbon"], 2) == set()
     assert cache.contains("evacuating") and not cache.contains("Lisbon")
+
+
+def test_an_apostrophe_spelling_never_stands_in_for_another_word(tmp_path: Path, settings: Settings) -> None:
+    """"Severs'k" is tokenised "severs" + "k" and stemmed "sever", as "severe" is: looked up only
+    when the word has no plain spelling, so a storm story does not "mention" Seversk."""
+    (tmp_path / "storm.txt").write_text("Storm Hits Coast\n\nA severe storm hit the coast.\n", encoding="utf-8")
+    ingest([tmp_path / "storm.txt"], settings)
+    index = NewsIndex.open(settings)
+    snapshot = index.answerer.snapshot()
+    spellings = snapshot.variants.expand("Seversk")
+    assert "Severs'k" in spellings  # the variant table does carry the apostrophe spelling
+    assert not snapshot.keywords.contains(spellings)
+    assert snapshot.keywords.articles_mentioning([spellings], 1) == set()
+    assert snapshot.unknown_names(["Seversk"]) == ["Seversk"]
+    assert index.ask("who said what about Seversk?").reason == "No article in the corpus mentions Seversk."

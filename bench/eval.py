@@ -62,7 +62,12 @@ def norm(text: str) -> str:
 
 
 def read_jsonl(name: str) -> list[dict]:
-    path = LABELS / name
+    """The rows of ``bench/labels/<name>``."""
+    return jsonl_rows(LABELS / name)
+
+
+def jsonl_rows(path: Path) -> list[dict]:
+    """Every non-blank line of a JSON Lines file, parsed; a bad line stops the run naming it."""
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():

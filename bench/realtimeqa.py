@@ -175,12 +175,7 @@ def load_questions(root: Path, years: Sequence[str]) -> list[QuizQuestion]:
     records = []
     for year in sorted(set(years)):
         for path in weekly_files(root, year):
-            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if line.strip():
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise SystemExit(f"{path} line {n}: not JSON ({exc.msg})") from None
+            records.extend(bench_eval.jsonl_rows(path))
     return sorted((quiz_question(r) for r in select_by_date(records, years)), key=lambda q: (q.date, _qid_key(q.qid)))
 
 

@@ -315,6 +315,16 @@ def test_missing_index_page_says_how_to_ingest(monkeypatch: pytest.MonkeyPatch, 
     assert at.file_uploader and not at.chat_input
 
 
+def test_reloading_after_an_ingest_in_the_terminal_opens_the_chat(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_dir: Path
+) -> None:
+    at = _app(monkeypatch, tmp_path / "db")
+    assert not at.chat_input  # no index yet: the page says how to build one
+    ingest([seed_dir], Settings.load(env={}, db=tmp_path / "db"))  # `newsrag ingest` meanwhile
+    reloaded = _app(monkeypatch, tmp_path / "db")
+    assert reloaded.chat_input  # the failed open was not kept
+
+
 def test_upload_into_an_empty_index_reports_each_bad_file_then_opens_the_chat(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -329,6 +329,7 @@ if not loader.done.wait(timeout=0.2):
     st.stop()
 try:
     if loader.error is not None:
+        _index_loader.clear()  # not kept: the next run (a reload after `newsrag ingest`) tries again
         raise loader.error
     assert loader.index is not None
     index = loader.index

@@ -91,11 +91,17 @@ def check_extractive(
         return RefusalReason.NO_MATCH, ()
     runs = name_runs(asked.text)
     missing = snapshot.unknown_runs(runs, tuning.stem_prefix)
-    coverage = rare_coverage(asked.text, hits[: tuning.extractive_paragraphs], snapshot)
+    covered: list[float] = []  # rare_coverage, computed only when a rule needs it
+
+    def coverage() -> float:
+        if not covered:
+            covered.append(rare_coverage(asked.text, hits[: tuning.extractive_paragraphs], snapshot))
+        return covered[0]
+
     if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
-            retrieval.dense_top >= tuning.context_name_similarity and coverage >= tuning.dense_rescue_coverage):
+            retrieval.dense_top >= tuning.context_name_similarity and coverage() >= tuning.dense_rescue_coverage):
         return RefusalReason.NOT_MENTIONED, tuple(missing)
-    if (retrieval.dense_top < tuning.min_dense_similarity and coverage < tuning.dense_rescue_coverage
+    if (retrieval.dense_top < tuning.min_dense_similarity and coverage() < tuning.dense_rescue_coverage
             and not names_found_together(asked.text, hits, snapshot)):
         return RefusalReason.WEAK_MATCHES, ()
     if retrieval.dense_top < tuning.uncovered_below_similarity:

@@ -245,12 +245,23 @@ def merge_spellings(
     "Ann Lea", "Maria Lopez" and "Mario Lopez" may well be two people.
     """
     names = sorted(groups, key=lambda n: (-len(groups[n]), n))
+    rank = {n: i for i, n in enumerate(names)}
+    # Only names equal but for one word after the first can be a letter apart: bucket each name by
+    # every such word left out, so a who-said-what answer with hundreds of speakers compares few pairs.
+    buckets: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        words = name.split()
+        for k in range(1, len(words)):
+            buckets.setdefault((*words[:k], "", *words[k + 1 :]), []).append(name)
     into: dict[str, str] = {}
-    for i, name in enumerate(names):
+    for name in names:
         if name in into:
             continue
-        for other in names[i + 1 :]:
-            if other not in into and _one_letter_apart(name, other) and _roles_agree(groups[name], groups[other]):
+        words = name.split()
+        candidates = {o for k in range(1, len(words)) for o in buckets[(*words[:k], "", *words[k + 1 :])]}
+        for other in sorted(candidates, key=rank.__getitem__):
+            if rank[other] > rank[name] and other not in into and _one_letter_apart(name, other) \
+                    and _roles_agree(groups[name], groups[other]):
                 into[other] = name
     if not into:
         return groups, {}

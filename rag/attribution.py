@@ -246,19 +246,23 @@ def merge_spellings(
     """
     names = sorted(groups, key=lambda n: (-len(groups[n]), n))
     rank = {n: i for i, n in enumerate(names)}
-    # Only names equal but for one word after the first can be a letter apart: bucket each name by
-    # every such word left out, so a who-said-what answer with hundreds of speakers compares few pairs.
+    # Only names equal but for one word after the first can be a letter apart, and two words a
+    # letter apart share a form with at most one letter deleted ("Halberg" / "Hallberg", "Sandvi"
+    # from "Sandvik" and "Sandvig"): bucket by those, so hundreds of speakers compare few pairs.
     buckets: dict[tuple[str, ...], list[str]] = {}
+    keys: dict[str, set[tuple[str, ...]]] = {}
     for name in names:
         words = name.split()
-        for k in range(1, len(words)):
-            buckets.setdefault((*words[:k], "", *words[k + 1 :]), []).append(name)
+        keys[name] = {(str(k), *words[:k], form, *words[k + 1 :])
+                      for k in range(1, len(words))
+                      for form in {words[k], *(words[k][:i] + words[k][i + 1 :] for i in range(len(words[k])))}}
+        for key in keys[name]:
+            buckets.setdefault(key, []).append(name)
     into: dict[str, str] = {}
     for name in names:
         if name in into:
             continue
-        words = name.split()
-        candidates = {o for k in range(1, len(words)) for o in buckets[(*words[:k], "", *words[k + 1 :])]}
+        candidates = {o for key in keys[name] for o in buckets[key]}
         for other in sorted(candidates, key=rank.__getitem__):
             if rank[other] > rank[name] and other not in into and _one_letter_apart(name, other) \
                     and _roles_agree(groups[name], groups[other]):

@@ -44,8 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_url", "", "Base URL of an OpenAI-compatible server (or Ollama), e.g. http://127.0.0.1:11434."),
     Setting("llm_api_key", "", "API key sent to the OpenAI-compatible server, if it needs one."),
     Setting("llm_timeout_s", 120.0, "Seconds to wait for the LLM before giving up."),
+    Setting("encoder", "torch", "Paragraph encoder: `torch` (sentence-transformers), `onnx` (same vectors, "
+            "no torch) or `onnx-int8` (quantised, faster ingest); one database keeps the encoder that wrote it."),
+    Setting("uploads", True, "Let the chat's users upload articles; false for a read-only deployment."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
+ENCODERS = ("torch", "onnx", "onnx-int8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class Settings:
     llm_url: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
+    encoder: str = "torch"
+    uploads: bool = True
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -139,6 +145,8 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
     value = str(raw).strip()
     if name == "chroma_url" and value and not value.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: {value!r} is not a URL; use e.g. http://127.0.0.1:8000")
+    if name == "encoder" and value not in ENCODERS:
+        raise ConfigError(f"{source}: {value!r} is not an encoder; use one of {', '.join(ENCODERS)}")
     if name == "llm" and value and value.split(":", 1)[0] not in ("ollama", "openai"):
         raise ConfigError(f"{source}: {value!r} must look like ollama:MODEL or openai:MODEL")
     return value

@@ -127,6 +127,7 @@ class Question:
     kind: str
     title: str
     gold: frozenset[str]  # ids of the paragraphs that answer it
+    until: str = ""  # asked "as of" this ISO date (RealTime QA: the quiz's date); "" = no date filter
 
 
 def answerable_questions(paragraphs: list) -> tuple[list[Question], list[str]]:
@@ -156,7 +157,8 @@ def rank_of(hits: list, gold: frozenset[str]) -> int | None:
 
 
 def retrieval_scores(index: object, asked: list[Question]) -> dict[str, object]:
-    ranks = [rank_of(index.search(q.question, k=SEARCH_K), q.gold) for q in asked]  # type: ignore[attr-defined]
+    ranks = [rank_of(index.search(q.question, k=SEARCH_K, until=q.until or None), q.gold)  # type: ignore[attr-defined]
+             for q in asked]
     by_kind: dict[str, list[int | None]] = {}
     for q, r in zip(asked, ranks, strict=True):
         by_kind.setdefault(q.kind, []).append(r)

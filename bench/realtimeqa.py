@@ -463,22 +463,35 @@ def gold_paragraphs(questions: Sequence[QuizQuestion], corpus: Corpus, ids: dict
     return gold
 
 
+NO_PRIOR = {"recency_weight": 0.0, "recency_weight_all": 0.0}
+DENSE_WITH_PRIOR = "dense + the recency prior"
+DEFAULT_WITHOUT_PRIOR = "the default without the recency prior"
+
+
 def _fusions() -> list[tuple[str, dict]]:
+    """The rows of a retrieval table: each retriever alone (no prior: the model's own ranking), each
+    fusion as the default runs it, and the recency prior on dense / off the default, to show which
+    part of the default's gain is the fusion's and which the prior's."""
     from rag.tuning import Fusion, Tuning
 
     default = Tuning()
-    rows = []
-    for method in (Fusion.DENSE, Fusion.BM25, Fusion.RRF, Fusion.WEIGHTED):
-        label = {"dense": "dense only", "bm25": "BM25 only", "rrf": f"RRF (k={default.rrf_k})",
-                 "weighted": f"weighted (dense_weight={default.dense_weight})"}[method.value]
+    rows: list[tuple[str, dict]] = [("dense only", {"fusion": Fusion.DENSE, **NO_PRIOR}),
+                                    ("BM25 only", {"fusion": Fusion.BM25, **NO_PRIOR})]
+    for method in (Fusion.RRF, Fusion.WEIGHTED):
+        label = {"rrf": f"RRF (k={default.rrf_k})", "weighted": f"weighted (dense_weight={default.dense_weight})"}[
+            method.value]
         rows.append((label + (" **(the default)**" if method is default.fusion else ""), {"fusion": method}))
+    rows.append((DENSE_WITH_PRIOR, {"fusion": Fusion.DENSE}))
+    rows.append((DEFAULT_WITHOUT_PRIOR, dict(NO_PRIOR)))
     return rows
 
 
 def run_retrieval(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[str, frozenset[str]],
-                  **changes: object) -> list[int | None]:
+                  as_of: bool = True, **changes: object) -> list[int | None]:
+    """Ranks of each question's passage; with ``as_of`` each is searched as of its quiz's date
+    (``until``), as a reader that week would: the corpus then held no later news."""
     index = bench_eval.tuned(corpus.settings, **changes)
-    asked = [bench_eval.Question(q.question, q.kind, q.qid, gold[q.qid]) for q in questions]
+    asked = [bench_eval.Question(q.question, q.kind, q.qid, gold[q.qid], q.date if as_of else "") for q in questions]
     return bench_eval.retrieval_scores(index, asked)["ranks"]
 
 
@@ -487,11 +500,11 @@ def _pts(x: float) -> str:
 
 
 def retrieval_report(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[str, frozenset[str]],
-                     ) -> tuple[str, dict[str, list[int | None]], dict[str, bool]]:
+                     as_of: bool = True) -> tuple[str, dict[str, list[int | None]], dict[str, bool]]:
     """The fusion table for one corpus, the goal lines, and the ranks per variant."""
     from rag.tuning import Tuning
 
-    ranks = {label: run_retrieval(corpus, questions, gold, **changes) for label, changes in _fusions()}
+    ranks = {label: run_retrieval(corpus, questions, gold, as_of, **changes) for label, changes in _fusions()}
     rows = [[label, *(f"{x:.3f}" for x in _scores(r))] for label, r in ranks.items()]
     dense = _scores(next(r for label, r in ranks.items() if label.startswith("dense")))
     default_label = next(label for label in ranks if "the default" in label)
@@ -502,14 +515,18 @@ def retrieval_report(corpus: Corpus, questions: Sequence[QuizQuestion], gold: di
         report.table(["retrieval (`Tuning.fusion`)", "recall@1", "recall@5", "recall@10", "MRR@10"], rows)
         + f"\n\nDefault `Tuning()` minus dense only: recall@5 {_pts(gain5)} points, MRR@10 {_pts(gain_mrr)} points "
         f"(goal >= +{100 * GOAL_GAIN:.0f} each: recall@5 {'met' if met['recall@5'] else 'NOT met'}, "
-        f"MRR {'met' if met['MRR'] else 'NOT met'}). Every row keeps the other `Tuning` fields at their "
-        f"defaults (prefer_quoted={Tuning().prefer_quoted})."
+        f"MRR {'met' if met['MRR'] else 'NOT met'}). Against {DENSE_WITH_PRIOR}: recall@5 "
+        f"{_pts(default[1] - _scores(ranks[DENSE_WITH_PRIOR])[1])}, MRR@10 "
+        f"{_pts(default[3] - _scores(ranks[DENSE_WITH_PRIOR])[3])} points (the fusion's own share). "
+        f"{'Every question is searched as of its quiz date (`until`). ' if as_of else 'No date filter. '}"
+        f"Rows keep the other `Tuning` fields at their defaults (prefer_quoted={Tuning().prefer_quoted}; recency "
+        f"prior {Tuning().recency_weight} / {Tuning().recency_weight_all} over {Tuning().recency_days:g} days)."
     )
     return text, ranks, met
 
 
 def by_type_table(questions: Sequence[QuizQuestion], ranks: dict[str, list[int | None]]) -> str:
-    labels = [label for label in ranks if label.startswith(("dense", "BM25")) or "the default" in label]
+    labels = [label for label in ranks if label in ("dense only", "BM25 only") or "the default**" in label]
     headers = ["question type", "questions"]
     for label in labels:
         short = label.split(" (")[0].split(" **")[0] + (" (default)" if "the default" in label else "")
@@ -528,13 +545,13 @@ def by_type_table(questions: Sequence[QuizQuestion], ranks: dict[str, list[int |
 
 
 def weight_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[str, frozenset[str]],
-                 weights: Sequence[float]) -> str:
+                 weights: Sequence[float], as_of: bool = True) -> str:
     from rag.tuning import Fusion, Tuning
 
     default = Tuning()
     rows = []
     for w in weights:
-        r = _scores(run_retrieval(corpus, questions, gold, fusion=Fusion.WEIGHTED, dense_weight=w))
+        r = _scores(run_retrieval(corpus, questions, gold, as_of, fusion=Fusion.WEIGHTED, dense_weight=w))
         rows.append([bench_eval._mark(w, default.dense_weight), *(f"{x:.3f}" for x in r)])
     return report.table(["Tuning.dense_weight", "recall@1", "recall@5", "recall@10", "MRR@10"], rows)
 
@@ -565,17 +582,19 @@ class Asked:
 
 
 def ask_all(corpus: Corpus, questions: Sequence[QuizQuestion], answerable: set[str], dense_top: bool = True,
-            **changes: object) -> list[Asked]:
-    """``index.ask`` every question (``Tuning`` fields as the defaults with ``changes``)."""
+            as_of: bool = True, **changes: object) -> list[Asked]:
+    """``index.ask`` every question (``Tuning`` fields as the defaults with ``changes``), as of its
+    quiz's date with ``as_of``."""
     from rag.schema import AnswerMode, Filters
 
     index = bench_eval.tuned(corpus.settings, **changes)
     answerer = index.answerer  # type: ignore[attr-defined]
     results = []
     for q in questions:
-        answer = index.ask(q.question)  # type: ignore[attr-defined]
+        until = q.date if as_of else None
+        answer = index.ask(q.question, until=until)  # type: ignore[attr-defined]
         refused = answer.mode is AnswerMode.NONE
-        top = answerer.retriever.retrieve(q.question, 5, Filters(), answerer.snapshot().keywords).dense_top \
+        top = answerer.retriever.retrieve(q.question, 5, Filters(until=until), answerer.snapshot().keywords).dense_top \
             if dense_top else float("nan")
         results.append(Asked(
             q, q.qid in answerable, answer.mode.value, answer.refusal.reason.value if refused else "",
@@ -668,6 +687,7 @@ class Options:
     misses: int = 0
     refusal_sweep: bool = False
     labelled: bool = True
+    as_of: bool = True  # each question asked as of its quiz's date (until); False: the whole corpus
     cache: Path = CACHE
 
 
@@ -745,7 +765,7 @@ def evaluate(root: Path, opts: Options) -> str:
             corpus = corpora[year if key == "small" else key]
             gold = gold_paragraphs(questions, corpus, ids, groups)
             clock = time.perf_counter()
-            text, ranks, _ = retrieval_report(corpus, questions, gold)
+            text, ranks, _ = retrieval_report(corpus, questions, gold, opts.as_of)
             timings.append((f"retrieval, {year}, {key} corpus ({len(ranks)} variants x {len(questions)} questions)",
                             time.perf_counter() - clock))
             parts.append(f"#### {year}, {what} ({corpus.size} passages, {sum(map(len, corpus.paragraphs.values()))} "
@@ -753,7 +773,7 @@ def evaluate(root: Path, opts: Options) -> str:
             if year == TUNE_YEAR and opts.weights:
                 clock = time.perf_counter()
                 parts.append(f"`Tuning.dense_weight` sweep, {year}, {key} corpus (weighted fusion, other fields default):\n\n"
-                             + weight_sweep(corpus, questions, gold, opts.weights))
+                             + weight_sweep(corpus, questions, gold, opts.weights, opts.as_of))
                 timings.append((f"dense_weight sweep, {year}, {key} corpus", time.perf_counter() - clock))
             if opts.misses and key == "large":
                 default_label = next(label for label in ranks if "the default" in label)
@@ -768,8 +788,8 @@ def evaluate(root: Path, opts: Options) -> str:
 
     clock = time.perf_counter()
     half = corpora["half"]
-    asked_by_year = {year: ask_all(half, evaluated[year], {q.qid for q in evaluated[year]
-                                                           if passage_id(q) not in left_out}) for year in opts.years}
+    asked_by_year = {year: ask_all(half, evaluated[year], {q.qid for q in evaluated[year] if passage_id(q) not in left_out},
+                                   as_of=opts.as_of) for year in opts.years}
     timings.append((f"ask, refusal corpus ({sum(map(len, asked_by_year.values()))} questions)",
                     time.perf_counter() - clock))
     parts.append(refusal_part(asked_by_year, half, len(large_records), opts))
@@ -777,7 +797,7 @@ def evaluate(root: Path, opts: Options) -> str:
         clock = time.perf_counter()
         answerable = {q.qid for q in evaluated[TUNE_YEAR] if passage_id(q) not in left_out}
         parts.append(f"Refusal knobs on {TUNE_YEAR} (the refusal corpus; one field changed at a time):\n\n"
-                     + refusal_sweep(half, evaluated[TUNE_YEAR], answerable))
+                     + refusal_sweep(half, evaluated[TUNE_YEAR], answerable, opts.as_of))
         timings.append((f"refusal sweep, {TUNE_YEAR}", time.perf_counter() - clock))
     if opts.misses:
         miss_lines += refusal_misses(asked_by_year, opts.misses)
@@ -867,7 +887,7 @@ def refusal_part(asked_by_year: dict[str, list[Asked]], half: Corpus, total: int
     return "### Refusals and answers\n\n" + text
 
 
-def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable: set[str]) -> str:
+def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable: set[str], as_of: bool = True) -> str:
     """How the refusal knobs trade refused unanswerable questions against false refusals."""
     from rag.tuning import Tuning
 
@@ -876,7 +896,7 @@ def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable:
     for name, values in (("min_dense_similarity", (0.35, 0.4, 0.45, 0.5, 0.55)),
                          ("max_uncovered_terms", (0.4, 0.5, 0.6, 0.7, 0.8, 1.0))):
         for value in values:
-            asked = ask_all(corpus, questions, answerable, dense_top=False, **{name: value})
+            asked = ask_all(corpus, questions, answerable, dense_top=False, as_of=as_of, **{name: value})
             good = [a for a in asked if a.answerable]
             bad = [a for a in asked if not a.answerable]
             answered = [a for a in good if not a.reason]
@@ -940,6 +960,8 @@ def main() -> None:
     parser.add_argument("--refusal-sweep", action="store_true",
                         help=f"also sweep Tuning.min_dense_similarity and max_uncovered_terms on {TUNE_YEAR} (~4 min)")
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set's figures")
+    parser.add_argument("--no-as-of", action="store_true",
+                        help="search the whole corpus for every question instead of as of its quiz's date")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the stores are kept (default bench/out/realtimeqa)")
     parser.add_argument("--write", action="store_true", help="append the report to bench/RESULTS.md")
     args = parser.parse_args()
@@ -947,7 +969,7 @@ def main() -> None:
     opts = Options(years=tuple(sorted(set(args.year or YEARS))), limit=args.limit,
                    max_distractors=args.max_distractors, titles=args.titles,
                    weights=tuple(bench_eval._floats(args.weights)), misses=args.misses, refusal_sweep=args.refusal_sweep,
-                   labelled=not args.no_labelled, cache=args.cache)
+                   labelled=not args.no_labelled, as_of=not args.no_as_of, cache=args.cache)
     start = time.perf_counter()
     body = evaluate(root, opts) + f"\n\nTotal {time.perf_counter() - start:.0f} s."
     print(body)

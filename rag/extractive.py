@@ -53,7 +53,7 @@ def answer(
         reason, missing = problem
         hidden = hidden_by_filters(asked.topic or asked.text, filters, snapshot)
         return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker,
-                       hidden=hidden)
+                       hidden=hidden, as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from rag.question import Question
-from rag.retrieve import Retrieval
+from rag.retrieve import Retrieval, age_in_days, asks_about_now
 from rag.schema import Answer, AnswerMode, Filters, Hit, NearestArticle, Refusal, RefusalReason
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, fold, name_runs, names_in, tokens
@@ -42,14 +42,14 @@ def _names(word: str, text: str) -> bool:
 
 def refused(
     question: str, reason: RefusalReason, hits: Sequence[Hit] = (), *, subject: str = "", speaker: str = "",
-    missing: Sequence[str] = (), topic: str = "", hidden: int = 0,
+    missing: Sequence[str] = (), topic: str = "", hidden: int = 0, as_of: str = "",
 ) -> Answer:
     """A ``none`` answer: the case, its subject and the nearest articles, nothing cited."""
     missing_folded = {fold(m) for m in missing}
     about = [w for w in (name_runs(subject) or sorted(content_terms(subject)) if subject else name_runs(question))
              if fold(w) not in missing_folded]
     refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), hidden_by_filters=hidden,
-                      nearest=nearest_articles(hits, about))
+                      nearest=nearest_articles(hits, about), as_of=as_of)
     return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker)
 
 
@@ -80,7 +80,10 @@ def check_extractive(
     holds: all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
     holds the question's rare words anyway (``Tuning.context_name_similarity``), since a quiz
     question names context its answering passage need not repeat ("a ferry to Oslo"); an
-    unknown name beside known ones goes on to the checks below. Then only weak matches (low
+    unknown name beside known ones goes on to the checks below. A question about the present
+    ("this week") whose hits are all older than ``Tuning.recent_days`` before the reference day
+    (``Retrieval.as_of``) is NOTHING_RECENT; one whose top hit is at most ``Tuning.fresh_days``
+    old is answered from it (a fresh paragraph on its story). Then only weak matches (low
     similarity, no hit holding ``Tuning.dense_rescue_coverage`` of the question's words weighted
     by rarity, and no hit naming everything the question names); then, below
     ``Tuning.uncovered_below_similarity``, paragraphs that miss more than
@@ -101,6 +104,13 @@ def check_extractive(
     if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
             retrieval.dense_top >= tuning.context_name_similarity and coverage() >= tuning.dense_rescue_coverage):
         return RefusalReason.NOT_MENTIONED, tuple(missing)
+    if asks_about_now(asked.text) and retrieval.as_of:
+        ages = [a for a in (age_in_days(h.paragraph.date, retrieval.as_of) for h in hits) if a is not None]
+        if ages and min(ages) > tuning.recent_days:
+            return RefusalReason.NOTHING_RECENT, ()
+        top = age_in_days(hits[0].paragraph.date, retrieval.as_of)
+        if top is not None and 0 <= top <= tuning.fresh_days:
+            return None
     if (retrieval.dense_top < tuning.min_dense_similarity and coverage() < tuning.dense_rescue_coverage
             and not names_found_together(asked.text, hits, snapshot)):
         return RefusalReason.WEAK_MATCHES, ()

@@ -6,19 +6,33 @@ compare them on the labelled sets; the defaults are whichever win there (``bench
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from rag import models
 from rag.keywords import KeywordCache
+from rag.records import date_number
 from rag.schema import Filters, Hit, Paragraph
 from rag.store import Store
 from rag.tuning import Fusion, Tuning
 from rag.variants import VariantTable
 
 _WORD = re.compile(r"\w+")
+# A question about the present: the newest news should win a tie ("who resigned this week?").
+_PRESENT = re.compile(
+    r"\b(this (past )?(week|month|weekend)|recent(ly)?|latest|currently|right now|now|today|yesterday|"
+    r"last week|so far)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_now(question: str) -> bool:
+    """Whether the question's wording points at the present ("this week", "recently", "latest")."""
+    return bool(_PRESENT.search(question))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +42,7 @@ class Retrieval:
     hits: tuple[Hit, ...]
     dense_top: float  # best cosine similarity between query and a paragraph (0..1)
     dense_scores: dict[str, float]  # paragraph id -> cosine similarity, for the candidates
+    as_of: str = ""  # the reference day (ISO): the until filter, else the newest date in the corpus
 
 
 def parse_date(value: str | date | None, name: str) -> str | None:
@@ -77,6 +92,7 @@ class Retriever:
             keyword,
             tuning,
         )
+        fused = self.with_recency(query, fused, filters, cache)
         if prefer and fused:
             bonus = tuning.preferred_bonus * fused[0][1]
             fused = sorted(((pid, s + bonus if pid in prefer else s) for pid, s in fused), key=lambda kv: -kv[1])
@@ -93,7 +109,36 @@ class Retriever:
                 break
             window *= 2
         hits = self.with_context(hits, cache)
-        return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores)
+        day = reference_day(filters, cache)
+        return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores,
+                         date.fromordinal(day).isoformat() if day is not None else "")
+
+    def with_recency(
+        self, query: str, fused: list[tuple[str, float]], filters: Filters, cache: KeywordCache
+    ) -> list[tuple[str, float]]:
+        """Add the recency prior: up to ``recency_weight`` (a question about the present) or
+        ``recency_weight_all`` of the best score, for paragraphs dated on the reference day,
+        fading over ``recency_days``; undated paragraphs and ones after the reference day get none.
+
+        The reference day is the ``until`` filter (a question asked "as of" a date), else the
+        newest date in the corpus (inside the filters): news questions are mostly about the latest
+        news, and a corpus's "this week" is its newest week, not the reader's calendar.
+        """
+        tuning = self.tuning
+        weight = tuning.recency_weight if asks_about_now(query) else tuning.recency_weight_all
+        if not fused or weight <= 0 or not len(cache.dates):
+            return fused
+        reference = reference_day(filters, cache)
+        if reference is None:
+            return fused
+        bonus = weight * fused[0][1]
+        out = []
+        for pid, score in fused:
+            position = cache.position.get(pid)
+            day = _day(int(cache.dates[position])) if position is not None else None
+            age = reference - day if day is not None else -1
+            out.append((pid, score + bonus * math.exp(-age / tuning.recency_days) if age >= 0 else score))
+        return sorted(out, key=lambda kv: -kv[1])
 
     def with_context(self, hits: list[Hit], cache: KeywordCache) -> list[Hit]:
         """Attach the neighbouring paragraphs a hit's quotes continue into (or come from)."""
@@ -112,6 +157,33 @@ class Retriever:
             if h.paragraph.paragraph_id in wanted else h
             for h in hits
         ]
+
+
+def reference_day(filters: Filters, cache: KeywordCache) -> int | None:
+    """The day a question is asked as of (an ordinal): the ``until`` filter, else the newest date
+    among the paragraphs inside ``filters``; ``None`` for an undated corpus."""
+    if filters.until:
+        return _day(date_number(filters.until))
+    if not len(cache.dates):
+        return None
+    mask = cache.filter_mask(filters)
+    dates = cache.dates if mask is None else cache.dates[mask > 0]
+    return _day(int(dates.max())) if len(dates) else None
+
+
+def age_in_days(paragraph_date: str, as_of: str) -> int | None:
+    """Days from a paragraph's date to the reference day (negative: after it); ``None`` if either is undated."""
+    day, reference = _day(date_number(paragraph_date)), _day(date_number(as_of))
+    return None if day is None or reference is None else reference - day
+
+
+@lru_cache(maxsize=65536)
+def _day(yyyymmdd: int) -> int | None:
+    """A ``rag.records.date_number`` (YYYYMMDD) as a day number; ``None`` when undated."""
+    try:
+        return date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100).toordinal()
+    except ValueError:
+        return None
 
 
 def fuse(

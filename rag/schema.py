@@ -247,6 +247,7 @@ class RefusalReason(str, Enum):
     NOTHING_MORE = "nothing_more"  # a follow-up asked for more, and there is none
     NO_QUOTES = "no_quotes"  # no quote matches the question
     NO_EARLIER_ANSWER = "no_earlier_answer"  # "when was that?" with nothing before it
+    NOTHING_RECENT = "nothing_recent"  # asked about the present; the matches are all older (``as_of``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +273,7 @@ class Refusal:
     missing_terms: tuple[str, ...] = ()
     hidden_by_filters: int = 0
     nearest: tuple[NearestArticle, ...] = ()
+    as_of: str = ""  # the reference day of a question about the present (ISO), for NOTHING_RECENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,6 +388,36 @@ class IngestReport:
     skipped: tuple[str, ...] = ()
     failed: tuple[FileFailure, ...] = field(default_factory=tuple)
     articles_requoted: int = 0  # stored articles whose quotes a newer extractor re-read
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedArticle:
+    """One article a removal took out of the store (or, in a dry run, would): what a retraction names."""
+
+    article_id: str
+    title: str
+    source: str
+    location: str  # where its first paragraph was read from
+    paragraphs: int
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveReport:
+    """What one removal did, or with ``dry_run`` would do; ``newsrag remove --json`` prints exactly this.
+
+    ``not_found`` names each thing asked for that matched nothing ("source 'Kessmouth Post'");
+    ``still_on_disk`` the files the removed articles were read from that still exist, which the
+    next ``newsrag ingest`` of them would bring back.
+    """
+
+    articles: tuple[RemovedArticle, ...] = ()
+    paragraphs_removed: int = 0
+    quotes_removed: int = 0
+    not_found: tuple[str, ...] = ()
+    uploads_deleted: tuple[str, ...] = ()  # the chat's own copies of uploaded files, deleted with them
+    still_on_disk: tuple[str, ...] = ()
+    dry_run: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,3 +192,27 @@ def test_who_said_what_about_something_no_article_names_says_so(demo_index: News
     assert answer.refusal.reason is RefusalReason.NOT_MENTIONED
     assert answer.reason == "No article in the corpus mentions Atlantis."
     assert not answer.nearest
+
+
+def _ferry_corpus(folder: Path, settings: Settings) -> NewsIndex:
+    (folder / "ferry.json").write_text(
+        '{"title": "Lakeside ferry to resume crossings", "source": "North Post", "date": "2026-01-05", '
+        '"text": "The Lakeside ferry will resume crossings on Monday after repairs to its hull, the operator said."}',
+        encoding="utf-8")
+    ingest([folder], settings)
+    return NewsIndex.open(settings)
+
+
+def test_a_question_about_this_week_is_not_answered_from_old_news(tmp_path: Path, settings: Settings) -> None:
+    index = _ferry_corpus(tmp_path, settings)
+    question = "When will the Lakeside ferry resume crossings this week?"
+    # As of the article's own week it answers...
+    assert index.ask(question).mode is AnswerMode.EXTRACTIVE
+    # ...two months later the same article is old news, and the refusal says so with its date.
+    answer = index.ask(question, until="2026-03-02")
+    assert answer.refusal.reason is RefusalReason.NOTHING_RECENT
+    assert answer.refusal.as_of == "2026-03-02"
+    assert answer.reason.startswith("No recent article answers this")
+    assert "2026-01-05" in answer.reason
+    # A question that does not ask about the present still gets the old article.
+    assert index.ask("When did the Lakeside ferry resume crossings?", until="2026-03-02").mode is AnswerMode.EXTRACTIVE

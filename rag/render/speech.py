@@ -153,6 +153,11 @@ def refusal_message(r: Refusal, speaker: str = "") -> str:
         message = f"Nobody called {r.subject} is quoted in the corpus."
     elif reason is RefusalReason.NOTHING_MORE:
         message = f"The corpus has nothing more from {r.subject or speaker or 'them'}."
+    elif reason is RefusalReason.NOTHING_RECENT:
+        newest = max((a.date for a in r.nearest if a.date), default="")
+        message = (f"No recent article answers this: the question asks about the present"
+                   f"{f' (as of {r.as_of})' if r.as_of else ''}, and the closest matches are older"
+                   f"{f' (newest {newest})' if newest else ''}.")
     elif reason is RefusalReason.NO_EARLIER_ANSWER:
         message = "There is no earlier answer to date; ask about a subject first."
     else:

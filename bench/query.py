@@ -14,6 +14,12 @@ plus Gaussian noise, re-normalised (labelled in the output). Built stores are ke
 Each size reports, per question and interleaved so other load on the machine hits all three
 alike: the floor (encode the question + one raw Chroma ``collection.query`` for the same 20
 candidates dense retrieval fetches), ``search`` (k=5) and ``ask`` (k=5, no LLM).
+
+With ``--server`` each store is served by a real ``chroma run`` (started on the cached store's
+folder, which is Chroma's own persistent format) and queried over HTTP, as several app processes
+would share one server (``docs/scaling.md``); the section then also records the RSS of this query
+process after ``NewsIndex.open`` + ``warm`` + a first ask, what holds it (model, keyword index,
+speaker index: RSS steps, and Python allocations under ``tracemalloc``), and the server's RSS.
 """
 
 from __future__ import annotations
@@ -34,8 +40,12 @@ import pstats  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.synthetic import MONTHS_AND_DAYS, make_articles  # noqa: E402
@@ -144,6 +154,119 @@ def build_store(paragraphs: list, real: int, rebuild: bool) -> tuple[object, str
     label_file.write_text(label)
     marker.write_text("")
     return settings, label, build_s
+
+
+# -- server mode -------------------------------------------------------------------------------------
+
+
+def _rss_mib(pid: int | None = None) -> float:
+    """Resident set size of a process (this one by default), MiB, from /proc."""
+    for line in Path(f"/proc/{pid or 'self'}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[tuple[str, int]]:
+    """A real ``chroma run`` serving ``path`` on a free port; yields (URL, pid), stops it after."""
+    import os
+    import signal
+
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        exe = Path(shutil.which("chroma") or "chroma")
+    port = _free_port()
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    proc = subprocess.Popen([str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"chroma run on {path} did not start") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", proc.pid
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def server_settings(settings: object, url: str) -> object:
+    """``settings`` pointed at the server, with the keyword cache in the store's folder."""
+    from rag.settings import Settings
+
+    folder = settings.db.parent  # type: ignore[attr-defined]
+    return Settings.load(env={}, chroma_url=url, cache_dir=folder / "server-cache")
+
+
+def measure_memory(settings: object, question: str) -> dict:
+    """RSS of a fresh query process's parts, measured in this process before anything else is
+    loaded: the model, then ``NewsIndex.open``, the keyword index (BM25 arrays and filter arrays,
+    from the local cache on disk), the speaker index, and a first ask. ``tracemalloc`` runs from
+    after the model (it sees Python objects and numpy arrays, not torch's weights)."""
+    import tracemalloc
+
+    from rag import NewsIndex, models
+
+    steps = [("python + imports", _rss_mib())]
+    models.embed_query("load the model")
+    steps.append(("embedding model (torch, all-MiniLM-L6-v2)", _rss_mib()))
+    tracemalloc.start()
+    index = NewsIndex.open(settings)
+    steps.append(("NewsIndex.open (Chroma HTTP client)", _rss_mib()))
+    traced = [tracemalloc.get_traced_memory()[0]]
+    snapshot = index.answerer.snapshot()
+    cache = snapshot.keywords  # the KeywordCache the snapshot was made from
+    steps.append(("keyword index (BM25 + filter arrays + quoted paragraphs)", _rss_mib()))
+    traced.append(tracemalloc.get_traced_memory()[0])
+    snapshot.speakers  # noqa: B018 - the speaker index, built here
+    steps.append(("speaker index", _rss_mib()))
+    traced.append(tracemalloc.get_traced_memory()[0])
+    index.ask(question, k=K)
+    steps.append(("first ask", _rss_mib()))
+    traced.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    bm25 = getattr(cache.retriever, "scores", {}) or {}
+    bm25_bytes = sum(getattr(a, "nbytes", 0) for a in bm25.values())
+    return {"steps": steps, "traced": traced, "bm25_bytes": bm25_bytes, "paragraphs": len(cache.ids),
+            "quoted": len(cache.quoted), "index": index}
+
+
+def memory_section(memory: dict, server_rss: float) -> str:
+    rows = []
+    previous = 0.0
+    for name, rss in memory["steps"]:
+        rows.append([name, f"{rss:.0f}", f"{rss - previous:+.0f}"])
+        previous = rss
+    t = memory["traced"]
+    per = 100_000 / max(memory["paragraphs"], 1)
+    return (
+        f"Query process memory ({memory['paragraphs']} paragraphs, {memory['quoted']} with quotes), "
+        "RSS in MiB after each step, measured in a fresh process:\n\n"
+        + report.table(["step", "RSS MiB", "added MiB"], rows)
+        + f"\n\nPython allocations traced (tracemalloc, after the model): keyword index "
+        f"{(t[1] - t[0]) / 2**20:.0f} MiB (of which the BM25 sparse arrays {memory['bm25_bytes'] / 2**20:.0f} MiB), "
+        f"speaker index {(t[2] - t[1]) / 2**20:.0f} MiB, first ask {(t[3] - t[2]) / 2**20:+.0f} MiB. "
+        + (f"Per 100k paragraphs: keyword + speaker index about "
+           f"{(memory['steps'][4][1] - memory['steps'][2][1]) * per:.0f} MiB RSS on top of the model. "
+           if memory["paragraphs"] >= 10_000 else "")
+        + f"The `chroma run` server's RSS after the timings: {server_rss:.0f} MiB."
+    )
 
 
 # -- questions ---------------------------------------------------------------------------------------
@@ -284,6 +407,25 @@ def profile_asks(index: object, asked: list[tuple[str, str]]) -> str:
     return "\n\n".join(out)
 
 
+def _memory_in_child(settings: object, question: str, server_pid: int) -> str:
+    """``measure_memory`` in a fresh Python process (so nothing this one loaded counts), as text."""
+    import json
+
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); from bench import query; "
+        "from rag.settings import Settings; "
+        "s = Settings.load(env={}, chroma_url=sys.argv[2], cache_dir=sys.argv[3]); "
+        "m = query.measure_memory(s, sys.argv[4]); m.pop('index'); print('MEMORY' + json.dumps(m))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(_BENCH.parent), settings.chroma_url,  # type: ignore[attr-defined]
+         str(settings.cache_dir), question],  # type: ignore[attr-defined]
+        capture_output=True, text=True, check=True, cwd=_BENCH.parent,
+    ).stdout
+    memory = json.loads(next(line for line in out.splitlines() if line.startswith("MEMORY"))[6:])
+    return memory_section(memory, float("nan")).replace("nan MiB", "{SERVER_RSS} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated paragraph counts")
@@ -297,6 +439,8 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the stores cached in bench/out/")
     parser.add_argument("--profile", type=int, metavar="SIZE",
                         help="cProfile ask at this size (done anyway at the largest size if ask misses a goal)")
+    parser.add_argument("--server", action="store_true",
+                        help="serve each store with a real `chroma run` and query it over HTTP; adds memory figures")
     parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
@@ -315,7 +459,16 @@ def main() -> None:
     for size in sizes:
         print(f"size {size}:", flush=True)
         settings, label, build_s = build_store(everything[:size], args.real_embeddings, args.rebuild)
-        result = measure(settings, asked, args.rounds, args.warmup, args.budget_s)
+        memory_text = ""
+        if args.server:
+            with chroma_server(settings.db) as (url, server_pid):  # type: ignore[attr-defined]
+                settings = server_settings(settings, url)
+                print(f"  served by chroma run at {url}; measuring memory in a fresh process", flush=True)
+                memory_text = _memory_in_child(settings, asked[0][1], server_pid)
+                result = measure(settings, asked, args.rounds, args.warmup, args.budget_s)
+                memory_text = memory_text.replace("{SERVER_RSS}", f"{_rss_mib(server_pid):.0f}")
+        else:
+            result = measure(settings, asked, args.rounds, args.warmup, args.budget_s)
         t = result["times"]
         floor50, floor95 = report.percentile(t["floor"], 50), report.percentile(t["floor"], 95)
         rows = []
@@ -341,9 +494,11 @@ def main() -> None:
                f"only {len(t['ask'])} of {len(asked) * args.rounds} timed asks fit the {args.budget_s:.0f} s budget")
             + f" after {args.warmup} warm-up; answer modes: {modes}. Load average after: {report.load_average()}.\n\n"
             + report.table(["ms", "p50", "p95", "max", "p50 / floor", "p95 / floor"], rows)
+            + (f"\n\n{memory_text}" if memory_text else "")
         )
         print(f"  floor / search / ask p50: {floor50:.0f} / {report.percentile(t['search'], 50):.0f} / "
               f"{ask50:.0f} ms", flush=True)
+        print(sections[-1] + "\n", flush=True)  # so a run stopped at a later size still has this one
         largest = size == sizes[-1]
         missed = (ask50 > GOAL_ASK_P50_MS or ask95 > GOAL_ASK_P95_MS or ask50 > GOAL_FLOOR_RATIO * floor50)
         if args.profile == size or (largest and missed and args.profile is None):
@@ -358,7 +513,8 @@ def main() -> None:
     else:
         goal_rows.append(f"The goals are stated at {GOAL_SIZE} paragraphs, which this run did not include.")
     body = (
-        f"Machine: {report.machine()}; load average at start {load}. k={K}, no LLM. "
+        ("Server mode: each store served by `chroma run` on this machine, queried over HTTP. " if args.server else "")
+        + f"Machine: {report.machine()}; load average at start {load}. k={K}, no LLM. "
         f"Questions: {dict(Counter(kind for kind, _ in asked))}, e.g. "
         + "; ".join(f"\u201c{q}\u201d" for _, q in asked[:4]) + ".\n\n"
         + report.table(["paragraphs", "floor p50 / p95 ms", "search p50 / p95 ms", "ask p50 / p95 ms",
@@ -369,7 +525,8 @@ def main() -> None:
         body += "\n\n" + profile_text
     print(body)
     if args.write:
-        print(f"\nappended to {report.append_section('query latency, ' + ', '.join(map(str, sizes)) + ' paragraphs', body)}")
+        title = ("query latency (chroma run server), " if args.server else "query latency, ") + ", ".join(map(str, sizes))
+        print(f"\nappended to {report.append_section(title + ' paragraphs', body)}")
 
 
 if __name__ == "__main__":

@@ -18,25 +18,30 @@ from ingest.paragraphs import repair_paragraphs
 from ingest.quotes import EXTRACTOR_VERSION, extract_quotes
 from rag.errors import BadArticle
 from rag.models import embed_model
+from rag.records import paragraph_metadata
 from rag.schema import Article, FileFailure, IngestReport, Paragraph, paragraph_id_for
 from rag.settings import Settings
-from rag.store import Store
+from rag.store import Store, record_signature, write_lock
 
 
 @dataclass(frozen=True, slots=True)
 class IngestProgress:
     """A progress snapshot for front ends (the CLI's bar, the app's ``st.progress``)."""
 
-    stage: str  # "reading" | "embedding" | "done"
+    stage: str  # "waiting" (for another ingest into the same store) | "reading" | "embedding" | "done"
     files_done: int
     files_total: int
     articles_done: int
     articles_total: int
     paragraphs_done: int  # paragraphs embedded and written so far
     paragraphs_total: int  # paragraphs that need embedding in this run
+    note: str = ""  # what a "waiting" stage waits for, to show as it is
 
 
 ProgressCallback = Callable[[IngestProgress], None]
+# What one article's ingest writes: paragraphs to embed and write, stored ids to delete,
+# paragraphs whose details alone to rewrite (a renamed file), and whose quotes alone.
+_Change = tuple[list[Paragraph], set[str], list[Paragraph], list[Paragraph]]
 WRITE_BATCHES = 8  # embedding batches per Chroma write
 REQUOTE_ARTICLES = 200  # stored articles read per query when re-extracting quotes
 
@@ -91,8 +96,27 @@ def ingest(
     Every file that cannot be read is reported in ``IngestReport.failed`` with the reason, and
     every other file still goes in. ``extractor_version`` names the quote extractor's output;
     stored quotes from another version are re-extracted (``refresh_quotes``). Benchmarks that
-    change the extractor's rules pass a fingerprint of its code here.
+    change the extractor's rules pass a fingerprint of its code here. One ingest at a time
+    writes to a store: a second one waits (``rag.store.write_lock``), first reporting a
+    "waiting" stage whose ``note`` says for what.
     """
+
+    def waiting(note: str) -> None:
+        if progress is not None:
+            progress(IngestProgress("waiting", 0, 0, 0, 0, 0, 0, note=note))
+
+    with write_lock(settings, on_wait=waiting):
+        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version)
+
+
+def _ingest(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    progress: ProgressCallback | None,
+    extractor_version: str,
+) -> IngestReport:
+    """``ingest`` under the store's write lock."""
     notify = progress or (lambda _p: None)
     files, skipped = discover_files([Path(p) for p in paths])
     counts = _Counts()
@@ -125,21 +149,20 @@ def ingest(
     requoted = refresh_quotes(store, extractor_version)
 
     # 2. Work out what changed, by content-derived id.
-    existing, stored_by_file = store.stored_for(articles, list(produced_by_file))
-    plan: list[tuple[list[Paragraph], set[str]]] = []  # (paragraphs to write, ids to delete)
+    signatures: dict[str, tuple[int, int, int, int]] = {}
+    existing, stored_by_file = store.stored_for(articles, list(produced_by_file), signatures)
+    plan: list[_Change] = []
     for article_id, (article, texts) in articles.items():
         old_ids = existing.get(article_id, set())
         ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
         stale = old_ids - set(ids)
-        to_add: list[Paragraph] = []
-        if any(pid not in old_ids for pid in ids):  # quotes are found only for new text
-            to_add = [p for p in article_paragraphs(article, texts) if p.paragraph_id not in old_ids]
+        to_add, redescribe, requote, moved = _rewrites(article, texts, ids, old_ids, signatures)
         old_numbers = {_number_of(pid) for pid in old_ids}
         new_numbers = set(range(1, len(texts) + 1))
         if not old_ids:
             counts.articles_added += 1
             counts.paragraphs_added += len(texts)
-        elif not to_add and not stale:
+        elif not to_add and not stale and not requote and (moved or not redescribe):  # a moved file: no news
             counts.articles_unchanged += 1
             counts.paragraphs_unchanged += len(texts)
         else:
@@ -148,8 +171,8 @@ def ingest(
             counts.paragraphs_updated += sum(1 for p in to_add if p.number in old_numbers)
             counts.paragraphs_added += sum(1 for p in to_add if p.number not in old_numbers)
             counts.paragraphs_removed += len(old_numbers - new_numbers)
-        if to_add or stale:
-            plan.append((to_add, stale))
+        if to_add or stale or redescribe or requote:
+            plan.append((to_add, stale, redescribe, requote))
 
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
     # another file read in this run still holds them (the same story saved twice).
@@ -158,34 +181,44 @@ def ingest(
         for gone in stored_by_file.get(path, set()) - produced - still_held:
             ids = existing[gone]
             counts.paragraphs_removed += len(ids)
-            plan.append(([], ids))
+            plan.append(([], ids, [], []))
+    # Only the plan is needed from here on. Letting the articles go now, and each change once it
+    # is written (below), means the Python side peaks at the plan, not at every article's text
+    # plus Chroma's fully grown index (~20 KiB per real article: bench/RESULTS.md, "ingest, 200
+    # real articles").
+    del articles, existing, signatures
+    planned = len(plan)
 
     # 3. Embed and write, chunk by chunk, new before stale.
-    total = sum(len(add) for add, _ in plan)
+    total = sum(len(change[0]) for change in plan)
     done = 0
     articles_done = 0
     if plan:
-        embed_model()  # load before the bar starts, so its rate and ETA are the encoder's
-    notify(IngestProgress("embedding", len(files), len(files), 0, len(plan), 0, total))
+        store.check_space(total)  # a full disk refused now leaves the store as it was, and readable
+        if total:  # a renamed folder or a removal-only run needs no encoder
+            embed_model()  # load before the bar starts, so its rate and ETA are the encoder's
+    notify(IngestProgress("embedding", len(files), len(files), 0, planned, 0, total))
     if plan:
         store.bump_revision()
         # Several embedding batches per write, so length-sorting inside a chunk cuts padding
         # (ingest/embed.py); a kill loses at most one chunk's work, never stored data.
         chunk_size = max(settings.batch_size * WRITE_BATCHES, 1)
-        pending: list[tuple[list[Paragraph], set[str]]] = []
+        pending: list[_Change] = []
         pending_count = 0
-        for item in plan:
+        plan.reverse()  # popped in order, so a written change is let go
+        while plan:
+            item = plan.pop()
             pending.append(item)
-            pending_count += len(item[0])
+            pending_count += len(item[0]) + len(item[2]) + len(item[3])
             if pending_count >= chunk_size:
                 done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
-                notify(IngestProgress("embedding", len(files), len(files), articles_done, len(plan), done, total))
+                notify(IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total))
                 pending, pending_count = [], 0
         if pending:
             done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
-            notify(IngestProgress("embedding", len(files), len(files), articles_done, len(plan), done, total))
+            notify(IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total))
         store.bump_revision()
-    notify(IngestProgress("done", len(files), len(files), len(plan), len(plan), total, total))
+    notify(IngestProgress("done", len(files), len(files), planned, planned, total, total))
 
     return IngestReport(
         files_seen=len(files) + len(skipped),
@@ -234,15 +267,59 @@ def refresh_quotes(store: Store, version: str = EXTRACTOR_VERSION) -> int:
 def _write_chunk(
     store: Store,
     settings: Settings,
-    chunk: list[tuple[list[Paragraph], set[str]]],
+    chunk: list[_Change],
     done: int,
     articles_done: int,
 ) -> tuple[int, int]:
-    to_add = [p for add, _ in chunk for p in add]
+    to_add = [p for change in chunk for p in change[0]]
     vectors = embed_paragraphs(to_add, batch_size=settings.batch_size)
     store.add(to_add, vectors)
-    store.delete(sorted({pid for _, stale in chunk for pid in stale}))
+    store.update_details([p for change in chunk for p in change[2]])
+    store.update_quotes([p for change in chunk for p in change[3]])
+    store.delete(sorted({pid for change in chunk for pid in change[1]}))
     return done + len(to_add), articles_done + len(chunk)
+
+
+def _rewrites(
+    article: Article,
+    texts: Sequence[str],
+    ids: Sequence[str],
+    old_ids: set[str],
+    signatures: dict[str, tuple[int, int, int, int]],
+) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph], bool]:
+    """An article's paragraphs to embed and write (new text, or a new headline: it is part of
+    the vector), those whose stored details alone are out of date, those whose quotes alone are,
+    and whether only where it was read from changed.
+
+    A paragraph's id covers only its article, number and text, so a renamed file, a corrected
+    date or headline of a story known by its URL, or an edit that changes who "she" is in a later
+    paragraph leaves ids unchanged: the stored records are compared by ``record_signature``.
+    Quotes are found only when some text or the headline is new, so neither an unchanged
+    re-ingest nor a renamed folder extracts any (bench/RESULTS.md, "ingest").
+    """
+
+    def bare(number: int) -> Paragraph:  # without quotes: what update_details writes needs none
+        return Paragraph(paragraph_id=ids[number - 1], article_id=article.article_id, number=number,
+                         text=texts[number - 1], title=article.title, source=article.source,
+                         section=article.section, date=article.date, url=article.url, author=article.author,
+                         location=article.location)
+
+    title, details, location, _ = record_signature(paragraph_metadata(bare(1)))
+    kept = [(n, signatures[pid]) for n, pid in enumerate(ids, start=1) if pid in old_ids]
+    redescribe = [bare(n) for n, stored in kept if stored[1:3] != (details, location)]
+    moved = all(signatures[p.paragraph_id][1] == details for p in redescribe)
+    if len(kept) == len(ids) and all(stored[0] == title for _, stored in kept):
+        return [], redescribe, [], moved
+    to_add: list[Paragraph] = []
+    requote: list[Paragraph] = []
+    for p in article_paragraphs(article, texts):
+        stored = signatures.get(p.paragraph_id) if p.paragraph_id in old_ids else None
+        if stored is None or stored[0] != title:
+            to_add.append(p)
+        elif record_signature(paragraph_metadata(p))[3] != stored[3]:
+            requote.append(p)
+    added = {p.paragraph_id for p in to_add}
+    return to_add, [p for p in redescribe if p.paragraph_id not in added], requote, moved
 
 
 def _number_of(paragraph_id: str) -> int:

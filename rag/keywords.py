@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import os
 import re
@@ -40,6 +41,18 @@ def settle_long_lived() -> None:
     gc.freeze()
 
 
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _bm25s_version() -> str:
+    """The saved arrays are bm25s's own format: another version of it rebuilds the cache."""
+    import bm25s
+
+    return str(bm25s.__version__)
+
+
 class KeywordCache:
     """BM25 over headline + paragraph text, with per-paragraph arrays for metadata filters.
 
@@ -49,6 +62,15 @@ class KeywordCache:
     """
 
     FILE = "cache.json"
+    # Written last: the format, the corpus revision and a SHA-256 of every other file. A cache
+    # without it (an older newsrag), of another format, or whose files do not match it (truncated,
+    # garbled, half copied) is rebuilt from Chroma, never read: a damaged BM25 array loads without
+    # error and silently ranks the wrong paragraphs (tests/test_faults.py). Hashing costs about
+    # 0.1 s per 100 MB on load, against a rebuild of seconds to minutes.
+    MANIFEST = "manifest.json"
+    # Bump when what a cache holds, or how its text is tokenised (``tokenize``, ``rag.text.fold``),
+    # changes: caches written before are then rebuilt.
+    FORMAT = 2
 
     def __init__(
         self,
@@ -158,6 +180,9 @@ class KeywordCache:
             },
         }
         (tmp / self.FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        manifest = {"format": self.FORMAT, "bm25s": _bm25s_version(), "revision": self.revision,
+                    "files": {str(f.relative_to(tmp)): _sha256(f) for f in sorted(tmp.rglob("*")) if f.is_file()}}
+        (tmp / self.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
@@ -167,8 +192,16 @@ class KeywordCache:
         import bm25s
 
         path = folder / cls.FILE
-        if not path.exists():
+        if not (folder / cls.MANIFEST).exists() or not path.exists():
             return None
+        manifest = json.loads((folder / cls.MANIFEST).read_text(encoding="utf-8"))
+        if (manifest.get("format"), manifest.get("bm25s"), manifest.get("revision")) != (
+            cls.FORMAT, _bm25s_version(), revision
+        ):
+            return None
+        files = manifest["files"]
+        if cls.FILE not in files or any(_sha256(folder / name) != digest for name, digest in files.items()):
+            return None  # damaged since it was written
         payload = json.loads(path.read_text(encoding="utf-8"))
         if payload.get("revision") != revision:
             return None

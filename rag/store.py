@@ -15,22 +15,25 @@ clients (``rag.llm``). Stores written through the wrapper before read back uncha
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
 from rag import models
-from rag.errors import IndexNotFound, StoreError
+from rag.errors import ConfigError, IndexNotFound, StoreError
 from rag.keywords import KeywordCache
 from rag.records import date_number, embedding_text, paragraph_from_record, paragraph_metadata
 from rag.schema import CorpusStats, Filters, Paragraph
 from rag.settings import Settings
 from rag.text import fold
 
-__all__ = ["Store", "date_number", "embedding_text"]
+__all__ = ["Store", "date_number", "embedding_text", "record_signature", "write_lock"]
 
 REVISION_KEY = "newsrag_revision"
 SCHEMA_KEY = "newsrag_schema"
@@ -38,11 +41,21 @@ SCHEMA_VERSION = "1"
 # Which quote extractor wrote the stored quotes (``ingest.quotes.EXTRACTOR_VERSION``): an ingest
 # by a newer one re-extracts every stored article's quotes, without embedding anything again.
 EXTRACTOR_KEY = "newsrag_extractor"
+# Which encoder wrote the vectors (``Settings.encoder``; a store without the key is "torch"): an
+# ingest by an encoder of another family is refused, and queries encode as the record says.
+ENCODER_KEY = "newsrag_encoder"
 _PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k paragraphs
 # How long a keyword cache is trusted before Chroma's revision stamp is read again: writes by
 # other processes (a CLI ingest while the app runs) show up within this time.
 REVISION_CHECK_S = 2.0
+_NOT_DETAILS = frozenset({"number", "quotes", "n_quotes"})  # what update_details leaves as stored
 _LOCAL_WRITES = [0]  # bumped by every write from this process, so its own ingests show at once
+# Disk an embedded store needs per new paragraph, checked before an ingest writes anything:
+# Chroma 1.5 took 8.2 KiB a paragraph for 177-character paragraphs and 10.4 KiB for the demo
+# corpus (2.1 MB for 207); twice that leaves room for longer real paragraphs and for the
+# write-ahead log, which holds each record until Chroma compacts it.
+BYTES_PER_PARAGRAPH = 16 * 1024
+SPARE_BYTES = 16 * 1024 * 1024  # SQLite's journal and Chroma's index files rewritten on persist
 
 class Store:
     """A Chroma collection of paragraphs, reached embedded (``db``) or over HTTP (``chroma_url``)."""
@@ -73,7 +86,7 @@ class Store:
                     settings.collection,
                     embedding_function=ef,
                     configuration={"hnsw": {"space": "cosine"}},
-                    metadata={SCHEMA_KEY: SCHEMA_VERSION},
+                    metadata={SCHEMA_KEY: SCHEMA_VERSION, ENCODER_KEY: settings.encoder},
                 )
             else:
                 collection = client.get_collection(settings.collection, embedding_function=ef)
@@ -86,7 +99,9 @@ class Store:
                 ) from None
             raise StoreError(f"could not open collection {settings.collection!r} in "
                              f"{settings.describe_store()}: {exc}") from exc
-        return cls(settings, client, collection)
+        store = cls(settings, _Guarded(client, settings), _Guarded(collection, settings))
+        store._use_encoder(writing=create)
+        return store
 
     # -- revision: how caches know they are stale ------------------------------------------
 
@@ -103,6 +118,33 @@ class Store:
     def extractor_version(self) -> str:
         """The quote extractor version the stored quotes come from ("" before versions were kept)."""
         return str(self._metadata().get(EXTRACTOR_KEY, ""))
+
+    def encoder(self) -> str:
+        """The encoder whose vectors the store holds ("torch" for stores from before it was kept)."""
+        return str(self._metadata().get(ENCODER_KEY, "torch"))
+
+    def _use_encoder(self, writing: bool) -> None:
+        """Make this process encode as the stored vectors were encoded (``rag.models.use_encoder``).
+
+        Writing with an encoder whose vectors differ from the recorded one's is refused (an empty
+        store takes the new encoder); queries use ``rag.encoders.query_encoder``.
+        """
+        from rag import encoders
+
+        wanted = self.settings.encoder
+        metadata = self._metadata()
+        recorded = str(metadata.get(ENCODER_KEY, "torch"))
+        if writing and not encoders.compatible(recorded, wanted):
+            if self.count() > 0:
+                raise ConfigError(
+                    f"{self.settings.describe_store()} (collection {self.settings.collection!r}) holds vectors "
+                    f"from the {recorded} encoder, and encoder {wanted} makes different ones; ingest with "
+                    f"--encoder {recorded} (NEWSRAG_ENCODER={recorded}), or into a new database (another --db "
+                    f"or --collection) to use {wanted}"
+                )
+            self.collection.modify(metadata={**metadata, ENCODER_KEY: wanted})
+        name = wanted if writing else encoders.query_encoder(recorded, wanted)
+        models.use_encoder(name, encoders.encoder_folder(self.settings))
 
     def bump_revision(self, extractor: str | None = None) -> None:
         """Mark the store changed (caches rebuild); with ``extractor``, record that version too."""
@@ -123,13 +165,17 @@ class Store:
         return self.collection.count()
 
     def stored_for(
-        self, article_ids: Iterable[str], paths: Sequence[str]
+        self,
+        article_ids: Iterable[str],
+        paths: Sequence[str],
+        signatures: dict[str, tuple[int, int, int, int]] | None = None,
     ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """What an ingest must compare against: the stored paragraph ids of each article (empty
         set when new, also filled for articles found only through ``paths``), and the stored
         article ids per source file. One query per 500 articles and files: a metadata filter
         costs about the same for one value as for 500, so an unchanged re-ingest is two
-        dictionary builds and one round trip."""
+        dictionary builds and one round trip. ``signatures``, when given, is filled with each
+        stored paragraph's ``record_signature``, from the same round trip."""
         wanted = sorted(set(article_ids))
         files = list(paths)
         file_set = set(files)
@@ -146,6 +192,8 @@ class Store:
             for pid, meta in zip(res["ids"], res["metadatas"], strict=True):
                 article = str(meta["article_id"])
                 by_article.setdefault(article, set()).add(pid)
+                if signatures is not None:
+                    signatures[pid] = record_signature(meta)
                 if str(meta.get("file", "")) in file_set:
                     by_file.setdefault(str(meta["file"]), set()).add(article)
         return by_article, by_file
@@ -256,6 +304,32 @@ class Store:
                 metadatas=[{"quotes": p.quotes_json(), "n_quotes": len(p.quotes)} for p in paragraphs],
             )
 
+    def update_details(self, paragraphs: Sequence[Paragraph]) -> None:
+        """Store new article details (source, date, location, ...) for paragraphs already stored:
+        a renamed file, a corrected date. Text, vectors and quotes stay as they are (Chroma
+        merges the keys given into the stored metadata)."""
+        if paragraphs:
+            self.collection.update(
+                ids=[p.paragraph_id for p in paragraphs],
+                metadatas=[{k: v for k, v in paragraph_metadata(p).items() if k not in _NOT_DETAILS}
+                           for p in paragraphs],
+            )
+
+    def check_space(self, paragraphs: int) -> None:
+        """Refuse, before anything is written, new paragraphs the disk of an embedded store
+        cannot hold: a full disk stops Chroma halfway, with writes in its log that it cannot apply,
+        and until space is freed the store cannot even be read (tests/test_faults.py)."""
+        if self.settings.chroma_url or paragraphs <= 0:
+            return  # a server's disk is the server's; a write it refuses is reported by _Guarded
+        free = shutil.disk_usage(self.settings.db).free
+        need = paragraphs * BYTES_PER_PARAGRAPH + SPARE_BYTES
+        if free < need:
+            raise StoreError(
+                f"the disk holding {self.settings.db} is nearly full: {free / 2**20:.1f} MiB free, and "
+                f"{paragraphs} new paragraphs need about {need / 2**20:.0f} MiB; free some space, then run "
+                "`newsrag ingest` again (nothing was written)"
+            )
+
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), 1000):
@@ -284,6 +358,111 @@ class Store:
                 return self._cache
             self._cache = KeywordCache.load_or_build(self, revision)
             return self._cache
+
+
+def record_signature(meta: dict[str, Any]) -> tuple[int, int, int, int]:
+    """Hashes of what a stored paragraph says besides its text, which its id already covers:
+    its headline (part of its vector), its article's other details (source, date, ...), where it
+    was read from, and its quotes (which depend on the article's other paragraphs). Ingest
+    compares them with the ``paragraph_metadata`` a file gives now, to rewrite what changed
+    without re-embedding what did not. Python's own string hash: only compared within one
+    process, a fraction of a microsecond each (a SHA-1 of every quote record made an unchanged
+    re-ingest of 300 articles 40% slower), and four integers a paragraph to hold."""
+    details = tuple(meta.get(name) or "" for name in ("source", "section", "date", "url", "author"))
+    return (hash(meta.get("title") or ""), hash(details), hash(meta.get("location") or ""),
+            hash(meta.get("quotes") or "[]"))
+
+
+@contextlib.contextmanager
+def write_lock(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One writer at a time per store: a second ingest waits here, told through ``on_wait``.
+
+    Two processes writing one embedded Chroma folder can race (seen: two first ingests into a new
+    folder, one failing with "table collections already exists"), and each keeps its own copy of
+    the vector index in memory. For a Chroma server the lock is per machine, beside the keyword
+    cache; the server itself orders writes that come from several machines.
+    """
+    import fcntl
+    import socket
+
+    if settings.chroma_url:
+        path = settings.keyword_cache_dir.with_name(settings.keyword_cache_dir.name + ".write-lock")
+    else:
+        path = settings.db / ".newsrag-write-lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            if on_wait is not None:
+                on_wait(f"waiting for another ingest into {settings.describe_store()} to finish ({holder})")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # only a note for whoever waits; a full disk may refuse it
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"process {os.getpid()} on {socket.gethostname()}, since {time.strftime('%H:%M:%S')}")
+            lock.flush()
+        yield  # closing the file releases the lock, also when the process dies
+
+
+class _Guarded:
+    """A Chroma client or collection whose calls raise ``StoreError`` for what the user fixes
+    outside newsrag: a `chroma run` that went away (httpx errors) or a full disk (Chroma's
+    InternalError). The message names the store and what to do; other errors pass unchanged.
+    The same client reconnects by itself once the server is back, so nothing needs reopening."""
+
+    def __init__(self, target: Any, settings: Settings) -> None:
+        self._target = target
+        self._settings = settings
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not callable(value):
+            return value
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = value(*args, **kwargs)
+            except Exception as exc:
+                failure = _store_failure(self._settings, exc)
+                if failure is None:
+                    raise
+                raise failure from exc
+            return _Guarded(result, self._settings) if name in _HANDS_OUT_COLLECTIONS else result
+
+        return guarded
+
+
+_HANDS_OUT_COLLECTIONS = ("get_collection", "get_or_create_collection", "create_collection")
+_LOW_SPACE_BYTES = 1024 * 1024
+
+
+def _store_failure(settings: Settings, exc: Exception) -> StoreError | None:
+    """The ``StoreError`` for an unreachable server or a full disk; None for anything else."""
+    import errno
+
+    import httpx
+
+    if isinstance(exc, httpx.TransportError):
+        return StoreError(
+            f"lost the Chroma server at {settings.chroma_url} ({exc}): start `chroma run` there again (or fix "
+            "--chroma-url), then retry; an interrupted `newsrag ingest` completes when run again"
+        )
+    text = str(exc).lower()
+    full = "disk is full" in text or "no space left" in text or getattr(exc, "errno", None) == errno.ENOSPC
+    if not full and not settings.chroma_url:
+        # Chroma reports some writes a full disk stopped only as a failed compaction.
+        with contextlib.suppress(OSError):
+            full = shutil.disk_usage(settings.db).free < _LOW_SPACE_BYTES
+    if not full:
+        return None
+    where = f"the Chroma server at {settings.chroma_url}" if settings.chroma_url else str(settings.db)
+    return StoreError(
+        f"the disk holding {where} is full ({exc}): free some space, then retry; an interrupted "
+        "`newsrag ingest` completes when run again, and what was stored before is kept"
+    )
 
 
 def _where(filters: Filters) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,27 @@ except NewsragError as exc:
 _log = logging.getLogger("newsrag.ui")
 
 
+def _require_login() -> None:
+    """With Streamlit's login configured (an ``[auth]`` table in ``.streamlit/secrets.toml``),
+    show nothing of the corpus to a visitor who has not logged in through the OIDC provider."""
+    if not (st.secrets.load_if_toml_exists() and "auth" in st.secrets):
+        return  # bound to this machine, or behind an authenticating proxy (``newsrag ui`` checks)
+    if st.user.get("is_logged_in", False):
+        with st.sidebar:
+            st.caption(escape_markdown(f"Logged in as {st.user.get('email') or st.user.get('name') or 'you'}"))
+            st.button("Log out", on_click=st.logout, key="logout")
+        return
+    auth = st.secrets["auth"]
+    # One unnamed provider ([auth] holds client_id), or one button per named one ([auth.google], ...).
+    providers = [None] if "client_id" in auth else [k for k, v in auth.items() if isinstance(v, Mapping)]
+    st.title("newsrag")
+    st.info("Log in to ask this news corpus questions.")
+    for provider in providers:
+        st.button(f"Log in with {provider}" if provider else "Log in", key=f"login-{provider or 'default'}",
+                  on_click=st.login, args=(provider,) if provider else ())
+    st.stop()
+
+
 class _IndexLoader:
     """Opens and warms a ``NewsIndex`` in a background thread, so the page draws at once.
 
@@ -111,7 +132,9 @@ def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
     bar = st.progress(0.0, text="Reading files...")
 
     def progress(p: IngestProgress) -> None:
-        if p.stage == "reading":
+        if p.stage == "waiting":  # for another ingest into the same store (a CLI one, another user)
+            bar.progress(0.0, text=escape_markdown(p.note.capitalize() + "..."))
+        elif p.stage == "reading":
             bar.progress(p.files_done / max(p.files_total, 1), text=f"Reading files {p.files_done}/{p.files_total}")
         elif p.stage == "embedding":
             bar.progress(
@@ -319,6 +342,7 @@ def _clear_chat() -> None:
 
 # -- the page ----------------------------------------------------------------------------------
 
+_require_login()
 st.title("newsrag")
 st.html(_OPEN_CITED_SOURCE, unsafe_allow_javascript=True)
 
@@ -338,9 +362,10 @@ except IndexNotFound as exc:
         f"{escape_markdown(str(exc))}\n\nBuild the index from a folder of articles, then reload this page:"
     )
     st.code(f"newsrag ingest data/ --db {settings.db}", language="bash")
-    st.markdown("Or upload article files here:")
-    if _upload_section():
-        st.rerun()
+    if settings.uploads:
+        st.markdown("Or upload article files here:")
+        if _upload_section():
+            st.rerun()
     st.stop()
 except NewsragError as exc:
     st.error(escape_markdown(str(exc)))
@@ -353,8 +378,14 @@ if "history" not in st.session_state:
 history: list[Answer] = st.session_state.history
 turn_filters: list[Filters] = st.session_state.turn_filters
 
+try:
+    stats = index.stats()  # each run's first read of the store: a Chroma server gone away shows here
+except NewsragError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.button("Try again", key="retry")  # the chat and its history come back once the store answers
+    st.stop()
+
 with st.sidebar:
-    stats = index.stats()
     st.header("Filters")
     source = st.selectbox("Source", [ALL_SOURCES, *stats.sources], key="source")
     since = st.date_input("Published from", value=None, min_value=EARLIEST, max_value=LATEST,
@@ -369,9 +400,10 @@ with st.sidebar:
                 f"**{stats.quotes}** quotes")
     st.caption(escape_markdown("Sources: " + (", ".join(stats.sources) or "-")))
     st.caption(escape_markdown(f"Last ingest: {stats.last_ingest or 'unknown'}"))
-    st.header("Add articles")
-    if _upload_section():
-        st.rerun()
+    if settings.uploads:  # off for a read-only chat (NEWSRAG_UPLOADS=false, `newsrag ui --no-uploads`)
+        st.header("Add articles")
+        if _upload_section():
+            st.rerun()
     st.divider()
     st.button("Clear the chat", on_click=_clear_chat, key="clear")
 

@@ -17,7 +17,7 @@ import click
 from rag.errors import NewsragError
 from rag.render import json as render_json
 from rag.render.speech import ingest_summary
-from rag.settings import SETTINGS, Settings
+from rag.settings import ENCODERS, SETTINGS, Settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
 
@@ -88,6 +88,8 @@ def cli() -> None:
 @_store_options
 @click.option("--max-file-mb", type=float, default=None, help=_HELP["max_file_mb"])
 @click.option("--batch-size", type=int, default=None, help=_HELP["batch_size"])
+@click.option("--encoder", type=click.Choice(ENCODERS), default=None,
+              help=_HELP["encoder"] + " [env NEWSRAG_ENCODER; default torch]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_friendly
@@ -100,6 +102,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
     \b
     Example:
         newsrag ingest data/ ~/Downloads/feed.xml --db ./newsrag-db
+        newsrag ingest data/ --db ./fast-db --encoder onnx-int8
     """
     from ingest import ingest as run_ingest
 
@@ -262,32 +265,170 @@ def stats(as_json: bool, **flags: Any) -> None:
 
 
 @cli.command()
+@click.option("--article", "article_ids", multiple=True, help="An article id (as `search --json` shows it); repeatable.")
+@click.option("--file", "files", multiple=True,
+              help="A file articles were read from (every article in it), or one feed entry as FILE#N; repeatable.")
+@click.option("--source", "sources", multiple=True, help="A publication: all its articles; repeatable.")
+@click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
+@click.option("--keep-uploads", is_flag=True,
+              help="Keep the chat's copies of uploaded files (by default they go with their articles).")
+@_store_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@_friendly
+def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[str, ...], dry_run: bool,
+           keep_uploads: bool, as_json: bool, **flags: Any) -> None:
+    """Remove articles (every paragraph, quote and citation of them), e.g. after a retraction.
+
+    Matches by article id, by the file they were read from, or by publication. A removal
+    killed midway is completed by running it again. A file still on disk comes back with the
+    next ingest of it: delete or move it too.
+
+    \b
+    Example:
+        newsrag remove --file data/txt/retracted-story.txt --dry-run
+        newsrag remove --article a3f9c2e18b7d4c05 --source "Kessmouth Post" --json
+    """
+    import dataclasses
+
+    from ingest import remove as run_remove
+
+    settings = _settings(**flags)
+    report = run_remove(settings, article_ids=article_ids, files=files, sources=sources, dry_run=dry_run,
+                        delete_uploads=not keep_uploads, on_wait=lambda note: click.echo(note, err=True))
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return
+    verb = "would remove" if report.dry_run else "removed"
+    click.echo(f"{verb} {len(report.articles)} article(s): {report.paragraphs_removed} paragraph(s), "
+               f"{report.quotes_removed} quote(s)")
+    for a in report.articles:
+        click.echo(f"  {a.article_id}  {a.title} - {a.source or 'unknown source'} ({a.location}), "
+                   f"{a.paragraphs} paragraph(s)")
+    for path in report.uploads_deleted:
+        click.echo(f"{'would delete' if report.dry_run else 'deleted'} uploaded copy {path}")
+    for label in report.not_found:
+        click.echo(f"not found: {label}", err=True)
+    if report.still_on_disk:
+        click.echo("still on disk (the next `newsrag ingest` of these brings the articles back; delete or move "
+                   "them):", err=True)
+        for path in report.still_on_disk:
+            click.echo(f"  {path}", err=True)
+
+
+_AUTH_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the chat on this machine: a loopback address (127.0.0.0/8,
+    ::1) or a name that resolves only to loopback ones. Empty means every interface to Streamlit."""
+    import ipaddress
+    import socket
+
+    if not host.strip("[]"):
+        return False
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None)
+    except OSError:
+        raise click.UsageError(f"--host {host}: not an address, and the name does not resolve") from None
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found)
+
+
+def _secrets_files(app: Path) -> list[Path]:
+    """The secrets.toml files `streamlit run APP` reads, later ones winning: ~/.streamlit, then
+    ./.streamlit, then the one beside the app (Streamlit's own default list, by its own helpers)."""
+    from streamlit import file_util
+
+    return [Path(file_util.get_streamlit_file_path("secrets.toml")),
+            Path(file_util.get_project_streamlit_file_path("secrets.toml")),
+            Path(file_util.get_main_script_streamlit_file_path(str(app), "secrets.toml"))]
+
+
+def _login_problem(app: Path) -> str:
+    """Why Streamlit's login (``st.login``, OIDC) is not configured for ``app``; "" when it is.
+
+    It is when a secrets.toml holds an ``[auth]`` table with redirect_uri and cookie_secret and
+    either client_id, client_secret and server_metadata_url, or a provider table with them.
+    """
+    import importlib.util
+    import tomllib
+
+    files = _secrets_files(app)
+    auth: dict[str, Any] | None = None
+    where = files[-1]
+    for path in files:
+        try:
+            section = tomllib.loads(path.read_text(encoding="utf-8")).get("auth") if path.is_file() else None
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            return f"{path} cannot be read ({exc})"
+        if isinstance(section, dict):
+            auth, where = section, path
+    if auth is None:
+        return "no [auth] table in " + " or ".join(str(p) for p in files)
+    providers = [auth, *(v for v in auth.values() if isinstance(v, dict))]
+    missing = [k for k in ("redirect_uri", "cookie_secret") if not auth.get(k)]
+    if not any(all(p.get(k) for k in _AUTH_KEYS) for p in providers):
+        missing += [k for k in _AUTH_KEYS if not auth.get(k)]
+    if missing:
+        return f"the [auth] table in {where} lacks {', '.join(missing)}"
+    if importlib.util.find_spec("authlib") is None:
+        return "st.login needs the Authlib package: pip install 'Authlib>=1.3.2'"
+    return ""
+
+
+@cli.command()
 @_store_options
 @click.option("--port", type=int, default=8501, help="Port to serve the chat on.")
-@click.option("--host", default="127.0.0.1", help="Address to bind; 127.0.0.1 keeps it on this machine.")
-def ui(port: int, host: str, **flags: Any) -> None:
+@click.option("--host", default="127.0.0.1",
+              help="Address to bind; 127.0.0.1 keeps it on this machine. Any other address needs a login "
+              "([auth] in .streamlit/secrets.toml) or --behind-auth-proxy.")
+@click.option("--behind-auth-proxy", is_flag=True,
+              help="Serve a non-loopback --host without Streamlit's login: a reverse proxy in front of the "
+              "chat authenticates every request.")
+@click.option("--no-uploads", is_flag=True,
+              help="A read-only chat: no uploader. [env NEWSRAG_UPLOADS=false]")
+def ui(port: int, host: str, behind_auth_proxy: bool, no_uploads: bool, **flags: Any) -> None:
     """Start the Streamlit chat in the browser.
+
+    Only this machine can reach it unless --host says otherwise; then anyone who can reach that
+    address can read the corpus, so a login is required (see README, "Sharing the chat").
 
     \b
     Example:
         newsrag ui --db ./newsrag-db --port 8501
+        newsrag ui --host 0.0.0.0 --no-uploads     # with [auth] in .streamlit/secrets.toml
     """
     import math
     import os
 
-    settings = _settings(**flags)
+    settings = _settings(uploads=False if no_uploads else None, **flags)
+    app = Path(__file__).with_name("app.py")
+    if not behind_auth_proxy and not _is_loopback(host):
+        problem = _login_problem(app)
+        if problem:
+            raise click.UsageError(
+                f"refusing to serve the chat on {host or 'every interface'} without a login: anyone who can "
+                f"reach it could read the corpus ({problem}). Either configure Streamlit's login: an [auth] "
+                "table with redirect_uri, cookie_secret, client_id, client_secret and server_metadata_url "
+                "(an OIDC provider) in .streamlit/secrets.toml; or put a reverse proxy that authenticates "
+                "users in front and pass --behind-auth-proxy; or keep --host 127.0.0.1."
+            )
     env = dict(os.environ)
     env["NEWSRAG_DB"] = str(settings.db)
     if settings.chroma_url:
         env["NEWSRAG_CHROMA_URL"] = settings.chroma_url
     env["NEWSRAG_COLLECTION"] = settings.collection
-    app = Path(__file__).with_name("app.py")
+    env["NEWSRAG_UPLOADS"] = str(settings.uploads).lower()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true",
            "--client.toolbarMode", "viewer",
            # The uploader states and enforces the same limit ingest does (Streamlit's own is 200 MB).
            "--server.maxUploadSize", str(max(1, math.ceil(settings.max_file_mb)))]
-    click.echo(f"newsrag chat on http://{host}:{port}  (Ctrl+C to stop)")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"newsrag chat on http://{shown}:{port}  (Ctrl+C to stop)")
     sys.stdout.flush()
     # Become the server rather than wait on it: a `kill` of this process (SIGTERM), Ctrl+C or a
     # service manager stopping it reaches Streamlit itself, and no orphan keeps the port.
@@ -303,6 +444,9 @@ class _ProgressBar:
     def __call__(self, p: Any) -> None:
         from tqdm import tqdm
 
+        if p.stage == "waiting":  # for another ingest into the same store
+            click.echo(p.note + " ...", err=True)
+            return
         if p.stage == "reading":
             if self._bar is None:
                 self._bar = tqdm(total=p.files_total, desc="reading files", unit="file", file=sys.stderr)

@@ -1,0 +1,209 @@
+"""The ONNX encoders (``Settings.encoder``): same vectors as torch (fp32) or close to them (int8),
+a database that keeps the encoder that wrote it, queries without torch, and builds that a kill
+cannot leave half-written.
+
+The graphs are built once per session (seconds) and hard-linked into each test database's
+encoder folder, where ``Store.connect`` looks for them; each test puts the process's encoder back
+as it found it, so the suite's torch-built indexes keep querying with torch.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from ingest import ingest
+from ingest.loaders import discover_files, load_file
+from ingest.pipeline import article_paragraphs
+from rag import NewsIndex, Settings, encoders, models
+from rag.errors import ConfigError
+from rag.records import embedding_text
+from rag.schema import Filters
+from rag.store import Store
+from ui.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(autouse=True)
+def _restore_process_encoder() -> object:
+    before = models.active_encoder()
+    yield
+    models.use_encoder(before)
+
+
+@pytest.fixture(scope="session")
+def graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding both ONNX graphs, built once from the packaged weights."""
+    folder = tmp_path_factory.mktemp("encoder")
+    encoders.ensure_model(folder, "onnx", models.export_onnx)
+    encoders.ensure_model(folder, "onnx-int8", models.export_onnx)
+    return folder
+
+
+def _link_graphs(graphs: Path, settings: Settings) -> None:
+    """Give a test database the session's graphs, as if it had built them itself."""
+    folder = encoders.encoder_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    for graph in graphs.glob("*.onnx"):
+        if not (folder / graph.name).exists():
+            os.link(graph, folder / graph.name)
+
+
+@pytest.fixture(scope="session")
+def paragraph_texts(seed_dir: Path) -> list[str]:
+    """What the encoder sees for every paragraph of data/ and the seed: real, long news paragraphs."""
+    files, _ = discover_files([DATA, seed_dir])
+    texts = {embedding_text(p): None for f in files for a in load_file(f, max_bytes=1 << 26)
+             for p in article_paragraphs(a)}
+    return list(texts)
+
+
+@pytest.fixture(scope="session")
+def torch_vectors(paragraph_texts: list[str]) -> np.ndarray:
+    return models.torch_model().encode(paragraph_texts, batch_size=64, normalize_embeddings=True)
+
+
+def _cosines(encoder: encoders.OnnxEncoder, texts: list[str], reference: np.ndarray) -> np.ndarray:
+    return np.sum(encoder.encode(texts, normalize_embeddings=True) * reference, axis=1)
+
+
+def test_fp32_onnx_gives_the_torch_vectors(graphs: Path, paragraph_texts: list[str],
+                                           torch_vectors: np.ndarray) -> None:
+    cosines = _cosines(encoders.OnnxEncoder(encoders.model_file(graphs, "onnx")), paragraph_texts, torch_vectors)
+    assert len(paragraph_texts) > 150
+    assert cosines.min() > 0.9999
+
+
+def test_int8_stays_within_the_cosine_bounds(graphs: Path, paragraph_texts: list[str],
+                                            torch_vectors: np.ndarray) -> None:
+    cosines = _cosines(encoders.OnnxEncoder(encoders.model_file(graphs, "onnx-int8")), paragraph_texts,
+                       torch_vectors)
+    assert cosines.mean() >= 0.99
+    assert cosines.min() >= 0.98
+
+
+def test_a_text_encodes_the_same_alone_or_among_others(graphs: Path, paragraph_texts: list[str]) -> None:
+    # Queries are encoded alone and paragraphs in chunks: an int8 vector must not depend on its batch.
+    encoder = encoders.OnnxEncoder(encoders.model_file(graphs, "onnx-int8"))
+    together = encoder.encode(paragraph_texts[:12])
+    alone = np.stack([encoder.encode(t) for t in paragraph_texts[:12]])
+    assert np.array_equal(together, alone)
+
+
+def test_ingest_records_the_encoder_and_refuses_another_family(graphs: Path, settings: Settings,
+                                                              seed_dir: Path) -> None:
+    int8 = settings.replace(encoder="onnx-int8")
+    _link_graphs(graphs, int8)
+    ingest([seed_dir], int8)
+    assert Store.connect(settings).encoder() == "onnx-int8"
+    for other in ("torch", "onnx"):
+        with pytest.raises(ConfigError) as refused:
+            ingest([DATA], settings.replace(encoder=other))
+        message = str(refused.value)
+        assert "onnx-int8" in message and "--encoder onnx-int8" in message and "NEWSRAG_ENCODER" in message
+    assert {p.article_id for p in Store.connect(settings).iter_paragraphs()} == {
+        p.article_id for p in Store.connect(int8).iter_paragraphs()}  # nothing of data/ went in
+
+
+def test_fp32_onnx_may_extend_a_torch_database(graphs: Path, settings: Settings, seed_dir: Path,
+                                               tmp_path: Path) -> None:
+    ingest([seed_dir], settings)
+    onnx = settings.replace(encoder="onnx")
+    _link_graphs(graphs, onnx)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "ferry.txt").write_text("North Post\nNews\n\nFerry Returns\n\nThe Lakeside ferry resumed service "
+                                     "on Monday after a two-week repair, the operator said.\n", encoding="utf-8")
+    report = ingest([extra], onnx)
+    assert report.paragraphs_added >= 1
+    assert Store.connect(onnx).encoder() == "torch"  # the same vectors: the record stands
+
+
+def test_queries_on_an_int8_database_encode_with_int8(graphs: Path, settings: Settings, seed_dir: Path) -> None:
+    int8 = settings.replace(encoder="onnx-int8")
+    _link_graphs(graphs, int8)
+    ingest([seed_dir], int8)
+    store = NewsIndex.open(settings).store  # the setting says torch; the database says int8
+    assert models.active_encoder() == "onnx-int8"
+    p = next(store.iter_paragraphs())
+    (found, similarity), *_ = store.nearest(models.embed_query(embedding_text(p)), 1, Filters())
+    assert found.paragraph_id == p.paragraph_id
+    assert similarity > 0.99999  # its own stored vector: int8 again, not torch (about 0.99)
+
+
+def test_a_torch_database_is_queried_with_fp32_onnx_when_asked(graphs: Path, settings: Settings,
+                                                               seed_dir: Path) -> None:
+    ingest([seed_dir], settings)
+    _link_graphs(graphs, settings)
+    store = NewsIndex.open(settings.replace(encoder="onnx-int8")).store  # int8 cannot query fp32 vectors
+    assert models.active_encoder() == "onnx"
+    p = next(store.iter_paragraphs())
+    (found, similarity), *_ = store.nearest(models.embed_query(embedding_text(p)), 1, Filters())
+    assert found.paragraph_id == p.paragraph_id and similarity > 0.99999
+
+
+@pytest.mark.parametrize(("ingest_encoder", "query_env"), [("onnx-int8", {}), ("torch", {"NEWSRAG_ENCODER": "onnx"})])
+def test_asking_imports_no_torch_with_an_onnx_encoder(graphs: Path, tmp_path: Path, seed_dir: Path,
+                                                      ingest_encoder: str, query_env: dict[str, str]) -> None:
+    db = tmp_path / "db"
+    _link_graphs(graphs, Settings.load(env={}, db=db))
+    result = CliRunner().invoke(cli, ["ingest", str(seed_dir), "--db", str(db), "--encoder", ingest_encoder, "-q"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    script = textwrap.dedent(f"""
+        import sys
+        from rag import NewsIndex, models
+        index = NewsIndex.open(db={str(db)!r})
+        answer = index.ask("who said what about Seversk?")
+        hits = index.search("buffer zone")
+        print(models.active_encoder(), bool(answer.citations), len(hits), "torch" in sys.modules)
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")} | query_env
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                         check=True, cwd=ROOT, env=env)
+    expected = "onnx-int8" if ingest_encoder == "onnx-int8" else "onnx"
+    assert run.stdout.split() == [expected, "True", "5", "False"], run.stderr[-2000:]
+
+
+def test_a_killed_build_leaves_nothing_that_is_used(tmp_path: Path) -> None:
+    folder = tmp_path / "encoder"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from rag import encoders, models
+        encoders.ensure_model(Path({str(folder)!r}), "onnx", models.export_onnx)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not list(folder.glob(".tmp-*")) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert list(folder.glob(".tmp-*")), "the build finished before it could be killed"
+    assert not encoders.model_file(folder, "onnx").exists()
+
+    # The next use builds a whole graph and clears the dead build's leftovers.
+    path = encoders.ensure_model(folder, "onnx", models.export_onnx)
+    assert path.exists() and not list(folder.glob(".tmp-*"))
+
+
+def test_a_damaged_cached_graph_is_built_again(tmp_path: Path, paragraph_texts: list[str],
+                                               torch_vectors: np.ndarray) -> None:
+    folder = tmp_path / "encoder"
+    folder.mkdir()
+    encoders.model_file(folder, "onnx").write_bytes(b"\x08\x07not a whole graph")
+    models.use_encoder("onnx", folder)
+    with pytest.warns(RuntimeWarning, match="building it again"):
+        vector = models.embed_texts(paragraph_texts[:1])[0]
+    assert float(np.dot(vector, torch_vectors[0])) > 0.9999

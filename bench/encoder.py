@@ -175,8 +175,8 @@ def encoders_to_compare(explore: bool) -> dict[str, Callable[[list[str]], np.nda
             "tried: int8 after BERT fusions (Attention, SkipLayerNorm, BiasGelu), every MatMul":
                 encoders.OnnxEncoder(graphs["int8 fused"]).encode,
             "tried: fp32 with BERT fusions": encoders.OnnxEncoder(graphs["fp32 fused"]).encode,
-            "tried: int8 in padded batches of 32, intra-op threads = cores": _Batched(graphs["int8"]).encode,
-            "tried: fp32 in padded batches of 32, intra-op threads = cores": _Batched(graphs["fp32"]).encode,
+            "tried: the onnx-int8 graph in padded batches of 32, intra-op threads = cores": _Batched(graphs["int8"]).encode,
+            "tried: the onnx graph in padded batches of 32, intra-op threads = cores": _Batched(graphs["fp32"]).encode,
         }
         chosen.update(tried)
     return chosen

@@ -1,4 +1,8 @@
-"""Paragraph vectors: headline + paragraph through all-MiniLM-L6-v2, in batches."""
+"""Paragraph vectors: headline + paragraph through all-MiniLM-L6-v2, in batches.
+
+The encoder is the one the store selected when the ingest opened it (``Store.connect`` ->
+``rag.models.use_encoder``): the database's recorded encoder family, so vectors never mix.
+"""
 
 from __future__ import annotations
 
@@ -15,5 +19,6 @@ def embed_paragraphs(paragraphs: Sequence[Paragraph], batch_size: int = 64) -> l
         return []
     # One call for the whole chunk: sentence-transformers sorts its inputs by length before
     # batching, so a batch pads little (bench/RESULTS.md: 61% -> 95% of the bare encoder's rate
-    # once batches stopped being cut before that sort).
+    # once batches stopped being cut before that sort); the ONNX encoders spread the chunk's
+    # texts over the cores, one text per call.
     return models.embed_texts([embedding_text(p) for p in paragraphs], batch_size=batch_size)

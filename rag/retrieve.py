@@ -92,7 +92,8 @@ class Retriever:
             keyword,
             tuning,
         )
-        fused = self.with_recency(query, fused, filters, cache)
+        reference = reference_day(filters, cache)
+        fused = self.with_recency(query, fused, reference, cache)
         if prefer and fused:
             bonus = tuning.preferred_bonus * fused[0][1]
             fused = sorted(((pid, s + bonus if pid in prefer else s) for pid, s in fused), key=lambda kv: -kv[1])
@@ -109,27 +110,23 @@ class Retriever:
                 break
             window *= 2
         hits = self.with_context(hits, cache)
-        day = reference_day(filters, cache)
         return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores,
-                         date.fromordinal(day).isoformat() if day is not None else "")
+                         date.fromordinal(reference).isoformat() if reference is not None else "")
 
     def with_recency(
-        self, query: str, fused: list[tuple[str, float]], filters: Filters, cache: KeywordCache
+        self, query: str, fused: list[tuple[str, float]], reference: int | None, cache: KeywordCache
     ) -> list[tuple[str, float]]:
         """Add the recency prior: up to ``recency_weight`` (a question about the present) or
         ``recency_weight_all`` of the best score, for paragraphs dated on the reference day,
         fading over ``recency_days``; undated paragraphs and ones after the reference day get none.
 
-        The reference day is the ``until`` filter (a question asked "as of" a date), else the
+        ``reference`` (``reference_day``, a day number) is the ``until`` filter (a question asked "as of" a date), else the
         newest date in the corpus (inside the filters): news questions are mostly about the latest
         news, and a corpus's "this week" is its newest week, not the reader's calendar.
         """
         tuning = self.tuning
         weight = tuning.recency_weight if asks_about_now(query) else tuning.recency_weight_all
-        if not fused or weight <= 0 or not len(cache.dates):
-            return fused
-        reference = reference_day(filters, cache)
-        if reference is None:
+        if not fused or weight <= 0 or reference is None:
             return fused
         bonus = weight * fused[0][1]
         out = []

@@ -15,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import test_rag_store
 from click.testing import CliRunner
 
 from ingest import ingest, remove
@@ -68,7 +67,6 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-chroma_server = test_rag_store.chroma_server  # the real `chroma run` fixture
 
 
 def write_corpus(folder: Path) -> Path:

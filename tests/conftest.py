@@ -99,15 +99,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    """A real `chroma run` on a free loopback port, stopped after the test."""
+def chroma_exe() -> Path:
+    """The `chroma` command beside this Python (the venv's), else on PATH; skips the test without one."""
     exe = Path(sys.executable).with_name("chroma")
     if not exe.exists():
         found = shutil.which("chroma")
         if not found:
             pytest.skip("the chroma server command is not installed")
         exe = Path(found)
+    return exe
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` on a free loopback port, stopped after the test."""
+    exe = chroma_exe()
     port = free_port()
     proc = subprocess.Popen(
         [str(exe), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import chroma_exe
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
@@ -97,12 +98,7 @@ class ChromaServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        exe = Path(sys.executable).with_name("chroma")
-        if not exe.exists():
-            found = shutil.which("chroma")
-            if not found:
-                pytest.skip("the chroma server command is not installed")
-            exe = Path(found)
+        exe = chroma_exe()
         self.proc = subprocess.Popen(
             [str(exe), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=_env())

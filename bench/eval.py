@@ -448,8 +448,8 @@ def refusal_section(settings: object, asked: list[Question], thresholds: list[fl
                          f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
         return rows
 
-    sweep_rows = sweep("min_dense_similarity", thresholds)
-    uncovered_rows = sweep("max_uncovered_terms", [0.4, 0.5, 0.6, 0.7, 0.8, 1.0])
+    sweep_rows = sweep("min_answerability", thresholds)
+    uncovered_rows = sweep("answerability_uncovered", [0.0, 0.1, 0.15, 0.2, 0.3, 0.5])
     sweep_header = ["threshold", "refusal accuracy", "false refusals", "balanced accuracy", "cites labelled paragraph"]
 
     text = (
@@ -457,17 +457,17 @@ def refusal_section(settings: object, asked: list[Question], thresholds: list[fl
         f"Refusal accuracy (unanswerable answered with mode NONE): **{accuracy:.3f}** "
         f"({sum(outcome['refused_bad'])}/{n_bad}); false refusals (answerable answered NONE): "
         f"**{false_refusal:.3f}** ({sum(outcome['refused_good'])}/{n_good}); answers citing the labelled "
-        f"paragraph: {cited:.3f}. `Tuning()` defaults: min_dense_similarity = {default.min_dense_similarity}, "
-        f"max_uncovered_terms = {default.max_uncovered_terms}.\n\n"
+        f"paragraph: {cited:.3f}. `Tuning()` defaults: min_answerability = {default.min_answerability}, "
+        f"answerability_uncovered = {default.answerability_uncovered}.\n\n"
         + report.table(["unanswerable because", "questions", "refused"], why_rows) + "\n\n"
         + report.table(["answerable kind", "questions", "refused", "cites labelled paragraph"], kind_rows)
         + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "
         f"{spread(tops_bad)}; answerable {spread(tops_good)}.\n\n"
-        f"#### `Tuning.min_dense_similarity` sweep (default {default.min_dense_similarity})\n\n"
+        f"#### `Tuning.min_answerability` sweep (default {default.min_answerability})\n\n"
         + report.table(sweep_header, sweep_rows)
-        + "\n\n#### `Tuning.max_uncovered_terms` sweep (an extractive answer is refused when its "
-        "paragraphs miss more than this share of the question's content words; 1.00 = check off; default "
-        f"{default.max_uncovered_terms})\n\n"
+        + "\n\n#### `Tuning.answerability_uncovered` sweep (the weight of the share of the question's "
+        "words no hit holds in the answerability; 0 = not counted; default "
+        f"{default.answerability_uncovered})\n\n"
         + report.table(sweep_header, uncovered_rows)
     )
     if misses:
@@ -581,8 +581,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
                         help="Tuning.dense_weight values to sweep")
-    parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5",
-                        help="Tuning.min_dense_similarity values to sweep")
+    parser.add_argument("--thresholds", default="0.35,0.4,0.45,0.5,0.55,0.6",
+                        help="Tuning.min_answerability values to sweep")
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
     parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")

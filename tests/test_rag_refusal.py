@@ -167,7 +167,7 @@ def test_chatty_words_are_forgiven_only_when_the_paragraph_is_close(quiz_index: 
     question = ("Amid the glitz and glamour of a busy holiday weekend, what did customs officers at Kessport "
                 "harbour find sewn into the lining of a traveller's coat?")
     assert quiz_index.ask(question).mode is AnswerMode.EXTRACTIVE
-    checked = NewsIndex.open(quiz_index.settings, tuning=Tuning(uncovered_below_similarity=1.01, max_uncovered_terms=0.2))
+    checked = NewsIndex.open(quiz_index.settings, tuning=Tuning(answerability_uncovered=1.0))
     assert checked.ask(question).refusal.reason is RefusalReason.WEAK_MATCHES
 
 

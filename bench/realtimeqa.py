@@ -377,14 +377,16 @@ def write_articles(records: Sequence[dict], folder: Path) -> None:
         (folder / f"realtimeqa-{day}.jsonl").write_text(text, encoding="utf-8")
 
 
-def ingest_with_cli(articles: Path, db: Path) -> dict:
-    """``newsrag ingest ARTICLES --db DB --json`` in a child process, as a user runs it."""
+def ingest_with_cli(articles: Path, db: Path, encoder: str = "torch") -> dict:
+    """``newsrag ingest ARTICLES --db DB --json`` in a child process, as a user runs it (with
+    ``--encoder ENCODER`` when not torch: ``NEWSRAG_*`` variables are not passed on)."""
     script = Path(sys.executable).with_name("newsrag")
     command = [str(script)] if script.exists() else [sys.executable, "-c", "from ui.cli import main; main()"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ORT_DISABLE_TELEMETRY="1",
                ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false")
-    done = subprocess.run([*command, "ingest", str(articles), "--db", str(db), "--json"], cwd=ROOT, env=env,
+    chosen = [] if encoder == "torch" else ["--encoder", encoder]
+    done = subprocess.run([*command, "ingest", str(articles), "--db", str(db), "--json", *chosen], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
     try:
         summary = json.loads(done.stdout.strip().splitlines()[-1])
@@ -412,28 +414,31 @@ class Corpus:
         return len(self.records)
 
 
-def build_corpus(name: str, records: list[dict], cache: Path) -> Corpus:
+def build_corpus(name: str, records: list[dict], cache: Path, *, encoder: str = "torch") -> Corpus:
     """Write ``records`` and bring their cached store up to date through ``newsrag ingest``.
 
     The store's folder is keyed by the records and the code that shapes stored records, so a
     changed selection gets a new store (older ones of the same name are removed); ingest is run
     every time, which re-embeds only what changed (e.g. after a change to paragraphing).
+    ``encoder`` (``Settings.encoder``) writes the vectors; any but torch is in the folder's name,
+    so the stores of one corpus by different encoders (``bench/encoder.py``) live side by side.
     """
     from rag import NewsIndex
     from rag.settings import Settings
 
+    stem = name if encoder == "torch" else f"{name}-{encoder}"
     digest = hashlib.sha1(bench_eval._code_hash(bench_eval._STORE_CODE).encode())
     for r in records:
         digest.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode() + b"\n")
-    folder = cache / f"{name}-{digest.hexdigest()[:12]}"
-    for old in cache.glob(f"{name}-*"):
-        if old != folder and re.fullmatch(re.escape(name) + r"-[0-9a-f]{12}", old.name):
+    folder = cache / f"{stem}-{digest.hexdigest()[:12]}"
+    for old in cache.glob(f"{stem}-*"):
+        if old != folder and re.fullmatch(re.escape(stem) + r"-[0-9a-f]{12}", old.name):
             shutil.rmtree(old, ignore_errors=True)
     write_articles(records, folder / "articles")
     start = time.perf_counter()
-    summary = ingest_with_cli(folder / "articles", folder / "db")
-    corpus = Corpus(name, records, Settings.load(env={}, db=folder / "db"), ingest_s=time.perf_counter() - start,
-                    summary=summary)
+    summary = ingest_with_cli(folder / "articles", folder / "db", encoder)
+    corpus = Corpus(name, records, Settings.load(env={}, db=folder / "db", encoder=encoder),
+                    ingest_s=time.perf_counter() - start, summary=summary)
     for p in NewsIndex.open(corpus.settings).store.iter_paragraphs():
         corpus.paragraphs.setdefault(p.article_id, []).append(p.paragraph_id)
     return corpus
@@ -893,8 +898,9 @@ def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable:
 
     default = Tuning()
     rows = []
-    for name, values in (("min_dense_similarity", (0.35, 0.4, 0.45, 0.5, 0.55)),
-                         ("max_uncovered_terms", (0.4, 0.5, 0.6, 0.7, 0.8, 1.0))):
+    for name, values in (("min_answerability", (0.45, 0.48, 0.5, 0.52, 0.55)),
+                         ("answerability_coverage", (0.3, 0.4, 0.5, 0.6)),
+                         ("answerability_uncovered", (0.0, 0.1, 0.2, 0.3))):
         for value in values:
             asked = ask_all(corpus, questions, answerable, dense_top=False, as_of=as_of, **{name: value})
             good = [a for a in asked if a.answerable]
@@ -958,7 +964,7 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="list N false refusals (with their reason), wrong answers and retrieval misses per year")
     parser.add_argument("--refusal-sweep", action="store_true",
-                        help=f"also sweep Tuning.min_dense_similarity and max_uncovered_terms on {TUNE_YEAR} (~4 min)")
+                        help=f"also sweep Tuning.min_answerability and the answerability weights on {TUNE_YEAR} (~6 min)")
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set's figures")
     parser.add_argument("--no-as-of", action="store_true",
                         help="search the whole corpus for every question instead of as of its quiz's date")

@@ -91,11 +91,17 @@ def check_extractive(
         return RefusalReason.NO_MATCH, ()
     runs = name_runs(asked.text)
     missing = snapshot.unknown_runs(runs, tuning.stem_prefix)
-    covered: list[float] = []  # rare_coverage, computed only when a rule needs it
+    held: list[list[frozenset[str]]] = []  # each hit's words, read once and only when a rule needs them
+    covered: list[float] = []  # rare_coverage, likewise
+
+    def hit_words() -> list[frozenset[str]]:
+        if not held:
+            held.append(words_held(hits, snapshot))
+        return held[0]
 
     def coverage() -> float:
         if not covered:
-            covered.append(rare_coverage(asked.text, hits[: tuning.extractive_paragraphs], snapshot))
+            covered.append(rare_coverage(asked.text, hit_words()[: tuning.extractive_paragraphs], snapshot))
         return covered[0]
 
     if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
@@ -108,14 +114,16 @@ def check_extractive(
         top = age_in_days(hits[0].paragraph.date, retrieval.as_of)
         if top is not None and 0 <= top <= tuning.fresh_days:
             return None
-    uncovered = uncovered_terms(asked.text, hits, snapshot)
-    if answerability(retrieval.dense_top, coverage(), uncovered, asked.text, tuning) < tuning.min_answerability:
-        named = len(uncovered) > len(content_terms(asked.text)) / 2  # worth naming in the message
+    uncovered = uncovered_terms(asked.text, hit_words(), snapshot)
+    terms = len(content_terms(asked.text))
+    uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
+    if answerability(retrieval.dense_top, coverage(), uncovered_share, tuning) < tuning.min_answerability:
+        named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
         return RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else ()
     return None
 
 
-def answerability(dense_top: float, coverage: float, uncovered: Sequence[str], question: str, tuning: Tuning) -> float:
+def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:
     """How well the best hits answer ``question``: one score for the weak-match refusal.
 
     The best cosine, raised by the share of the question's rare words one hit holds (a long
@@ -124,16 +132,20 @@ def answerability(dense_top: float, coverage: float, uncovered: Sequence[str], q
     three threshold rules: it refuses more unanswerable questions and fewer answerable ones on
     held-out real quiz questions (``Tuning.min_answerability``).
     """
-    terms = len(content_terms(question))
-    uncovered_share = len(uncovered) / terms if terms else 0.0
-    return (dense_top + tuning.answerability_coverage * coverage
-            - tuning.answerability_uncovered * min(uncovered_share, 1.0))
+    return dense_top + tuning.answerability_coverage * coverage - tuning.answerability_uncovered * uncovered_share
 
 
-def uncovered_terms(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot) -> list[str]:
-    """The question's words (as written) that no hit's paragraph or headline holds in any spelling."""
+def words_held(hits: Sequence[Hit], snapshot: CorpusSnapshot) -> list[frozenset[str]]:
+    """Each hit's headline and paragraph words, in canonical spelling: what the word rules compare
+    the question against (read once per question, shared by ``uncovered_terms`` and ``rare_coverage``)."""
     canonical = snapshot.variants.canonical
-    covered = {canonical(t) for h in hits for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")}
+    return [frozenset(canonical(t) for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")) for h in hits]
+
+
+def uncovered_terms(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
+    """The question's words (as written) that no hit holds in any spelling (``held``: ``words_held``)."""
+    canonical = snapshot.variants.canonical
+    covered = frozenset().union(*held)
     uncovered: list[str] = []
     for word in tokens(question):
         terms = content_terms(word)
@@ -142,7 +154,7 @@ def uncovered_terms(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot
     return uncovered
 
 
-def rare_coverage(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot) -> float:
+def rare_coverage(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
     """The best share of the question's words, each weighted by its rarity, that one hit holds.
 
     Scene-setting words ("glitz", "full display") are common and weigh little; the rare words
@@ -158,8 +170,7 @@ def rare_coverage(question: str, hits: Sequence[Hit], snapshot: CorpusSnapshot) 
     if not total:
         return 1.0
     best = 0.0
-    for hit in hits:
-        covered = {canonical(t) for t in content_terms(f"{hit.paragraph.title} {hit.paragraph.text}")}
-        held = sum(w for word, w in asked.items() if any(canonical(t) in covered for t in content_terms(word)))
-        best = max(best, held / total)
+    for covered in held:
+        share = sum(w for word, w in asked.items() if any(canonical(t) in covered for t in content_terms(word)))
+        best = max(best, share / total)
     return best

@@ -4,11 +4,14 @@ Idempotent by construction: paragraph ids hash their content, so only paragraphs
 not stored yet are embedded. Each chunk of articles is written new-paragraphs-first, then its
 stale paragraphs are deleted, so a run killed at any point leaves at worst extra stale
 paragraphs that the next run removes; nothing already ingested is ever lost.
+
+Files are read in windows of about ``INGEST_WINDOW_ARTICLES`` articles and only ids are kept
+across windows, so an ingest's memory does not grow with the number of articles (issue 12).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -43,6 +46,15 @@ ProgressCallback = Callable[[IngestProgress], None]
 # paragraphs whose details alone to rewrite (a renamed file), and whose quotes alone.
 _Change = tuple[list[Paragraph], set[str], list[Paragraph], list[Paragraph]]
 WRITE_BATCHES = 8  # embedding batches per Chroma write
+# Articles read and compared with the store, then written, per window of files. An ingest holds one
+# window's texts and planned paragraphs (~20 KiB per real article: bench/RESULTS.md, "ingest, 200
+# real articles") and only ids for the rest of the run, so its memory is flat in the number of
+# articles (tracemalloc peak 27.7 MiB at both 1,000 and 1,500 real articles; the whole-run code
+# 68.9 and 84.6). The window also sizes each ``Store.stored_for`` query, and Chroma's native side
+# keeps its largest results' memory per thread: an unchanged re-ingest of 1,500 real articles
+# peaked 720 MiB RSS with windows of 500, 465 with 250, 322 with 100, and was no slower (4.4 s,
+# 3.9 s, 3.5 s); 50 saved ~70 MiB more for twice the round trips.
+INGEST_WINDOW_ARTICLES = 100
 REQUOTE_ARTICLES = 200  # stored articles read per query when re-extracting quotes
 
 
@@ -116,107 +128,66 @@ def _ingest(
     progress: ProgressCallback | None,
     extractor_version: str,
 ) -> IngestReport:
-    """``ingest`` under the store's write lock."""
+    """``ingest`` under the store's write lock, in two passes over windows of files.
+
+    1. Read, repair and compare each window with the store: the report's counts, the exact number
+       of paragraphs to embed (the bar's total), and, as ids alone, which article is written from
+       which file and which stored articles the re-read files lost. Nothing is written.
+    2. Only if something changed: read again just the files that hold changes, window by window,
+       find quotes, embed and write. An unchanged re-ingest therefore reads every file once, and a
+       first ingest twice: reading and repairing 1,500 real articles (28,380 paragraphs) took
+       0.8 s, their whole ingest 20-23 minutes, on the 2-core machine of bench/RESULTS.md.
+
+    A file edited between the two passes is written as the second pass reads it.
+    """
     notify = progress or (lambda _p: None)
     files, skipped = discover_files([Path(p) for p in paths])
     counts = _Counts()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
 
-    # 1. Read everything (cheap next to embedding), so the bar can show a real total.
-    # Repaired paragraph texts only: quotes are extracted later, for new or changed articles
-    # alone, which keeps an unchanged re-ingest cheap (bench/RESULTS.md, "ingest").
-    articles: dict[str, tuple[Article, tuple[str, ...]]] = {}
-    produced_by_file: dict[str, set[str]] = {}
-    for i, path in enumerate(files, start=1):
-        try:
-            loaded = load_file(path, max_bytes=max_bytes)
-            for article in loaded:
-                texts = repair_paragraphs(article.paragraphs)
-                if not texts:
-                    raise BadArticle(str(path), f"article {article.title!r} has no paragraphs")
-                produced_by_file.setdefault(str(path), set()).add(article.article_id)
-                # The same article in two files is stored once: the first file wins.
-                articles.setdefault(article.article_id, (article, texts))
-        except BadArticle as exc:
-            counts.failed.append(FileFailure(str(path), str(exc)))
-            produced_by_file.pop(str(path), None)
-        except Exception as exc:  # one bad file never stops a batch
-            counts.failed.append(FileFailure(str(path), f"{path}: unexpected error: {exc!r}"))
-            produced_by_file.pop(str(path), None)
+    def read(i: int) -> None:
         notify(IngestProgress("reading", i, len(files), 0, 0, 0, 0))
 
-    store = Store.connect(settings, create=True)
-    requoted = refresh_quotes(store, extractor_version)
-
-    # 2. Work out what changed, by content-derived id.
-    signatures: dict[str, tuple[int, int, int, int]] = {}
-    existing, stored_by_file = store.stored_for(articles, list(produced_by_file), signatures)
-    plan: list[_Change] = []
-    for article_id, (article, texts) in articles.items():
-        old_ids = existing.get(article_id, set())
-        ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
-        stale = old_ids - set(ids)
-        to_add, redescribe, requote, moved = _rewrites(article, texts, ids, old_ids, signatures)
-        old_numbers = {_number_of(pid) for pid in old_ids}
-        new_numbers = set(range(1, len(texts) + 1))
-        if not old_ids:
-            counts.articles_added += 1
-            counts.paragraphs_added += len(texts)
-        elif not to_add and not stale and not requote and (moved or not redescribe):  # a moved file: no news
-            counts.articles_unchanged += 1
-            counts.paragraphs_unchanged += len(texts)
-        else:
-            counts.articles_updated += 1
-            counts.paragraphs_unchanged += len(texts) - len(to_add)
-            counts.paragraphs_updated += sum(1 for p in to_add if p.number in old_numbers)
-            counts.paragraphs_added += sum(1 for p in to_add if p.number not in old_numbers)
-            counts.paragraphs_removed += len(old_numbers - new_numbers)
-        if to_add or stale or redescribe or requote:
-            plan.append((to_add, stale, redescribe, requote))
-
+    # 1. Compare, window by window. Repaired paragraph texts only: quotes are extracted in pass 2,
+    # for new or changed articles alone, which keeps an unchanged re-ingest cheap.
+    store: Store | None = None
+    requoted = 0
+    plan = _Plan()
+    for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read)):
+        if store is None:  # connected once the first files are read, as before windows
+            store = Store.connect(settings, create=True)
+            requoted = refresh_quotes(store, extractor_version)
+        _assess(store, window, counts, plan)
+    if store is None:
+        store = Store.connect(settings, create=True)
+        requoted = refresh_quotes(store, extractor_version)
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
     # another file read in this run still holds them (the same story saved twice).
-    still_held = set(articles)
-    for path, produced in produced_by_file.items():
-        for gone in stored_by_file.get(path, set()) - produced - still_held:
-            ids = existing[gone]
-            counts.paragraphs_removed += len(ids)
-            plan.append(([], ids, [], []))
-    # Only the plan is needed from here on. Letting the articles go now, and each change once it
-    # is written (below), means the Python side peaks at the plan, not at every article's text
-    # plus Chroma's fully grown index (~20 KiB per real article: bench/RESULTS.md, "ingest, 200
-    # real articles").
-    del articles, existing, signatures
-    planned = len(plan)
+    gone = {article_id: ids for article_id, ids in plan.lost.items() if article_id not in plan.taken}
+    counts.paragraphs_removed += sum(len(ids) for ids in gone.values())
+    planned = len(plan.rewrite) + len(gone)
+    total = plan.to_embed
 
-    # 3. Embed and write, chunk by chunk, new before stale.
-    total = sum(len(change[0]) for change in plan)
-    done = 0
-    articles_done = 0
-    if plan:
+    # 2. Read the changed files again; embed and write chunk by chunk, new before stale.
+    if planned:
         store.check_space(total)  # a full disk refused now leaves the store as it was, and readable
         if total:  # a renamed folder or a removal-only run needs no encoder
             embed_model()  # load before the bar starts, so its rate and ETA are the encoder's
     notify(IngestProgress("embedding", len(files), len(files), 0, planned, 0, total))
-    if plan:
+    if planned:
         store.bump_revision()
-        # Several embedding batches per write, so length-sorting inside a chunk cuts padding
-        # (ingest/embed.py); a kill loses at most one chunk's work, never stored data.
-        chunk_size = max(settings.batch_size * WRITE_BATCHES, 1)
-        pending: list[_Change] = []
-        pending_count = 0
-        plan.reverse()  # popped in order, so a written change is let go
-        while plan:
-            item = plan.pop()
-            pending.append(item)
-            pending_count += len(item[0]) + len(item[2]) + len(item[3])
-            if pending_count >= chunk_size:
-                done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
-                notify(IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total))
-                pending, pending_count = [], 0
-        if pending:
-            done, articles_done = _write_chunk(store, settings, pending, done, articles_done)
-            notify(IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total))
+        writer = _ChunkWriter(store, settings, lambda done, articles_done: notify(
+            IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total)))
+        reported = {failure.path for failure in counts.failed}
+        holding = sorted(set(plan.rewrite.values()))
+        for window in _windows(_read_files(files, holding, max_bytes)):
+            for failure in (r.failure for r in window if r.failure and r.failure.path not in reported):
+                counts.failed.append(failure)  # only when a file changed since pass 1
+                reported.add(failure.path)
+            _plan_writes(store, window, plan.rewrite, writer)
+        for ids in gone.values():
+            writer.add(([], ids, [], []))
+        writer.flush()
         store.bump_revision()
     notify(IngestProgress("done", len(files), len(files), planned, planned, total, total))
 
@@ -233,6 +204,161 @@ def _ingest(
         failed=tuple(counts.failed),
         articles_requoted=requoted,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One file as read: its articles with repaired texts, and why it failed, if it did. Articles
+    read before a failure count as read (the first file still wins them), as they always did."""
+
+    index: int  # in discovery order
+    path: str
+    articles: list[tuple[Article, tuple[str, ...]]]
+    failure: FileFailure | None
+
+
+@dataclass
+class _Plan:
+    """What pass 1 learns for pass 2, as ids alone, so it grows by bytes per article, not by text."""
+
+    taken: set[str] = field(default_factory=set)  # every article read so far: the first file wins
+    rewrite: dict[str, int] = field(default_factory=dict)  # article id -> the file to write it from
+    lost: dict[str, set[str]] = field(default_factory=dict)  # article id -> stored paragraph ids a re-read file lost
+    to_embed: int = 0  # paragraphs pass 2 embeds: the bar's total
+
+
+def _read_files(
+    files: Sequence[Path],
+    indexes: Iterable[int],
+    max_bytes: int,
+    on_read: Callable[[int], None] | None = None,
+) -> Iterator[_Read]:
+    """Read and repair the files at ``indexes``, one at a time; one bad file never stops a batch."""
+    for count, index in enumerate(indexes, start=1):
+        path = files[index]
+        articles: list[tuple[Article, tuple[str, ...]]] = []
+        failure = None
+        try:
+            for article in load_file(path, max_bytes=max_bytes):
+                texts = repair_paragraphs(article.paragraphs)
+                if not texts:
+                    raise BadArticle(str(path), f"article {article.title!r} has no paragraphs")
+                articles.append((article, texts))
+        except BadArticle as exc:
+            failure = FileFailure(str(path), str(exc))
+        except Exception as exc:  # one bad file never stops a batch
+            failure = FileFailure(str(path), f"{path}: unexpected error: {exc!r}")
+        if on_read is not None:
+            on_read(count)
+        yield _Read(index, str(path), articles, failure)
+
+
+def _windows(reads: Iterable[_Read]) -> Iterator[list[_Read]]:
+    """Whole files, grouped until a window holds ``INGEST_WINDOW_ARTICLES`` articles."""
+    window: list[_Read] = []
+    held = 0
+    for read in reads:
+        window.append(read)
+        held += len(read.articles)
+        if held >= INGEST_WINDOW_ARTICLES:
+            yield window
+            window, held = [], 0
+    if window:
+        yield window
+
+
+def _assess(store: Store, window: list[_Read], counts: _Counts, plan: _Plan) -> None:
+    """Pass 1 for one window: count what changed, by content-derived id, and note in ``plan`` which
+    articles need writing from which file and which stored articles its files lost."""
+    articles: dict[str, tuple[Article, tuple[str, ...], int]] = {}
+    produced_by_file: dict[str, set[str]] = {}
+    for read in window:
+        for article, texts in read.articles:
+            if read.failure is None:
+                produced_by_file.setdefault(read.path, set()).add(article.article_id)
+            if article.article_id not in plan.taken:  # the same article in two files: the first wins
+                plan.taken.add(article.article_id)
+                articles[article.article_id] = (article, texts, read.index)
+        if read.failure is not None:
+            counts.failed.append(read.failure)
+
+    signatures: dict[str, tuple[int, int, int, int]] = {}
+    existing, stored_by_file = store.stored_for(articles, list(produced_by_file), signatures)
+    for article_id, (article, texts, index) in articles.items():
+        old_ids = existing.get(article_id, set())
+        ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
+        stale = old_ids - set(ids)
+        embed, redescribe, moved = _compare(article, texts, ids, old_ids, signatures)
+        old_numbers = {_number_of(pid) for pid in old_ids}
+        new_numbers = set(range(1, len(texts) + 1))
+        # Quotes alone can differ only where some text or the headline is new (``_rewrites``), so
+        # whether an article changed is known here without finding its quotes.
+        if not old_ids:
+            counts.articles_added += 1
+            counts.paragraphs_added += len(texts)
+        elif not embed and not stale and (moved or not redescribe):  # a moved file: no news
+            counts.articles_unchanged += 1
+            counts.paragraphs_unchanged += len(texts)
+        else:
+            counts.articles_updated += 1
+            counts.paragraphs_unchanged += len(texts) - len(embed)
+            counts.paragraphs_updated += len(embed & old_numbers)
+            counts.paragraphs_added += len(embed - old_numbers)
+            counts.paragraphs_removed += len(old_numbers - new_numbers)
+        if embed or stale or redescribe:
+            plan.rewrite[article_id] = index
+            plan.to_embed += len(embed)
+    for path, produced in produced_by_file.items():
+        for lost in stored_by_file.get(path, set()) - produced - plan.taken:
+            plan.lost.setdefault(lost, set()).update(existing[lost])
+
+
+def _plan_writes(store: Store, window: list[_Read], rewrite: dict[str, int], writer: _ChunkWriter) -> None:
+    """Pass 2 for one window: the paragraphs, with quotes, of each article pass 1 marked for
+    writing from this file, compared with the store again, handed to ``writer``."""
+    articles: dict[str, tuple[Article, tuple[str, ...]]] = {}
+    for read in window:
+        for article, texts in read.articles:
+            if rewrite.get(article.article_id) == read.index:
+                del rewrite[article.article_id]  # a story twice in one file: its first copy
+                articles[article.article_id] = (article, texts)
+    signatures: dict[str, tuple[int, int, int, int]] = {}
+    existing, _ = store.stored_for(articles, [], signatures)
+    for article_id, (article, texts) in articles.items():
+        old_ids = existing.get(article_id, set())
+        ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
+        to_add, redescribe, requote = _rewrites(article, texts, ids, old_ids, signatures)
+        stale = old_ids - set(ids)
+        if to_add or stale or redescribe or requote:
+            writer.add((to_add, stale, redescribe, requote))
+
+
+class _ChunkWriter:
+    """Collects changes and writes them a chunk at a time: several embedding batches per write,
+    so length-sorting inside a chunk cuts padding (ingest/embed.py); a kill loses at most one
+    chunk's work, never stored data. A written change is let go."""
+
+    def __init__(self, store: Store, settings: Settings, on_write: Callable[[int, int], None]) -> None:
+        self.store, self.settings, self.on_write = store, settings, on_write
+        self.chunk_size = max(settings.batch_size * WRITE_BATCHES, 1)
+        self.pending: list[_Change] = []
+        self.pending_count = 0
+        self.done = 0  # paragraphs embedded and written
+        self.articles_done = 0  # changes written
+
+    def add(self, change: _Change) -> None:
+        self.pending.append(change)
+        self.pending_count += len(change[0]) + len(change[2]) + len(change[3])
+        if self.pending_count >= self.chunk_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        self.done, self.articles_done = _write_chunk(self.store, self.settings, self.pending, self.done,
+                                                     self.articles_done)
+        self.pending, self.pending_count = [], 0
+        self.on_write(self.done, self.articles_done)
 
 
 def refresh_quotes(store: Store, version: str = EXTRACTOR_VERSION) -> int:
@@ -280,22 +406,20 @@ def _write_chunk(
     return done + len(to_add), articles_done + len(chunk)
 
 
-def _rewrites(
+def _compare(
     article: Article,
     texts: Sequence[str],
     ids: Sequence[str],
     old_ids: set[str],
     signatures: dict[str, tuple[int, int, int, int]],
-) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph], bool]:
-    """An article's paragraphs to embed and write (new text, or a new headline: it is part of
-    the vector), those whose stored details alone are out of date, those whose quotes alone are,
-    and whether only where it was read from changed.
+) -> tuple[set[int], list[Paragraph], bool]:
+    """Without finding quotes: the numbers of an article's paragraphs to embed (new text, or a new
+    headline: it is part of the vector), its stored paragraphs whose details alone are out of
+    date, and whether only where it was read from changed.
 
-    A paragraph's id covers only its article, number and text, so a renamed file, a corrected
-    date or headline of a story known by its URL, or an edit that changes who "she" is in a later
-    paragraph leaves ids unchanged: the stored records are compared by ``record_signature``.
-    Quotes are found only when some text or the headline is new, so neither an unchanged
-    re-ingest nor a renamed folder extracts any (bench/RESULTS.md, "ingest").
+    A paragraph's id covers only its article, number and text, so a renamed file or a corrected
+    date or headline of a story known by its URL leaves ids unchanged: the stored records are
+    compared by ``record_signature``.
     """
 
     def bare(number: int) -> Paragraph:  # without quotes: what update_details writes needs none
@@ -308,18 +432,37 @@ def _rewrites(
     kept = [(n, signatures[pid]) for n, pid in enumerate(ids, start=1) if pid in old_ids]
     redescribe = [bare(n) for n, stored in kept if stored[1:3] != (details, location)]
     moved = all(signatures[p.paragraph_id][1] == details for p in redescribe)
-    if len(kept) == len(ids) and all(stored[0] == title for _, stored in kept):
-        return [], redescribe, [], moved
+    embed = {n for n, pid in enumerate(ids, start=1)
+             if pid not in old_ids or pid not in signatures or signatures[pid][0] != title}
+    return embed, redescribe, moved
+
+
+def _rewrites(
+    article: Article,
+    texts: Sequence[str],
+    ids: Sequence[str],
+    old_ids: set[str],
+    signatures: dict[str, tuple[int, int, int, int]],
+) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]]:
+    """An article's paragraphs to embed and write, those whose stored details alone are out of
+    date, and those whose quotes alone are (``_compare``).
+
+    An edit that changes who "she" is in a later paragraph leaves that paragraph's id unchanged,
+    so its quotes are compared too. Quotes are found only when some text or the headline is new,
+    so neither an unchanged re-ingest nor a renamed folder extracts any (bench/RESULTS.md,
+    "ingest"); and so quotes alone never differ unless something is embedded.
+    """
+    embed, redescribe, _ = _compare(article, texts, ids, old_ids, signatures)
+    if not embed:
+        return [], redescribe, []
     to_add: list[Paragraph] = []
     requote: list[Paragraph] = []
     for p in article_paragraphs(article, texts):
-        stored = signatures.get(p.paragraph_id) if p.paragraph_id in old_ids else None
-        if stored is None or stored[0] != title:
+        if p.number in embed:
             to_add.append(p)
-        elif record_signature(paragraph_metadata(p))[3] != stored[3]:
+        elif record_signature(paragraph_metadata(p))[3] != signatures[p.paragraph_id][3]:
             requote.append(p)
-    added = {p.paragraph_id for p in to_add}
-    return to_add, [p for p in redescribe if p.paragraph_id not in added], requote, moved
+    return to_add, [p for p in redescribe if p.number not in embed], requote
 
 
 def _number_of(paragraph_id: str) -> int:

@@ -36,6 +36,8 @@ from dataclasses import dataclass  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.synthetic import make_articles, write_txt  # noqa: E402
+from rag import models  # noqa: E402
+from rag.settings import ENCODERS, Settings  # noqa: E402
 
 GOAL_RATIO = 0.90
 GOAL_SPEEDUP = 50.0
@@ -80,13 +82,16 @@ def _warm_model(batch_size: int) -> None:
 # -- the child: one timed ingest and one re-ingest ----------------------------------------------------
 
 
-def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None, reingest: bool) -> None:
+def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None, reingest: bool,
+              encoder: str) -> None:
     import chromadb  # noqa: F401 - imported before the clock starts, like the model
 
     from ingest import ingest
+    from rag import models
     from rag.settings import Settings
 
-    settings = Settings.load(env={}, db=db, batch_size=batch_size)
+    settings = Settings.load(env={}, db=db, batch_size=batch_size, encoder=encoder)
+    models.use_encoder(encoder, db / "newsrag-encoder")  # as Store.connect will: the warm-up loads that graph
     files = sorted(corpus.glob("*.txt"))[:limit]
     _warm_model(batch_size)
     rss_before = _rss_mib()
@@ -118,6 +123,7 @@ def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: P
         "failed": [f.error for f in first.failed],
         "rss_before_mib": rss_before,
         "rss_peak_mib": rss_after,
+        "torch_imported": "torch" in sys.modules,
     }
     if profiler and profile_to:
         profiler.dump_stats(str(profile_to))
@@ -139,10 +145,13 @@ def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: P
 
 
 def _child(
-    corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None = None, reingest: bool = False
+    corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None = None, reingest: bool = False,
+    encoder: str = "",
 ) -> dict:
+    from rag.models import active_encoder
+
     command = [sys.executable, __file__, "--child", str(corpus), str(db), "--batch-size", str(batch_size),
-               "--articles", str(limit)]
+               "--articles", str(limit), "--encoder", encoder or active_encoder()]
     if profile_to:
         command += ["--profile-to", str(profile_to)]
     if reingest:
@@ -173,10 +182,10 @@ def embedding_texts(corpus: Path) -> list[list[str]]:
 
 
 def encode_rate(texts: list[str], batch_size: int) -> tuple[float, float]:
-    """Paragraphs per wall second and per CPU second of the bare ``SentenceTransformer.encode``."""
+    """Paragraphs per wall second and per CPU second of the bare encoder's ``encode``."""
     from rag import models
 
-    encoder = models.embed_model()  # the SentenceTransformer that rag.models.embed_texts calls
+    encoder = models.embed_model()  # what rag.models.embed_texts calls (SentenceTransformer or OnnxEncoder)
     encoder.encode(texts[:batch_size], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     cpu_start = _cpu_s()
     start = time.perf_counter()
@@ -222,8 +231,7 @@ def padding_overhead(chunks: list[list[str]], batch_size: int) -> dict[str, floa
     encoder = models.embed_model()
     max_tokens = encoder.max_seq_length
     texts = [t for chunk in chunks for t in chunk]
-    tokens = dict(zip(texts, (min(len(ids), max_tokens) for ids in encoder.tokenizer(texts)["input_ids"]),
-                      strict=True))
+    tokens = dict(zip(texts, (min(n, max_tokens) for n in _token_lengths(texts)), strict=True))
     real = sum(tokens[t] for t in texts)
 
     def padded(groups: list[list[str]]) -> int:
@@ -364,9 +372,8 @@ def token_counts(texts: Sequence[str]) -> dict[str, float]:
     mean after, and the share the encoder truncates (its ``max_seq_length``)."""
     from rag import models
 
-    encoder = models.embed_model()
-    limit = encoder.max_seq_length
-    lengths = [len(ids) for ids in encoder.tokenizer(list(texts))["input_ids"]]
+    limit = models.embed_model().max_seq_length
+    lengths = _token_lengths(texts)
     return {
         "mean": statistics.fmean(lengths),
         "median": statistics.median(lengths),
@@ -374,6 +381,21 @@ def token_counts(texts: Sequence[str]) -> dict[str, float]:
         "truncated_share": sum(n > limit for n in lengths) / len(lengths),
         "limit": limit,
     }
+
+
+def _token_lengths(texts: Sequence[str]) -> list[int]:
+    """Tokens per text, untruncated, with the active encoder's tokenizer (a Hugging Face tokenizer for
+    torch, a ``tokenizers.Tokenizer`` for the ONNX encoders)."""
+    from rag import models
+
+    tokenizer = models.embed_model().tokenizer
+    if hasattr(tokenizer, "encode_batch"):
+        from tokenizers import Tokenizer
+
+        untruncated = Tokenizer.from_str(tokenizer.to_str())  # a copy: the encoder's own one truncates
+        untruncated.no_truncation()
+        return [len(e.ids) for e in untruncated.encode_batch(list(texts))]
+    return [len(ids) for ids in tokenizer(list(texts))["input_ids"]]
 
 
 def rss_slope(points: Sequence[tuple[int, float]]) -> float:
@@ -439,7 +461,7 @@ def run_real(args: argparse.Namespace) -> str:
         ["tokens per paragraph (headline + text, model tokenizer)",
          f"mean {tokens['mean']:.0f}, median {tokens['median']:.0f}; {100 * tokens['truncated_share']:.1f}% "
          f"over {tokens['limit']} (truncated), mean {tokens['mean_truncated']:.0f} after truncation", ""],
-        ["(a) bare `SentenceTransformer.encode`", " / ".join(f"{e:.1f}" for e, _, _ in pairs)
+        [f"(a) bare `{args.encoder}` encoder", " / ".join(f"{e:.1f}" for e, _, _ in pairs)
          + f" paragraphs/s (repeats; median {statistics.median(e for e, _, _ in pairs):.1f})", ""],
         ["(b) `ingest()` first run", " / ".join(f"{i:.1f}" for _, i, _ in pairs)
          + f" paragraphs/s (median {statistics.median(i for _, i, _ in pairs):.1f})", ""],
@@ -455,7 +477,8 @@ def run_real(args: argparse.Namespace) -> str:
     measured = args.articles >= GOAL_ARTICLES
     body = (
         f"Machine: {report.machine()}; load average {load_start} at the start, {load_end} at the end. "
-        f"Batch size {args.batch_size}. Real articles (`bench/ingest.py --real`): the sources cycled, "
+        f"Batch size {args.batch_size}; encoder `{args.encoder}` (torch imported by the ingest child: "
+        f"{'yes' if full.get('torch_imported') else 'no'}). Real articles (`bench/ingest.py --real`): the sources cycled, "
         f"copy k > 0 of an article with a suffix on its first line and its commonest capitalised word "
         f"replaced by a surname (new ids and texts). The throughput ratio alternates a bare encode and "
         f"an ingest child {args.repeats} times on the same texts.\n\n"
@@ -497,6 +520,8 @@ def main() -> None:
                         help="with --real: smaller sizes whose peak RSS gives the slope (default 100,300,1000; "
                              "those >= --articles are left out)")
     parser.add_argument("--batch-size", type=int, default=64, help="embedding batch size (Settings default 64)")
+    parser.add_argument("--encoder", choices=ENCODERS, default=Settings().encoder,
+                        help=f"the encoder ingest and the bare baseline use (default {Settings().encoder!r})")
     parser.add_argument("--encode-sample", type=int, default=4000,
                         help="paragraphs the bare-encoder rate is measured on (default 4000; the rate, not the total)")
     parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
@@ -505,9 +530,10 @@ def main() -> None:
     parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--reingest", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    models.use_encoder(args.encoder)
     if args.child:
         run_child(Path(args.child[0]), Path(args.child[1]), args.batch_size, args.articles, args.profile_to,
-                  args.reingest)
+                  args.reingest, args.encoder)
         return
     if args.real:
         body = run_real(args)
@@ -566,14 +592,16 @@ def main() -> None:
             print("  timing the pipeline's embedding calls alone (no store)...", flush=True)
             chunks = pipeline_chunks(texts_by_article, args.batch_size, args.encode_sample)
             as_is = chunked_rate(chunks, args.batch_size)
-            pad = padding_overhead(chunks, args.batch_size)
             diagnosis = [
-                ["  tokens encoded per real token (padding), pipeline's batches / chunk sorted by length / "
-                 "all sorted (bare encode)", f"{pad['pipeline']:.2f} / {pad['chunk_sorted']:.2f} / "
-                 f"{pad['all_sorted']:.2f}", "diagnostic"],
                 ["  `embed_texts` per pipeline chunk, as `ingest.embed` calls it (no store)",
                  f"{as_is:.1f} paragraphs/s ({100 * as_is / encode:.0f}% of (a))", "diagnostic"],
             ]
+            if args.encoder == "torch":  # the ONNX encoders run each text alone: no padding
+                pad = padding_overhead(chunks, args.batch_size)
+                diagnosis.insert(0, [
+                    "  tokens encoded per real token (padding), pipeline's batches / chunk sorted by length / "
+                    "all sorted (bare encode)", f"{pad['pipeline']:.2f} / {pad['chunk_sorted']:.2f} / "
+                    f"{pad['all_sorted']:.2f}", "diagnostic"])
             print("  profiling an extra ingest (cProfile)...", flush=True)
             report.OUT.mkdir(parents=True, exist_ok=True)
             profile_path = report.OUT / f"ingest-{args.articles}.prof"
@@ -587,7 +615,7 @@ def main() -> None:
 
     rows = [
         ["articles / paragraphs", f"{child['articles']} / {child['paragraphs']}", ""],
-        ["(a) bare `SentenceTransformer.encode`",
+        [f"(a) bare `{args.encoder}` encoder",
          f"{encode:.1f} paragraphs/s (before {encode_before:.1f}, after {encode_after:.1f}; {len(texts)} paragraphs)", ""],
         ["(b) `ingest()` first run", f"{ingest_rate:.1f} paragraphs/s ({child['first_s']:.1f} s)", ""],
         ["  read + repair + quotes + plan", f"{child['read_s']:.1f} s", ""],

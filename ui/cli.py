@@ -315,70 +315,6 @@ def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[
             click.echo(f"  {path}", err=True)
 
 
-_AUTH_KEYS = ("client_id", "client_secret", "server_metadata_url")
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether binding ``host`` keeps the chat on this machine: a loopback address (127.0.0.0/8,
-    ::1) or a name that resolves only to loopback ones. Empty means every interface to Streamlit."""
-    import ipaddress
-    import socket
-
-    if not host.strip("[]"):
-        return False
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        pass
-    try:
-        found = socket.getaddrinfo(host, None)
-    except OSError:
-        raise click.UsageError(f"--host {host}: not an address, and the name does not resolve") from None
-    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found)
-
-
-def _secrets_files(app: Path) -> list[Path]:
-    """The secrets.toml files `streamlit run APP` reads, later ones winning: ~/.streamlit, then
-    ./.streamlit, then the one beside the app (Streamlit's own default list, by its own helpers)."""
-    from streamlit import file_util
-
-    return [Path(file_util.get_streamlit_file_path("secrets.toml")),
-            Path(file_util.get_project_streamlit_file_path("secrets.toml")),
-            Path(file_util.get_main_script_streamlit_file_path(str(app), "secrets.toml"))]
-
-
-def _login_problem(app: Path) -> str:
-    """Why Streamlit's login (``st.login``, OIDC) is not configured for ``app``; "" when it is.
-
-    It is when a secrets.toml holds an ``[auth]`` table with redirect_uri and cookie_secret and
-    either client_id, client_secret and server_metadata_url, or a provider table with them.
-    """
-    import importlib.util
-    import tomllib
-
-    files = _secrets_files(app)
-    auth: dict[str, Any] | None = None
-    where = files[-1]
-    for path in files:
-        try:
-            section = tomllib.loads(path.read_text(encoding="utf-8")).get("auth") if path.is_file() else None
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            return f"{path} cannot be read ({exc})"
-        if isinstance(section, dict):
-            auth, where = section, path
-    if auth is None:
-        return "no [auth] table in " + " or ".join(str(p) for p in files)
-    providers = [auth, *(v for v in auth.values() if isinstance(v, dict))]
-    missing = [k for k in ("redirect_uri", "cookie_secret") if not auth.get(k)]
-    if not any(all(p.get(k) for k in _AUTH_KEYS) for p in providers):
-        missing += [k for k in _AUTH_KEYS if not auth.get(k)]
-    if missing:
-        return f"the [auth] table in {where} lacks {', '.join(missing)}"
-    if importlib.util.find_spec("authlib") is None:
-        return "st.login needs the Authlib package: pip install 'Authlib>=1.3.2'"
-    return ""
-
-
 @cli.command()
 @_store_options
 @click.option("--port", type=int, default=8501, help="Port to serve the chat on.")
@@ -404,24 +340,24 @@ def ui(port: int, host: str, behind_auth_proxy: bool, no_uploads: bool, **flags:
     import math
     import os
 
-    settings = _settings(uploads=False if no_uploads else None, **flags)
+    from ui.access import exposure_problem, login_problem
+
+    settings = _settings(uploads=False if no_uploads else None,
+                         behind_auth_proxy=True if behind_auth_proxy else None, **flags)
     app = Path(__file__).with_name("app.py")
-    if not behind_auth_proxy and not _is_loopback(host):
-        problem = _login_problem(app)
-        if problem:
-            raise click.UsageError(
-                f"refusing to serve the chat on {host or 'every interface'} without a login: anyone who can "
-                f"reach it could read the corpus ({problem}). Either configure Streamlit's login: an [auth] "
-                "table with redirect_uri, cookie_secret, client_id, client_secret and server_metadata_url "
-                "(an OIDC provider) in .streamlit/secrets.toml; or put a reverse proxy that authenticates "
-                "users in front and pass --behind-auth-proxy; or keep --host 127.0.0.1."
-            )
+    try:
+        problem = exposure_problem(host, login_problem(app), behind_auth_proxy=settings.behind_auth_proxy)
+    except ValueError as exc:
+        raise click.UsageError(f"--host {exc}") from None
+    if problem:
+        raise click.UsageError(problem)
     env = dict(os.environ)
     env["NEWSRAG_DB"] = str(settings.db)
     if settings.chroma_url:
         env["NEWSRAG_CHROMA_URL"] = settings.chroma_url
     env["NEWSRAG_COLLECTION"] = settings.collection
     env["NEWSRAG_UPLOADS"] = str(settings.uploads).lower()
+    env["NEWSRAG_BEHIND_AUTH_PROXY"] = str(settings.behind_auth_proxy).lower()  # the app checks again
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true",
            "--client.toolbarMode", "viewer",

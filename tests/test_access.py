@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -181,49 +182,46 @@ def test_every_interface_is_served_once_a_login_is_configured(tmp_path: Path) ->
         assert cmdline[cmdline.index("--server.address") + 1] == "0.0.0.0"
 
 
-@pytest.mark.browser
-def test_in_a_browser_a_visitor_of_a_shared_chat_sees_only_the_login(tmp_path: Path, seed_settings: Settings) -> None:
-    """The real server reads secrets.toml from the folder `newsrag ui` starts in, as the CLI did."""
+@contextlib.contextmanager
+def _page_of(proc: subprocess.Popen[bytes], port: int) -> Iterator[tuple[Any, Any]]:
+    """Playwright's sync API and a headless Chromium page on the served chat, once it serves."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-    (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text(_auth_toml(AUTH), encoding="utf-8")
-    with _newsrag_ui(tmp_path, "--host", "0.0.0.0", db=seed_settings.db) as (proc, port), \
-            sync_api.sync_playwright() as playwright:
-        _wait_serving(proc, f"http://127.0.0.1:{port}")
+    _wait_serving(proc, f"http://127.0.0.1:{port}")
+    with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
         try:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}")
-            sync_api.expect(page.get_by_role("button", name="Log in")).to_be_visible(timeout=60_000)
-            assert page.get_by_text("Log in to ask this news corpus questions.").is_visible()
-            assert page.locator('[data-testid="stChatInput"]').count() == 0
-            assert "Seversk" not in page.inner_text("body")
+            yield sync_api, page
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_visitor_of_a_shared_chat_sees_only_the_login(tmp_path: Path, seed_settings: Settings) -> None:
+    """The real server reads secrets.toml from the folder `newsrag ui` starts in, as the CLI did."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(_auth_toml(AUTH), encoding="utf-8")
+    with _newsrag_ui(tmp_path, "--host", "0.0.0.0", db=seed_settings.db) as (proc, port), \
+            _page_of(proc, port) as (sync_api, page):
+        sync_api.expect(page.get_by_role("button", name="Log in")).to_be_visible(timeout=60_000)
+        assert page.get_by_text("Log in to ask this news corpus questions.").is_visible()
+        assert page.locator('[data-testid="stChatInput"]').count() == 0
+        assert "Seversk" not in page.inner_text("body")
 
 
 @pytest.mark.browser
 def test_streamlit_run_on_every_interface_shows_only_a_refusal(tmp_path: Path, seed_settings: Settings) -> None:
     """`streamlit run ui/app.py` binds every interface unless told otherwise; `newsrag ui` is not
     there to refuse, so the page itself does, before anything of the corpus is read."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
     with _streamlit_run(tmp_path, "--server.address", "0.0.0.0", db=seed_settings.db) as (proc, port), \
-            sync_api.sync_playwright() as playwright:
-        _wait_serving(proc, f"http://127.0.0.1:{port}")
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}")
-            sync_api.expect(page.get_by_text("refusing to serve the chat on 0.0.0.0")).to_be_visible(timeout=60_000)
-            assert "--server.address 127.0.0.1" in page.inner_text("body")  # says how to fix it
-            assert page.locator('[data-testid="stChatInput"]').count() == 0
-            assert "Seversk" not in page.inner_text("body")
-        finally:
-            browser.close()
+            _page_of(proc, port) as (sync_api, page):
+        sync_api.expect(page.get_by_text("refusing to serve the chat on 0.0.0.0")).to_be_visible(timeout=60_000)
+        assert "--server.address 127.0.0.1" in page.inner_text("body")  # says how to fix it
+        assert page.locator('[data-testid="stChatInput"]').count() == 0
+        assert "Seversk" not in page.inner_text("body")
 
 
 def test_every_interface_is_served_behind_an_auth_proxy_and_read_only(tmp_path: Path) -> None:

@@ -399,10 +399,11 @@ def _write_chunk(
 ) -> tuple[int, int]:
     to_add = [p for change in chunk for p in change[0]]
     vectors = embed_paragraphs(to_add, batch_size=settings.batch_size)
-    store.add(to_add, vectors)
-    store.update_details([p for change in chunk for p in change[2]])
-    store.update_quotes([p for change in chunk for p in change[3]])
-    store.delete(sorted({pid for change in chunk for pid in change[1]}))
+    with store.writing():  # one turn: a reader sees an edited article's old or new paragraphs, never both
+        store.add(to_add, vectors)
+        store.update_details([p for change in chunk for p in change[2]])
+        store.update_quotes([p for change in chunk for p in change[3]])
+        store.delete(sorted({pid for change in chunk for pid in change[1]}))
     return done + len(to_add), articles_done + len(chunk)
 
 

@@ -93,9 +93,10 @@ def _remove(store: Store, settings: Settings, request: _Request, *, dry_run: boo
     if not dry_run:
         for upload in uploads:
             Path(upload).unlink(missing_ok=True)
-        store.bump_revision()
-        store.delete(ids)
-        store.bump_revision()
+        with store.writing():  # one turn: no reader sees an article half removed
+            store.bump_revision()
+            store.delete(ids)
+            store.bump_revision()
     return RemoveReport(
         articles=tuple(_summary(ps) for ps in removed.values()),
         paragraphs_removed=len(ids),

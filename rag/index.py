@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,16 @@ class NewsIndex:
             )
         return cls(store, settings, llm=llm, tuning=tuning)
 
+    def reading(self) -> AbstractContextManager[None]:
+        """Hold one corpus revision across several calls: ingests and removals by any process
+        wait until the block ends (each call holds one by itself already).
+
+        >>> with index.reading():
+        ...     answer = index.ask("who said what about Seversk?")
+        ...     cited = index.neighbours(answer.citations[0].paragraph_id, 0, 0)   # still there
+        """
+        return self.store.reading()
+
     def warm(self) -> NewsIndex:
         """Build now what the first question would otherwise wait for; returns ``self``.
 
@@ -73,7 +84,8 @@ class NewsIndex:
         from rag import models
 
         models.embed_query("warm up")
-        self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
+        with self.store.reading():
+            self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
         return self
 
     # -- retrieval --------------------------------------------------------------------------
@@ -103,7 +115,8 @@ class NewsIndex:
         if not query.strip():
             raise ConfigError("the search query is empty")
         filters = self.filters(source, since, until, article_id)
-        return list(self.answerer.search(query, k or self.settings.k, filters).hits)
+        with self.store.reading():  # one corpus revision, however many reads it takes
+            return list(self.answerer.search(query, k or self.settings.k, filters).hits)
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -134,7 +147,10 @@ class NewsIndex:
         filters = self.filters(source, since, until)
         limits = Limits(sys.maxsize, sys.maxsize) if show_all else Limits(
             max_speakers or self.tuning.max_speakers, max_statements or self.tuning.max_statements_per_speaker)
-        answer, retrieval = self.answerer.answer(question, history, k or self.settings.k, filters, limits)
+        # One corpus revision per answer; an LLM, which may take minutes, writes outside the
+        # turn, so ingests are not held up by it (its checks read the paragraphs it was given).
+        with self.store.reading():
+            answer, retrieval = self.answerer.answer(question, history, k or self.settings.k, filters, limits)
         if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer
 
@@ -165,6 +181,10 @@ class NewsIndex:
         paragraph or its headline names X.
         """
         filters = self.filters(source, since, until)
+        with self.store.reading():
+            return self._quotes(about, speaker, filters)
+
+    def _quotes(self, about: str | None, speaker: str | None, filters: Filters) -> list[StoredQuote]:
         snapshot = self.answerer.snapshot()
         topic = Topic(about or "", snapshot.variants.expand, strict=not speaker).find_articles(snapshot.keywords)
         fitting = snapshot.speakers.like(speaker) if speaker else None
@@ -186,11 +206,12 @@ class NewsIndex:
 
     def neighbours(self, paragraph_id: str, before: int = 1, after: int = 1) -> list[Paragraph]:
         """The paragraph with its neighbours, for reading a quote that continues."""
-        found = self.store.get([paragraph_id])
-        if not found:
-            return []
-        p = found[0]
-        return [x for x in self.store.article(p.article_id) if p.number - before <= x.number <= p.number + after]
+        with self.store.reading():
+            found = self.store.get([paragraph_id])
+            if not found:
+                return []
+            p = found[0]
+            return [x for x in self.store.article(p.article_id) if p.number - before <= x.number <= p.number + after]
 
     def stats(self) -> CorpusStats:
         return self.store.stats()
@@ -200,7 +221,9 @@ class NewsIndex:
         counts: dict[str, int] = {}
         titles: dict[str, int] = {}
         texts: dict[str, list[str]] = {}
-        for p in self.answerer.snapshot().keywords.quoted.values():
+        with self.store.reading():
+            quoted = list(self.answerer.snapshot().keywords.quoted.values())
+        for p in quoted:
             titles[p.title] = titles.get(p.title, 0) + len(p.quotes)
             texts.setdefault(p.title, []).append(p.text)
             for q in p.quotes:

@@ -22,11 +22,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from rag import models
-from rag.errors import ConfigError, IndexNotFound, StoreError
+from rag.errors import ConfigError, IndexNotFound, NewsragError, StoreError
+from rag.gate import Gate
 from rag.keywords import KeywordCache
 from rag.records import date_number, embedding_text, paragraph_from_record, paragraph_metadata
 from rag.schema import CorpusStats, Filters, Paragraph
@@ -49,7 +51,6 @@ _PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k parag
 # other processes (a CLI ingest while the app runs) show up within this time.
 REVISION_CHECK_S = 2.0
 _NOT_DETAILS = frozenset({"number", "quotes", "n_quotes"})  # what update_details leaves as stored
-_LOCAL_WRITES = [0]  # bumped by every write from this process, so its own ingests show at once
 # Disk an embedded store needs per new paragraph, checked before an ingest writes anything:
 # Chroma 1.5 took 8.2 KiB a paragraph for 177-character paragraphs and 10.4 KiB for the demo
 # corpus (2.1 MB for 207); twice that leaves room for longer real paragraphs and for the
@@ -58,16 +59,23 @@ BYTES_PER_PARAGRAPH = 16 * 1024
 SPARE_BYTES = 16 * 1024 * 1024  # SQLite's journal and Chroma's index files rewritten on persist
 
 class Store:
-    """A Chroma collection of paragraphs, reached embedded (``db``) or over HTTP (``chroma_url``)."""
+    """A Chroma collection of paragraphs, reached embedded (``db``) or over HTTP (``chroma_url``).
 
-    def __init__(self, settings: Settings, client: Any, collection: Any):
+    Every Chroma call takes its turn at the store's ``Gate`` (``rag.gate``): a read shares it,
+    a write has it alone; ``reading()`` and ``writing()`` hold one turn across several calls (a
+    whole question; one ingest chunk), so what they read or write is one corpus revision.
+    """
+
+    def __init__(self, settings: Settings, connection: _Connection):
         self.settings = settings
-        self.client = client
-        self.collection = collection
+        self._connection = connection
+        self.gate = connection.gate
+        self.client = _Guarded(lambda: connection.client, settings, self.gate)
+        self.collection = _Guarded(lambda: connection.collection(settings.collection), settings, self.gate)
         self._cache: KeywordCache | None = None
         self._cache_lock = threading.Lock()
         self._checked_at = 0.0
-        self._writes_seen = -1
+        self._generation_seen: str | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -78,18 +86,16 @@ class Store:
             raise IndexNotFound(
                 f"no newsrag index at {settings.db}; run `newsrag ingest PATH --db {settings.db}` first"
             )
-        client = _client(settings)
-        ef = models.chroma_embedding_function()
+        connection = _Connection.of(settings)
         try:
             if create:
-                collection = client.get_or_create_collection(
-                    settings.collection,
-                    embedding_function=ef,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata={SCHEMA_KEY: SCHEMA_VERSION, ENCODER_KEY: settings.encoder},
-                )
+                with connection.gate.writing():
+                    connection.create(settings.collection, settings.encoder)
             else:
-                collection = client.get_collection(settings.collection, embedding_function=ef)
+                with connection.gate.reading():
+                    connection.collection(settings.collection)
+        except NewsragError:
+            raise
         except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
             message = str(exc).lower()
             if not create and ("not exist" in message or "not found" in message):
@@ -97,17 +103,28 @@ class Store:
                     f"{settings.describe_store()} has no collection {settings.collection!r}; "
                     "run `newsrag ingest PATH` first"
                 ) from None
+            failure = _store_failure(settings, exc)
+            if failure is not None:
+                raise failure from exc
             raise StoreError(f"could not open collection {settings.collection!r} in "
                              f"{settings.describe_store()}: {exc}") from exc
-        store = cls(settings, _Guarded(client, settings), _Guarded(collection, settings))
+        store = cls(settings, connection)
         store._use_encoder(writing=create)
         return store
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """One read turn across several calls: no process writes until it ends (``rag.gate``)."""
+        return self.gate.reading()
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """One write turn across several calls: readers see all of them or none."""
+        return self.gate.writing()
 
     # -- revision: how caches know they are stale ------------------------------------------
 
     def _metadata(self) -> dict[str, Any]:
         """The collection's metadata as stored now (another process may have changed it)."""
-        fresh = self.client.get_collection(
+        fresh = self.client.get_collection(  # a fresh handle: a handle keeps the metadata it came with
             self.settings.collection, embedding_function=models.chroma_embedding_function()
         )
         return dict(fresh.metadata or {})
@@ -152,12 +169,12 @@ class Store:
 
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         # ``modify`` replaces the whole metadata, so keep what is there (the extractor version).
-        metadata = self._metadata()
-        metadata.update({SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp})
-        if extractor is not None:
-            metadata[EXTRACTOR_KEY] = extractor
-        self.collection.modify(metadata=metadata)
-        _LOCAL_WRITES[0] += 1
+        with self.gate.writing():
+            metadata = self._metadata()
+            metadata.update({SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp})
+            if extractor is not None:
+                metadata[EXTRACTOR_KEY] = extractor
+            self.collection.modify(metadata=metadata)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -274,6 +291,10 @@ class Store:
         return {a: sorted(ps, key=lambda p: p.number) for a, ps in by_article.items()}
 
     def stats(self) -> CorpusStats:
+        with self.gate.reading():
+            return self._stats()
+
+    def _stats(self) -> CorpusStats:
         cache = self.keyword_cache()
         return CorpusStats(
             articles=len(set(cache.article_ids)),
@@ -332,32 +353,36 @@ class Store:
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[start : start + 1000])
+        with self.gate.writing():
+            for start in range(0, len(ids), 1000):
+                self.collection.delete(ids=ids[start : start + 1000])
 
     # -- the keyword cache -----------------------------------------------------------------
 
     def keyword_cache(self) -> KeywordCache:
         """The BM25 index and filter arrays for the current revision, rebuilt when stale.
 
-        The revision is re-read from Chroma at most every ``REVISION_CHECK_S`` seconds (one
-        question asks for the cache several times), and at once after a write from this process.
+        Embedded, the store's revision is read again only after a write (the gate's generation
+        stamp changes with every write turn, in any process); a server's, at most every
+        ``REVISION_CHECK_S`` seconds (other machines write without our gate), and at once after
+        a write from this machine. One question asks for the cache several times.
         """
-        now = time.monotonic()
-        if (
-            self._cache is not None
-            and now - self._checked_at < REVISION_CHECK_S
-            and self._writes_seen == _LOCAL_WRITES[0]
-        ):
-            return self._cache
-        self._writes_seen = _LOCAL_WRITES[0]
-        revision = self.revision()
-        self._checked_at = now
-        with self._cache_lock:
-            if self._cache is not None and self._cache.revision == revision:
+        with self.gate.reading():
+            now = time.monotonic()
+            generation = self.gate.generation
+            if (
+                self._cache is not None
+                and generation == self._generation_seen
+                and (not self.settings.chroma_url or now - self._checked_at < REVISION_CHECK_S)
+            ):
                 return self._cache
-            self._cache = KeywordCache.load_or_build(self, revision)
-            return self._cache
+            revision = self.revision()
+            with self._cache_lock:
+                self._generation_seen = generation
+                self._checked_at = now
+                if self._cache is None or self._cache.revision != revision:
+                    self._cache = KeywordCache.load_or_build(self, revision)
+                return self._cache
 
 
 def record_signature(meta: dict[str, Any]) -> tuple[int, int, int, int]:
@@ -407,35 +432,109 @@ def write_lock(settings: Settings, on_wait: Callable[[str], None] | None = None)
         yield  # closing the file releases the lock, also when the process dies
 
 
-class _Guarded:
-    """A Chroma client or collection whose calls raise ``StoreError`` for what the user fixes
-    outside newsrag: a `chroma run` that went away (httpx errors) or a full disk (Chroma's
-    InternalError). The message names the store and what to do; other errors pass unchanged.
-    The same client reconnects by itself once the server is back, so nothing needs reopening."""
+class _Connection:
+    """The process's Chroma client for one store, reopened when another process has written.
 
-    def __init__(self, target: Any, settings: Settings) -> None:
-        self._target = target
+    Chroma keeps one client system per path in a process, so an embedded store has one
+    ``_Connection`` per folder (``of``), registered with its gate: when a turn finds that another
+    process wrote, the client is closed and the next call opens a new one, which reads the
+    store from disk. A server's HTTP client holds no such state and is never reopened.
+    """
+
+    _embedded: ClassVar[dict[Path, _Connection]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, settings: Settings, gate: Gate) -> None:
+        self.settings = settings
+        self.gate = gate
+        self._client: Any = None
+        self._collections: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, settings: Settings) -> _Connection:
+        if settings.chroma_url:
+            cache = settings.keyword_cache_dir
+            return cls(settings, Gate.for_path(cache.with_name(cache.name + ".gate")))
+        key = settings.db.resolve()
+        with cls._registry_lock:
+            connection = cls._embedded.get(key)
+            if connection is None:
+                connection = cls._embedded[key] = cls(settings, Gate.for_path(key))
+                connection.gate.on_stale(connection.reopen)
+            return connection
+
+    @property
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = _client(self.settings)
+            return self._client
+
+    def collection(self, name: str) -> Any:
+        found = self._collections.get(name)
+        if found is None:
+            found = self.client.get_collection(name, embedding_function=models.chroma_embedding_function())
+            self._collections[name] = found
+        return found
+
+    def create(self, name: str, encoder: str) -> Any:
+        found = self.client.get_or_create_collection(
+            name,
+            embedding_function=models.chroma_embedding_function(),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={SCHEMA_KEY: SCHEMA_VERSION, ENCODER_KEY: encoder},
+        )
+        self._collections[name] = found
+        return found
+
+    def reopen(self) -> None:
+        """Drop the client (the gate calls this with nobody of this process inside the store)."""
+        with self._lock:
+            client, self._client = self._client, None
+            self._collections = {}
+        if client is not None and not self.settings.chroma_url:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+_WRITES = frozenset({"add", "upsert", "update", "delete", "modify", "create_collection",
+                     "get_or_create_collection", "delete_collection"})
+
+
+class _Guarded:
+    """The Chroma client or collection of a ``_Connection``, each call taken in a turn at the
+    gate (``_WRITES`` alone, the rest shared) and on the connection's current client, so a
+    reopened client is used at once. Calls raise ``StoreError`` for what the user fixes outside
+    newsrag: a `chroma run` that went away (httpx errors) or a full disk (Chroma's
+    InternalError); the message names the store and what to do; other errors pass unchanged.
+    An HTTP client reconnects by itself once the server is back, so nothing needs reopening."""
+
+    def __init__(self, resolve: Callable[[], Any], settings: Settings, gate: Gate) -> None:
+        self._resolve = resolve
         self._settings = settings
+        self._gate = gate
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
+        with self._gate.reading():
+            value = getattr(self._resolve(), name)
         if not callable(value):
             return value
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            turn = self._gate.writing() if name in _WRITES else self._gate.reading()
             try:
-                result = value(*args, **kwargs)
+                with turn:
+                    return getattr(self._resolve(), name)(*args, **kwargs)
             except Exception as exc:
                 failure = _store_failure(self._settings, exc)
                 if failure is None:
                     raise
                 raise failure from exc
-            return _Guarded(result, self._settings) if name in _HANDS_OUT_COLLECTIONS else result
 
         return guarded
 
 
-_HANDS_OUT_COLLECTIONS = ("get_collection", "get_or_create_collection", "create_collection")
 _LOW_SPACE_BYTES = 1024 * 1024
 
 

@@ -1,7 +1,20 @@
-"""The keyword side of search: BM25 over headline + paragraph, and per-paragraph filter arrays.
+"""The keyword side of search: BM25 over headline + paragraph in SQLite FTS5, kept on disk and
+brought up to date with the paragraphs that changed.
 
-A local cache of what Chroma holds, keyed by the collection's revision stamp and rebuilt from
-Chroma whenever that changes (see ``rag.store``); never the source of truth.
+A local index of what Chroma holds, never the source of truth. One file per store per machine
+(``Settings.keyword_cache_dir``/``keywords.sqlite``), shared by every process there: its pages
+live once in the operating system's page cache instead of once per process as a Python copy
+(issue 19 measured the in-memory bm25s index at 1.9 GiB of a 2.84 GiB query process at 300k
+paragraphs), and an ingest costs the next question the changed paragraphs, read from the change
+log (``rag.changes``), instead of a rebuild of the whole corpus in every process (2 s at 10k,
+37 s at 100k). SQLite FTS5 is in Python's standard library, ranks by BM25 and updates
+incrementally; the text goes in already tokenised and stemmed as before (``tokenize``: folded,
+English stop words out, Snowball stems), so a word matches as it always did.
+
+What processes keep in memory is the per-revision view (``KeywordCache``): the paragraphs that
+hold quotes (the speaker index and quote listings read them) and which paragraphs a quote spans.
+A file of another format, another store, or that SQLite finds damaged is rebuilt from Chroma,
+never trusted; so is one whose paragraph count disagrees with Chroma's after an update.
 """
 
 from __future__ import annotations
@@ -12,14 +25,15 @@ import hashlib
 import json
 import os
 import re
-import shutil
+import sqlite3
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rag.records import date_number, paragraph_from_record, paragraph_metadata
-from rag.schema import Filters, Paragraph
+from rag.schema import Filters, Paragraph, StoreState
 from rag.text import fold
 
 if TYPE_CHECKING:
@@ -27,268 +41,466 @@ if TYPE_CHECKING:
 
 
 _INNER_APOSTROPHE = re.compile(r"\w['\u2019]\w")
+_IN_CHUNK = 500  # values per SQL IN list
 
 
 def settle_long_lived() -> None:
-    """Exempt the objects alive now (a just-built index) from Python's cyclic garbage collector.
+    """Exempt the objects alive now (a just-built view) from Python's cyclic garbage collector.
 
-    A 100k-paragraph corpus keeps about a million small objects (paragraphs, quotes, speaker
-    terms) for the life of the process; every full collection would walk all of them, a pause of
-    about a second in the middle of some unlucky question (measured: bench/RESULTS.md, query).
-    ``gc.freeze`` skips them; they hold no reference cycles, so reference counting still frees
-    them when a newer corpus revision replaces them.
+    A 100k-paragraph corpus keeps hundreds of thousands of small objects (quoted paragraphs,
+    quotes, speaker terms) for the life of the process; every full collection would walk all of
+    them, a pause of about a second in the middle of some unlucky question (measured:
+    bench/RESULTS.md, query). ``gc.freeze`` skips them; they hold no reference cycles, so
+    reference counting still frees them when a newer corpus revision replaces them.
     """
     gc.freeze()
 
 
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE paragraphs(
+    rowid INTEGER PRIMARY KEY,
+    pid TEXT NOT NULL UNIQUE,
+    article_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    date_n INTEGER NOT NULL,
+    record TEXT  -- the paragraph as JSON (text and metadata) when it holds quotes, else NULL
+);
+CREATE INDEX paragraphs_by_article ON paragraphs(article_id, number);
+CREATE INDEX paragraphs_by_date ON paragraphs(date_n);
+CREATE VIRTUAL TABLE terms USING fts5(stems, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
+CREATE VIRTUAL TABLE vocab USING fts5vocab(terms, row);
+"""
 
 
-def _bm25s_version() -> str:
-    """The saved arrays are bm25s's own format: another version of it rebuilds the cache."""
+class KeywordFile:
+    """The on-disk index of one store on this machine; one object per file per process."""
+
+    NAME = "keywords.sqlite"
+    # Bump when what the file holds, or how text is tokenised (``tokenize``, ``rag.text.fold``),
+    # changes: files written before are then rebuilt.
+    FORMAT = "3"
+
+    _files: ClassVar[dict[Path, KeywordFile]] = {}
+    _files_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, folder: Path, identity: str) -> None:
+        self.folder = folder
+        self.path = folder / self.NAME
+        self.identity = identity  # which store: a copied cache folder from another store is rebuilt
+        self._local = threading.local()
+        self._opened = 0  # bumped when the file is replaced: threads reopen their connections
+        self._inode: int | None = None
+        self.checked = False  # SQLite's integrity checks ran on this file, in this process
+
+    @classmethod
+    def of(cls, folder: Path, identity: str) -> KeywordFile:
+        key = folder.resolve()
+        with cls._files_lock:
+            found = cls._files.get(key)
+            if found is None or found.identity != identity:
+                found = cls._files[key] = cls(key, identity)
+            return found
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection to the current file (opened again after a replace)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.opened == self._opened:
+            return conn
+        if conn is not None:
+            conn.close()
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
+        self._local.conn, self._local.opened = conn, self._opened
+        return conn
+
+    def follow_replacement(self) -> None:
+        """Reconnect every thread if another process replaced the file since we opened it."""
+        try:
+            inode = os.stat(self.path).st_ino
+        except OSError:
+            inode = None
+        if inode != self._inode:
+            self._inode = inode
+            self._opened += 1
+            self.checked = False
+
+    # -- reading the file's own state ----------------------------------------------------------
+
+    def meta(self, verify: bool = False) -> dict[str, str] | None:
+        """The file's format, store, epoch and sequence; ``None`` when it is missing, of another
+        format or store, or damaged: SQLite's and FTS5's own checks and the rows' digest, run
+        when ``verify`` (a store opened anew) or the first time this process reads the file."""
+        self.follow_replacement()
+        if not self.path.exists():
+            return None
+        try:
+            db = self.db()
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != self.FORMAT or meta.get("store") != self.identity:
+                return None
+            if verify or not self.checked:
+                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    return None
+                db.execute("INSERT INTO terms(terms) VALUES('integrity-check')")  # raises when damaged
+                if f"{_digest_of(db):x}" != meta.get("digest"):  # a changed word or id: SQLite has no checksums
+                    return None
+                self.checked = True
+            return meta
+        except sqlite3.DatabaseError:
+            return None
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def build(self, store: Store, state: StoreState) -> None:
+        """Index every paragraph Chroma holds into a new file, then put it in place atomically."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{self.NAME}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        try:
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.executescript(_SCHEMA)
+                db.execute("BEGIN")
+                batch: list[Paragraph] = []
+                digest = 0
+                for p in store.iter_paragraphs():
+                    batch.append(p)
+                    if len(batch) >= 2000:
+                        digest ^= _insert(db, batch)
+                        batch = []
+                digest ^= _insert(db, batch)
+                _set_meta(db, {"format": self.FORMAT, "store": self.identity, "digest": f"{digest:x}"}, state)
+                db.execute("COMMIT")
+                db.execute("INSERT INTO terms(terms) VALUES('optimize')")
+            finally:
+                db.close()
+            os.replace(tmp, self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        self.follow_replacement()
+        self.checked = True  # written by us just now
+
+    def apply(self, base: int, state: StoreState, upserted: Sequence[Paragraph], deleted: Iterable[str]) -> bool:
+        """Bring the file from write ``base`` (or later) to ``state``; ``False`` when the file
+        is at another epoch or older than ``base``, so the changes do not cover it.
+
+        Idempotent: each change sets a paragraph to what Chroma holds now, so a file another
+        process has already brought forward is left as it is."""
+        db = self.db()
+        db.execute("BEGIN IMMEDIATE")  # one updater at a time, across processes
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            seq = int(meta.get("seq", -1))
+            if meta.get("epoch") != state.epoch or seq < base:
+                db.execute("ROLLBACK")
+                return False
+            if seq < state.seq or meta.get("revision") != state.revision:
+                gone = list({*deleted, *(p.paragraph_id for p in upserted)})
+                digest = int(meta.get("digest", "0"), 16) ^ _delete(db, gone) ^ _insert(db, upserted)
+                _set_meta(db, {"digest": f"{digest:x}"}, state)
+            db.execute("COMMIT")
+            return True
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def quoted(self, ids: Iterable[str] | None = None) -> dict[str, Paragraph]:
+        """The stored paragraphs that hold quotes (of ``ids``, or all)."""
+        db = self.db()
+        if ids is None:
+            rows: Iterable[tuple[str, str]] = db.execute("SELECT pid, record FROM paragraphs WHERE record IS NOT NULL")
+        else:
+            rows = [row for chunk in _chunks(list(ids)) for row in db.execute(
+                f"SELECT pid, record FROM paragraphs WHERE record IS NOT NULL AND pid IN ({_marks(chunk)})", chunk)]
+        found = {}
+        for pid, record in rows:
+            data = json.loads(record)
+            found[pid] = paragraph_from_record(pid, data["text"], data["meta"])
+        return found
+
+
+def _row_digest(row: Sequence[Any]) -> int:
+    """A 64-bit hash of one paragraph's row and its indexed words."""
+    raw = "\x1f".join("" if v is None else str(v) for v in row).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big")
+
+
+_ROW = ("SELECT p.pid, p.article_id, p.number, p.source, p.source_key, p.date_n, p.record, t.stems "
+        "FROM paragraphs p JOIN terms t ON t.rowid = p.rowid")
+
+
+def _digest_of(db: sqlite3.Connection, where: str = "", values: Sequence[Any] = ()) -> int:
+    """The XOR of the row digests: order-free, so one write changes it by its own rows alone."""
+    digest = 0
+    for row in db.execute(_ROW + where, values):
+        digest ^= _row_digest(row)
+    return digest
+
+
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _set_meta(db: sqlite3.Connection, extra: dict[str, str], state: StoreState) -> None:
+    values = {**extra, "seq": str(state.seq), "epoch": state.epoch, "revision": state.revision}
+    db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
+
+
+def _delete(db: sqlite3.Connection, ids: list[str]) -> int:
+    """Remove the rows of ``ids``; returns the digest of what was removed."""
+    digest = 0
+    for chunk in _chunks(ids):
+        digest ^= _digest_of(db, f" WHERE p.pid IN ({_marks(chunk)})", chunk)
+        rowids = [r for (r,) in db.execute(f"SELECT rowid FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk)]
+        for part in _chunks(rowids):
+            db.execute(f"DELETE FROM terms WHERE rowid IN ({_marks(part)})", part)
+            db.execute(f"DELETE FROM paragraphs WHERE rowid IN ({_marks(part)})", part)
+    return digest
+
+
+def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> int:
+    """Add rows for ``paragraphs``; returns the digest of what was added."""
+    digest = 0
+    if not paragraphs:
+        return digest
+    stems = tokenize([f"{p.title}\n{p.text}" for p in paragraphs])
+    for p, words in zip(paragraphs, stems, strict=True):
+        record = json.dumps({"text": p.text, "meta": paragraph_metadata(p)}, ensure_ascii=False) if p.quotes else None
+        row = (p.paragraph_id, p.article_id, p.number, p.source, fold(p.source), date_number(p.date), record)
+        cur = db.execute(
+            "INSERT INTO paragraphs(pid, article_id, number, source, source_key, date_n, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        text = " ".join(words)
+        db.execute("INSERT INTO terms(rowid, stems) VALUES (?, ?)", (cur.lastrowid, text))
+        digest ^= _row_digest((*row, text))
+    return digest
+
+
+_STEMMERS = threading.local()
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Each text as the index holds it: folded, split into words of two or more characters,
+    English stop words removed, Snowball-stemmed (bm25s's tokeniser, as the index always was)."""
     import bm25s
 
-    return str(bm25s.__version__)
+    stemmer = getattr(_STEMMERS, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _STEMMERS.stemmer = Stemmer.Stemmer("english")
+    return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stemmer,
+                          return_ids=False, show_progress=False)
+
+
+def _match(stems: Iterable[str]) -> str:
+    """An FTS5 query matching any of ``stems`` (each quoted, so no word is read as an operator)."""
+    return " OR ".join('"' + s.replace('"', '""') + '"' for s in dict.fromkeys(stems) if s)
+
+
+def _where(filters: Filters | None, alias: str = "p") -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    values: list[Any] = []
+    if filters is not None:
+        if filters.source:
+            clauses.append(f"{alias}.source_key = ?")
+            values.append(fold(filters.source))
+        if filters.since:
+            clauses.append(f"{alias}.date_n >= ?")
+            values.append(date_number(filters.since))
+        if filters.until:
+            clauses.append(f"{alias}.date_n <= ?")
+            values.append(date_number(filters.until))
+        if filters.article_id:
+            clauses.append(f"{alias}.article_id = ?")
+            values.append(filters.article_id)
+    return "".join(f" AND {c}" for c in clauses), values
 
 
 class KeywordCache:
-    """BM25 over headline + paragraph text, with per-paragraph arrays for metadata filters.
+    """One corpus revision's keyword side: BM25 search and lookups in the shared file, and the
+    quoted paragraphs in memory. Questions hold one for their whole answer (``CorpusSnapshot``)."""
 
-    Built with ``bm25s`` (sparse-matrix BM25, ~ms queries at 100k paragraphs) and an English
-    Snowball stemmer. Persisted under ``Settings.keyword_cache_dir``; only ever a cache of
-    what Chroma holds, keyed by the collection's revision.
-    """
-
-    FILE = "cache.json"
-    # Written last: the format, the corpus revision and a SHA-256 of every other file. A cache
-    # without it (an older newsrag), of another format, or whose files do not match it (truncated,
-    # garbled, half copied) is rebuilt from Chroma, never read: a damaged BM25 array loads without
-    # error and silently ranks the wrong paragraphs (tests/test_faults.py). Hashing costs about
-    # 0.1 s per 100 MB on load, against a rebuild of seconds to minutes.
-    MANIFEST = "manifest.json"
-    # Bump when what a cache holds, or how its text is tokenised (``tokenize``, ``rag.text.fold``),
-    # changes: caches written before are then rebuilt.
-    FORMAT = 2
-
-    def __init__(
-        self,
-        revision: str,
-        ids: list[str],
-        article_ids: list[str],
-        numbers: list[int],
-        sources: list[str],
-        dates: list[int],
-        quoted: dict[str, Paragraph],
-        retriever: Any,
-    ):
-        import numpy as np
-
-        self.revision = revision
-        self.ids = ids
-        self.article_ids = article_ids
-        self.numbers = numbers
-        self.sources = sources
-        self.dates = np.asarray(dates, dtype=np.int64)
-        self.source_keys = np.asarray([fold(s) for s in sources], dtype=object)
+    def __init__(self, file: KeywordFile, state: StoreState, quoted: dict[str, Paragraph]):
+        self.file = file
+        self.state = state
+        self.revision = state.revision
         self.quoted = quoted  # paragraph id -> paragraph, for every paragraph holding quotes
-        self.retriever = retriever
-        self._stemmer: Any = None
-        self.position = {pid: i for i, pid in enumerate(ids)}
-        self.by_number = {(a, n): pid for a, n, pid in zip(article_ids, numbers, ids, strict=True)}
-        # (article, paragraph number) -> the other paragraphs its quotes span, both directions.
-        self.spans: dict[tuple[str, int], set[int]] = {}
-        for p in quoted.values():
-            for q in p.quotes:
-                if len(q.paragraphs) > 1:
-                    for n in q.paragraphs:
-                        self.spans.setdefault((p.article_id, n), set()).update(set(q.paragraphs) - {n})
+        self._spans: dict[tuple[str, int], set[int]] | None = None
+        self._count: int | None = None
+        self._lock = threading.Lock()
 
-    @staticmethod
-    def stemmer() -> Any:
-        import Stemmer
-
-        return Stemmer.Stemmer("english")
+    # -- keeping current ---------------------------------------------------------------------
 
     @classmethod
-    def tokenize(cls, texts: list[str], stemmer: Any, show_progress: bool = False) -> Any:
-        import bm25s
-
-        return bm25s.tokenize(
-            [fold(t) for t in texts], stopwords="en", stemmer=stemmer, show_progress=show_progress
-        )
-
-    @classmethod
-    def load_or_build(cls, store: Store, revision: str) -> KeywordCache:
-        folder = store.settings.keyword_cache_dir
+    def load_or_build(cls, store: Store, state: StoreState, previous: KeywordCache | None = None) -> KeywordCache:
+        """The view of ``state``: the file brought forward by the change log when it can be,
+        else rebuilt from Chroma; the quoted paragraphs carried over from ``previous``."""
+        settings = store.settings
+        identity = f"{settings.chroma_url or settings.db.resolve()}|{settings.collection}"
+        file = KeywordFile.of(settings.keyword_cache_dir, identity)
+        meta = file.meta(verify=previous is None)
+        view = None
         try:
-            cached = cls._load(folder, revision)
-        except Exception:  # a corrupt or foreign cache is just rebuilt
-            cached = None
-        if cached is not None:
-            settle_long_lived()
-            return cached
-        built = cls._build(store, revision)
-        # A read-only cache folder costs a rebuild next time, nothing more.
-        with contextlib.suppress(OSError):
-            built._save(folder)
+            if meta is None or meta.get("epoch") != state.epoch:
+                view = None
+            elif int(meta["seq"]) == state.seq and meta.get("revision") == state.revision:
+                view = cls(file, state, file.quoted())  # as it stands (a store without a change log too)
+            elif state.trusted and int(meta["seq"]) <= state.seq:
+                view = cls._forward(store, file, state, int(meta["seq"]), previous)
+        except sqlite3.DatabaseError:  # damage the checks did not see: rebuilt, not trusted
+            view = None
+        if view is None or view.count() != store.count():
+            file.build(store, state)
+            view = cls(file, state, file.quoted())
         settle_long_lived()
-        return built
+        return view
 
     @classmethod
-    def _build(cls, store: Store, revision: str) -> KeywordCache:
-        import bm25s
-
-        ids: list[str] = []
-        article_ids: list[str] = []
-        numbers: list[int] = []
-        sources: list[str] = []
-        dates: list[int] = []
-        texts: list[str] = []
-        quoted: dict[str, Paragraph] = {}
-        for p in store.iter_paragraphs():
-            ids.append(p.paragraph_id)
-            article_ids.append(p.article_id)
-            numbers.append(p.number)
-            sources.append(p.source)
-            dates.append(date_number(p.date))
-            texts.append(f"{p.title}\n{p.text}")
-            if p.quotes:
-                quoted[p.paragraph_id] = p
-        retriever = None
-        if texts:
-            stemmer = cls.stemmer()
-            retriever = bm25s.BM25()
-            retriever.index(cls.tokenize(texts, stemmer), show_progress=False)
-        return cls(revision, ids, article_ids, numbers, sources, dates, quoted, retriever)
-
-    def _save(self, folder: Path) -> None:
-        tmp = folder.with_name(folder.name + f".tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
-        tmp.mkdir(parents=True, exist_ok=True)
-        if self.retriever is not None:
-            self.retriever.save(str(tmp / "bm25"))
-        payload = {
-            "revision": self.revision,
-            "ids": self.ids,
-            "article_ids": self.article_ids,
-            "numbers": self.numbers,
-            "sources": self.sources,
-            "dates": [int(d) for d in self.dates],
-            "quoted": {
-                pid: {"text": p.text, "meta": paragraph_metadata(p)} for pid, p in self.quoted.items()
-            },
-        }
-        (tmp / self.FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        manifest = {"format": self.FORMAT, "bm25s": _bm25s_version(), "revision": self.revision,
-                    "files": {str(f.relative_to(tmp)): _sha256(f) for f in sorted(tmp.rglob("*")) if f.is_file()}}
-        (tmp / self.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-
-    @classmethod
-    def _load(cls, folder: Path, revision: str) -> KeywordCache | None:
-        import bm25s
-
-        path = folder / cls.FILE
-        if not (folder / cls.MANIFEST).exists() or not path.exists():
+    def _forward(cls, store: Store, file: KeywordFile, state: StoreState, at: int,
+                 previous: KeywordCache | None) -> KeywordCache | None:
+        reuse = previous is not None and previous.file is file and previous.state.epoch == state.epoch \
+            and previous.state.seq <= state.seq
+        base = min(at, previous.state.seq) if reuse and previous is not None else at
+        found = store.changes_since(base, state.seq)
+        if found is None:
             return None
-        manifest = json.loads((folder / cls.MANIFEST).read_text(encoding="utf-8"))
-        if (manifest.get("format"), manifest.get("bm25s"), manifest.get("revision")) != (
-            cls.FORMAT, _bm25s_version(), revision
-        ):
+        fetched = store.get(sorted(found.upserted))
+        gone = found.deleted | (found.upserted - {p.paragraph_id for p in fetched})
+        if not file.apply(base, state, fetched, gone):
             return None
-        files = manifest["files"]
-        if cls.FILE not in files or any(_sha256(folder / name) != digest for name, digest in files.items()):
-            return None  # damaged since it was written
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        if payload.get("revision") != revision:
-            return None
-        retriever = bm25s.BM25.load(str(folder / "bm25")) if payload["ids"] else None
-        quoted = {
-            pid: paragraph_from_record(pid, rec["text"], rec["meta"]) for pid, rec in payload["quoted"].items()
-        }
-        return cls(
-            revision,
-            payload["ids"],
-            payload["article_ids"],
-            payload["numbers"],
-            payload["sources"],
-            payload["dates"],
-            quoted,
-            retriever,
-        )
+        if not reuse or previous is None:
+            return cls(file, state, file.quoted())
+        quoted = {pid: p for pid, p in previous.quoted.items() if pid not in found.upserted and pid not in gone}
+        quoted.update((p.paragraph_id, p) for p in fetched if p.quotes)
+        return cls(file, state, quoted)
 
-    def _tokens(self, text: str) -> Any:
-        """``text`` tokenised as the index was (one stemmer per cache, not one per query)."""
-        if self._stemmer is None:
-            self._stemmer = self.stemmer()
-        return self.tokenize([text], self._stemmer)
+    # -- counts and lookups ------------------------------------------------------------------
 
-    def _spelling_tokens(self, spellings: str) -> Any:
-        """The index tokens of one word's spellings (space-separated), as ``_tokens``, but a
+    def count(self) -> int:
+        """How many paragraphs the index holds."""
+        if self._count is None:
+            self._count = int(self.file.db().execute("SELECT count(*) FROM paragraphs").fetchone()[0])
+        return self._count
+
+    def article_count(self) -> int:
+        return int(self.file.db().execute("SELECT count(DISTINCT article_id) FROM paragraphs").fetchone()[0])
+
+    def sources(self) -> list[str]:
+        return [s for (s,) in self.file.db().execute("SELECT DISTINCT source FROM paragraphs") if s]
+
+    @property
+    def spans(self) -> dict[tuple[str, int], set[int]]:
+        """(article, paragraph number) -> the other paragraphs its quotes span, both directions."""
+        if self._spans is None:
+            with self._lock:
+                spans: dict[tuple[str, int], set[int]] = {}
+                for p in self.quoted.values():
+                    for q in p.quotes:
+                        if len(q.paragraphs) > 1:
+                            for n in q.paragraphs:
+                                spans.setdefault((p.article_id, n), set()).update(set(q.paragraphs) - {n})
+                self._spans = spans
+        return self._spans
+
+    def ids_at(self, article_id: str, numbers: Sequence[int]) -> dict[int, str]:
+        """Paragraph number -> id, for those of ``numbers`` the article has."""
+        if not numbers:
+            return {}
+        rows = self.file.db().execute(
+            f"SELECT number, pid FROM paragraphs WHERE article_id = ? AND number IN ({_marks(numbers)})",
+            [article_id, *numbers])
+        return {int(n): pid for n, pid in rows}
+
+    def dates_of(self, ids: Sequence[str]) -> dict[str, int]:
+        """Each paragraph's date as YYYYMMDD (0 when undated)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(ids)):
+            found.update(self.file.db().execute(
+                f"SELECT pid, date_n FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk).fetchall())
+        return found
+
+    def newest_date(self, filters: Filters) -> int | None:
+        """The latest YYYYMMDD among the paragraphs inside ``filters`` (0: all undated; None: none)."""
+        where, values = _where(filters)
+        row = self.file.db().execute(f"SELECT max(p.date_n) FROM paragraphs p WHERE 1{where}", values).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def articles_within(self, articles: Iterable[str], filters: Filters) -> set[str]:
+        """Those of ``articles`` with a paragraph inside ``filters``."""
+        where, values = _where(filters)
+        inside: set[str] = set()
+        for chunk in _chunks(sorted(articles)):
+            inside.update(a for (a,) in self.file.db().execute(
+                f"SELECT DISTINCT p.article_id FROM paragraphs p WHERE p.article_id IN ({_marks(chunk)}){where}",
+                [*chunk, *values]))
+        return inside
+
+    # -- words ---------------------------------------------------------------------------------
+
+    def stems(self, text: str) -> list[str]:
+        """``text``'s words as the index holds them."""
+        return tokenize([text])[0]
+
+    def _spelling_stems(self, spellings: str) -> list[str]:
+        """The index words of one word's spellings (space-separated), as ``stems``, but a
         spelling with an inner apostrophe only when the word has no plain one: "Severs'k" is
         tokenised "severs" + "k", and "severs" stems to "sever", as "severe" does."""
         words = spellings.split()
         plain = [w for w in words if not _INNER_APOSTROPHE.search(w)]
-        return self._tokens(" ".join(plain or words)).vocab
+        return self.stems(" ".join(plain or words))
+
+    def document_frequency(self, stem: str) -> int:
+        """How many paragraphs (headline included) hold ``stem``."""
+        row = self.file.db().execute("SELECT doc FROM vocab WHERE term = ?", (stem,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def has_prefix(self, stem: str) -> bool:
+        """Whether some indexed word starts with ``stem``."""
+        row = self.file.db().execute("SELECT 1 FROM vocab WHERE term >= ? AND term < ? LIMIT 1",
+                                     (stem, stem + "\U0010ffff")).fetchone()
+        return row is not None
 
     def contains(self, text: str) -> bool:
         """Whether any paragraph or headline holds a word of ``text`` (one word's spellings,
-        stemmed): a dictionary lookup, where a BM25 search would score every posting of the word."""
-        if self.retriever is None or not self.ids:
-            return False
-        vocab = self.retriever.vocab_dict
-        return any(token and token in vocab for token in self._spelling_tokens(text))
+        stemmed): a vocabulary lookup, no search."""
+        return any(self.document_frequency(s) for s in self._spelling_stems(text) if s)
 
     def articles_mentioning(self, groups: Sequence[str], needed: int) -> set[str]:
         """Articles whose headline or paragraphs hold at least ``needed`` of ``groups`` (each a
-        word with its other spellings, space-separated), read off the BM25 postings: no text scan."""
-        if self.retriever is None or not self.ids or needed <= 0:
+        word with its other spellings, space-separated)."""
+        if needed <= 0:
             return set()
-        vocab, postings = self.retriever.vocab_dict, self.retriever.scores
         counts: dict[str, int] = {}
+        db = self.file.db()
         for group in groups:
-            articles: set[str] = set()
-            for token in self._spelling_tokens(group):
-                t = vocab.get(token) if token else None
-                if t is not None:
-                    docs = postings["indices"][postings["indptr"][t] : postings["indptr"][t + 1]]
-                    articles.update(self.article_ids[int(d)] for d in docs)
-            for a in articles:
+            query = _match(self._spelling_stems(group))
+            if not query:
+                continue
+            rows = db.execute("SELECT DISTINCT p.article_id FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
+                              "WHERE terms MATCH ?", (query,))
+            for (a,) in rows:
                 counts[a] = counts.get(a, 0) + 1
         return {a for a, n in counts.items() if n >= needed}
 
-    def filter_mask(self, filters: Filters) -> Any:
-        """A 0/1 array over ``ids``: 1 where the paragraph is inside ``filters`` (``None``: no filters)."""
-        if filters.empty:
-            return None
-        import numpy as np
-
-        mask = np.ones(len(self.ids), dtype=np.float32)
-        if filters.source:
-            mask *= self.source_keys == fold(filters.source)
-        if filters.since:
-            mask *= self.dates >= date_number(filters.since)
-        if filters.until:
-            mask *= self.dates <= date_number(filters.until)
-        if filters.article_id:
-            mask *= np.asarray(self.article_ids, dtype=object) == filters.article_id
-        return mask
-
-    def search(self, query: str, k: int, mask: Any = None) -> list[tuple[str, float]]:
-        """Top ``k`` (paragraph id, BM25 score) for ``query``; ``mask`` is a 0/1 array over ids."""
-        if self.retriever is None or not self.ids:
+    def search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` (paragraph id, BM25 score) for ``query`` inside ``filters``."""
+        expression = _match(self.stems(query))
+        if not expression or k <= 0:
             return []
-        tokens = self._tokens(query)
-        if not tokens.vocab or not any(tokens.ids):
-            return []
-        k = min(k, len(self.ids))
-        kwargs: dict[str, Any] = {"k": k, "show_progress": False, "n_threads": 1}
-        if mask is not None:
-            kwargs["weight_mask"] = mask
-        docs, scores = self.retriever.retrieve(tokens, **kwargs)
-        return [
-            (self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if float(s) > 0
-        ]
+        where, values = _where(filters)
+        rows = self.file.db().execute(
+            "SELECT p.pid, -terms.rank FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
+            f"WHERE terms MATCH ?{where} ORDER BY terms.rank, p.pid LIMIT ?", [expression, *values, k])
+        return [(pid, float(score)) for pid, score in rows if score > 0]

@@ -66,9 +66,7 @@ def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) 
     mentioning = cache.articles_mentioning(topic.spellings, topic.needed) if topic else set()
     if not mentioning:
         return 0
-    mask = cache.filter_mask(filters)
-    inside = {a for a, keep in zip(cache.article_ids, mask, strict=True) if keep and a in mentioning}
-    return len(mentioning - inside)
+    return len(mentioning - cache.articles_within(mentioning, filters))
 
 
 def check_extractive(

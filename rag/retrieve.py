@@ -70,7 +70,7 @@ class Retriever:
         return self.store.nearest(models.embed_query(query), k, filters)
 
     def keyword(self, query: str, k: int, filters: Filters, cache: KeywordCache) -> list[tuple[str, float]]:
-        return cache.search(self.variants.expand(query), k, cache.filter_mask(filters))
+        return cache.search(self.variants.expand(query), k, filters)
 
     # -- fused -------------------------------------------------------------------------------
 
@@ -129,10 +129,10 @@ class Retriever:
         if not fused or weight <= 0 or reference is None:
             return fused
         bonus = weight * fused[0][1]
+        dates = cache.dates_of([pid for pid, _ in fused])
         out = []
         for pid, score in fused:
-            position = cache.position.get(pid)
-            day = _day(int(cache.dates[position])) if position is not None else None
+            day = _day(dates[pid]) if pid in dates else None
             age = reference - day if day is not None else -1
             out.append((pid, score + bonus * math.exp(-age / tuning.recency_days) if age >= 0 else score))
         return sorted(out, key=lambda kv: -kv[1])
@@ -143,7 +143,8 @@ class Retriever:
         for hit in hits:
             p = hit.paragraph
             others = sorted(cache.spans.get((p.article_id, p.number), ()))
-            ids = [cache.by_number[(p.article_id, n)] for n in others if (p.article_id, n) in cache.by_number]
+            at = cache.ids_at(p.article_id, others)
+            ids = [at[n] for n in others if n in at]
             if ids:
                 wanted[p.paragraph_id] = ids
         if not wanted:
@@ -161,11 +162,8 @@ def reference_day(filters: Filters, cache: KeywordCache) -> int | None:
     among the paragraphs inside ``filters``; ``None`` for an undated corpus."""
     if filters.until:
         return _day(date_number(filters.until))
-    if not len(cache.dates):
-        return None
-    mask = cache.filter_mask(filters)
-    dates = cache.dates if mask is None else cache.dates[mask > 0]
-    return _day(int(dates.max())) if len(dates) else None
+    newest = cache.newest_date(filters)
+    return None if newest is None else _day(newest)
 
 
 def age_in_days(paragraph_date: str, as_of: str) -> int | None:

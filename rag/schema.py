@@ -368,6 +368,20 @@ class CorpusStats:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreState:
+    """Where a store's writes stand (``Store.state``): what local indexes compare themselves with.
+
+    ``seq`` counts the writes that changed paragraphs; the change log (``rag.changes``) says
+    which ids each one touched, for as long as ``epoch`` stays the same and ``trusted`` holds.
+    """
+
+    revision: str
+    seq: int
+    epoch: str
+    trusted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FileFailure:
     path: str
     error: str

@@ -7,7 +7,6 @@ if an ingest has changed the store since (``SnapshotSource``).
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 
@@ -20,11 +19,12 @@ from rag.variants import VariantTable
 class CorpusSnapshot:
     """The keyword cache of one corpus revision, with the speaker index built from it on demand."""
 
-    def __init__(self, keywords: KeywordCache, variants: VariantTable):
+    def __init__(self, keywords: KeywordCache, variants: VariantTable, previous: CorpusSnapshot | None = None):
         self.keywords = keywords
         self.variants = variants
         self._speakers: SpeakerIndex | None = None
-        self._vocab: list[str] | None = None
+        # The last revision's speaker index, if it was built: this one is derived from it.
+        self._previous = (previous._speakers or previous._previous) if previous is not None else None
         self._lock = threading.Lock()
 
     @property
@@ -37,7 +37,9 @@ class CorpusSnapshot:
         if self._speakers is None:
             with self._lock:
                 if self._speakers is None:
-                    self._speakers = SpeakerIndex(self.keywords, self.variants)
+                    previous, self._previous = self._previous, None
+                    self._speakers = (previous.updated(self.keywords) if previous is not None
+                                      else SpeakerIndex(self.keywords, self.variants))
         return self._speakers
 
     def unknown_names(self, names: list[str]) -> list[str]:
@@ -67,15 +69,11 @@ class CorpusSnapshot:
     def shares_stem(self, word: str, length: int) -> bool:
         """Whether a stored word and ``word`` (both stemmed) are one a prefix of the other, the
         shorter of at least ``length`` letters ("chile"/"chilean", "lanka"/"lankan")."""
-        stems = [t for t in self.keywords._tokens(word).vocab if t and len(t) >= length]
-        if not stems or self.keywords.retriever is None:
-            return False
-        vocab = self._sorted_vocab()
-        for stem in stems:
-            i = bisect.bisect_left(vocab, stem)
-            if i < len(vocab) and vocab[i].startswith(stem):
+        keywords = self.keywords
+        for stem in (t for t in keywords.stems(word) if t and len(t) >= length):
+            if keywords.has_prefix(stem):
                 return True
-            if any(stem[:n] in self.keywords.retriever.vocab_dict for n in range(length, len(stem))):
+            if any(keywords.document_frequency(stem[:n]) for n in range(length, len(stem))):
                 return True
         return False
 
@@ -83,22 +81,12 @@ class CorpusSnapshot:
         """The inverse document frequency of ``word`` (its rarest stem) over paragraphs and
         headlines: ``log((N + 1) / (df + 0.5))``, the highest value for a word no paragraph holds."""
         keywords = self.keywords
-        n = len(keywords.ids)
-        if keywords.retriever is None or not n:
+        n = keywords.count()
+        stems = [t for t in keywords.stems(word) if t]
+        if not n or not stems:
             return 0.0
-        vocab, indptr = keywords.retriever.vocab_dict, keywords.retriever.scores["indptr"]
-        stems = [t for t in keywords._tokens(word).vocab if t]
-        if not stems:
-            return 0.0
-        df = min(int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in stems)
+        df = min(keywords.document_frequency(t) for t in stems)
         return math.log((n + 1) / (df + 0.5))
-
-    def _sorted_vocab(self) -> list[str]:
-        if self._vocab is None:
-            with self._lock:
-                if self._vocab is None:
-                    self._vocab = sorted(t for t in self.keywords.retriever.vocab_dict if t)
-        return self._vocab
 
 
 class SnapshotSource:
@@ -113,5 +101,5 @@ class SnapshotSource:
         keywords = self.store.keyword_cache()  # re-reads the revision at most every few seconds
         snapshot = self._current
         if snapshot is None or snapshot.keywords is not keywords:
-            snapshot = self._current = CorpusSnapshot(keywords, self.variants)
+            snapshot = self._current = CorpusSnapshot(keywords, self.variants, previous=snapshot)
         return snapshot

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.keywords import KeywordCache, settle_long_lived
+from rag.schema import Quote
 from rag.text import content_terms, mostly_in, names_in
 from rag.variants import VariantTable
 
@@ -33,17 +34,11 @@ class SpeakerIndex:
     def __init__(self, cache: KeywordCache, variants: VariantTable):
         self.cache = cache
         self.variants = variants
-        canonical = variants.canonical
-        synonyms = role_synonyms()
         profiles: dict[str, set[str]] = {}
         by_speaker: dict[str, list[str]] = {}
         for pid, p in cache.quoted.items():
             for q in p.quotes:
-                terms = profiles.setdefault(q.speaker, set())
-                for text in (q.speaker, q.speaker_as_written, q.role):
-                    for term in content_terms(text):
-                        terms.add(canonical(term))
-                        terms.update(synonyms.get(term, ()))
+                profiles.setdefault(q.speaker, set()).update(self._terms(q))
                 ids = by_speaker.setdefault(q.speaker, [])
                 if not ids or ids[-1] != pid:
                     ids.append(pid)
@@ -55,6 +50,67 @@ class SpeakerIndex:
         self.by_term = by_term
         self.by_speaker = by_speaker
         settle_long_lived()
+
+    def _terms(self, q: Quote) -> set[str]:
+        """The words a quote gives its speaker's profile: names as written, resolved, role."""
+        canonical = self.variants.canonical
+        synonyms = role_synonyms()
+        terms: set[str] = set()
+        for text in (q.speaker, q.speaker_as_written, q.role):
+            for term in content_terms(text):
+                terms.add(canonical(term))
+                terms.update(synonyms.get(term, ()))
+        return terms
+
+    def updated(self, cache: KeywordCache) -> SpeakerIndex:
+        """This index for a newer revision, redoing only the speakers of paragraphs that changed.
+
+        Paragraphs compare by identity: a view carries over the objects of those that did not
+        change (``KeywordCache.load_or_build``). This index stays as it was, for questions still
+        reading the older revision."""
+        old, new = self.cache.quoted, cache.quoted
+        removed = {pid for pid, p in old.items() if new.get(pid) is not p}
+        added = [pid for pid, p in new.items() if old.get(pid) is not p]
+        affected = {q.speaker for pid in removed for q in old[pid].quotes}
+        affected.update(q.speaker for pid in added for q in new[pid].quotes)
+        index = SpeakerIndex.__new__(SpeakerIndex)
+        index.cache, index.variants = cache, self.variants
+        index.by_speaker = dict(self.by_speaker)
+        index.profiles = dict(self.profiles)
+        index.by_term = dict(self.by_term)
+        copied: set[str] = set()
+
+        def term_set(term: str) -> set[str]:
+            if term not in copied:
+                index.by_term[term] = set(index.by_term.get(term, ()))
+                copied.add(term)
+            return index.by_term[term]
+
+        fresh: dict[str, list[str]] = {}
+        for pid in added:
+            for q in new[pid].quotes:
+                ids = fresh.setdefault(q.speaker, [])
+                if not ids or ids[-1] != pid:
+                    ids.append(pid)
+        for speaker in affected:
+            ids = [pid for pid in self.by_speaker.get(speaker, ()) if pid not in removed] + fresh.get(speaker, [])
+            terms: set[str] = set()
+            for pid in dict.fromkeys(ids):
+                terms.update(t for q in new[pid].quotes if q.speaker == speaker for t in self._terms(q))
+            for term in self.profiles.get(speaker, frozenset()) - terms:
+                term_set(term).discard(speaker)
+                if not index.by_term[term]:
+                    del index.by_term[term]
+                    copied.discard(term)
+            for term in terms:
+                term_set(term).add(speaker)
+            if ids:
+                index.by_speaker[speaker] = list(dict.fromkeys(ids))
+                index.profiles[speaker] = frozenset(terms)
+            else:
+                index.by_speaker.pop(speaker, None)
+                index.profiles.pop(speaker, None)
+        return index
 
     def profile(self, speaker: str) -> frozenset[str]:
         """Every word the corpus uses for ``speaker``, by spelling group.

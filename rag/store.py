@@ -26,18 +26,20 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-from rag import models
+from rag import changes, models
 from rag.errors import ConfigError, IndexNotFound, NewsragError, StoreError
 from rag.gate import Gate
 from rag.keywords import KeywordCache
 from rag.records import date_number, embedding_text, paragraph_from_record, paragraph_metadata
-from rag.schema import CorpusStats, Filters, Paragraph
+from rag.schema import CorpusStats, Filters, Paragraph, StoreState
 from rag.settings import Settings
 from rag.text import fold
 
 __all__ = ["Store", "date_number", "embedding_text", "record_signature", "write_lock"]
 
 REVISION_KEY = "newsrag_revision"
+# Changes when the change log starts again (``rag.changes``): local indexes of another epoch rebuild.
+EPOCH_KEY = "newsrag_log_epoch"
 SCHEMA_KEY = "newsrag_schema"
 SCHEMA_VERSION = "1"
 # Which quote extractor wrote the stored quotes (``ingest.quotes.EXTRACTOR_VERSION``): an ingest
@@ -132,6 +134,43 @@ class Store:
     def revision(self) -> str:
         return str(self._metadata().get(REVISION_KEY, ""))
 
+    def state(self) -> StoreState:
+        """Where the store's writes stand now: what the local indexes compare themselves with."""
+        metadata = self._metadata()
+        return StoreState(str(metadata.get(REVISION_KEY, "")), int(metadata.get(changes.SEQ_KEY, 0)),
+                          str(metadata.get(EPOCH_KEY, "")), changes.trusted(metadata))
+
+    def changes_since(self, seq: int, upto: int) -> changes.Changes | None:
+        """The paragraph ids written and deleted after write ``seq`` up to ``upto``; ``None``
+        when the change log cannot say (pruned, or missing): then rebuild from Chroma."""
+        log = self._log(create=False)
+        return None if log is None else changes.since(log, seq, upto)
+
+    def _log(self, create: bool) -> Any:
+        try:
+            return _Guarded(lambda: self._connection.log(changes.log_name(self.settings.collection), create),
+                            self.settings, self.gate) if create else self._existing_log()
+        except Exception:  # chromadb raises NotFoundError / ValueError by version
+            return None
+
+    def _existing_log(self) -> Any:
+        self._connection.log(changes.log_name(self.settings.collection), False)  # raises when missing
+        return _Guarded(lambda: self._connection.log(changes.log_name(self.settings.collection), False),
+                        self.settings, self.gate)
+
+    def _log_change(self, upserted: Sequence[str] = (), deleted: Sequence[str] = ()) -> None:
+        """Append what a write changed to the change log, in the writer's turn (``rag.changes``)."""
+        if not upserted and not deleted:
+            return
+        metadata = self._metadata()
+        seq = int(metadata.get(changes.SEQ_KEY, 0)) + 1
+        if changes.SEQ_KEY not in metadata:  # the first logged write: a new epoch, trusted from here
+            metadata[EPOCH_KEY] = uuid.uuid4().hex
+            metadata[changes.LOGGED_REVISION_KEY] = metadata.get(REVISION_KEY, "")
+        changes.record(self._log(create=True), seq, upserted, deleted)
+        metadata[changes.SEQ_KEY] = seq
+        self.collection.modify(metadata=metadata)
+
     def extractor_version(self) -> str:
         """The quote extractor version the stored quotes come from ("" before versions were kept)."""
         return str(self._metadata().get(EXTRACTOR_KEY, ""))
@@ -171,10 +210,20 @@ class Store:
         # ``modify`` replaces the whole metadata, so keep what is there (the extractor version).
         with self.gate.writing():
             metadata = self._metadata()
-            metadata.update({SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: uuid.uuid4().hex, "newsrag_updated": stamp})
+            if not changes.trusted(metadata):
+                # Written by a newsrag that kept no change log (or never logged): what the log
+                # holds may miss writes, so readers rebuild once, from this new epoch on.
+                metadata[EPOCH_KEY] = uuid.uuid4().hex
+            revision = uuid.uuid4().hex
+            metadata.update({SCHEMA_KEY: SCHEMA_VERSION, REVISION_KEY: revision, "newsrag_updated": stamp,
+                             changes.LOGGED_REVISION_KEY: revision})
+            metadata.setdefault(changes.SEQ_KEY, 0)
             if extractor is not None:
                 metadata[EXTRACTOR_KEY] = extractor
             self.collection.modify(metadata=metadata)
+            log = self._log(create=False)
+            if log is not None:
+                changes.prune(log, int(metadata[changes.SEQ_KEY]))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -297,10 +346,10 @@ class Store:
     def _stats(self) -> CorpusStats:
         cache = self.keyword_cache()
         return CorpusStats(
-            articles=len(set(cache.article_ids)),
-            paragraphs=len(cache.ids),
+            articles=cache.article_count(),
+            paragraphs=cache.count(),
             quotes=sum(len(p.quotes) for p in cache.quoted.values()),
-            sources=tuple(sorted({s for s in cache.sources if s})),
+            sources=tuple(sorted(cache.sources())),
             last_ingest=str(self._metadata().get("newsrag_updated", "")),
         )
 
@@ -310,31 +359,37 @@ class Store:
         """Write paragraphs with their vectors (of ``embedding_text``); an existing id is replaced."""
         if not paragraphs:
             return
-        self.collection.upsert(
-            ids=[p.paragraph_id for p in paragraphs],
-            embeddings=[list(e) for e in embeddings],
-            documents=[p.text for p in paragraphs],
-            metadatas=[paragraph_metadata(p) for p in paragraphs],
-        )
+        with self.gate.writing():
+            self.collection.upsert(
+                ids=[p.paragraph_id for p in paragraphs],
+                embeddings=[list(e) for e in embeddings],
+                documents=[p.text for p in paragraphs],
+                metadatas=[paragraph_metadata(p) for p in paragraphs],
+            )
+            self._log_change(upserted=[p.paragraph_id for p in paragraphs])
 
     def update_quotes(self, paragraphs: Sequence[Paragraph]) -> None:
         """Store new quote records for paragraphs already stored; text and vectors stay as they are."""
         if paragraphs:
-            self.collection.update(
-                ids=[p.paragraph_id for p in paragraphs],
-                metadatas=[{"quotes": p.quotes_json(), "n_quotes": len(p.quotes)} for p in paragraphs],
-            )
+            with self.gate.writing():
+                self.collection.update(
+                    ids=[p.paragraph_id for p in paragraphs],
+                    metadatas=[{"quotes": p.quotes_json(), "n_quotes": len(p.quotes)} for p in paragraphs],
+                )
+                self._log_change(upserted=[p.paragraph_id for p in paragraphs])
 
     def update_details(self, paragraphs: Sequence[Paragraph]) -> None:
         """Store new article details (source, date, location, ...) for paragraphs already stored:
         a renamed file, a corrected date. Text, vectors and quotes stay as they are (Chroma
         merges the keys given into the stored metadata)."""
         if paragraphs:
-            self.collection.update(
-                ids=[p.paragraph_id for p in paragraphs],
-                metadatas=[{k: v for k, v in paragraph_metadata(p).items() if k not in _NOT_DETAILS}
-                           for p in paragraphs],
-            )
+            with self.gate.writing():
+                self.collection.update(
+                    ids=[p.paragraph_id for p in paragraphs],
+                    metadatas=[{k: v for k, v in paragraph_metadata(p).items() if k not in _NOT_DETAILS}
+                               for p in paragraphs],
+                )
+                self._log_change(upserted=[p.paragraph_id for p in paragraphs])
 
     def check_space(self, paragraphs: int) -> None:
         """Refuse, before anything is written, new paragraphs the disk of an embedded store
@@ -353,19 +408,23 @@ class Store:
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
+        if not ids:
+            return
         with self.gate.writing():
             for start in range(0, len(ids), 1000):
                 self.collection.delete(ids=ids[start : start + 1000])
+            self._log_change(deleted=ids)
 
     # -- the keyword cache -----------------------------------------------------------------
 
     def keyword_cache(self) -> KeywordCache:
-        """The BM25 index and filter arrays for the current revision, rebuilt when stale.
+        """The keyword index for the store as it stands, brought up to date when it has changed.
 
-        Embedded, the store's revision is read again only after a write (the gate's generation
+        Embedded, the store's state is read again only after a write (the gate's generation
         stamp changes with every write turn, in any process); a server's, at most every
         ``REVISION_CHECK_S`` seconds (other machines write without our gate), and at once after
-        a write from this machine. One question asks for the cache several times.
+        a write from this machine. One question asks for the cache several times. Bringing it up
+        to date costs the changed paragraphs (``KeywordCache.load_or_build``).
         """
         with self.gate.reading():
             now = time.monotonic()
@@ -376,12 +435,12 @@ class Store:
                 and (not self.settings.chroma_url or now - self._checked_at < REVISION_CHECK_S)
             ):
                 return self._cache
-            revision = self.revision()
+            state = self.state()
             with self._cache_lock:
                 self._generation_seen = generation
                 self._checked_at = now
-                if self._cache is None or self._cache.revision != revision:
-                    self._cache = KeywordCache.load_or_build(self, revision)
+                if self._cache is None or self._cache.state != state:
+                    self._cache = KeywordCache.load_or_build(self, state, previous=self._cache)
                 return self._cache
 
 
@@ -486,6 +545,17 @@ class _Connection:
             metadata={SCHEMA_KEY: SCHEMA_VERSION, ENCODER_KEY: encoder},
         )
         self._collections[name] = found
+        return found
+
+    def log(self, name: str, create: bool) -> Any:
+        """The change log's collection (``rag.changes``); ``create`` makes it (writers only)."""
+        found = self._collections.get(name)
+        if found is None:
+            ef = models.chroma_embedding_function()  # never called: entries carry their vectors
+            found = (self.client.get_or_create_collection(name, embedding_function=ef,
+                                                          configuration={"hnsw": {"space": "l2"}})
+                     if create else self.client.get_collection(name, embedding_function=ef))
+            self._collections[name] = found
         return found
 
     def reopen(self) -> None:

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -28,7 +29,7 @@ from ingest import ingest
 from ingest.loaders import discover_files, load_file
 from ingest.pipeline import article_paragraphs
 from rag import NewsIndex, Settings, StoreError
-from rag.keywords import KeywordCache
+from rag.keywords import KeywordFile
 from rag.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,43 +258,44 @@ def _flip_bytes(path: Path) -> None:
     path.write_bytes(bytes(raw))
 
 
+def _index_file(folder: Path) -> Path:
+    return folder / KeywordFile.NAME
+
+
 def _swap_two_ids(folder: Path, settings: Settings) -> None:
-    """Valid JSON, plausible content, wrong: two paragraphs' ids trade places."""
-    path = folder / KeywordCache.FILE
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    ids = payload["ids"]
-    ids[0], ids[-1] = ids[-1], ids[0]
-    path.write_text(json.dumps(payload), encoding="utf-8")
+    """A valid SQLite file with plausible content, wrong: two paragraphs' ids trade places."""
+    with sqlite3.connect(_index_file(folder)) as db:
+        (first, a), (last, b) = db.execute("SELECT rowid, pid FROM paragraphs ORDER BY rowid LIMIT 1").fetchone(), \
+            db.execute("SELECT rowid, pid FROM paragraphs ORDER BY rowid DESC LIMIT 1").fetchone()
+        db.execute("UPDATE paragraphs SET pid = ? WHERE rowid = ?", (f"tmp-{a}", first))
+        db.execute("UPDATE paragraphs SET pid = ? WHERE rowid = ?", (a, last))
+        db.execute("UPDATE paragraphs SET pid = ? WHERE rowid = ?", (b, first))
+    db.close()
 
 
-def _older_version(folder: Path, settings: Settings) -> None:
-    """The cache as an older newsrag wrote it: only the keys it knew, and its BM25 built by an
-    older tokeniser (no stemming), under the same corpus revision, so nothing else tells them apart."""
-    import bm25s
+def _one_word_changed(folder: Path, settings: Settings) -> None:
+    """An indexed word rewritten in place through SQLite itself: every structure stays valid."""
+    with sqlite3.connect(_index_file(folder)) as db:
+        rowid, stems = db.execute("SELECT rowid, stems FROM terms WHERE stems LIKE '%flood%' LIMIT 1").fetchone()
+        db.execute("UPDATE terms SET stems = ? WHERE rowid = ?", (stems.replace("flood", "harbour"), rowid))
+    db.close()
 
-    path = folder / KeywordCache.FILE
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    known = ("revision", "ids", "article_ids", "numbers", "sources", "dates", "quoted")
-    payload = {key: payload[key] for key in known}
-    texts = [f"{p.title}\n{p.text}" for p in Store.connect(settings).get(payload["ids"])]
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
-    for old in folder.iterdir():
-        shutil.rmtree(old) if old.is_dir() else old.unlink()
-    retriever.save(str(folder / "bm25"))
-    path.write_text(json.dumps(payload), encoding="utf-8")
+
+def _older_format(folder: Path, settings: Settings) -> None:
+    """The index as another format of newsrag wrote it, under the same corpus state."""
+    with sqlite3.connect(_index_file(folder)) as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'format'")
+    db.close()
 
 
 DAMAGE = {
-    "cache.json truncated": lambda f, _: _truncate(f / KeywordCache.FILE),
-    "cache.json emptied": lambda f, _: (f / KeywordCache.FILE).write_bytes(b""),
-    "cache.json garbled": lambda f, _: _flip_bytes(f / KeywordCache.FILE),
-    "cache.json ids swapped": _swap_two_ids,
-    "bm25 files truncated": lambda f, _: [_truncate(p) for p in (f / "bm25").iterdir()],
-    "bm25 arrays garbled": lambda f, _: [_flip_bytes(p) for p in (f / "bm25").glob("*.npy")],
-    "bm25 vocabulary garbled": lambda f, _: _flip_bytes(f / "bm25" / "vocab.index.json"),
-    "bm25 folder missing": lambda f, _: shutil.rmtree(f / "bm25"),
-    "written by an older version": _older_version,
+    "file truncated": lambda f, _: _truncate(_index_file(f)),
+    "file emptied": lambda f, _: _index_file(f).write_bytes(b""),
+    "file garbled": lambda f, _: _flip_bytes(_index_file(f)),
+    "file missing": lambda f, _: _index_file(f).unlink(),
+    "ids swapped": _swap_two_ids,
+    "a word changed": _one_word_changed,
+    "written by another format": _older_format,
 }
 
 
@@ -306,7 +308,7 @@ def test_a_damaged_keyword_cache_is_rebuilt_never_read_wrong(
     settings = Settings.load(env={}, db=db, cache_dir=tmp_path / "cache")
     truth = _keyword_answers(settings)  # built from Chroma and saved to the cache folder
     folder = settings.keyword_cache_dir
-    assert (folder / KeywordCache.FILE).is_file()
+    assert _index_file(folder).is_file()
 
     DAMAGE[damage](folder, settings)
     assert _keyword_answers(settings) == truth  # the damage is noticed and the cache rebuilt

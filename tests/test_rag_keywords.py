@@ -1,4 +1,4 @@
-"""The keyword cache: BM25 and filter arrays rebuilt from Chroma whenever the corpus changes."""
+"""The keyword index: BM25 in a shared SQLite file, brought forward by the change log, rebuilt when it cannot be."""
 
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ def test_keyword_cache_is_rebuilt_from_chroma_when_deleted(tmp_path: Path, setti
     assert NewsIndex.open(settings).search("Quellport")[0].paragraph.title == "Harbor Opens"
 
 
-def test_filter_mask_marks_the_paragraphs_inside_the_filters(seed_index: NewsIndex) -> None:
+def test_filters_narrow_keyword_search_and_dates(seed_index: NewsIndex) -> None:
     cache = seed_index.answerer.snapshot().keywords
-    assert cache.filter_mask(Filters()) is None
-    assert cache.filter_mask(Filters(source="los angeles chronicle")).all()
-    assert not cache.filter_mask(Filters(since="2026-01-01")).any()  # the seed article is undated
+    assert cache.search("Seversk", 3, Filters(source="los angeles chronicle"))
+    assert cache.search("Seversk", 3, Filters(source="Kessmouth Gazette")) == []
+    assert cache.search("Seversk", 3, Filters(since="2026-01-01")) == []  # the seed article is undated
+    assert cache.newest_date(Filters()) == 0 and cache.newest_date(Filters(since="2026-01-01")) is None
 
 
 def test_articles_mentioning_reads_the_postings(seed_index: NewsIndex) -> None:
@@ -55,3 +56,56 @@ def test_an_apostrophe_spelling_never_stands_in_for_another_word(tmp_path: Path,
     assert snapshot.keywords.articles_mentioning([spellings], 1) == set()
     assert snapshot.unknown_names(["Seversk"]) == ["Seversk"]
     assert index.ask("who said what about Seversk?").reason == "No article in the corpus mentions Seversk."
+
+
+def _everything(index: NewsIndex, queries: list[str]) -> dict[str, object]:
+    """What the keyword side and the speaker index answer, for comparing two ways of building them."""
+    snapshot = index.answerer.snapshot()
+    cache = snapshot.keywords
+    return {
+        "search": {q: cache.search(q, 10) for q in queries},
+        "count": cache.count(),
+        "quoted": sorted(cache.quoted),
+        "speakers": {s: sorted(ids) for s, ids in snapshot.speakers.by_speaker.items()},
+        "profiles": snapshot.speakers.profiles,
+        "terms": {t: sorted(s) for t, s in snapshot.speakers.by_term.items()},
+        "stats": index.stats(),
+    }
+
+
+def test_an_update_from_the_change_log_equals_a_rebuild(tmp_path: Path, settings: Settings) -> None:
+    """The open index follows ingests, edits and removals through the change log, and ends up
+    holding exactly what a process that builds everything from Chroma holds."""
+    from ingest import remove
+
+    data = Path(__file__).resolve().parents[1] / "data" / "txt"
+    first, *rest = sorted(data.glob("*.txt"))
+    ingest([first], settings)
+    index = NewsIndex.open(settings)
+    index.ask("who said what about the flood?")  # builds the speaker index, to be carried forward
+    built = index.answerer.snapshot().keywords
+    ingest(rest[:4], settings)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(first.read_text(encoding="utf-8").replace("the", "a", 3), encoding="utf-8")
+    ingest([edited], settings)
+    remove(settings, files=[str(rest[0])])
+    queries = ["flood warnings", "water rationing", "mayor said", "port strike", "Seversk"]
+    followed = _everything(index, queries)
+    assert index.answerer.snapshot().keywords.file is built.file  # brought forward, not rebuilt
+
+    shutil.rmtree(settings.keyword_cache_dir)
+    rebuilt = _everything(NewsIndex.open(Settings.load(env={}, db=settings.db)), queries)
+    for key in followed:
+        assert followed[key] == rebuilt[key], key
+
+
+def test_a_keyword_index_from_another_store_is_rebuilt(tmp_path: Path, settings: Settings) -> None:
+    (tmp_path / "one.txt").write_text("Harbor Opens\n\nThe harbor in Quellport opened on Monday.\n", encoding="utf-8")
+    ingest([tmp_path / "one.txt"], settings)
+    NewsIndex.open(settings).search("Quellport")
+    other = Settings.load(env={}, db=tmp_path / "other", cache_dir=tmp_path / "shared-cache")
+    (tmp_path / "two.txt").write_text("Mill Closes\n\nThe old mill at Brenwick closed for good.\n", encoding="utf-8")
+    ingest([tmp_path / "two.txt"], other)
+    shutil.copytree(settings.keyword_cache_dir, other.keyword_cache_dir, dirs_exist_ok=True)
+    keywords = NewsIndex.open(other).answerer.snapshot().keywords
+    assert keywords.search("Quellport", 5) == [] and len(keywords.search("Brenwick", 5)) == 1

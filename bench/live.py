@@ -1,0 +1,116 @@
+"""A live newsroom: what the first question after another process's one-article ingest costs.
+
+    .venv/bin/python bench/live.py --sizes 1000,10000          # paragraphs in the store
+    .venv/bin/python bench/live.py --sizes 10000 --rounds 5 --write
+
+Issue 19's goal: with the index already open, the first question after a one-article
+`newsrag ingest` in another process takes <= 0.5 s at 10k and at 100k paragraphs, and does not
+grow with the corpus (1k vs 10k articles within 1.3x). Stores come from ``bench/query.py``
+(synthetic paragraphs with real quotes, real vectors for the first 2,000, perturbed copies
+after), copied to a scratch folder so the cached store stays as built. Each round: another
+process ingests one new .txt article (its own encoder load is not timed), then this process,
+whose ``NewsIndex`` has been open and warm all along, asks a fixed question twice: the first ask
+pays for whatever the write made stale (the reopened Chroma client, the keyword index brought
+forward through the change log, the speaker index updated), the second is the steady state. One
+untimed ingest first: a cached store from before the change log is indexed once more by it. Sizes are interleaved per round; medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for _key, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("ORT_DISABLE_TELEMETRY", "1"),
+                     ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_key, _value)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import report  # noqa: E402
+from bench.query import build_store, synthetic_paragraphs  # noqa: E402
+
+QUESTIONS = ("who said what about the harbour?", "What did the council decide about the budget?")
+ARTICLE = "Tidal Plant Opens in {town}\n\nThe town of {town} opened a tidal plant on Sunday, round {n}.\n\n" \
+          '"Every tide now brings us power," said Ilse Varga, the chief engineer in {town}.\n'
+
+
+def _ingest_one(settings: object, folder: Path, n: int) -> float:
+    path = folder / f"tidal-{n}.txt"
+    path.write_text(ARTICLE.format(town=f"Quellmoor{n}", n=n), encoding="utf-8")
+    newsrag = str(Path(sys.executable).with_name("newsrag"))
+    start = time.perf_counter()
+    subprocess.run([newsrag, "ingest", str(path), "--db", str(settings.db)], check=True,  # type: ignore[attr-defined]
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="store sizes in paragraphs, comma-separated")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--real-embeddings", type=int, default=2000)
+    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    args = parser.parse_args()
+    from rag import NewsIndex
+    from rag.settings import Settings
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    load = os.getloadavg()
+    scratch = Path(tempfile.mkdtemp(prefix="newsrag-live-"))
+    indexes = {}
+    for size in sizes:
+        built, _, _ = build_store(synthetic_paragraphs(size), args.real_embeddings, rebuild=False)
+        db = scratch / f"db-{size}"
+        shutil.copytree(built.db, db, ignore=shutil.ignore_patterns("newsrag-cache", ".newsrag-*"))  # type: ignore[attr-defined]
+        indexes[size] = NewsIndex.open(Settings.load(env={}, db=db)).warm()
+        for q in QUESTIONS:
+            indexes[size].ask(q)
+        # Untimed: a store written before the change log existed is indexed once more by the
+        # first ingest that keeps one (``rag.changes``: a new epoch); stores built now are not.
+        _ingest_one(indexes[size].settings, scratch, size)
+        for q in QUESTIONS:
+            indexes[size].ask(q)
+    first: dict[int, list[float]] = {s: [] for s in sizes}
+    steady: dict[int, list[float]] = {s: [] for s in sizes}
+    for n in range(args.rounds):
+        for size in sizes:
+            index = indexes[size]
+            _ingest_one(index.settings, scratch, n * 1000 + size)
+            question = QUESTIONS[n % len(QUESTIONS)]
+            start = time.perf_counter()
+            index.ask(question)
+            first[size].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            index.ask(question)
+            steady[size].append(time.perf_counter() - start)
+            print(f"round {n + 1} size {size}: first {first[size][-1]:.3f} s, then {steady[size][-1]:.3f} s", flush=True)
+    rows = [f"| {size:,} | {statistics.median(first[size]):.3f} s | {max(first[size]):.3f} s | "
+            f"{statistics.median(steady[size]):.3f} s |" for size in sizes]
+    ratio = (statistics.median(first[sizes[-1]]) / statistics.median(first[sizes[0]])) if len(sizes) > 1 else 1.0
+    section = "\n".join([
+        f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}; load average at the start {load[0]:.2f} (1 min), {load[1]:.2f} (5 min). "
+        f"Embedded store, default encoder; {args.rounds} rounds, sizes interleaved. `bench/live.py --sizes {args.sizes}`.",
+        "",
+        "| paragraphs | first ask after the ingest (median) | (max) | the ask after it (median) |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+        f"Largest over smallest, first ask: {ratio:.2f}x (goal <= 1.3x from 1k to 10k articles; <= 0.5 s at 10k and 100k paragraphs).",
+        "",
+    ])
+    print(section)
+    if args.write:
+        report.append_section("live: the first question after another process's one-article ingest", section)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ import contextlib
 import gc
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 
 _INNER_APOSTROPHE = re.compile(r"\w['\u2019]\w")
 _IN_CHUNK = 500  # values per SQL IN list
+# BM25 as bm25s scored it (its defaults), the scores ``Tuning``'s fusion weights were fitted on.
+BM25_K1 = 1.5
+BM25_B = 0.75
+RESCORED_PER_HIT = 5  # FTS5's best candidates per hit asked for, scored again with those
+RESCORED_AT_LEAST = 200
 
 
 def settle_long_lived() -> None:
@@ -81,7 +87,7 @@ class KeywordFile:
     NAME = "keywords.sqlite"
     # Bump when what the file holds, or how text is tokenised (``tokenize``, ``rag.text.fold``),
     # changes: files written before are then rebuilt.
-    FORMAT = "3"
+    FORMAT = "4"
 
     _files: ClassVar[dict[Path, KeywordFile]] = {}
     _files_lock: ClassVar[threading.Lock] = threading.Lock()
@@ -146,7 +152,8 @@ class KeywordFile:
                 if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     return None
                 db.execute("INSERT INTO terms(terms) VALUES('integrity-check')")  # raises when damaged
-                if f"{_digest_of(db):x}" != meta.get("digest"):  # a changed word or id: SQLite has no checksums
+                digest, tokens = _digest_of(db)  # a changed word or id: SQLite has no checksums
+                if f"{digest:x}" != meta.get("digest") or str(tokens) != meta.get("tokens"):
                     return None
                 self.checked = True
             return meta
@@ -165,14 +172,16 @@ class KeywordFile:
                 db.executescript(_SCHEMA)
                 db.execute("BEGIN")
                 batch: list[Paragraph] = []
-                digest = 0
-                for p in store.iter_paragraphs():
-                    batch.append(p)
-                    if len(batch) >= 2000:
-                        digest ^= _insert(db, batch)
+                digest = tokens = 0
+                for p in [*store.iter_paragraphs(), None]:
+                    if p is not None:
+                        batch.append(p)
+                    if len(batch) >= 2000 or (p is None and batch):
+                        added = _insert(db, batch)
+                        digest, tokens = digest ^ added[0], tokens + added[1]
                         batch = []
-                digest ^= _insert(db, batch)
-                _set_meta(db, {"format": self.FORMAT, "store": self.identity, "digest": f"{digest:x}"}, state)
+                _set_meta(db, {"format": self.FORMAT, "store": self.identity, "digest": f"{digest:x}",
+                               "tokens": str(tokens)}, state)
                 db.execute("COMMIT")
                 db.execute("INSERT INTO terms(terms) VALUES('optimize')")
             finally:
@@ -200,8 +209,10 @@ class KeywordFile:
                 return False
             if seq < state.seq or meta.get("revision") != state.revision:
                 gone = list({*deleted, *(p.paragraph_id for p in upserted)})
-                digest = int(meta.get("digest", "0"), 16) ^ _delete(db, gone) ^ _insert(db, upserted)
-                _set_meta(db, {"digest": f"{digest:x}"}, state)
+                removed, added = _delete(db, gone), _insert(db, upserted)
+                digest = int(meta.get("digest", "0"), 16) ^ removed[0] ^ added[0]
+                tokens = int(meta.get("tokens", "0")) - removed[1] + added[1]
+                _set_meta(db, {"digest": f"{digest:x}", "tokens": str(tokens)}, state)
             db.execute("COMMIT")
             return True
         except BaseException:
@@ -236,12 +247,14 @@ _ROW = ("SELECT p.pid, p.article_id, p.number, p.source, p.source_key, p.date_n,
         "FROM paragraphs p JOIN terms t ON t.rowid = p.rowid")
 
 
-def _digest_of(db: sqlite3.Connection, where: str = "", values: Sequence[Any] = ()) -> int:
-    """The XOR of the row digests: order-free, so one write changes it by its own rows alone."""
-    digest = 0
+def _digest_of(db: sqlite3.Connection, where: str = "", values: Sequence[Any] = ()) -> tuple[int, int]:
+    """The XOR of the row digests (order-free, so one write changes it by its own rows alone),
+    and how many words the rows hold (BM25's average paragraph length)."""
+    digest = tokens = 0
     for row in db.execute(_ROW + where, values):
         digest ^= _row_digest(row)
-    return digest
+        tokens += len(row[-1].split())
+    return digest, tokens
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:
@@ -257,23 +270,24 @@ def _set_meta(db: sqlite3.Connection, extra: dict[str, str], state: StoreState) 
     db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
 
 
-def _delete(db: sqlite3.Connection, ids: list[str]) -> int:
-    """Remove the rows of ``ids``; returns the digest of what was removed."""
-    digest = 0
+def _delete(db: sqlite3.Connection, ids: list[str]) -> tuple[int, int]:
+    """Remove the rows of ``ids``; returns the digest and word count of what was removed."""
+    digest = tokens = 0
     for chunk in _chunks(ids):
-        digest ^= _digest_of(db, f" WHERE p.pid IN ({_marks(chunk)})", chunk)
+        part_digest, part_tokens = _digest_of(db, f" WHERE p.pid IN ({_marks(chunk)})", chunk)
+        digest, tokens = digest ^ part_digest, tokens + part_tokens
         rowids = [r for (r,) in db.execute(f"SELECT rowid FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk)]
         for part in _chunks(rowids):
             db.execute(f"DELETE FROM terms WHERE rowid IN ({_marks(part)})", part)
             db.execute(f"DELETE FROM paragraphs WHERE rowid IN ({_marks(part)})", part)
-    return digest
+    return digest, tokens
 
 
-def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> int:
-    """Add rows for ``paragraphs``; returns the digest of what was added."""
-    digest = 0
+def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> tuple[int, int]:
+    """Add rows for ``paragraphs``; returns the digest and word count of what was added."""
+    digest = tokens = 0
     if not paragraphs:
-        return digest
+        return digest, tokens
     stems = tokenize([f"{p.title}\n{p.text}" for p in paragraphs])
     for p, words in zip(paragraphs, stems, strict=True):
         record = json.dumps({"text": p.text, "meta": paragraph_metadata(p)}, ensure_ascii=False) if p.quotes else None
@@ -284,7 +298,8 @@ def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> int:
         text = " ".join(words)
         db.execute("INSERT INTO terms(rowid, stems) VALUES (?, ?)", (cur.lastrowid, text))
         digest ^= _row_digest((*row, text))
-    return digest
+        tokens += len(text.split())
+    return digest, tokens
 
 
 _STEMMERS = threading.local()
@@ -394,6 +409,10 @@ class KeywordCache:
             self._count = int(self.file.db().execute("SELECT count(*) FROM paragraphs").fetchone()[0])
         return self._count
 
+    def paragraph_ids(self) -> list[str]:
+        """Every indexed paragraph's id."""
+        return [pid for (pid,) in self.file.db().execute("SELECT pid FROM paragraphs")]
+
     def article_count(self) -> int:
         return int(self.file.db().execute("SELECT count(DISTINCT article_id) FROM paragraphs").fetchone()[0])
 
@@ -495,12 +514,44 @@ class KeywordCache:
         return {a for a, n in counts.items() if n >= needed}
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """Top ``k`` (paragraph id, BM25 score) for ``query`` inside ``filters``."""
-        expression = _match(self.stems(query))
+        """Top ``k`` (paragraph id, BM25 score) for ``query`` inside ``filters``.
+
+        FTS5 finds the paragraphs holding a word of the query and ranks them by its own BM25
+        (k1 1.2, and an IDF that gives words in over half of the paragraphs almost nothing); the
+        best ``RESCORED_PER_HIT`` per hit asked for are then scored as the index always scored
+        them, with Lucene's BM25 (k1 1.5, b 0.75, IDF log(1 + (N - df + 0.5) / (df + 0.5)),
+        bm25s's default), which the fusion weights were tuned on: FTS5's own order cost our
+        labelled set one question in its top 5 (bench/RESULTS.md, live newsroom).
+        """
+        stems = [t for t in self.stems(query) if t]
+        expression = _match(stems)
         if not expression or k <= 0:
             return []
         where, values = _where(filters)
-        rows = self.file.db().execute(
-            "SELECT p.pid, -terms.rank FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
-            f"WHERE terms MATCH ?{where} ORDER BY terms.rank, p.pid LIMIT ?", [expression, *values, k])
-        return [(pid, float(score)) for pid, score in rows if score > 0]
+        db = self.file.db()
+        rows = db.execute(
+            "SELECT p.pid, terms.stems FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
+            f"WHERE terms MATCH ?{where} ORDER BY terms.rank, p.pid LIMIT ?",
+            [expression, *values, max(k * RESCORED_PER_HIT, RESCORED_AT_LEAST)]).fetchall()
+        if not rows:
+            return []
+        n, average = self.count(), self.average_length()
+        idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5))
+               for t in set(stems) if (df := self.document_frequency(t))}
+        scored = []
+        for pid, text in rows:
+            words = text.split()
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(words) / average)
+            counts: dict[str, int] = {}
+            for w in words:
+                if w in idf:
+                    counts[w] = counts.get(w, 0) + 1
+            score = sum(idf[t] * counts[t] / (norm + counts[t]) for t in stems if t in counts)
+            scored.append((pid, score))
+        scored.sort(key=lambda kv: (-kv[1], kv[0]))
+        return [(pid, s) for pid, s in scored[:k] if s > 0]
+
+    def average_length(self) -> float:
+        """Words per indexed paragraph, on average (BM25's length normalisation)."""
+        row = self.file.db().execute("SELECT value FROM meta WHERE key = 'tokens'").fetchone()
+        return max(int(row[0]) if row else 0, 1) / max(self.count(), 1)

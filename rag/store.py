@@ -72,7 +72,7 @@ class Store:
         self.settings = settings
         self._connection = connection
         self.gate = connection.gate
-        self.client = _Guarded(lambda: connection.client, settings, self.gate)
+        self.client = _Guarded(lambda: connection.client, settings, self.gate, after_write=connection.forget)
         self.collection = _Guarded(lambda: connection.collection(settings.collection), settings, self.gate)
         self._cache: KeywordCache | None = None
         self._cache_lock = threading.Lock()
@@ -147,16 +147,16 @@ class Store:
         return None if log is None else changes.since(log, seq, upto)
 
     def _log(self, create: bool) -> Any:
-        try:
-            return _Guarded(lambda: self._connection.log(changes.log_name(self.settings.collection), create),
-                            self.settings, self.gate) if create else self._existing_log()
-        except Exception:  # chromadb raises NotFoundError / ValueError by version
-            return None
-
-    def _existing_log(self) -> Any:
-        self._connection.log(changes.log_name(self.settings.collection), False)  # raises when missing
-        return _Guarded(lambda: self._connection.log(changes.log_name(self.settings.collection), False),
-                        self.settings, self.gate)
+        """The change log's collection, guarded like the paragraphs'; ``None`` when it does not
+        exist and ``create`` is false (a store no newsrag with a change log has written)."""
+        name = changes.log_name(self.settings.collection)
+        if not create:
+            try:
+                with self.gate.reading():
+                    self._connection.log(name, create=False)
+            except Exception:  # chromadb raises NotFoundError / ValueError by version
+                return None
+        return _Guarded(lambda: self._connection.log(name, create), self.settings, self.gate)
 
     def _log_change(self, upserted: Sequence[str] = (), deleted: Sequence[str] = ()) -> None:
         """Append what a write changed to the change log, in the writer's turn (``rag.changes``)."""
@@ -558,6 +558,10 @@ class _Connection:
             self._collections[name] = found
         return found
 
+    def forget(self) -> None:
+        """Drop the collection handles (a collection was created or deleted through the client)."""
+        self._collections = {}
+
     def reopen(self) -> None:
         """Drop the client (the gate calls this with nobody of this process inside the store)."""
         with self._lock:
@@ -580,10 +584,12 @@ class _Guarded:
     InternalError); the message names the store and what to do; other errors pass unchanged.
     An HTTP client reconnects by itself once the server is back, so nothing needs reopening."""
 
-    def __init__(self, resolve: Callable[[], Any], settings: Settings, gate: Gate) -> None:
+    def __init__(self, resolve: Callable[[], Any], settings: Settings, gate: Gate,
+                 after_write: Callable[[], None] | None = None) -> None:
         self._resolve = resolve
         self._settings = settings
         self._gate = gate
+        self._after_write = after_write  # e.g. forget collection handles a deleted collection outdates
 
     def __getattr__(self, name: str) -> Any:
         with self._gate.reading():
@@ -595,7 +601,10 @@ class _Guarded:
             turn = self._gate.writing() if name in _WRITES else self._gate.reading()
             try:
                 with turn:
-                    return getattr(self._resolve(), name)(*args, **kwargs)
+                    result = getattr(self._resolve(), name)(*args, **kwargs)
+                    if name in _WRITES and self._after_write is not None:
+                        self._after_write()
+                    return result
             except Exception as exc:
                 failure = _store_failure(self._settings, exc)
                 if failure is None:

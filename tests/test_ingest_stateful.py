@@ -426,7 +426,7 @@ class IngestMachine(RuleBasedStateMachine):
             self.index = NewsIndex.open(self.settings)  # opened once: it must follow every change
         snapshot = self.index.answerer.snapshot()
         keywords = snapshot.keywords
-        assert sorted(keywords.ids) == sorted(stored)
+        assert sorted(keywords.paragraph_ids()) == sorted(stored)
         assert keywords.quoted == {pid: p for pid, p in stored.items() if p.quotes}
         for marker in self.markers:
             found = {pid for pid, _ in keywords.search(marker, k=len(stored))}

@@ -109,3 +109,26 @@ def test_a_keyword_index_from_another_store_is_rebuilt(tmp_path: Path, settings:
     shutil.copytree(settings.keyword_cache_dir, other.keyword_cache_dir, dirs_exist_ok=True)
     keywords = NewsIndex.open(other).answerer.snapshot().keywords
     assert keywords.search("Quellport", 5) == [] and len(keywords.search("Brenwick", 5)) == 1
+
+
+def test_a_store_without_a_change_log_is_indexed_once_then_followed(tmp_path: Path, settings: Settings) -> None:
+    """A store as a newsrag from before the change log left it: its first logged write starts a
+    new epoch, which every open index rebuilds from once; later writes are followed."""
+    from rag.changes import LOGGED_REVISION_KEY, SEQ_KEY, log_name
+    from rag.store import EPOCH_KEY, Store
+
+    (tmp_path / "one.txt").write_text("Harbor Opens\n\nThe harbor in Quellport opened on Monday.\n", encoding="utf-8")
+    ingest([tmp_path / "one.txt"], settings)
+    store = Store.connect(settings)
+    store.client.delete_collection(log_name(settings.collection))
+    old = {k: v for k, v in store.collection.metadata.items() if k not in (SEQ_KEY, LOGGED_REVISION_KEY, EPOCH_KEY)}
+    store.collection.modify(metadata=old)
+    index = NewsIndex.open(settings)
+    assert index.answerer.snapshot().keywords.search("Quellport", 5)
+    for name, text in (("two", "Mill Closes\n\nThe old mill at Brenwick closed for good.\n"),
+                       ("three", "Ferry Returns\n\nThe ferry to Ostholm sails again.\n")):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        ingest([tmp_path / f"{name}.txt"], settings)
+        keywords = index.answerer.snapshot().keywords
+        assert keywords.search("Brenwick", 5) and keywords.count() == index.store.count()
+    assert keywords.search("Ostholm", 5) and keywords.state.trusted

@@ -6,7 +6,7 @@
 Issue 19's goal: with the index already open, the first question after a one-article
 `newsrag ingest` in another process takes <= 0.5 s at 10k and at 100k paragraphs, and does not
 grow with the corpus (1k vs 10k articles within 1.3x). Stores come from ``bench/query.py``
-(synthetic paragraphs with real quotes, real vectors for the first 2,000, perturbed copies
+(synthetic paragraphs with real quotes, real vectors for the first 10,000, perturbed copies
 after), copied to a scratch folder so the cached store stays as built. Each round: another
 process ingests one new .txt article (its own encoder load is not timed), then this process,
 whose ``NewsIndex`` has been open and warm all along, asks a fixed question twice: the first ask
@@ -55,7 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="store sizes in paragraphs, comma-separated")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--real-embeddings", type=int, default=2000)
+    parser.add_argument("--real-embeddings", type=int, default=10_000,
+                        help="real vectors for the first N paragraphs (as bench/query.py, so its stores are shared)")
     parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
     from rag import NewsIndex

@@ -2,9 +2,9 @@
 
 For retractions and corrections. Every paragraph of each matched article goes, so the answer,
 keyword (BM25) and speaker indexes can no longer show it: dense search reads Chroma itself, and
-the other two are caches keyed by the store's revision, which a removal bumps before and after
-deleting (``rag.store``). This process sees the removal at once; another process with the index
-open sees it at its next revision check, within ``rag.store.REVISION_CHECK_S``.
+the other two follow the change log, where the deletion is recorded in the same write turn
+(``rag.changes``). Every process with the index open on this machine sees the removal at its
+next question; one on another machine sharing a Chroma server within ``rag.store.REVISION_CHECK_S``.
 
 A removal killed midway is completed by running it again: each article's paragraphs that
 matched what was asked for are deleted last, so whatever a kill leaves of an article still

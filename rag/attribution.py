@@ -171,8 +171,7 @@ def _candidates(
     if asked.speaker:
         ids = set(own)
     elif asked.topic:
-        keyword = cache.search(snapshot.variants.expand(asked.topic), keyword_candidates)
-        ids = {pid for pid, _ in keyword} | relevant_ids
+        ids = set(cache.matching(snapshot.variants.expand(asked.topic), keyword_candidates)) | relevant_ids
     else:
         ids = set(cache.quoted)
     return [cache.quoted[pid] for pid in ids if pid in cache.quoted and within(cache.quoted[pid], filters)]

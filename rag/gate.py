@@ -168,11 +168,11 @@ class Gate:
     def _files(self) -> tuple[int, int, int]:
         with self._gates_lock:
             if self._fd is None or self._turnstile_w is None or self._turnstile_r is None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
-                self._fd = os.open(self.folder / LOCK_FILE, flags, 0o644)
-                self._turnstile_w = os.open(self.folder / TURNSTILE_FILE, flags, 0o644)
-                self._turnstile_r = os.open(self.folder / TURNSTILE_FILE, flags, 0o644)
+                with contextlib.suppress(OSError):
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                self._fd = _open(self.folder / LOCK_FILE)
+                self._turnstile_w = _open(self.folder / TURNSTILE_FILE)
+                self._turnstile_r = _open(self.folder / TURNSTILE_FILE)
             return self._fd, self._turnstile_w, self._turnstile_r
 
     def _flock(self, operation: int, turnstile: bool = False) -> None:
@@ -227,3 +227,17 @@ class Gate:
             with contextlib.suppress(OSError):
                 path.unlink()
         self._seen = stamp
+
+
+def _open(path: Path) -> int:
+    """A lock file, made if missing; read-only where the folder is (flock needs no write access)."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        try:
+            return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            from rag.errors import StoreError
+
+            raise StoreError(f"cannot use the lock file {path} ({exc.strerror}): newsrag needs to create it once "
+                             f"in {path.parent}, so that processes take turns at the store") from exc

@@ -27,8 +27,10 @@ import math
 import os
 import re
 import sqlite3
+import tempfile
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -76,6 +78,10 @@ CREATE TABLE paragraphs(
 );
 CREATE INDEX paragraphs_by_article ON paragraphs(article_id, number);
 CREATE INDEX paragraphs_by_date ON paragraphs(date_n);
+-- Quotes that run over several paragraphs: each paragraph of one, with every other it spans.
+CREATE TABLE spans(article_id TEXT NOT NULL, number INTEGER NOT NULL, other INTEGER NOT NULL, pid TEXT NOT NULL);
+CREATE INDEX spans_at ON spans(article_id, number);
+CREATE INDEX spans_by_pid ON spans(pid);
 CREATE VIRTUAL TABLE terms USING fts5(stems, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
 CREATE VIRTUAL TABLE vocab USING fts5vocab(terms, row);
 """
@@ -87,12 +93,16 @@ class KeywordFile:
     NAME = "keywords.sqlite"
     # Bump when what the file holds, or how text is tokenised (``tokenize``, ``rag.text.fold``),
     # changes: files written before are then rebuilt.
-    FORMAT = "4"
+    FORMAT = "5"
 
     _files: ClassVar[dict[Path, KeywordFile]] = {}
     _files_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, folder: Path, identity: str) -> None:
+        if not _writable(folder):  # a read-only cache folder: this process keeps its own copy
+            folder = Path(tempfile.gettempdir()) / f"newsrag-keywords-{os.getuid()}" / \
+                hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+            folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.path = folder / self.NAME
         self.identity = identity  # which store: a copied cache folder from another store is rebuilt
@@ -257,6 +267,14 @@ def _digest_of(db: sqlite3.Connection, where: str = "", values: Sequence[Any] = 
     return digest, tokens
 
 
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
 
@@ -277,6 +295,7 @@ def _delete(db: sqlite3.Connection, ids: list[str]) -> tuple[int, int]:
         part_digest, part_tokens = _digest_of(db, f" WHERE p.pid IN ({_marks(chunk)})", chunk)
         digest, tokens = digest ^ part_digest, tokens + part_tokens
         rowids = [r for (r,) in db.execute(f"SELECT rowid FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk)]
+        db.execute(f"DELETE FROM spans WHERE pid IN ({_marks(chunk)})", chunk)
         for part in _chunks(rowids):
             db.execute(f"DELETE FROM terms WHERE rowid IN ({_marks(part)})", part)
             db.execute(f"DELETE FROM paragraphs WHERE rowid IN ({_marks(part)})", part)
@@ -297,6 +316,9 @@ def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> tuple[in
             "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
         text = " ".join(words)
         db.execute("INSERT INTO terms(rowid, stems) VALUES (?, ?)", (cur.lastrowid, text))
+        db.executemany("INSERT INTO spans(article_id, number, other, pid) VALUES (?, ?, ?, ?)",
+                       [(p.article_id, n, m, p.paragraph_id) for q in p.quotes if len(q.paragraphs) > 1
+                        for n in q.paragraphs for m in q.paragraphs if m != n])
         digest ^= _row_digest((*row, text))
         tokens += len(text.split())
     return digest, tokens
@@ -347,14 +369,17 @@ class KeywordCache:
     """One corpus revision's keyword side: BM25 search and lookups in the shared file, and the
     quoted paragraphs in memory. Questions hold one for their whole answer (``CorpusSnapshot``)."""
 
-    def __init__(self, file: KeywordFile, state: StoreState, quoted: dict[str, Paragraph]):
+    def __init__(self, file: KeywordFile, state: StoreState, quoted: dict[str, Paragraph],
+                 base: KeywordCache | None = None, changed: frozenset[str] = frozenset()):
         self.file = file
         self.state = state
         self.revision = state.revision
         self.quoted = quoted  # paragraph id -> paragraph, for every paragraph holding quotes
-        self._spans: dict[tuple[str, int], set[int]] | None = None
+        # The view this one was brought forward from, and the ids that changed since: so the
+        # speaker index redoes those alone (weak: a view never keeps older corpora alive).
+        self.base = weakref.ref(base) if base is not None else None
+        self.changed = changed
         self._count: int | None = None
-        self._lock = threading.Lock()
 
     # -- keeping current ---------------------------------------------------------------------
 
@@ -397,9 +422,12 @@ class KeywordCache:
             return None
         if not reuse or previous is None:
             return cls(file, state, file.quoted())
-        quoted = {pid: p for pid, p in previous.quoted.items() if pid not in found.upserted and pid not in gone}
+        quoted = dict(previous.quoted)
+        changed = frozenset(found.upserted | gone)
+        for pid in changed:
+            quoted.pop(pid, None)
         quoted.update((p.paragraph_id, p) for p in fetched if p.quotes)
-        return cls(file, state, quoted)
+        return cls(file, state, quoted, base=previous, changed=changed)
 
     # -- counts and lookups ------------------------------------------------------------------
 
@@ -419,19 +447,12 @@ class KeywordCache:
     def sources(self) -> list[str]:
         return [s for (s,) in self.file.db().execute("SELECT DISTINCT source FROM paragraphs") if s]
 
-    @property
-    def spans(self) -> dict[tuple[str, int], set[int]]:
-        """(article, paragraph number) -> the other paragraphs its quotes span, both directions."""
-        if self._spans is None:
-            with self._lock:
-                spans: dict[tuple[str, int], set[int]] = {}
-                for p in self.quoted.values():
-                    for q in p.quotes:
-                        if len(q.paragraphs) > 1:
-                            for n in q.paragraphs:
-                                spans.setdefault((p.article_id, n), set()).update(set(q.paragraphs) - {n})
-                self._spans = spans
-        return self._spans
+    def spanned(self, article_id: str, number: int) -> list[int]:
+        """The other paragraphs of the article that a quote in (or into) paragraph ``number`` runs
+        over, in order: read from the index, so a corpus change costs nothing here."""
+        rows = self.file.db().execute("SELECT DISTINCT other FROM spans WHERE article_id = ? AND number = ? "
+                                      "ORDER BY other", (article_id, number))
+        return [int(m) for (m,) in rows]
 
     def ids_at(self, article_id: str, numbers: Sequence[int]) -> dict[int, str]:
         """Paragraph number -> id, for those of ``numbers`` the article has."""
@@ -512,6 +533,17 @@ class KeywordCache:
             for (a,) in rows:
                 counts[a] = counts.get(a, 0) + 1
         return {a for a, n in counts.items() if n >= needed}
+
+    def matching(self, query: str, limit: int) -> list[str]:
+        """Up to ``limit`` paragraphs holding a word of ``query``, best first by FTS5's own BM25:
+        for callers that want the set (``rag.attribution``'s topic candidates), not ``search``'s
+        exact order, which re-scores every candidate."""
+        expression = _match(t for t in self.stems(query) if t)
+        if not expression or limit <= 0:
+            return []
+        rows = self.file.db().execute("SELECT p.pid FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
+                                      "WHERE terms MATCH ? ORDER BY terms.rank, p.pid LIMIT ?", (expression, limit))
+        return [pid for (pid,) in rows]
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Top ``k`` (paragraph id, BM25 score) for ``query`` inside ``filters``.

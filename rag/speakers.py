@@ -65,12 +65,17 @@ class SpeakerIndex:
     def updated(self, cache: KeywordCache) -> SpeakerIndex:
         """This index for a newer revision, redoing only the speakers of paragraphs that changed.
 
-        Paragraphs compare by identity: a view carries over the objects of those that did not
-        change (``KeywordCache.load_or_build``). This index stays as it was, for questions still
-        reading the older revision."""
+        A view brought forward from this index's own view lists what changed; otherwise paragraphs
+        compare by identity (a view carries over the objects of those that did not change,
+        ``KeywordCache.load_or_build``). This index stays as it was, for questions still reading
+        the older revision."""
         old, new = self.cache.quoted, cache.quoted
-        removed = {pid for pid, p in old.items() if new.get(pid) is not p}
-        added = [pid for pid, p in new.items() if old.get(pid) is not p]
+        if cache.base is not None and cache.base() is self.cache:  # one step: the view knows what changed
+            removed = {pid for pid in cache.changed if pid in old}
+            added = [pid for pid in cache.changed if pid in new]
+        else:
+            removed = {pid for pid, p in old.items() if new.get(pid) is not p}
+            added = [pid for pid, p in new.items() if old.get(pid) is not p]
         affected = {q.speaker for pid in removed for q in old[pid].quotes}
         affected.update(q.speaker for pid in added for q in new[pid].quotes)
         index = SpeakerIndex.__new__(SpeakerIndex)

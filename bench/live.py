@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/live.py --sizes 1000,10000          # paragraphs in the store
     .venv/bin/python bench/live.py --sizes 10000 --rounds 5 --write
+    .venv/bin/python bench/live.py --server --sizes 1000,10000,100000   # a `chroma run` per store
 
 Issue 19's goal: with the index already open, the first question after a one-article
 `newsrag ingest` in another process takes <= 0.5 s at 10k and at 100k paragraphs, and does not
@@ -18,6 +19,7 @@ untimed ingest first: a cached store from before the change log is indexed once 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -34,7 +36,7 @@ for _key, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("O
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import report  # noqa: E402
-from bench.query import build_store, synthetic_paragraphs  # noqa: E402
+from bench.query import build_store, chroma_server, server_settings, synthetic_paragraphs  # noqa: E402
 
 QUESTIONS = ("who said what about the harbour?", "What did the council decide about the budget?")
 ARTICLE = "Tidal Plant Opens in {town}\n\nThe town of {town} opened a tidal plant on Sunday, round {n}.\n\n" \
@@ -42,11 +44,17 @@ ARTICLE = "Tidal Plant Opens in {town}\n\nThe town of {town} opened a tidal plan
 
 
 def _ingest_one(settings: object, folder: Path, n: int) -> float:
+    """`newsrag ingest` of one new article in another process, into the store ``settings`` name."""
     path = folder / f"tidal-{n}.txt"
     path.write_text(ARTICLE.format(town=f"Quellmoor{n}", n=n), encoding="utf-8")
     newsrag = str(Path(sys.executable).with_name("newsrag"))
+    url = settings.chroma_url  # type: ignore[attr-defined]
+    where = ["--chroma-url", url] if url else ["--db", str(settings.db)]  # type: ignore[attr-defined]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    if url:  # the same machine: share the keyword index folder, as the processes of one host do
+        env["NEWSRAG_CACHE_DIR"] = str(settings.cache_dir)  # type: ignore[attr-defined]
     start = time.perf_counter()
-    subprocess.run([newsrag, "ingest", str(path), "--db", str(settings.db)], check=True,  # type: ignore[attr-defined]
+    subprocess.run([newsrag, "ingest", str(path), *where], check=True, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -57,8 +65,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--real-embeddings", type=int, default=10_000,
                         help="real vectors for the first N paragraphs (as bench/query.py, so its stores are shared)")
+    parser.add_argument("--server", action="store_true",
+                        help="serve each store with a real `chroma run`; the app and the ingest talk to it")
     parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
+    with contextlib.ExitStack() as servers:
+        _run(args, servers)
+
+
+def _run(args: argparse.Namespace, servers: contextlib.ExitStack) -> None:
     from rag import NewsIndex
     from rag.settings import Settings
 
@@ -70,7 +85,11 @@ def main() -> None:
         built, _, _ = build_store(synthetic_paragraphs(size), args.real_embeddings, rebuild=False)
         db = scratch / f"db-{size}"
         shutil.copytree(built.db, db, ignore=shutil.ignore_patterns("newsrag-cache", ".newsrag-*"))  # type: ignore[attr-defined]
-        indexes[size] = NewsIndex.open(Settings.load(env={}, db=db)).warm()
+        settings = Settings.load(env={}, db=db)
+        if args.server:
+            url, _ = servers.enter_context(chroma_server(db))
+            settings = server_settings(settings, url)
+        indexes[size] = NewsIndex.open(settings).warm()
         for q in QUESTIONS:
             indexes[size].ask(q)
         # Untimed: a store written before the change log existed is indexed once more by the
@@ -98,7 +117,8 @@ def main() -> None:
     section = "\n".join([
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}; load average at the start {load[0]:.2f} (1 min), {load[1]:.2f} (5 min). "
-        f"Embedded store, default encoder; {args.rounds} rounds, sizes interleaved. `bench/live.py --sizes {args.sizes}`.",
+        f"{'A `chroma run` server per store' if args.server else 'Embedded store'}, default encoder; {args.rounds} "
+        f"rounds, sizes interleaved. `bench/live.py --sizes {args.sizes}{' --server' if args.server else ''}`.",
         "",
         "| paragraphs | first ask after the ingest (median) | (max) | the ask after it (median) |",
         "|---|---|---|---|",
@@ -109,7 +129,8 @@ def main() -> None:
     ])
     print(section)
     if args.write:
-        report.append_section("live: the first question after another process's one-article ingest", section)
+        mode = " (chroma run server)" if args.server else ""
+        report.append_section(f"live: the first question after another process's one-article ingest{mode}", section)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

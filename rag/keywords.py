@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -183,7 +184,7 @@ class KeywordFile:
                 db.execute("BEGIN")
                 batch: list[Paragraph] = []
                 digest = tokens = 0
-                for p in [*store.iter_paragraphs(), None]:
+                for p in itertools.chain(store.iter_paragraphs(), [None]):  # a page at a time
                     if p is not None:
                         batch.append(p)
                     if len(batch) >= 2000 or (p is None and batch):

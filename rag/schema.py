@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -100,15 +101,16 @@ class Quote:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
+        intern = sys.intern  # names, roles and cues repeat across quotes: one string object each
         return cls(
-            speaker=d["speaker"],
-            speaker_as_written=d.get("speaker_as_written", d["speaker"]),
+            speaker=intern(d["speaker"]),
+            speaker_as_written=intern(d.get("speaker_as_written", d["speaker"])),
             text=d["text"],
             kind=QuoteKind(d["kind"]),
-            cue=d.get("cue", ""),
+            cue=intern(d.get("cue", "")),
             paragraphs=tuple(int(n) for n in d.get("paragraphs", ())),
-            role=d.get("role", ""),
-            reported_by=d.get("reported_by", ""),
+            role=intern(d.get("role", "")),
+            reported_by=intern(d.get("reported_by", "")),
             span=(int(d["span"][0]), int(d["span"][1])) if d.get("span") else None,
         )
 

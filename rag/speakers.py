@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class SpeakerIndex:
         terms: set[str] = set()
         for text in (q.speaker, q.speaker_as_written, q.role):
             for term in content_terms(text):
-                terms.add(canonical(term))
+                terms.add(sys.intern(canonical(term)))  # one string per word, not one per quote
                 terms.update(synonyms.get(term, ()))
         return terms
 

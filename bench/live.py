@@ -43,7 +43,7 @@ ARTICLE = "Tidal Plant Opens in {town}\n\nThe town of {town} opened a tidal plan
           '"Every tide now brings us power," said Ilse Varga, the chief engineer in {town}.\n'
 
 
-def _ingest_one(settings: object, folder: Path, n: int) -> float:
+def _ingest_one(settings: object, folder: Path, n: int) -> None:
     """`newsrag ingest` of one new article in another process, into the store ``settings`` name."""
     path = folder / f"tidal-{n}.txt"
     path.write_text(ARTICLE.format(town=f"Quellmoor{n}", n=n), encoding="utf-8")
@@ -53,10 +53,8 @@ def _ingest_one(settings: object, folder: Path, n: int) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
     if url:  # the same machine: share the keyword index folder, as the processes of one host do
         env["NEWSRAG_CACHE_DIR"] = str(settings.cache_dir)  # type: ignore[attr-defined]
-    start = time.perf_counter()
     subprocess.run([newsrag, "ingest", str(path), *where], check=True, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> None:

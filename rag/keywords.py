@@ -448,21 +448,14 @@ class KeywordCache:
     def sources(self) -> list[str]:
         return [s for (s,) in self.file.db().execute("SELECT DISTINCT source FROM paragraphs") if s]
 
-    def spanned(self, article_id: str, number: int) -> list[int]:
-        """The other paragraphs of the article that a quote in (or into) paragraph ``number`` runs
-        over, in order: read from the index, so a corpus change costs nothing here."""
-        rows = self.file.db().execute("SELECT DISTINCT other FROM spans WHERE article_id = ? AND number = ? "
-                                      "ORDER BY other", (article_id, number))
-        return [int(m) for (m,) in rows]
-
-    def ids_at(self, article_id: str, numbers: Sequence[int]) -> dict[int, str]:
-        """Paragraph number -> id, for those of ``numbers`` the article has."""
-        if not numbers:
-            return {}
+    def spanned(self, article_id: str, number: int) -> list[str]:
+        """Ids of the article's other paragraphs that a quote in (or into) paragraph ``number``
+        runs over, in order: read from the index, so a corpus change costs nothing here."""
         rows = self.file.db().execute(
-            f"SELECT number, pid FROM paragraphs WHERE article_id = ? AND number IN ({_marks(numbers)})",
-            [article_id, *numbers])
-        return {int(n): pid for n, pid in rows}
+            "SELECT DISTINCT p.pid, s.other FROM spans s JOIN paragraphs p "
+            "ON p.article_id = s.article_id AND p.number = s.other "
+            "WHERE s.article_id = ? AND s.number = ? ORDER BY s.other", (article_id, number))
+        return [pid for pid, _ in rows]
 
     def dates_of(self, ids: Sequence[str]) -> dict[str, int]:
         """Each paragraph's date as YYYYMMDD (0 when undated)."""

@@ -142,9 +142,7 @@ class Retriever:
         wanted: dict[str, list[str]] = {}
         for hit in hits:
             p = hit.paragraph
-            others = cache.spanned(p.article_id, p.number)
-            at = cache.ids_at(p.article_id, others)
-            ids = [at[n] for n in others if n in at]
+            ids = cache.spanned(p.article_id, p.number)
             if ids:
                 wanted[p.paragraph_id] = ids
         if not wanted:

@@ -65,6 +65,9 @@ def main() -> None:
                         help="real vectors for the first N paragraphs (as bench/query.py, so its stores are shared)")
     parser.add_argument("--server", action="store_true",
                         help="serve each store with a real `chroma run`; the app and the ingest talk to it")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds between the ingest and the question, with the index kept current in the "
+                             "background (NewsIndex.keep_current, as the chat does); 0: ask at once, no background refresh")
     parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
     with contextlib.ExitStack() as servers:
@@ -95,6 +98,8 @@ def _run(args: argparse.Namespace, servers: contextlib.ExitStack) -> None:
         _ingest_one(indexes[size].settings, scratch, size)
         for q in QUESTIONS:
             indexes[size].ask(q)
+        if args.pause:
+            indexes[size].keep_current()
     first: dict[int, list[float]] = {s: [] for s in sizes}
     steady: dict[int, list[float]] = {s: [] for s in sizes}
     for n in range(args.rounds):
@@ -102,6 +107,7 @@ def _run(args: argparse.Namespace, servers: contextlib.ExitStack) -> None:
             index = indexes[size]
             _ingest_one(index.settings, scratch, n * 1000 + size)
             question = QUESTIONS[n % len(QUESTIONS)]
+            time.sleep(args.pause)
             start = time.perf_counter()
             index.ask(question)
             first[size].append(time.perf_counter() - start)
@@ -116,7 +122,11 @@ def _run(args: argparse.Namespace, servers: contextlib.ExitStack) -> None:
         f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}; load average at the start {load[0]:.2f} (1 min), {load[1]:.2f} (5 min). "
         f"{'A `chroma run` server per store' if args.server else 'Embedded store'}, default encoder; {args.rounds} "
-        f"rounds, sizes interleaved. `bench/live.py --sizes {args.sizes}{' --server' if args.server else ''}`.",
+        f"rounds, sizes interleaved. "
+        + (f"The question comes {args.pause:g} s after the ingest, the index kept current in the background "
+           f"(`NewsIndex.keep_current`, as the chat does). " if args.pause else "The question comes at once. ")
+        + f"`bench/live.py --sizes {args.sizes}{' --server' if args.server else ''}"
+        f"{f' --pause {args.pause:g}' if args.pause else ''}`.",
         "",
         "| paragraphs | first ask after the ingest (median) | (max) | the ask after it (median) |",
         "|---|---|---|---|",
@@ -128,7 +138,8 @@ def _run(args: argparse.Namespace, servers: contextlib.ExitStack) -> None:
     print(section)
     if args.write:
         mode = " (chroma run server)" if args.server else ""
-        report.append_section(f"live: the first question after another process's one-article ingest{mode}", section)
+        pause = f", {args.pause:g} s later, kept current" if args.pause else ""
+        report.append_section(f"live: the first question after another process's one-article ingest{mode}{pause}", section)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -84,6 +84,11 @@ class Gate:
         if callback not in self._listeners:
             self._listeners.append(callback)
 
+    def outdated(self) -> bool:
+        """Whether another process has written since this process's last turn: one small file
+        read, no lock, so a background thread can poll it every second (``NewsIndex.keep_current``)."""
+        return self._seen is not None and self._read_stamp() != self._seen
+
     @property
     def generation(self) -> str:
         """The stamp of the last write this process knows of (changes with every write turn)."""

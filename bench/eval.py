@@ -52,6 +52,7 @@ GOAL_ATTRIBUTION_F1 = 0.90
 _STORE_CODE = ("rag/store.py", "rag/records.py", "rag/schema.py", "rag/models.py")
 _EXTRACTOR_CODE = (
     *sorted(f"ingest/quotes/{p.name}" for p in (ROOT / "ingest" / "quotes").glob("*.py")),
+    "ingest/quotes/cue_model.json",
     "rag/text.py",
 )
 
@@ -97,7 +98,7 @@ def demo_settings(rebuild: bool) -> tuple[object, str]:
     passed as the extractor version), without embedding anything again.
     """
     from ingest import ingest
-    from ingest.quotes import EXTRACTOR_VERSION
+    from ingest.quotes import extractor_version
     from rag.settings import Settings
 
     folder = report.OUT / f"eval-db-{_code_hash(_STORE_CODE)}"
@@ -108,7 +109,7 @@ def demo_settings(rebuild: bool) -> tuple[object, str]:
             shutil.rmtree(old, ignore_errors=True)
     settings = Settings.load(env={}, db=folder / "db")
     start = time.perf_counter()
-    result = ingest([DATA], settings, extractor_version=f"{EXTRACTOR_VERSION}+{_code_hash(_EXTRACTOR_CODE)}")
+    result = ingest([DATA], settings, extractor_version=f"{extractor_version()}+{_code_hash(_EXTRACTOR_CODE)}")
     for failure in result.failed:
         print(f"  ingest failed: {failure.path}: {failure.error}", file=sys.stderr)
     return settings, (

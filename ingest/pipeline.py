@@ -18,7 +18,8 @@ from pathlib import Path
 from ingest.embed import embed_paragraphs
 from ingest.loaders import discover_files, load_file
 from ingest.paragraphs import repair_paragraphs
-from ingest.quotes import EXTRACTOR_VERSION, extract_quotes
+from ingest.quotes import extract_quotes
+from ingest.quotes import extractor_version as current_extractor
 from rag.errors import BadArticle
 from rag.models import embed_model
 from rag.records import paragraph_metadata
@@ -101,7 +102,7 @@ def ingest(
     settings: Settings,
     *,
     progress: ProgressCallback | None = None,
-    extractor_version: str = EXTRACTOR_VERSION,
+    extractor_version: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store named by ``settings``; never raises for bad files.
 
@@ -118,7 +119,7 @@ def ingest(
             progress(IngestProgress("waiting", 0, 0, 0, 0, 0, 0, note=note))
 
     with write_lock(settings, on_wait=waiting):
-        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version)
+        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version or current_extractor())
 
 
 def _ingest(
@@ -361,13 +362,14 @@ class _ChunkWriter:
         self.on_write(self.done, self.articles_done)
 
 
-def refresh_quotes(store: Store, version: str = EXTRACTOR_VERSION) -> int:
+def refresh_quotes(store: Store, version: str | None = None) -> int:
     """Re-extract every stored article's quotes if a different extractor wrote them.
 
     Quotes depend only on an article's paragraph texts, which the store holds, so nothing is
     embedded again: only the changed quote records are rewritten. The new version is recorded
     last, so a run killed halfway starts over next time. Returns how many articles changed.
     """
+    version = version or current_extractor()
     if store.extractor_version() == version:
         return 0
     store.bump_revision()

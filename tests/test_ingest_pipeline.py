@@ -197,12 +197,12 @@ def test_ingest_copies_shared_seed_without_touching_it(tmp_path: Path, settings:
 def test_a_newer_extractor_requotes_stored_articles_without_embedding_again(tmp_path: Path, settings: Settings) -> None:
     from dataclasses import replace
 
-    from ingest.quotes import EXTRACTOR_VERSION
+    from ingest.quotes import extractor_version
 
     write(tmp_path / "story.txt", STORY)
     ingest([tmp_path / "story.txt"], settings)
     store = Store.connect(settings)
-    assert store.extractor_version() == EXTRACTOR_VERSION
+    assert store.extractor_version() == extractor_version()
     quoted = next(p for p in store.iter_paragraphs() if p.quotes)
     vector = store.embeddings([quoted.paragraph_id])[quoted.paragraph_id]
     # A store written by an older extractor: its version differs and its quotes are not today's.
@@ -216,7 +216,7 @@ def test_a_newer_extractor_requotes_stored_articles_without_embedding_again(tmp_
     restored = again.get([quoted.paragraph_id])[0]
     assert restored.quotes == quoted.quotes and restored.text == quoted.text
     assert again.embeddings([quoted.paragraph_id])[quoted.paragraph_id] == vector  # not embedded again
-    assert again.extractor_version() == EXTRACTOR_VERSION
+    assert again.extractor_version() == extractor_version()
     assert ingest([tmp_path / "story.txt"], settings).articles_requoted == 0  # once only
 
 

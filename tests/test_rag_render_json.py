@@ -17,7 +17,7 @@ def test_answer_json_keeps_the_documented_fields_and_adds_the_parts(seed_index: 
         obj["citations"][0])
     assert {q["speaker"] for q in obj["quotes"]} == {"Denis Pushilin"}
     speaker = obj["speakers"][0]
-    assert speaker["speaker"] == "Denis Pushilin" and speaker["total"] == 3
+    assert speaker["speaker"] == "Denis Pushilin" and speaker["total"] == 4  # 3 quotes and "emphasizing the ..."
     assert {s["kind"] for s in speaker["statements"]} == {"direct", "mixed"}
     mixed = next(s for s in speaker["statements"] if s["kind"] == "mixed")
     assert mixed["fragments"] == ["buffer zone"]

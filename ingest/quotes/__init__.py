@@ -71,7 +71,7 @@ letter, memo, tweet); "the city's electoral office" stays as written.
 
 from ingest.quotes.extract import extract_quotes
 
-__all__ = ["EXTRACTOR_VERSION", "extract_quotes"]
+__all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_version"]
 
 
 # Bump whenever what ``extract_quotes`` returns changes: a store whose quotes came from another
@@ -117,4 +117,27 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes"]
 #     leads the effort", "The state leads the nation, the governor announced") when its first word
 #     could open a subject; 'called the plan "a tax on getting to work" for commuters' (a quotation of
 #     three words or more after an object) is mixed, with the object, to the end of the sentence.
-EXTRACTOR_VERSION = "11"
+# 12: attributions read from a dependency parse and kept by a cue model trained on PolNeAR train
+#     (``parsed``): any communication or cognition verb with a clause ("warned that ...", "believes
+#     ..."), quotations under any predicate ("blasted Clinton as a 'disgrace'"), "as X put it",
+#     colon and transcript cues, stances ("X backed Y"), documents and groups as sources;
+#     quotations signed after a dash ('"..." ― Carla Sanchez'). Without a spaCy pipeline, or with
+#     NEWSRAG_ATTRIBUTION=rules, the rules run alone and the version reads "12-rules".
+EXTRACTOR_VERSION = "12"
+
+
+def extractor_label() -> str:
+    """Which extractor ingest runs, for reports: the rules' version and the parse, if on."""
+    from ingest.quotes import parsed
+
+    if parsed.parse_enabled():
+        return f"rules + parse v{EXTRACTOR_VERSION} ({parsed.pipeline_name()}, cue model threshold {parsed.model().threshold:.2f})"
+    return f"rules v{EXTRACTOR_VERSION} (no parse)"
+
+
+def extractor_version() -> str:
+    """The version stores record for their quotes: the rules' alone differ from rules + parse, so a
+    store re-extracts when the parse is turned on or off (``ingest.pipeline.refresh_quotes``)."""
+    from ingest.quotes import parsed
+
+    return EXTRACTOR_VERSION if parsed.parse_enabled() else f"{EXTRACTOR_VERSION}-rules"

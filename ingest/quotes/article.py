@@ -45,7 +45,7 @@ class ArticleText:
             self.starts.append(offset)
             offset += len(p) + 1
         self.spans = find_quote_spans(self.text)
-        self._span_starts = [span.start for span in self.spans]
+        self.span_starts = [span.start for span in self.spans]
 
     def paragraphs(self, start: int, end: int) -> tuple[int, ...]:
         """1-based numbers of the paragraphs that text between two offsets covers."""
@@ -87,7 +87,7 @@ class ArticleText:
     def indirect(self, found: tuple[str, int, int], anchor: Anchor) -> Said:
         """Reported speech; mixed when it carries a quotation of the speaker's own words."""
         words, start, end = found
-        first = bisect_left(self._span_starts, start)
+        first = bisect_left(self.span_starts, start)
         mixed = (
             first < len(self.spans)
             and self.spans[first].end <= end

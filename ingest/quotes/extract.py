@@ -8,15 +8,20 @@ a paragraph, or followed by a bare "Jones asked.", goes to the next sentence's s
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ingest.quotes import parsed
 from ingest.quotes.article import ArticleText, Said
 from ingest.quotes.content import read_unit
 from ingest.quotes.cues import Anchor
-from ingest.quotes.lexicon import SENT_DOCUMENTS
+from ingest.quotes.lexicon import SENT_DOCUMENTS, word_set
+from ingest.quotes.phrases import Phrase, phrase_before
 from ingest.quotes.relays import Frame, frame_after, frame_in
-from ingest.quotes.sentences import Token, sentence_units
+from ingest.quotes.sentences import Token, Unit, sentence_units
 from ingest.quotes.speakers import Entity, SpeakerBook
 from rag.schema import Quote, QuoteKind
 from rag.text import fold
@@ -121,6 +126,118 @@ def _note_senders(book: SpeakerBook, tokens: Sequence[Token], anchors: list[Anch
             break
 
 
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A parse candidate the cue model keeps, in article offsets."""
+
+    cue: str
+    cue_start: int
+    source: tuple[int, int] | None
+    content: tuple[int, int]
+
+
+def _parse_candidates(article: ArticleText) -> tuple[list[_Parsed], list[Any]]:
+    """The attributions the parse offers and the cue model keeps (``ingest.quotes.parsed``), and
+    the parsed paragraphs (none when the parse is off)."""
+    if not parsed.parse_enabled():
+        return [], []
+    model = parsed.model()
+    kept = []
+    docs = parsed.parse(article.normalised)
+    for base, doc in zip(article.starts, docs, strict=True):
+        for c in parsed.candidates(doc):
+            if model.keeps(c):
+                source = (base + c.source[0], base + c.source[1]) if c.source else None
+                kept.append(_Parsed(c.cue, base + c.cue_start, source, (base + c.content[0], base + c.content[1])))
+    return kept, docs
+
+
+def _said_range(s: Said) -> tuple[int, int]:
+    return s.position, s.position + len(s.text) + 2
+
+
+def _source_phrase(unit: Unit, source: tuple[int, int], text: str) -> Phrase | None:
+    """The speaker phrase for a parse candidate's subject, as the rules would read it, else the
+    subject's words as a description ("The utility's annual report", "Two farmers' unions")."""
+    inside = [i for i, t in enumerate(unit.tokens) if t.start >= source[0] and t.end <= source[1]]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    phrase = phrase_before(unit.tokens, last + 1, first, text)
+    if phrase is not None and phrase.start == first:
+        return phrase
+    words = [t for t in unit.tokens[first : last + 1]]
+    if not any(t.is_word for t in words) or len(words) > 12 or any(t.is_quote for t in words):
+        return None
+    written = " ".join(text[words[0].start : words[-1].end].split())
+    if written.isupper() and len(written.split()) <= 3:  # a transcript's "PENCE:"
+        return Phrase(first, last + 1, written, "person", written.title())
+    name = written[:1].upper() + written[1:] if words[0].low not in ("the", "a", "an") else written
+    if words[0].low == "the":
+        name = "the" + written[3:]
+    return Phrase(first, last + 1, written, "description", name, head=words[-1].low)
+
+
+def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: Unit,
+                found: list[_Parsed], taken: list[tuple[int, int]]) -> None:
+    """Quotes from the parse candidates whose cue lies in ``unit`` and that no rule quote covers.
+
+    The widest first: in "PENCE: I think the American people have a choice" the transcript line
+    is the attribution, and a candidate inside it (or inside any quote) is part of what was said."""
+    for c in sorted(found, key=lambda c: c.content[0] - c.content[1]):
+        if any(a <= c.cue_start < b for a, b in taken):
+            continue
+        if c.source is None or any(c.content[0] < b and a < c.content[1] for a, b in taken):
+            continue
+        phrase = _source_phrase(unit, c.source, article.text)
+        speaker = book.resolve(phrase, "", False) if phrase is not None else None
+        if phrase is None or speaker is None:
+            continue
+        start, end = c.content
+        text = " ".join(article.text[start:end].split())
+        first = bisect_left(article.span_starts, start)
+        quoted = [sp for sp in article.spans[first:] if sp.end <= end]
+        if quoted and quoted[0].start == start and quoted[0].end == end:
+            kind = QuoteKind.DIRECT
+            text = quoted[0].text
+        else:
+            kind = QuoteKind.MIXED if quoted else QuoteKind.INDIRECT
+        said = Said(start, kind, text, article.paragraphs(start, end), None, article.span(start, end))
+        out.add(said, speaker, phrase.written, c.cue, speaker.role)
+        taken.append(c.content)
+
+
+# Quotations signed after a dash: '"We deserve better." ― Carla Sanchez' (reader voices, surveys,
+# letters). A paragraph that ends with such a signature reads every "quote ― Name" in it that way,
+# not as "― Name: '...'" introducing the next quotation.
+_SIGNATURE = re.compile(r"""[”"]\s*[―—–]\s*([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}?)\.?(?=\s*$|\s*[“"])""")
+_ENDS_SIGNED = re.compile(r"""[”"]\s*[―—–]\s*[A-Z][\w.'’ -]{1,60}$""")
+
+
+def _apply_signatures(article: ArticleText, book: SpeakerBook, found: list[tuple[int, Quote]]) -> None:
+    """In a paragraph that ends with a dash signature, each quotation followed by one is the
+    signer's; what the rules read there ("― Name" introducing the next quotation) is replaced."""
+    for index, text in enumerate(article.normalised):
+        if not _ENDS_SIGNED.search(text.rstrip()):
+            continue
+        base = article.starts[index]
+        signed: list[tuple[int, Quote]] = []
+        for span in article.spans:
+            if not base <= span.start < base + len(text):
+                continue
+            m = _SIGNATURE.match(article.text, span.end - 1)
+            name = m.group(1).rstrip(".") if m else ""
+            speaker = book.resolve(Phrase(0, 0, name, "person", name), "", False) if name else None
+            if speaker is None:
+                continue
+            quote = Quote(speaker.name, name, span.text, QuoteKind.DIRECT, "―",
+                          article.paragraphs(span.start, span.end), speaker.role, "",
+                          article.span(span.start + 1, span.end - 1))
+            signed.append((span.start, quote))
+        if signed:
+            found[:] = [(p, q) for p, q in found if q.paragraphs[0] - 1 != index] + signed
+
+
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     """Direct and reported quotes in an article, in reading order, each with a resolved speaker.
 
@@ -134,6 +251,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     article = ArticleText(paragraphs)
     units = sentence_units(article.text, article.starts, article.spans)
     read = [read_unit(article, unit) for unit in units]
+    found, docs = _parse_candidates(article)
+    taken = [_said_range(s) for said, _ in read for s in said]
     book = SpeakerBook()
     out = _Collector()
     waiting: list[Said] = []  # a paragraph opening with a bare quotation waits for its next sentence
@@ -176,7 +295,41 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
                 out.add_from(s, book, s.anchor, frame)
         previous_frame = frame_after(book, said)
         _note_senders(book, unit.tokens, anchors)
+        if found:
+            here = [c for c in found if unit.tokens and unit.tokens[0].start <= c.cue_start < unit.tokens[-1].end]
+            _add_parsed(out, book, article, unit, here, taken)
     for w in waiting:
         out.continue_last(w, last_before_waiting)
+    _apply_signatures(article, book, out.found)
     out.found.sort(key=lambda pair: pair[0])
-    return [quote for _, quote in out.found]
+    return [quote for position, quote in out.found if not _subjectless(quote, position, article, docs)]
+
+
+# "the provincial government, which it said had changed its rules": the reported clause's subject
+# is the relative pronoun before the cue, so the words after it ("had changed its rules") would
+# misstate what was said ("The town council said that had changed ..."). Such clauses are left out.
+_FINITE_OPENERS = word_set("is was were are am has had have will would can could should may might must does did")
+
+
+def _subjectless(quote: Quote, position: int, article: ArticleText, docs: list[Any]) -> bool:
+    """A reported clause that opens with its verb, its subject left before the cue. With the
+    parse: the clause's first word (after "that") is a finite verb whose subject is not in it
+    ("argues that allowed ...", "say that disadvantages ..."); without it, an auxiliary opens it."""
+    if quote.kind is QuoteKind.DIRECT:
+        return False
+    words = quote.text.split(maxsplit=2)
+    first = words[1] if len(words) > 1 and words[0].lower() == "that" else words[0] if words else ""
+    if first.lower() in _FINITE_OPENERS:
+        return True
+    index = quote.paragraphs[0] - 1
+    if not docs or index >= len(docs):
+        return False
+    doc, at = docs[index], position - article.starts[index]
+    token = next((t for t in doc if t.idx >= at), None)
+    if token is not None and token.lower_ == "that" and token.i + 1 < len(doc):
+        token = doc[token.i + 1]
+    while token is not None and token.is_quote and token.i + 1 < len(doc):  # 'that "makes me smart"'
+        token = doc[token.i + 1]
+    if token is None or token.tag_ not in ("VBD", "VBZ", "VBP", "MD") or token.pos_ not in ("VERB", "AUX"):
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.idx >= at for c in token.children)

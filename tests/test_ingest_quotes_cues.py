@@ -302,7 +302,6 @@ def test_quoted_as_saying_names_the_person_quoted() -> None:
         "Smith did not say whether he would stay.",
         "It is believed that the dam was damaged.",
         "This advantage is underscored by the ministry's own statements.",
-        "The governor warned residents to stay indoors.",
         "The report said nothing about casualties.",
         "Smith said so.",
     ],

@@ -45,6 +45,39 @@ def test_a_mixed_quote_under_a_verb_that_does_not_report() -> None:
     assert "disgrace to the province" in mixed
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The governor warned residents to stay indoors.", ("the governor", "indirect", "to stay indoors")),
+        ("Clinton acknowledged the problems facing voters.", ("Clinton", "indirect", "the problems facing voters")),
+        ("Officials described the area as a 'buffer zone'.", ("Officials", "mixed", "the area as a 'buffer zone'")),
+    ],
+)
+def test_what_the_rules_left_out_and_the_parse_reads(sentence: str, expected: tuple[str, str, str]) -> None:
+    assert quotes_of(sentence) == [expected]
+
+
+def test_a_bare_quotation_after_a_parse_quote_continues_the_rules_speaker() -> None:
+    found = extract_quotes(["'The city is still evacuating civilians,' Pushilin said, emphasizing the "
+                            "humanitarian challenges. 'But the situation is in our favor.'"])
+    assert [(q.speaker, q.cue) for q in found] == [("Pushilin", "said"), ("Pushilin", "emphasizing"),
+                                                   ("Pushilin", "said")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Cruz, Rubio and Kasich said the plan would fail.",  # a list: the rules' to read (nothing)
+        "Vale found the keys in the ferry office.",  # found, not said
+        "Smith did not say whether he would stay.",  # negated
+        "While Voss said the rules changed, she appears uneasy about it.",  # "appears": no cue
+        "The coming weeks will reveal whether the plan works.",  # time does not speak
+    ],
+)
+def test_what_the_parse_leaves_alone(sentence: str) -> None:
+    assert [s for s, _, t in quotes_of(sentence) if "uneasy" in t or s not in ("Voss",)] == []
+
+
 def test_a_reported_clause_keeps_its_subject() -> None:
     """Never "The town council said that had changed its rules": what the article says."""
     found = quotes_of("The town council said the provincial government had changed its eligibility rules "

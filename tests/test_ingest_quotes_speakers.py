@@ -141,7 +141,7 @@ def test_definite_description_resolves_to_an_organisation_named_earlier() -> Non
     quotes = extract_quotes(
         ["The Aldermoor Health Board plans to close the ward.", "The board said the change was necessary."]
     )
-    assert [(q.speaker, q.speaker_as_written) for q in quotes] == [
+    assert [(q.speaker, q.speaker_as_written) for q in quotes if q.cue == "said"] == [
         ("the Aldermoor Health Board", "The board")
     ]
 
@@ -166,18 +166,16 @@ def test_they_and_one_refer_to_the_group_quoted_last() -> None:
     assert [q.speaker for q in quotes] == ["Local residents", "Local residents", "one of the local residents"]
 
 
-def test_which_they_said_reports_for_the_speaker_named_earlier() -> None:
+def test_which_it_said_is_not_reported_without_its_subject() -> None:
     quotes = extract_quotes(
         [
             "Grants were slow, according to figures released by the town council.",
             "The council blamed the province, which it said had changed its rules twice.",
         ]
     )
-    assert [(q.speaker, q.speaker_as_written, q.text) for q in quotes][-1] == (
-        "the town council",
-        "it",
-        "had changed its rules twice",
-    )
+    # "which it said had changed its rules twice": the clause's subject is "which" (the province),
+    # so "The town council said that had changed its rules twice" would misstate it (issue 20).
+    assert all(not q.text.startswith("had changed") for q in quotes)
 
 
 def test_speaker_book_maps_a_surname_and_a_pronoun_to_the_person_named_in_full() -> None:

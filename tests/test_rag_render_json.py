@@ -18,7 +18,7 @@ def test_answer_json_keeps_the_documented_fields_and_adds_the_parts(seed_index: 
     assert {q["speaker"] for q in obj["quotes"]} == {"Denis Pushilin"}
     speaker = obj["speakers"][0]
     assert speaker["speaker"] == "Denis Pushilin" and speaker["total"] == 4  # 3 quotes and "emphasizing the ..."
-    assert {s["kind"] for s in speaker["statements"]} == {"direct", "mixed"}
+    assert {s["kind"] for s in speaker["statements"]} == {"direct", "mixed", "indirect"}
     mixed = next(s for s in speaker["statements"] if s["kind"] == "mixed")
     assert mixed["fragments"] == ["buffer zone"]
     assert obj["total_speakers"] == obj["shown_speakers"] == 1 and obj["refusal"] is None

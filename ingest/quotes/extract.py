@@ -203,7 +203,9 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
         else:
             kind = QuoteKind.MIXED if quoted else QuoteKind.INDIRECT
         said = Said(start, kind, text, article.paragraphs(start, end), None, article.span(start, end))
+        last = out.last  # a bare quotation that follows continues the rules' last speaker, cue and all
         out.add(said, speaker, phrase.written, c.cue, speaker.role)
+        out.last = last
         taken.append(c.content)
 
 

@@ -54,10 +54,15 @@ _MAX_CONTENT_TOKENS = 120
 _MIN_STANCE_TOKENS = 3
 _QUOTE_CHARS = frozenset('"“”')
 # "declined to comment", "did not respond to requests for comment": nothing was said.
-_NO_STATEMENT = re.compile(r"(to )?(comment|respond|be (named|identified|quoted)|give (his|her|their) (full )?names?)\b", re.I)
-# "The coming weeks will reveal whether ...": time does not speak.
-_TIME_SUBJECTS = frozenset(f"subj_lemma={w}" for w in word_set(
-    "week day month year time hour minute moment decade future past weekend night morning evening era"))
+_NO_STATEMENT = re.compile(
+    r"((to )?(comment|respond|be (named|identified|quoted)|give (his|her|their) (full )?names?)|nothing|little)\b", re.I)
+# Left out whatever the cue model says: time does not speak ("The coming weeks will reveal
+# whether ..."); a negated cue reports nothing said ("did not say whether ..."); joined subjects
+# ("Cruz, Rubio and Kasich said", "The Vermont senator and Democratic presidential candidate
+# said") are the rules' to read, which know a list from a pair and a pair from two roles of one.
+_LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", *(f"subj_lemma={w}" for w in word_set(
+    "week day month year time hour minute moment decade future past weekend night morning evening era")),
+    *(f"lemma={w}" for w in word_set("be become seem appear look remain get"))})
 _WH = word_set("whether if why how what who when where which")
 
 
@@ -148,11 +153,12 @@ def candidates(doc: Any) -> list[Candidate]:
     found: list[Candidate] = []
     quote_tokens = {t.i for t in doc if t.text in _QUOTE_CHARS or t.text in ("''", "``")}
     for token in doc:
-        if token.pos_ not in ("VERB", "AUX") and token.text != ":":
+        if (token.pos_ not in ("VERB", "AUX") and token.text != ":") or token.lemma_.lower() in _COPULAS:
             continue
         subject = _subject(token)
         for child in token.children:
-            if child.dep_ in ("ccomp", "parataxis") and child.i != token.i:
+            free_relative = any(c.dep_ in _SUBJECTS and c.lower_ in ("what", "who", "which") for c in child.children)
+            if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX") and not free_relative:
                 content = _span(doc, child)
                 if content is not None:
                     found.append(_candidate(doc, "clause", token, subject, content, child, quote_tokens))
@@ -173,7 +179,8 @@ def candidates(doc: Any) -> list[Candidate]:
     found.extend(_colon(doc, quote_tokens))
     found.extend(_nominal(doc, quote_tokens))
     return [c for c in found if not _NO_STATEMENT.match(doc.text[c.content[0]:c.content[1]])
-            and not any(f in _TIME_SUBJECTS for f in c.features)]
+            and not any(f in _LEFT_TO_THE_RULES for f in c.features)
+            and not c.content[0] <= c.cue_start < c.content[1]]  # a clause around its own cue
 
 
 def _subject(token: Any) -> Any:
@@ -205,11 +212,25 @@ def _span(doc: Any, head: Any) -> tuple[int, int] | None:
     return start, end
 
 
+def _is_mark(token: Any) -> bool:
+    """A quote mark: double ones, and a single one standing alone that is no possessive ending."""
+    return token.text in _QUOTE_CHARS or token.text in ("''", "``") or (
+        token.text in ("'", "‘", "’") and token.dep_ != "case")
+
+
 def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
-    """Token range without punctuation at either end (quote marks stay: they belong to a quote)."""
-    while start < end and doc[start].is_punct and doc[start].text not in _QUOTE_CHARS:
+    """Token range without punctuation at either end (quote marks stay: they belong to a quote),
+    and with the closing mark of a quotation it opens (the parse may hang it on the verb)."""
+    marks = sum(1 for t in doc[start:end] if _is_mark(t))
+    if marks % 2:
+        stop = end
+        while stop < len(doc) and doc[stop].is_punct and not _is_mark(doc[stop]) and stop - end < 3:
+            stop += 1
+        if stop < len(doc) and _is_mark(doc[stop]):
+            end = stop + 1
+    while start < end and doc[start].is_punct and not _is_mark(doc[start]):
         start += 1
-    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CHARS)
+    while end > start and ((doc[end - 1].is_punct and not _is_mark(doc[end - 1]))
                            or doc[end - 1].dep_ == "cc"):
         end -= 1
     return start, end
@@ -226,6 +247,10 @@ def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[in
     if subject is not None:
         source = _source_range(subject)
         kind = _kind(subject)
+        if any(t.dep_ == "conj" for t in subject.subtree):
+            features.append("subj_joined")
+        if subject.lower_ in ("what", "who", "which", "that", "whom", "whoever", "whatever"):
+            features.append("subj_wh")
         features += [f"subj_pos={subject.pos_}", f"subj_dep={subject.dep_}", f"subj_kind={kind}",
                      f"subj_before={subject.i < cue.i}", f"{pattern}:subj_kind={kind}",
                      f"lemma={lemma}:subj_pos={subject.pos_}"]
@@ -337,6 +362,9 @@ def _quoted(doc: Any, quote_tokens: set[int], taken: set[tuple[int, int]]) -> li
 
 
 _COMPLEMENTS = frozenset({"dobj", "dative", "attr", "oprd", "xcomp", "ccomp", "acomp", "prt"})
+_COPULAS = word_set("be become seem appear look remain get")  # "she appears uneasy about it"
+_TIME_WORDS = word_set("monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night "
+                       "day week month year weekend today tonight")
 _COMPLEMENT_PREPOSITIONS = word_set("as of about for on to that against with over")
 
 
@@ -345,7 +373,9 @@ def _complements(doc: Any, verb: Any) -> tuple[int, int]:
     the first adjunct ("attacked Machado | in early-morning tweets", "... | but he also ...")."""
     end = verb.i + 1
     for child in verb.rights:
-        if child.dep_ in _COMPLEMENTS or (child.dep_ == "prep" and child.lower_ in _COMPLEMENT_PREPOSITIONS):
+        timed = any(g.lower_ in _TIME_WORDS for g in child.children if g.dep_ == "pobj")  # "on Monday"
+        if child.dep_ in _COMPLEMENTS or (child.dep_ == "prep" and child.lower_ in _COMPLEMENT_PREPOSITIONS
+                                          and not timed):
             end = child.right_edge.i + 1
         elif child.dep_ != "punct" or child.text not in _QUOTE_CHARS:
             break
@@ -363,7 +393,8 @@ def _objects(doc: Any, quote_tokens: set[int], cues: set[int]) -> list[Candidate
         objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd") and c.i > verb.i]
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if objects:
+        # "said thanks", "told the truth", "found the keys": these objects are no one's words
+        if objects and verb.lemma_.lower() not in ("say", "tell", "find"):
             subject = _subject(verb)
             if subject is None or subject.i > verb.i:
                 continue

@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("encoder", "onnx", "Paragraph encoder: `onnx` (all-MiniLM-L6-v2 on onnxruntime: torch's vectors, "
             "3x faster, no torch), `torch` (sentence-transformers) or `onnx-int8` (quantised); "
             "one database keeps the encoder family that wrote it."),
+    Setting("attribution", "parse", "Who said what at ingest: `parse` (the rules, then a dependency parse "
+            "kept by the cue model trained on PolNeAR) or `rules` (the hand rules alone); read by ingest from "
+            "NEWSRAG_ATTRIBUTION."),
     Setting("uploads", True, "Let the chat's users upload articles; false for a read-only deployment."),
     Setting("behind_auth_proxy", False, "The chat is served behind a reverse proxy that authenticates every "
             "request, so a non-loopback address needs no Streamlit login."),
@@ -72,6 +75,7 @@ class Settings:
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
     encoder: str = "onnx"
+    attribution: str = "parse"
     uploads: bool = True
     behind_auth_proxy: bool = False
 
@@ -151,6 +155,8 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         raise ConfigError(f"{source}: {value!r} is not a URL; use e.g. http://127.0.0.1:8000")
     if name == "encoder" and value not in ENCODERS:
         raise ConfigError(f"{source}: {value!r} is not an encoder; use one of {', '.join(ENCODERS)}")
+    if name == "attribution" and value not in ("parse", "rules"):
+        raise ConfigError(f"{source}: {value!r} is not an attribution mode; use parse or rules")
     if name == "llm" and value and value.split(":", 1)[0] not in ("ollama", "openai"):
         raise ConfigError(f"{source}: {value!r} must look like ollama:MODEL or openai:MODEL")
     return value

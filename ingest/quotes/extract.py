@@ -136,15 +136,29 @@ class _Parsed:
     content: tuple[int, int]
 
 
-def _parse_candidates(article: ArticleText) -> tuple[list[_Parsed], list[Any]]:
+# A paragraph whose words lie this much inside the rules' quotes holds nothing more to find.
+_PARSE_MIN_FREE_WORDS = 8
+
+
+def _parse_candidates(article: ArticleText, taken: list[tuple[int, int]]) -> tuple[list[_Parsed], list[Any]]:
     """The attributions the parse offers and the cue model keeps (``ingest.quotes.parsed``), and
-    the parsed paragraphs (none when the parse is off)."""
+    the parsed paragraphs (none when the parse is off; None for a paragraph not parsed: the rules'
+    quotes already cover all but a few of its words, as in a paragraph that is one quotation)."""
     if not parsed.parse_enabled():
         return [], []
     model = parsed.model()
     kept = []
-    docs = parsed.parse(article.normalised)
+    wanted = []
+    for base, text in zip(article.starts, article.normalised, strict=True):
+        covered = [(max(a, base), min(b, base + len(text))) for a, b in taken if a < base + len(text) and b > base]
+        free = sum(1 for m in re.finditer(r"\S+", text)
+                   if not any(a <= base + m.start() < b for a, b in covered))
+        wanted.append(free >= _PARSE_MIN_FREE_WORDS)
+    parsed_docs = iter(parsed.parse([t for t, w in zip(article.normalised, wanted, strict=True) if w]))
+    docs = [next(parsed_docs) if w else None for w in wanted]
     for base, doc in zip(article.starts, docs, strict=True):
+        if doc is None:
+            continue
         for c in parsed.candidates(doc):
             if model.keeps(c):
                 source = (base + c.source[0], base + c.source[1]) if c.source else None
@@ -253,8 +267,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     article = ArticleText(paragraphs)
     units = sentence_units(article.text, article.starts, article.spans)
     read = [read_unit(article, unit) for unit in units]
-    found, docs = _parse_candidates(article)
     taken = [_said_range(s) for said, _ in read for s in said]
+    found, docs = _parse_candidates(article, taken)
     book = SpeakerBook()
     out = _Collector()
     waiting: list[Said] = []  # a paragraph opening with a bare quotation waits for its next sentence
@@ -327,6 +341,8 @@ def _subjectless(quote: Quote, position: int, article: ArticleText, docs: list[A
     if not docs or index >= len(docs):
         return False
     doc, at = docs[index], position - article.starts[index]
+    if doc is None:
+        return False
     token = next((t for t in doc if t.idx >= at), None)
     if token is not None and token.lower_ == "that" and token.i + 1 < len(doc):
         token = doc[token.i + 1]

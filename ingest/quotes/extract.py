@@ -136,8 +136,8 @@ class _Parsed:
     content: tuple[int, int]
 
 
-# A paragraph whose words lie this much inside the rules' quotes holds nothing more to find.
-_PARSE_MIN_FREE_WORDS = 8
+# A paragraph with rules' quotes and fewer words than this outside them holds nothing more to find.
+_PARSE_MIN_FREE_WORDS = 5  # '"...," he said' (2) is skipped; 'X said, emphasizing the challenges' (5) is not
 
 
 def _parse_candidates(article: ArticleText, taken: list[tuple[int, int]]) -> tuple[list[_Parsed], list[Any]]:
@@ -153,7 +153,7 @@ def _parse_candidates(article: ArticleText, taken: list[tuple[int, int]]) -> tup
         covered = [(max(a, base), min(b, base + len(text))) for a, b in taken if a < base + len(text) and b > base]
         free = sum(1 for m in re.finditer(r"\S+", text)
                    if not any(a <= base + m.start() < b for a, b in covered))
-        wanted.append(free >= _PARSE_MIN_FREE_WORDS)
+        wanted.append(not covered or free >= _PARSE_MIN_FREE_WORDS)
     parsed_docs = iter(parsed.parse([t for t, w in zip(article.normalised, wanted, strict=True) if w]))
     docs = [next(parsed_docs) if w else None for w in wanted]
     for base, doc in zip(article.starts, docs, strict=True):

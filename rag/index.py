@@ -121,6 +121,7 @@ class NewsIndex:
         seen = [self.store.keyword_cache()]
 
         def loop() -> None:
+            said = ""  # a store that stays unreachable is reported once, not every second
             while not handle.stopped.wait(every):
                 try:
                     if self.store.gate.outdated() or (
@@ -129,8 +130,11 @@ class NewsIndex:
                         self.warm()
                         seen[0] = self.store.keyword_cache()
                         handle.refreshes += 1
+                    said = ""
                 except Exception as exc:  # the next question meets the same error and reports it
-                    _log.warning("could not bring the index at %s forward: %s", self.settings.describe_store(), exc)
+                    if str(exc) != said:
+                        said = str(exc)
+                        _log.warning("could not bring the index at %s forward: %s", self.settings.describe_store(), exc)
 
         threading.Thread(target=loop, name="newsrag-keep-current", daemon=True).start()
         return handle

@@ -180,7 +180,7 @@ def _source_phrase(unit: Unit, source: tuple[int, int], text: str) -> Phrase | N
     phrase = phrase_before(unit.tokens, last + 1, first, text)
     if phrase is not None and phrase.start == first:
         return phrase
-    words = [t for t in unit.tokens[first : last + 1]]
+    words = list(unit.tokens[first : last + 1])
     if not any(t.is_word for t in words) or len(words) > 12 or any(t.is_quote for t in words):
         return None
     written = " ".join(text[words[0].start : words[-1].end].split())

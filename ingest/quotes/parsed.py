@@ -59,13 +59,14 @@ _QUOTE_CHARS = frozenset('"“”')
 # "declined to comment", "did not respond to requests for comment": nothing was said.
 _NO_STATEMENT = re.compile(
     r"((to )?(comment|respond|be (named|identified|quoted)|give (his|her|their) (full )?names?)|nothing|little)\b", re.I)
+_COPULAS = word_set("be become seem appear look remain get")  # "she appears uneasy about it"
 # Left out whatever the cue model says: time does not speak ("The coming weeks will reveal
 # whether ..."); a negated cue reports nothing said ("did not say whether ..."); joined subjects
 # ("Cruz, Rubio and Kasich said", "The Vermont senator and Democratic presidential candidate
 # said") are the rules' to read, which know a list from a pair and a pair from two roles of one.
 _LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", *(f"subj_lemma={w}" for w in word_set(
     "week day month year time hour minute moment decade future past weekend night morning evening era")),
-    *(f"lemma={w}" for w in word_set("be become seem appear look remain get"))})
+    *(f"lemma={w}" for w in _COPULAS)})
 _WH = word_set("whether if why how what who when where which")
 
 
@@ -73,7 +74,7 @@ _WH = word_set("whether if why how what who when where which")
 class Candidate:
     """One attribution the parse suggests, in offsets of the text given to ``candidates``."""
 
-    pattern: str  # clause | infinitive | quoted | as | colon
+    pattern: str  # clause | infinitive | quoted | as | colon | nominal | object | passive
     cue: str  # the cue as written ("warned", ":")
     cue_start: int
     source: tuple[int, int] | None  # the source's words; None: no subject in the sentence
@@ -163,8 +164,7 @@ def candidates(doc: Any) -> list[Candidate]:
             continue
         subject = _subject(token)
         for child in token.children:
-            free_relative = any(c.dep_ in _SUBJECTS and c.lower_ in ("what", "who", "which") for c in child.children)
-            if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX") and not free_relative:
+            if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX") and not _free_relative(child):
                 content = _span(doc, child)
                 if content is not None:
                     found.append(_candidate(doc, "clause", token, subject, content, child, quote_tokens))
@@ -187,6 +187,11 @@ def candidates(doc: Any) -> list[Candidate]:
     return [c for c in found if not _NO_STATEMENT.match(doc.text[c.content[0]:c.content[1]])
             and not any(f in _LEFT_TO_THE_RULES for f in c.features)
             and not c.content[0] <= c.cue_start < c.content[1]]  # a clause around its own cue
+
+
+def _free_relative(clause: Any) -> bool:
+    """ "ended what had been called ...": a "what" clause that is an object, not a reported clause."""
+    return any(c.dep_ in _SUBJECTS and c.lower_ in ("what", "who", "which") for c in clause.children)
 
 
 def _subject(token: Any) -> Any:
@@ -368,7 +373,6 @@ def _quoted(doc: Any, quote_tokens: set[int], taken: set[tuple[int, int]]) -> li
 
 
 _COMPLEMENTS = frozenset({"dobj", "dative", "attr", "oprd", "xcomp", "ccomp", "acomp", "prt"})
-_COPULAS = word_set("be become seem appear look remain get")  # "she appears uneasy about it"
 _TIME_WORDS = word_set("monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night "
                        "day week month year weekend today tonight")
 _COMPLEMENT_PREPOSITIONS = word_set("as of about for on to that against with over")

@@ -12,6 +12,7 @@ across windows, so an ingest's memory does not grow with the number of articles 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ingest.quotes import extractor_version as current_extractor
 from rag.errors import BadArticle
 from rag.models import embed_model
 from rag.records import paragraph_metadata
-from rag.schema import Article, FileFailure, IngestReport, Paragraph, paragraph_id_for
+from rag.schema import Article, FileFailure, IngestReport, Paragraph, Quote, paragraph_id_for
 from rag.settings import Settings
 from rag.store import Store, record_signature, write_lock
 
@@ -56,14 +57,22 @@ WRITE_BATCHES = 8  # embedding batches per Chroma write
 # peaked 720 MiB RSS with windows of 500, 465 with 250, 322 with 100, and was no slower (4.4 s,
 # 3.9 s, 3.5 s); 50 saved ~70 MiB more for twice the round trips.
 INGEST_WINDOW_ARTICLES = 100
+# Pass 2 reads in smaller windows: its quotes are found one window ahead while the window before
+# embeds (``_quoted_ahead``), and the first window's quotes wait for nothing to overlap with. With
+# windows of 100, 300 articles took 1.29x the rules' wall time; see bench/RESULTS.md for 20.
+WRITE_WINDOW_ARTICLES = 20
 REQUOTE_ARTICLES = 200  # stored articles read per query when re-extracting quotes
 
 
-def article_paragraphs(article: Article, texts: Sequence[str] | None = None) -> list[Paragraph]:
-    """Repair paragraphing (unless ``texts`` is the repaired text), find quotes, and number the
-    paragraphs of one article."""
+def article_paragraphs(
+    article: Article,
+    texts: Sequence[str] | None = None,
+    quotes: Sequence[Quote] | None = None,
+) -> list[Paragraph]:
+    """Repair paragraphing (unless ``texts`` is the repaired text), find quotes (unless ``quotes``
+    are those of ``texts``, found ahead), and number the paragraphs of one article."""
     texts = repair_paragraphs(article.paragraphs) if texts is None else tuple(texts)
-    quotes = extract_quotes(texts)
+    quotes = extract_quotes(texts) if quotes is None else quotes
     paragraphs = []
     for number, text in enumerate(texts, start=1):
         paragraphs.append(
@@ -181,11 +190,11 @@ def _ingest(
             IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total)))
         reported = {failure.path for failure in counts.failed}
         holding = sorted(set(plan.rewrite.values()))
-        for window in _windows(_read_files(files, holding, max_bytes)):
+        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes), WRITE_WINDOW_ARTICLES), plan):
             for failure in (r.failure for r in window if r.failure and r.failure.path not in reported):
                 counts.failed.append(failure)  # only when a file changed since pass 1
                 reported.add(failure.path)
-            _plan_writes(store, window, plan.rewrite, writer)
+            _plan_writes(store, window, plan.rewrite, writer, quotes)
         for ids in gone.values():
             writer.add(([], ids, [], []))
         writer.flush()
@@ -225,6 +234,7 @@ class _Plan:
     taken: set[str] = field(default_factory=set)  # every article read so far: the first file wins
     rewrite: dict[str, int] = field(default_factory=dict)  # article id -> the file to write it from
     lost: dict[str, set[str]] = field(default_factory=dict)  # article id -> stored paragraph ids a re-read file lost
+    requote: set[str] = field(default_factory=set)  # article ids with new text: their quotes are found
     to_embed: int = 0  # paragraphs pass 2 embeds: the bar's total
 
 
@@ -254,14 +264,14 @@ def _read_files(
         yield _Read(index, str(path), articles, failure)
 
 
-def _windows(reads: Iterable[_Read]) -> Iterator[list[_Read]]:
-    """Whole files, grouped until a window holds ``INGEST_WINDOW_ARTICLES`` articles."""
+def _windows(reads: Iterable[_Read], size: int = INGEST_WINDOW_ARTICLES) -> Iterator[list[_Read]]:
+    """Whole files, grouped until a window holds ``size`` articles."""
     window: list[_Read] = []
     held = 0
     for read in reads:
         window.append(read)
         held += len(read.articles)
-        if held >= INGEST_WINDOW_ARTICLES:
+        if held >= size:
             yield window
             window, held = [], 0
     if window:
@@ -309,14 +319,57 @@ def _assess(store: Store, window: list[_Read], counts: _Counts, plan: _Plan) -> 
         if embed or stale or redescribe:
             plan.rewrite[article_id] = index
             plan.to_embed += len(embed)
+        if embed:
+            plan.requote.add(article_id)
     for path, produced in produced_by_file.items():
         for lost in stored_by_file.get(path, set()) - produced - plan.taken:
             plan.lost.setdefault(lost, set()).update(existing[lost])
 
 
-def _plan_writes(store: Store, window: list[_Read], rewrite: dict[str, int], writer: _ChunkWriter) -> None:
+def _quoted_ahead(windows: Iterator[list[_Read]], plan: _Plan) -> Iterator[tuple[list[_Read], dict[str, list[Quote]]]]:
+    """Pass 2's windows, each with the quotes of its articles that have new text, read and found
+    one window ahead on a second thread while this one embeds and writes the window before.
+
+    Finding quotes (the parse above all) is single-threaded Python and the encoder's sessions
+    release the GIL, so on 2 cores the two overlap instead of queueing: bench/RESULTS.md,
+    "what the parse costs ingest". Quotes depend on an article's texts alone, so finding them
+    early changes nothing; an article whose file changed since pass 1 has its quotes found where
+    it is written (``_rewrites``).
+    """
+    wanted = {article_id: plan.rewrite[article_id] for article_id in plan.requote if article_id in plan.rewrite}
+
+    def next_window() -> tuple[list[_Read], dict[str, list[Quote]]] | None:
+        window = next(windows, None)
+        if window is None:
+            return None
+        quotes: dict[str, list[Quote]] = {}
+        for read in window:
+            for article, texts in read.articles:
+                if wanted.get(article.article_id) == read.index and article.article_id not in quotes:
+                    quotes[article.article_id] = extract_quotes(texts)  # a story twice in a file: its first copy
+        return window, quotes
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsrag-quotes") as ahead:
+        future = ahead.submit(next_window)
+        try:
+            while (item := future.result()) is not None:
+                future = ahead.submit(next_window)
+                yield item
+        finally:
+            future.cancel()
+
+
+def _plan_writes(
+    store: Store,
+    window: list[_Read],
+    rewrite: dict[str, int],
+    writer: _ChunkWriter,
+    quotes: dict[str, list[Quote]] | None = None,
+) -> None:
     """Pass 2 for one window: the paragraphs, with quotes, of each article pass 1 marked for
-    writing from this file, compared with the store again, handed to ``writer``."""
+    writing from this file, compared with the store again, handed to ``writer``. ``quotes`` are
+    those already found for some of the articles (``_quoted_ahead``)."""
+    quotes = quotes or {}
     articles: dict[str, tuple[Article, tuple[str, ...]]] = {}
     for read in window:
         for article, texts in read.articles:
@@ -328,7 +381,7 @@ def _plan_writes(store: Store, window: list[_Read], rewrite: dict[str, int], wri
     for article_id, (article, texts) in articles.items():
         old_ids = existing.get(article_id, set())
         ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
-        to_add, redescribe, requote = _rewrites(article, texts, ids, old_ids, signatures)
+        to_add, redescribe, requote = _rewrites(article, texts, ids, old_ids, signatures, quotes.get(article_id))
         stale = old_ids - set(ids)
         if to_add or stale or redescribe or requote:
             writer.add((to_add, stale, redescribe, requote))
@@ -446,6 +499,7 @@ def _rewrites(
     ids: Sequence[str],
     old_ids: set[str],
     signatures: dict[str, tuple[int, int, int, int]],
+    quotes: Sequence[Quote] | None = None,
 ) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]]:
     """An article's paragraphs to embed and write, those whose stored details alone are out of
     date, and those whose quotes alone are (``_compare``).
@@ -460,7 +514,7 @@ def _rewrites(
         return [], redescribe, []
     to_add: list[Paragraph] = []
     requote: list[Paragraph] = []
-    for p in article_paragraphs(article, texts):
+    for p in article_paragraphs(article, texts, quotes):
         if p.number in embed:
             to_add.append(p)
         elif record_signature(paragraph_metadata(p))[3] != signatures[p.paragraph_id][3]:

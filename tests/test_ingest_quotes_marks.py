@@ -123,3 +123,8 @@ def test_doubled_apostrophes_become_double_marks_at_the_same_offsets() -> None:
     read = read_doubled_apostrophes(paragraph)
     assert read == ' "Yes,"  he said.  "No." '
     assert len(read) == len(paragraph)
+
+
+def test_a_closing_mark_that_opens_a_paragraph_opens_the_quotation() -> None:
+    text = "\u201dFear. I am afraid.\u201d \u2015 Edwin G. Monroy\nHe said \u201cno\u201d to that."
+    assert [span.text for span in find_quote_spans(text)] == ["Fear. I am afraid.", "no"]

@@ -101,6 +101,21 @@ def test_a_quotation_signed_after_a_dash_is_the_signer_s() -> None:
     assert found[1][2] == "Trump must stop portraying Latinos as gangsters."
 
 
+def test_a_reader_s_quotation_opened_with_a_closing_mark_is_still_signed() -> None:
+    found = quotes_of("\u201dFear. I am truly afraid that he will win.\u201d \u2015 Edwin G. Monroy "
+                      "\u201cHe is clueless about the struggles of minorities.\u201d \u2015 Stephanie Egan")
+    assert [(s, t) for s, _, t in found] == [("Edwin G. Monroy", "Fear. I am truly afraid that he will win."),
+                                            ("Stephanie Egan", "He is clueless about the struggles of minorities.")]
+
+
+def test_a_transcript_line_names_the_speaker_without_its_quote_mark() -> None:
+    found = quotes_of("Vice presidential nominee Mike Pence spoke to Chris Wallace on Sunday.",
+                      '"PENCE: Well, look, you know, Mark Cuban has been out there saying some pretty '
+                      "tough stuff about my running mate.")
+    assert [s for s, _, _ in found][-1] == "Mike Pence"
+    assert found[-1][2].startswith("Well, look, you know, Mark Cuban")
+
+
 def test_the_rules_alone_when_the_parse_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "The utility's annual report warned that the reservoir could run dry by August."
     assert quotes_of(text)

@@ -123,7 +123,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_
 #     colon and transcript cues, stances ("X backed Y"), documents and groups as sources;
 #     quotations signed after a dash ('"..." ― Carla Sanchez'). Without a spaCy pipeline, or with
 #     NEWSRAG_ATTRIBUTION=rules, the rules run alone and the version reads "12-rules".
-EXTRACTOR_VERSION = "12"
+# 13: a closing mark that opens a paragraph followed by a word opens the quotation (reader voices:
+#     '”Fear. ...” ― Name'); a transcript line's speaker ('"PENCE: ...') without its quote mark.
+EXTRACTOR_VERSION = "13"
 
 
 def extractor_label() -> str:

@@ -44,8 +44,12 @@ class Span:
 
 def _can_open(text: str, i: int) -> bool:
     ch = text[i]
-    if ch in _CLOSE_ONLY or i + 1 >= len(text) or text[i + 1].isspace():
+    if i + 1 >= len(text) or text[i + 1].isspace():
         return False
+    if ch in _CLOSE_ONLY:
+        # '”Fear. I am truly afraid ...”' (reader voices typed on a phone): a closing mark that
+        # opens a paragraph and is followed by a word closes nothing; it opens the quotation.
+        return ch == "”" and (i == 0 or text[i - 1] == "\n") and text[i + 1].isalnum()
     if ch in _OPEN_ONLY:
         return True
     prev = text[i - 1] if i else " "

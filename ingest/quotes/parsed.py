@@ -464,8 +464,11 @@ def _colon(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
             continue
         before = doc[: token.i]
         if len(before) <= 3 and all(t.is_upper or t.is_punct for t in before if not t.is_space) and len(before):
+            named = [t for t in before if not (t.is_punct or t.is_space)]
+            if not named:
+                continue
             content = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
-            source = (before[0].idx, before[-1].idx + len(before[-1].text))
+            source = (named[0].idx, named[-1].idx + len(named[-1].text))  # '"PENCE:': the name alone
             out.append(Candidate("colon", ":", token.idx, source, content,
                                  ("pattern=colon", "colon:transcript", f"len={'mid' if end - start < 15 else 'long'}")))
             continue

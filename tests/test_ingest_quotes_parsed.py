@@ -116,6 +116,14 @@ def test_a_transcript_line_names_the_speaker_without_its_quote_mark() -> None:
     assert found[-1][2].startswith("Well, look, you know, Mark Cuban")
 
 
+def test_a_hyphenated_verb_does_not_cut_the_statement_in_two() -> None:
+    found = quotes_of("The Legal Affairs Committee (JURI) said the Commission should re-submit the "
+                      "Computer Implemented Inventions Directive after MEPs failed to back it.")
+    assert ("the Legal Affairs Committee", "indirect", "the Commission should re-submit the Computer "
+            "Implemented Inventions Directive after MEPs failed to back it") in found
+    assert not any(t.endswith(" re") or t.startswith("submit") for _, _, t in found)
+
+
 def test_the_rules_alone_when_the_parse_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "The utility's annual report warned that the reservoir could run dry by August."
     assert quotes_of(text)
@@ -144,14 +152,18 @@ def _articles(folder: Path) -> list:
 def _broken(statements: list[tuple[str, str]]) -> list[str]:
     """Statement sentences whose reported clause (what follows the cue) opens with a dangling
     "that" + verb ("said that had changed its rules") or a capital after "that" ("said that
-    Priority will be given"), read with the parse's own tagger."""
+    Priority will be given"), read with the parse's own tagger over the whole sentence (a clause
+    alone tags "talks" in "said that talks with the producers revealed" as a verb). A capitalised
+    adjective ("that Chinese government technologies") is no broken capital."""
     nlp = parsed.pipeline()
     bad = []
-    for (sentence, _clause), doc in zip(statements, nlp.pipe(c for _, c in statements), strict=True):
-        if len(doc) < 2 or doc[0].lower_ != "that":
+    for (sentence, clause), doc in zip(statements, nlp.pipe(s for s, _ in statements), strict=True):
+        at = len(sentence) - len(clause)
+        i = next((t.i for t in doc if t.idx == at), None)
+        if i is None or i + 1 >= len(doc) or doc[i].lower_ != "that":
             continue
-        after = doc[1]
-        if after.tag_ in ("VBD", "VBZ", "VBP", "MD") or (after.text[:1].isupper() and after.pos_ != "PROPN"
+        after = doc[i + 1]
+        if after.tag_ in ("VBD", "VBZ", "VBP", "MD") or (after.text[:1].isupper() and after.pos_ not in ("PROPN", "ADJ")
                                                         and after.text != "I"):
             bad.append(sentence)
     return bad
@@ -186,6 +198,22 @@ def test_the_seed_keeps_its_seven_speakers_and_reads_well() -> None:
     speakers = {q.speaker for a in articles for p in article_paragraphs(a) for q in p.quotes}
     assert len(speakers) == 7, sorted(speakers)
     assert _broken(_statements(articles)) == []
+
+
+@pytest.mark.skipif(not os.environ.get("NEWSRAG_BBC"), reason="the BBC News corpus not given (set NEWSRAG_BBC "
+                    "to its folder of business/ entertainment/ politics/ sport/ tech/)")
+def test_hardly_a_statement_of_300_bbc_articles_reads_as_a_broken_sentence() -> None:
+    """Real British news, 60 articles of each section (D. Greene and P. Cunningham's BBC dataset,
+    2004-05; not ours, never shipped). 3 of 1,381 statements on 2026-12-07: two misparses, "told
+    Labour that members the Tories offered" (the hearer is "Labour members") and "Another
+    tsunami-related circulated that carries the Zar worm" (an e-mail, cut off), and one the check
+    misreads ("said that reports that she had likened ...", "reports" tagged a verb)."""
+    folder = Path(os.environ["NEWSRAG_BBC"])
+    files = [f for section in sorted(p for p in folder.iterdir() if p.is_dir()) for f in sorted(section.glob("*.txt"))[:60]]
+    assert len(files) == 300
+    statements = _statements([a for f in files for a in load_file(f, max_bytes=10_000_000)])
+    assert len(statements) > 1000
+    assert len(_broken(statements)) <= 3
 
 
 @pytest.mark.skipif(not os.environ.get("NEWSRAG_POLNEAR"), reason="PolNeAR not given (set NEWSRAG_POLNEAR)")

@@ -125,7 +125,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_
 #     NEWSRAG_ATTRIBUTION=rules, the rules run alone and the version reads "12-rules".
 # 13: a closing mark that opens a paragraph followed by a word opens the quotation (reader voices:
 #     '”Fear. ...” ― Name'); a transcript line's speaker ('"PENCE: ...') without its quote mark.
-EXTRACTOR_VERSION = "13"
+# 14: a clause the parse splits at a hyphen ("should re-submit") runs on through it.
+EXTRACTOR_VERSION = "14"
 
 
 def extractor_label() -> str:

@@ -165,7 +165,12 @@ def candidates(doc: Any) -> list[Candidate]:
         subject = _subject(token)
         for child in token.children:
             if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX") and not _free_relative(child):
+                if child.is_punct:
+                    continue  # a hyphen parsed as a verb: the clause before it holds its words
                 content = _span(doc, child)
+                if content is not None and _hyphen_split(doc, child):
+                    hyphen = doc[child.right_edge.i + 1]
+                    content = (content[0], _trim(doc, content[0], hyphen.right_edge.i + 1)[1])
                 if content is not None:
                     found.append(_candidate(doc, "clause", token, subject, content, child, quote_tokens))
             elif child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
@@ -187,6 +192,14 @@ def candidates(doc: Any) -> list[Candidate]:
     return [c for c in found if not _NO_STATEMENT.match(doc.text[c.content[0]:c.content[1]])
             and not any(f in _LEFT_TO_THE_RULES for f in c.features)
             and not c.content[0] <= c.cue_start < c.content[1]]  # a clause around its own cue
+
+
+def _hyphen_split(doc: Any, clause: Any) -> bool:
+    """ "should re-submit the directive", parsed as two clauses split at the hyphen: a statement
+    ending "should re" misstates what was said, so the clause runs on through the hyphen."""
+    end = clause.right_edge.i + 1
+    return (end + 1 < len(doc) and doc[end].text in "-‐‑" and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_)
 
 
 def _free_relative(clause: Any) -> bool:
@@ -294,15 +307,23 @@ def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[in
         features.append("content_has_subject")
     if complement.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.tag_ == "MD" for c in complement.children):
         features.append("content_finite")
-    start, words = _cue_words(doc, cue, content)
+    to = next((c for c in complement.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+    through = None
+    if pattern == "infinitive" and to is not None and cue.i < a < to.i and to.i - cue.i <= 8:
+        # "warned PC users to update their systems": the infinitive's subject joins the cue, so the
+        # statement reads "warned PC users to update ...", never "warned that PC users to update".
+        # The features above keep the span the cue model was trained on.
+        a, through = to.i, to.i - 1
+    start, words = _cue_words(doc, cue, (a, b), through)
     return Candidate(pattern, words, start, source, (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)),
                      tuple(features))
 
 
-def _cue_words(doc: Any, cue: Any, content: tuple[int, int]) -> tuple[int, str]:
+def _cue_words(doc: Any, cue: Any, content: tuple[int, int], through: int | None = None) -> tuple[int, str]:
     """The cue as a reader needs it before the content: with its auxiliaries and negation ("did
     not respond", "will reveal"), its particle ("pointed out") and an object standing between it
-    and the content ("urged NATO to ...", "told reporters that ...")."""
+    and the content ("urged NATO to ...", "told reporters that ..."); up to token ``through``
+    when given (an infinitive's subject: "warned PC users")."""
     first = cue
     for child in reversed(list(cue.lefts)):
         if child.dep_ in ("aux", "auxpass", "neg") and child.i == first.i - 1:
@@ -313,7 +334,9 @@ def _cue_words(doc: Any, cue: Any, content: tuple[int, int]) -> tuple[int, str]:
             break
         if child.dep_ in ("prt", "dobj", "dative", "neg") or (child.dep_ == "npadvmod" and child.i == last.i + 1):
             last = child.right_edge if child.dep_ in ("dobj", "dative") else child
-    if last.i - first.i > 8:
+    if through is not None:
+        last = doc[through]
+    elif last.i - first.i > 8:
         last = cue
     return first.idx, " ".join(doc[first.i : last.i + 1].text.split())
 

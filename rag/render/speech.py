@@ -73,6 +73,12 @@ def _continued(content: str) -> str:
     return content
 
 
+# "warned PC users to update their systems", "told government departments to put plans in place":
+# whom a request is made of, then what they are to do. No "that" before them: "warned that PC users
+# to update" is no sentence.
+_REQUEST = re.compile(r"^(?:[\w'’.-]+ ){1,3}(?:not )?to [a-z]")
+
+
 def _takes_clause(cue: str) -> bool:
     """Whether "that" may follow ``cue``: a clause-taking verb alone, with a particle ("pointed
     out", "shot back"), or "told" with whom it told ("told reporters")."""
@@ -119,7 +125,7 @@ def _said(speaker: str, s: Statement) -> str:
         # "said that Affected employees" (a capital we cannot lower: it may be a name).
         after = who[:1].lower() + who[1:] if who.split(" ", 1)[0] in ("The", "A", "An") else who
         return f"{content.rstrip('.')}, {after} {cue}."
-    link = " that " if _takes_clause(cue) and not joined else " "
+    link = " that " if _takes_clause(cue) and not joined and not _REQUEST.match(content) else " "
     return _stop(f"{who} {cue}{link}{content}")
 
 

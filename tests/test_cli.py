@@ -55,6 +55,14 @@ def test_db_and_chroma_url_together_is_bad_usage(tmp_path: Path, seed_dir: Path)
     assert result.exit_code == 1 and "not both" in result.output
 
 
+def test_help_shows_each_settings_env_name_and_real_default() -> None:
+    text = " ".join(run("ingest", "--help").output.split())
+    assert "[env NEWSRAG_ENCODER; default onnx]" in text
+    assert "[env NEWSRAG_DB; default ./newsrag-db]" in text
+    ui_help = " ".join(run("ui", "--help").output.split())
+    assert "--no-uploads" in ui_help and "[env NEWSRAG_UPLOADS; default true]" in ui_help
+
+
 def test_ask_json_prints_one_object_with_citations(seed_settings: Settings) -> None:
     result = run("ask", "what did Pushilin say?", "--db", str(seed_settings.db), "--json")
     assert result.exit_code == 0

@@ -5,7 +5,6 @@ No logic lives here; ``--json`` prints what the API returns so the two cannot dr
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -122,7 +121,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
         if bar is not None:
             bar.close()
     if as_json:
-        click.echo(json.dumps(render_json.ingest_json(report), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.ingest_json(report)))
     else:
         click.echo(ingest_summary(report))
         if report.skipped:
@@ -170,7 +169,7 @@ def ask(question: str, as_json: bool, show_all: bool, source: str | None, since:
     index = _open_index(flags)
     answer = index.ask(question, source=source, since=since, until=until, k=flags["k"], show_all=show_all)
     if as_json:
-        click.echo(json.dumps(render_json.answer_json(answer), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.answer_json(answer)))
         return
     click.echo(answer.text)
     if answer.note:
@@ -204,7 +203,7 @@ def search(query: str, as_json: bool, source: str | None, since: str | None, unt
     index = _open_index(flags)
     hits = index.search(query, k=flags["k"], source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps(render_json.search_json(query, hits), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.search_json(query, hits)))
         return
     if not hits:
         click.echo("No matching paragraphs.")
@@ -239,7 +238,7 @@ def quotes(about: str | None, speaker: str | None, as_json: bool, source: str | 
     index = _open_index(flags)
     rows = index.quotes(about=about, speaker=speaker, source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps(render_json.quotes_json(rows), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.quotes_json(rows)))
         return
     if not rows:
         click.echo("No quotes match.")
@@ -263,7 +262,7 @@ def stats(as_json: bool, **flags: Any) -> None:
     """
     figures = _open_index(flags).stats()
     if as_json:
-        click.echo(json.dumps(render_json.stats_json(figures), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.stats_json(figures)))
         return
     click.echo(f"{figures.articles} articles, {figures.paragraphs} paragraphs, {figures.quotes} quotes")
     click.echo(f"sources: {', '.join(figures.sources) or '-'}")
@@ -294,15 +293,13 @@ def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[
         newsrag remove --file data/txt/retracted-story.txt --dry-run
         newsrag remove --article a3f9c2e18b7d4c05 --source "Kessmouth Post" --json
     """
-    import dataclasses
-
     from ingest import remove as run_remove
 
     settings = _settings(**flags)
     report = run_remove(settings, article_ids=article_ids, files=files, sources=sources, dry_run=dry_run,
                         delete_uploads=not keep_uploads, on_wait=lambda note: click.echo(note, err=True))
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.remove_json(report)))
         return
     verb = "would remove" if report.dry_run else "removed"
     click.echo(f"{verb} {len(report.articles)} article(s): {report.paragraphs_removed} paragraph(s), "

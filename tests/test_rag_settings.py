@@ -71,3 +71,10 @@ def test_opening_an_index_with_db_and_chroma_url_fails_like_the_cli(tmp_path: Pa
 
     with pytest.raises(ConfigError, match="not both"):
         NewsIndex.open(db=tmp_path, chroma_url="http://127.0.0.1:1")
+
+
+def test_opening_with_settings_and_a_db_too_fails_rather_than_ignoring_the_db(tmp_path: Path) -> None:
+    from rag import NewsIndex
+
+    with pytest.raises(ConfigError, match="settings or db"):
+        NewsIndex.open(Settings.load(env={}, db=tmp_path / "a"), db=tmp_path / "b")

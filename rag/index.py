@@ -69,8 +69,16 @@ class NewsIndex:
     ) -> NewsIndex:
         """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty.
 
-        ``tuning`` replaces the measured defaults (``rag.tuning.Tuning``), e.g. for an experiment.
+        Give either ``settings`` or the store's ``db`` / ``chroma_url`` / ``collection`` (read by
+        ``Settings.load``, which refuses ``db`` beside ``chroma_url``); both is a ``ConfigError``,
+        not a silent choice of one. ``tuning`` replaces the measured defaults
+        (``rag.tuning.Tuning``), e.g. for an experiment.
         """
+        given = [name for name, value in (("db", db), ("chroma_url", chroma_url), ("collection", collection))
+                 if value is not None]
+        if settings is not None and given:
+            raise ConfigError(f"give either settings or {', '.join(given)} to NewsIndex.open, not both; "
+                              f"use settings.replace({given[0]}=...) to change one")
         if settings is None:
             settings = Settings.load(db=db, chroma_url=chroma_url, collection=collection)
         store = Store.connect(settings)

@@ -55,6 +55,14 @@ def test_db_and_chroma_url_together_is_bad_usage(tmp_path: Path, seed_dir: Path)
     assert result.exit_code == 1 and "not both" in result.output
 
 
+def test_help_shows_each_settings_env_name_and_real_default() -> None:
+    text = " ".join(run("ingest", "--help").output.split())
+    assert "[env NEWSRAG_ENCODER; default onnx]" in text
+    assert "[env NEWSRAG_DB; default ./newsrag-db]" in text
+    ui_help = " ".join(run("ui", "--help").output.split())
+    assert "--no-uploads" in ui_help and "[env NEWSRAG_UPLOADS; default true]" in ui_help
+
+
 def test_ask_json_prints_one_object_with_citations(seed_settings: Settings) -> None:
     result = run("ask", "what did Pushilin say?", "--db", str(seed_settings.db), "--json")
     assert result.exit_code == 0
@@ -156,3 +164,64 @@ def test_killing_newsrag_ui_stops_the_chat_server(tmp_path: Path) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
 
+
+
+WIRE = ['"The harbour wall will be rebuilt before the winter storms," said Mayor Ana Berg on Tuesday.',
+        "The council approved the money for the repairs after a long debate about the ferry terminal."]
+
+
+@pytest.fixture(scope="module")
+def wire_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One wire story printed by two papers: the same paragraphs under two sources."""
+    folder = tmp_path_factory.mktemp("wire")
+    for source in ("Harbour Post", "Coast Daily"):
+        (folder / f"{source.split()[0].lower()}.json").write_text(json.dumps({
+            "title": f"Harbour wall to be rebuilt ({source})", "source": source, "date": "2026-09-01",
+            "paragraphs": WIRE}), encoding="utf-8")
+    db = folder / "db"
+    assert run("ingest", str(folder), "--db", str(db), "--json", "--quiet").exit_code == 0
+    return db
+
+
+def _paragraph_fields() -> set[str]:
+    """A paragraph's fields as every --json object names them (``number`` is ``paragraph``)."""
+    import dataclasses
+
+    from rag import Paragraph
+
+    return {"paragraph" if f.name == "number" else f.name for f in dataclasses.fields(Paragraph)}
+
+
+def test_search_json_lists_the_other_copies_of_a_wire_paragraph_in_also_in(wire_db: Path) -> None:
+    from rag import NewsIndex
+
+    hit = json.loads(run("search", "harbour wall rebuilt", "--db", str(wire_db), "--k", "1", "--json").output)["hits"][0]
+    api = NewsIndex.open(db=wire_db).search("harbour wall rebuilt", k=1)[0]
+    assert [p["paragraph_id"] for p in hit["also_in"]] == [p.paragraph_id for p in api.also_in]
+    assert {hit["source"], *(p["source"] for p in hit["also_in"])} == {"Harbour Post", "Coast Daily"}
+    assert set(hit["sources"]) == {"Harbour Post", "Coast Daily"}
+    assert set(hit) >= _paragraph_fields() | {"score", "also_in", "context", "sources"}
+    assert set(hit["also_in"][0]) >= _paragraph_fields()
+
+
+def test_every_json_command_prints_every_field_the_api_returns(wire_db: Path) -> None:
+    import dataclasses
+
+    from rag import Answer, CorpusStats, Quote
+    from rag.schema import IngestReport, RemoveReport
+
+    def names(cls: type) -> set[str]:
+        return {f.name for f in dataclasses.fields(cls)}
+
+    db = ["--db", str(wire_db)]
+    ingested = json.loads(run("ingest", str(wire_db.parent), *db, "--json", "--quiet").output)
+    assert set(ingested) == names(IngestReport) and ingested["articles_unchanged"] == 2
+    asked = json.loads(run("ask", "what did Ana Berg say?", *db, "--json").output)
+    assert set(asked) >= names(Answer) | {"answer", "quotes", "reason", "nearest", "shown_speakers"}
+    quoted = json.loads(run("quotes", *db, "--json").output)["quotes"]
+    assert quoted and set(quoted[0]) >= names(Quote) | _paragraph_fields() - {"text", "quotes"}
+    stats = json.loads(run("stats", *db, "--json").output)
+    assert set(stats) == names(CorpusStats) and stats["articles"] == 2
+    removed = json.loads(run("remove", "--source", "Coast Daily", "--dry-run", *db, "--json").output)
+    assert set(removed) == names(RemoveReport) and removed["dry_run"] is True
+    assert set(removed["articles"][0]) == {"article_id", "title", "source", "location", "paragraphs", "quotes"}

@@ -6,6 +6,7 @@ The app reads ``NEWSRAG_DB`` like ``newsrag ui`` sets it; each test points it at
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -366,6 +367,24 @@ def test_upload_from_the_sidebar_makes_new_paragraphs_searchable(
     assert "Quillmouth <b>Bulletin</b>" in at.selectbox(key="source").options
     _ask(at, "who said what about the ferry terminal?")
     assert "Oskar Brandt" in {q.speaker for q in at.session_state.history[-1].quotes}
+
+
+def test_an_upload_is_answered_from_the_open_index_and_other_sessions_keep_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="newsrag.ui")
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([seed_dir], settings)
+    other = _app(monkeypatch, settings.db)  # another browser session, already chatting
+    uploader = _app(monkeypatch, settings.db)
+    uploader.file_uploader(key="uploads").set_value(("injection.json", INJECTION.read_bytes(), "application/json"))
+    uploader.button(key="ingest").click().run()
+    assert uploader.session_state.ingest_report.articles_added == 1
+    for session in (uploader, other):
+        _ask(session, "who said what about the ferry terminal?")
+        assert "Oskar Brandt" in {q.speaker for q in session.session_state.history[-1].quotes}
+    opened = [r for r in caplog.records if "open and warm" in r.getMessage() and str(settings.db) in r.getMessage()]
+    assert len(opened) == 1  # one index for the process, kept through the upload
 
 
 def test_who_said_what_offers_a_timeline_and_its_statements_as_files(

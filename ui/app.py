@@ -218,7 +218,9 @@ def _upload_section() -> bool:
         else:
             st.session_state.ingest_report = report
             changed = bool(report.articles_added or report.articles_updated or report.paragraphs_removed)
-            _index_loader.clear()  # the next run reopens the index and sees the new paragraphs
+            # The shared index is not reopened: every read checks the store's revision and catches
+            # up by the difference (and `keep_current` does so in the background), so this session
+            # sees the new paragraphs on its next question and no other session pays a reopen.
     elif submitted:
         st.warning("Choose one or more article files first.")
     if "ingest_report" in st.session_state:

@@ -5,7 +5,6 @@ No logic lives here; ``--json`` prints what the API returns so the two cannot dr
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,27 +16,39 @@ import click
 from rag.errors import NewsragError
 from rag.render import json as render_json
 from rag.render.speech import ingest_summary
-from rag.settings import ENCODERS, SETTINGS, Settings
-
-_HELP = {s.name: s.help for s in SETTINGS}
+from rag.settings import EVERY_COMMAND, SETTINGS, Setting, Settings
 
 
-def _store_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--db / --chroma-url / --collection, shared by every command that opens the store."""
-    f = click.option("--collection", default=None, help=_HELP["collection"] + " [env NEWSRAG_COLLECTION]")(f)
-    f = click.option("--chroma-url", default=None, help=_HELP["chroma_url"] + " [env NEWSRAG_CHROMA_URL]")(f)
-    f = click.option("--db", default=None, help=_HELP["db"] + " [env NEWSRAG_DB; default ./newsrag-db]")(f)
-    return f
+def _option(setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A setting's flag, its help, env name and default taken from ``SETTINGS``.
+
+    Unset flags arrive as ``None`` so ``Settings.load`` can tell a flag from the env and the default.
+    """
+    text = f"{setting.help} [env {setting.env}; default {setting.shown_default}]"
+    if isinstance(setting.default, bool):  # a switch to the non-default state: --no-uploads, --behind-auth-proxy
+        return click.option(setting.flag, setting.name, flag_value=not setting.default, default=None, help=text)
+    kind: Any = click.Choice(setting.choices) if setting.choices else (
+        type(setting.default) if isinstance(setting.default, int | float) else str)
+    return click.option(setting.flag, setting.name, type=kind, default=None, help=text)
+
+
+def _setting_options(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Every setting ``SETTINGS`` offers on ``command`` as a flag, in the table's order."""
+    offered = [s for s in SETTINGS if command in s.commands or s.commands == EVERY_COMMAND]
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        for setting in reversed(offered):
+            f = _option(setting)(f)
+        return f
+
+    return decorate
 
 
 def _settings(**flags: Any) -> Settings:
     try:
-        settings = Settings.load(**flags)
+        return Settings.load(**flags)
     except NewsragError as exc:
         raise click.UsageError(str(exc)) from None
-    if flags.get("db") and flags.get("chroma_url"):
-        raise click.UsageError("give either --db or --chroma-url, not both")
-    return settings
 
 
 def _friendly(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,11 +96,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_store_options
-@click.option("--max-file-mb", type=float, default=None, help=_HELP["max_file_mb"])
-@click.option("--batch-size", type=int, default=None, help=_HELP["batch_size"])
-@click.option("--encoder", type=click.Choice(ENCODERS), default=None,
-              help=_HELP["encoder"] + " [env NEWSRAG_ENCODER; default torch]")
+@_setting_options("ingest")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_friendly
@@ -114,7 +121,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
         if bar is not None:
             bar.close()
     if as_json:
-        click.echo(json.dumps(render_json.ingest_json(report), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.ingest_json(report)))
     else:
         click.echo(ingest_summary(report))
         if report.skipped:
@@ -144,15 +151,14 @@ def _filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command()
 @click.argument("question")
-@_store_options
+@_setting_options("ask")
 @_filter_options
-@click.option("--k", type=int, default=None, help=_HELP["k"])
 @click.option("--all", "show_all", is_flag=True,
               help="Show every speaker and statement of a \"who said what\" answer, not only the most relevant.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @_friendly
 def ask(question: str, as_json: bool, show_all: bool, source: str | None, since: str | None,
-        until: str | None, k: int | None, **flags: Any) -> None:
+        until: str | None, **flags: Any) -> None:
     """Answer a question with [n] citations to the paragraphs that back it.
 
     \b
@@ -160,10 +166,10 @@ def ask(question: str, as_json: bool, show_all: bool, source: str | None, since:
         newsrag ask "who said what about Seversk?"
         newsrag ask "what did Pushilin say?" --json
     """
-    index = _open_index({**flags, "k": k})
-    answer = index.ask(question, source=source, since=since, until=until, k=k, show_all=show_all)
+    index = _open_index(flags)
+    answer = index.ask(question, source=source, since=since, until=until, k=flags["k"], show_all=show_all)
     if as_json:
-        click.echo(json.dumps(render_json.answer_json(answer), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.answer_json(answer)))
         return
     click.echo(answer.text)
     if answer.note:
@@ -182,23 +188,22 @@ def ask(question: str, as_json: bool, show_all: bool, source: str | None, since:
 
 @cli.command()
 @click.argument("query")
-@_store_options
+@_setting_options("search")
 @_filter_options
-@click.option("--k", type=int, default=None, help=_HELP["k"])
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as one JSON object.")
 @_friendly
 def search(query: str, as_json: bool, source: str | None, since: str | None, until: str | None,
-           k: int | None, **flags: Any) -> None:
+           **flags: Any) -> None:
     """Show the paragraphs that best match QUERY (hybrid keyword + semantic search).
 
     \b
     Example:
         newsrag search "buffer zone" --k 3
     """
-    index = _open_index({**flags, "k": k})
-    hits = index.search(query, k=k, source=source, since=since, until=until)
+    index = _open_index(flags)
+    hits = index.search(query, k=flags["k"], source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps(render_json.search_json(query, hits), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.search_json(query, hits)))
         return
     if not hits:
         click.echo("No matching paragraphs.")
@@ -212,7 +217,7 @@ def search(query: str, as_json: bool, source: str | None, since: str | None, unt
 
 
 @cli.command()
-@_store_options
+@_setting_options("quotes")
 @_filter_options
 @click.option("--about", default=None, help="Only quotes about this topic.")
 @click.option("--speaker", default=None, help="Only quotes by this speaker (any way the text names them).")
@@ -233,7 +238,7 @@ def quotes(about: str | None, speaker: str | None, as_json: bool, source: str | 
     index = _open_index(flags)
     rows = index.quotes(about=about, speaker=speaker, source=source, since=since, until=until)
     if as_json:
-        click.echo(json.dumps(render_json.quotes_json(rows), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.quotes_json(rows)))
         return
     if not rows:
         click.echo("No quotes match.")
@@ -245,7 +250,7 @@ def quotes(about: str | None, speaker: str | None, as_json: bool, source: str | 
 
 
 @cli.command()
-@_store_options
+@_setting_options("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @_friendly
 def stats(as_json: bool, **flags: Any) -> None:
@@ -257,7 +262,7 @@ def stats(as_json: bool, **flags: Any) -> None:
     """
     figures = _open_index(flags).stats()
     if as_json:
-        click.echo(json.dumps(render_json.stats_json(figures), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.stats_json(figures)))
         return
     click.echo(f"{figures.articles} articles, {figures.paragraphs} paragraphs, {figures.quotes} quotes")
     click.echo(f"sources: {', '.join(figures.sources) or '-'}")
@@ -272,7 +277,7 @@ def stats(as_json: bool, **flags: Any) -> None:
 @click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
 @click.option("--keep-uploads", is_flag=True,
               help="Keep the chat's copies of uploaded files (by default they go with their articles).")
-@_store_options
+@_setting_options("remove")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @_friendly
 def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[str, ...], dry_run: bool,
@@ -288,15 +293,13 @@ def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[
         newsrag remove --file data/txt/retracted-story.txt --dry-run
         newsrag remove --article a3f9c2e18b7d4c05 --source "Kessmouth Post" --json
     """
-    import dataclasses
-
     from ingest import remove as run_remove
 
     settings = _settings(**flags)
     report = run_remove(settings, article_ids=article_ids, files=files, sources=sources, dry_run=dry_run,
                         delete_uploads=not keep_uploads, on_wait=lambda note: click.echo(note, err=True))
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        click.echo(render_json.dumps(render_json.remove_json(report)))
         return
     verb = "would remove" if report.dry_run else "removed"
     click.echo(f"{verb} {len(report.articles)} article(s): {report.paragraphs_removed} paragraph(s), "
@@ -316,17 +319,12 @@ def remove(article_ids: tuple[str, ...], files: tuple[str, ...], sources: tuple[
 
 
 @cli.command()
-@_store_options
+@_setting_options("ui")
 @click.option("--port", type=int, default=8501, help="Port to serve the chat on.")
 @click.option("--host", default="127.0.0.1",
               help="Address to bind; 127.0.0.1 keeps it on this machine. Any other address needs a login "
               "([auth] in .streamlit/secrets.toml) or --behind-auth-proxy.")
-@click.option("--behind-auth-proxy", is_flag=True,
-              help="Serve a non-loopback --host without Streamlit's login: a reverse proxy in front of the "
-              "chat authenticates every request.")
-@click.option("--no-uploads", is_flag=True,
-              help="A read-only chat: no uploader. [env NEWSRAG_UPLOADS=false]")
-def ui(port: int, host: str, behind_auth_proxy: bool, no_uploads: bool, **flags: Any) -> None:
+def ui(port: int, host: str, **flags: Any) -> None:
     """Start the Streamlit chat in the browser.
 
     Only this machine can reach it unless --host says otherwise; then anyone who can reach that
@@ -342,8 +340,7 @@ def ui(port: int, host: str, behind_auth_proxy: bool, no_uploads: bool, **flags:
 
     from ui.access import exposure_problem, login_problem
 
-    settings = _settings(uploads=False if no_uploads else None,
-                         behind_auth_proxy=True if behind_auth_proxy else None, **flags)
+    settings = _settings(**flags)
     app = Path(__file__).with_name("app.py")
     try:
         problem = exposure_problem(host, login_problem(app), behind_auth_proxy=settings.behind_auth_proxy)

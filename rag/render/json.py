@@ -1,18 +1,26 @@
 """Every command's ``--json`` object: what the API returns, as plain JSON values.
 
-One convention: dataclasses become objects, Enums their values, tuples lists. Documented fields
-keep their names (``ask``'s ``answer`` is the rendered markdown, its ``quotes`` the flat quote
-list); new fields are only ever added.
+One convention: dataclasses become objects, Enums their values, tuples lists; every field the API
+returns is in the object. Documented fields keep their names (``ask``'s ``answer`` is the rendered
+markdown, its ``quotes`` the flat quote list; a paragraph's ``number`` is ``paragraph``, beside
+its article's fields); new fields are only ever added. ``dumps`` is the one way a command prints
+any of them, so no command picks fields by hand.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from rag.schema import Answer, CorpusStats, Hit, IngestReport, StoredQuote
+from rag.schema import Answer, CorpusStats, Hit, IngestReport, Paragraph, RemoveReport, StoredQuote
+
+
+def dumps(obj: Any) -> str:
+    """One ``--json`` object as the line a command prints (non-ASCII kept readable)."""
+    return json.dumps(plain(obj), ensure_ascii=False)
 
 
 def plain(value: Any) -> Any:
@@ -47,16 +55,27 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "hidden_statements": answer.hidden_statements,
         "topic": answer.topic,
         "speaker": answer.speaker,
+        "note": answer.note,
+    }
+
+
+def paragraph_json(p: Paragraph) -> dict[str, Any]:
+    """A paragraph with its article's fields; ``location`` is where a reader opens it (the URL
+    when there is one), as in a citation."""
+    return {
+        "article_id": p.article_id, "title": p.title, "source": p.source, "section": p.section, "date": p.date,
+        "author": p.author, "url": p.url, "paragraph": p.number, "text": p.text, "location": p.url or p.location,
+        "paragraph_id": p.paragraph_id, "quotes": plain(p.quotes),
     }
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
-    p = hit.paragraph
+    """A hit: its paragraph's fields, the score, every source carrying it, and the other
+    paragraphs of ``also_in`` (the same words elsewhere) and ``context`` in the paragraph form."""
     return {
-        "score": round(hit.score, 4), "article_id": p.article_id, "title": p.title, "source": p.source,
-        "sources": list(hit.sources), "date": p.date, "paragraph": p.number, "text": p.text,
-        "location": p.url or p.location, "paragraph_id": p.paragraph_id,
-        "context": [{"paragraph": c.number, "text": c.text} for c in hit.context],
+        "score": round(hit.score, 4), **paragraph_json(hit.paragraph), "sources": list(hit.sources),
+        "also_in": [paragraph_json(p) for p in hit.also_in],
+        "context": [paragraph_json(c) for c in hit.context],
     }
 
 
@@ -66,12 +85,13 @@ def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
 
 
 def stored_quote_json(row: StoredQuote) -> dict[str, Any]:
-    q, p = row.quote, row.paragraph
+    """A quote's own fields, then the paragraph it starts in as ``paragraph`` (its number) with its
+    article's fields; ``location`` is the file or URL it was read from."""
+    p = row.paragraph
     return {
-        "speaker": q.speaker, "speaker_as_written": q.speaker_as_written, "role": q.role, "text": q.text,
-        "kind": q.kind.value, "cue": q.cue, "article_id": p.article_id, "title": p.title, "source": p.source,
-        "date": p.date, "paragraph": p.number, "paragraphs": list(q.paragraphs), "location": p.location,
-        "reported_by": q.reported_by, "span": list(q.span) if q.span is not None else None,
+        **plain(row.quote), "article_id": p.article_id, "title": p.title, "source": p.source,
+        "section": p.section, "date": p.date, "author": p.author, "url": p.url, "paragraph": p.number,
+        "location": p.location, "paragraph_id": p.paragraph_id,
     }
 
 
@@ -87,6 +107,11 @@ def stats_json(stats: CorpusStats) -> dict[str, Any]:
 
 def ingest_json(report: IngestReport) -> dict[str, Any]:
     """``newsrag ingest --json``."""
+    return plain(report)
+
+
+def remove_json(report: RemoveReport) -> dict[str, Any]:
+    """``newsrag remove --json``."""
     return plain(report)
 
 

@@ -457,6 +457,17 @@ class KeywordCache:
             "WHERE s.article_id = ? AND s.number = ? ORDER BY s.other", (article_id, number))
         return [pid for pid, _ in rows]
 
+    def paragraph_ids_at(self, at: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The id of the paragraph at each (article id, paragraph number) place, those indexed:
+        one query per ``_IN_CHUNK`` articles, where a lookup per place would read once each."""
+        wanted = set(at)
+        found: dict[tuple[str, int], str] = {}
+        for chunk in _chunks(sorted({a for a, _ in wanted})):
+            rows = self.file.db().execute(
+                f"SELECT article_id, number, pid FROM paragraphs WHERE article_id IN ({_marks(chunk)})", chunk)
+            found.update(((a, n), pid) for a, n, pid in rows if (a, n) in wanted)
+        return found
+
     def dates_of(self, ids: Sequence[str]) -> dict[str, int]:
         """Each paragraph's date as YYYYMMDD (0 when undated)."""
         found: dict[str, int] = {}

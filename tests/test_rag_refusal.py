@@ -67,7 +67,7 @@ def test_when_was_that_with_nothing_cited_before_is_refused() -> None:
     from rag.extractive import when
     from rag.question import resolve
 
-    answer = when("When was that?", resolve("When was that?"), earlier=[])
+    answer = when(resolve("When was that?"), earlier=[])
     assert answer.refusal.reason is RefusalReason.NO_EARLIER_ANSWER
     assert "no earlier answer" in answer.reason
 

@@ -16,6 +16,7 @@ from rag import attribution, extractive
 from rag.attribution import Limits
 from rag.keywords import KeywordCache
 from rag.question import Question, QuestionKind, earlier_answers
+from rag.render.finish import finished
 from rag.retrieve import Retrieval, Retriever
 from rag.schema import Answer, AnswerMode, Filters, Paragraph
 from rag.settings import Settings
@@ -84,7 +85,7 @@ class Answerer:
             from rag.llm import llm_answer
 
             answer = llm_answer(asked.asked, retrieval, answer, self.llm)
-        return answer
+        return finished(answer)
 
     def draft(
         self, asked: Question, history: Sequence[object], k: int, limits: Limits | None = None,

@@ -284,8 +284,8 @@ class Answer:
 
     Attribution answers carry ``speakers`` (``total_speakers`` found, ``hidden_statements`` by
     those not shown); extractive and LLM answers carry ``sentences``; ``none`` answers a
-    ``refusal``. ``text`` is the markdown rendering, for scripts and the CLI; front ends render
-    the parts themselves (``rag.render``) and never parse ``text``.
+    ``refusal``. ``text`` is the markdown rendering, for scripts and the CLI, filled in when the
+    answer leaves rag; front ends render the parts themselves (``rag.render``) and never parse it.
     """
 
     question: str
@@ -300,6 +300,12 @@ class Answer:
     note: str = ""  # why an LLM answer fell back to the extractive one
     topic: str = ""  # what the question was about, carried into follow-ups
     speaker: str = ""  # the speaker the question was about, carried into follow-ups
+    # Renderings kept beside the data for scripts and the CLI, filled where rag hands the answer
+    # out (``rag.render.finish.finished``, for every answer ``NewsIndex.ask`` returns); the
+    # renderers work from the typed parts above, never from these.
+    text: str = ""  # the answer as markdown with [n] markers (unescaped: for terminals and scripts)
+    reason: str = ""  # for ``none``: the refusal's message; "" when answered (an LLM's fallback is ``note``)
+    nearest: tuple[str, ...] = ()  # for ``none``: labels of the nearest articles offered instead
 
     @property
     def shown_speakers(self) -> int:
@@ -310,29 +316,6 @@ class Answer:
         """Whether every speaker and statement found is shown (else "show all" has more)."""
         return self.shown_speakers >= self.total_speakers and all(
             len(g.statements) >= g.total for g in self.speakers)
-
-    @property
-    def text(self) -> str:
-        """The answer as markdown with ``[n]`` markers (unescaped: for terminals and scripts)."""
-        from rag.render.markdown import answer_text
-
-        return answer_text(self)
-
-    @property
-    def reason(self) -> str:
-        """For ``none``: why nothing was answered; otherwise the LLM fallback note, if any."""
-        if self.refusal is None:
-            return self.note
-        from rag.render.speech import refusal_message
-
-        return refusal_message(self.refusal, self.speaker)
-
-    @property
-    def nearest(self) -> tuple[str, ...]:
-        """Labels of the nearest articles offered with a refusal."""
-        from rag.render.speech import article_label
-
-        return tuple(article_label(a) for a in self.refusal.nearest) if self.refusal else ()
 
     @property
     def quotes(self) -> tuple[AnswerQuote, ...]:

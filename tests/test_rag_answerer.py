@@ -81,11 +81,3 @@ def test_only_the_encoder_module_imports_the_model_stack() -> None:
                        or "import torch" in p.read_text(encoding="utf-8"))
     assert importing == ["models.py"]
 
-
-def test_a_refusal_keeps_its_message_apart_from_the_llm_note(seed_index: NewsIndex) -> None:
-    answer = seed_index.ask("Who said what about Lisbon?")
-    assert answer.mode is AnswerMode.NONE and answer.note == ""
-    assert answer.reason == "No article in the corpus mentions Lisbon."
-    assert answer.text.startswith(answer.reason)
-    answered = seed_index.ask("What did Pushilin say?")
-    assert answered.reason == "" and answered.nearest == () and "[1]" in answered.text

@@ -84,7 +84,7 @@ class Answerer:
         if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer
 
-            answer = llm_answer(asked.asked, retrieval, answer, self.llm)
+            answer = llm_answer(asked.question, retrieval, answer, self.llm)
         return finished(answer)
 
     def draft(

@@ -72,7 +72,7 @@ def answer(
     asked: Question, snapshot: CorpusSnapshot, reads: Reads, tuning: Tuning, k: int, limits: Limits,
 ) -> Answer:
     """The attribution answer to ``asked`` (inside its filters), or a refusal saying which case it is."""
-    question, filters = asked.asked, asked.filters
+    question, filters = asked.question, asked.filters
     cache = snapshot.keywords
     topic = asked.topic
     expand = snapshot.variants.expand
@@ -144,7 +144,7 @@ def _nobody(
     relevant_ids: set[str], reads: Reads, tuning: Tuning, snapshot: CorpusSnapshot, k: int,
 ) -> Answer:
     """The refusal when no quote fits: which of the cases it is, with the nearest articles."""
-    question, filters = asked.asked, asked.filters
+    question, filters = asked.question, asked.filters
     topic = asked.topic
     if topic and retrieval is not None and not retrieval.hits:
         # Scored only the speaker's own paragraphs: search the corpus for the refusal's
@@ -240,7 +240,7 @@ def _grouped(
                                        variants=spellings.get(speaker, ())))
     hidden = sum(len(same_statements(items)) for name, items in groups.items() if name not in kept)
     return Answer(
-        question=asked.asked,
+        question=asked.question,
         mode=AnswerMode.ATTRIBUTION,
         citations=citations.all(),
         speakers=tuple(parts),

@@ -55,7 +55,7 @@ def answer_type(question: str) -> re.Pattern[str] | None:
 
 def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Answer:
     """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer."""
-    question = asked.asked
+    question = asked.question
     topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
     problem = check_extractive(asked, retrieval, snapshot, tuning)
     if problem is not None:
@@ -120,7 +120,7 @@ def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tun
 
 def when(asked: Question, earlier: Sequence[Answer]) -> Answer:
     """"When was that?": the publication dates of the previous answer's first sources."""
-    question = asked.asked
+    question = asked.question
     last = next((a for a in reversed(earlier) if a.citations), None)
     if last is None:
         return refused(question, RefusalReason.NO_EARLIER_ANSWER)

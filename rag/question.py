@@ -28,9 +28,10 @@ class Question:
 
     ``text`` is what retrieval searches for (a follow-up's pronoun replaced by the speaker it
     means); ``wording`` is the question as the user wrote it (the answer's ``question``).
-    ``speaker`` is the speaker the question is about: named in a "what did X say" question or
-    carried over from the earlier answers; retrieval prefers the paragraphs quoting them
-    (``Tuning.prefer_quoted``) on the factual path too.
+    ``speaker`` is the speaker the question is about: named in a "what did X say" question or,
+    for a factual follow-up ("why was he worried?"), the one its pronoun stands for; retrieval
+    prefers the paragraphs quoting them (``Tuning.prefer_quoted``) in ``search`` and ``ask``
+    alike. A first factual question's names stay words for retrieval to match.
     """
 
     text: str
@@ -43,7 +44,7 @@ class Question:
     wording: str = ""  # as asked; "" = ``text``
 
     @property
-    def asked(self) -> str:
+    def question(self) -> str:
         """The question as the user wrote it."""
         return self.wording or self.text
 

@@ -1,19 +1,25 @@
-"""Turning a question into an answer: resolve it, take one corpus snapshot, pick the mode.
+"""Turning a question into an answer: take one corpus snapshot, pick the mode, hand it the reads.
 
-Attribution questions go to ``rag.attribution``, "when was that?" and everything else to
-``rag.extractive``; the LLM path (``rag.llm``) starts from the extractive answer's hits. Each
+The question arrives read once (``rag.question.resolve``: a ``Question`` with its filters);
+nothing here reads its wording again. Attribution questions go to ``rag.attribution``, "when
+was that?" and everything else to ``rag.extractive``; the LLM (given to the constructor, or
+built from the settings) rewrites a factual answer from the extractive answer's hits. Each
 question reads the corpus through one ``CorpusSnapshot``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from rag import attribution, extractive
 from rag.attribution import Limits
-from rag.question import Question, QuestionKind, classify, earlier_answers, resolve
+from rag.keywords import KeywordCache
+from rag.question import Question, QuestionKind, earlier_answers
+from rag.render.finish import finished
 from rag.retrieve import Retrieval, Retriever
-from rag.schema import Answer, Filters
+from rag.schema import Answer, AnswerMode, Filters, Paragraph
+from rag.settings import Settings
 from rag.snapshot import CorpusSnapshot, SnapshotSource
 from rag.store import Store
 from rag.tuning import Tuning
@@ -21,28 +27,45 @@ from rag.variants import VariantTable
 
 
 class Answerer:
-    """Answers questions from one store, as ``tuning`` says. Shared by threads; holds no user state."""
+    """Answers questions from one store, as ``tuning`` says. Shared by threads; holds no user state.
 
-    def __init__(self, store: Store, variants: VariantTable, tuning: Tuning):
+    ``llm`` is a llama-index LLM that writes factual answers; without one, it is built from
+    ``settings.llm`` on first use (none set: answers stay extractive).
+    """
+
+    def __init__(self, store: Store, variants: VariantTable, tuning: Tuning, llm: Any = None,
+                 settings: Settings | None = None):
         self.store = store
         self.variants = variants
         self.tuning = tuning
         self.retriever = Retriever(store, variants, tuning)
         self.snapshots = SnapshotSource(store, variants)
+        self._llm = llm
+        self._settings = settings
+
+    @property
+    def llm(self) -> Any:
+        """The LLM that writes factual answers, or ``None`` for extractive answers only."""
+        if self._llm is None and self._settings is not None and self._settings.llm:
+            from rag.llm import build_llm  # the LLM stack is imported only when one is configured
+
+            self._llm = build_llm(self._settings)
+        return self._llm
 
     def snapshot(self) -> CorpusSnapshot:
         """The corpus as of now; pass it through every step of one question."""
         return self.snapshots.current()
 
-    def search(self, query: str, k: int, filters: Filters, snapshot: CorpusSnapshot | None = None) -> Retrieval:
-        """Hybrid retrieval for ``query``, preferring paragraphs that quote the speaker it asks about.
+    def search(self, asked: Question, k: int, snapshot: CorpusSnapshot | None = None) -> Retrieval:
+        """Hybrid retrieval for ``asked`` inside its filters, preferring paragraphs that quote the
+        speaker it is about.
 
         "What did Varnholm's mayor say the town needed?" rarely shares words with the paragraph
         that quotes Mayor Okafor; the quote records know she is the mayor.
         """
         snapshot = snapshot or self.snapshot()
-        return self.retriever.retrieve(query, k, filters, snapshot.keywords,
-                                       prefer=self._quoting(classify(query), snapshot))
+        return self.retriever.retrieve(asked.text, k, asked.filters, snapshot.keywords,
+                                       prefer=self._quoting(asked, snapshot))
 
     def _quoting(self, asked: Question, snapshot: CorpusSnapshot) -> frozenset[str]:
         """Ids of the paragraphs quoting a speaker who fits the one ``asked`` names (or none)."""
@@ -50,16 +73,50 @@ class Answerer:
             return frozenset()
         return snapshot.speakers.paragraphs_of(snapshot.speakers.like(asked.speaker))
 
-    def answer(
-        self, question: str, history: Sequence[object], k: int, filters: Filters, limits: Limits | None = None,
+    def answer(self, asked: Question, history: Sequence[object], k: int, limits: Limits | None = None) -> Answer:
+        """The answer to ``asked``, rendered (``Answer.text``) and ready to show.
+
+        One corpus revision per answer; an LLM, which may take minutes, writes outside the
+        turn, so ingests are not held up by it (its checks read the paragraphs it was given).
+        """
+        with self.store.reading():
+            answer, retrieval = self.draft(asked, history, k, limits)
+        if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
+            from rag.llm import llm_answer
+
+            answer = llm_answer(asked.question, retrieval, answer, self.llm)
+        return finished(answer)
+
+    def draft(
+        self, asked: Question, history: Sequence[object], k: int, limits: Limits | None = None,
     ) -> tuple[Answer, Retrieval | None]:
-        """The answer to ``question`` and, for a factual one, the retrieval it was drawn from."""
+        """The answer without an LLM and, for a factual question, the retrieval it was drawn from."""
         snapshot = self.snapshot()
-        asked = resolve(question, history)
         if asked.kind is QuestionKind.WHEN:
-            return extractive.when(question, asked, earlier_answers(history)), None
+            return extractive.when(asked, earlier_answers(history)), None
         if asked.kind is QuestionKind.ATTRIBUTION:
             limits = limits or Limits(self.tuning.max_speakers, self.tuning.max_statements_per_speaker)
-            return attribution.answer(question, asked, snapshot, self.retriever, k, filters, limits), None
-        retrieval = self.search(asked.text, k, filters, snapshot)
-        return extractive.answer(question, asked, retrieval, snapshot, self.tuning, filters), retrieval
+            return attribution.answer(asked, snapshot, self._reads(snapshot), self.tuning, k, limits), None
+        retrieval = self.search(asked, k, snapshot)
+        return extractive.answer(asked, retrieval, snapshot, self.tuning), retrieval
+
+    def _reads(self, snapshot: CorpusSnapshot) -> attribution.Reads:
+        """What attribution reads beyond the snapshot, bound to this question's snapshot."""
+        keywords = snapshot.keywords
+
+        def search(text: str, k: int, filters: Filters) -> Retrieval:
+            return self.retriever.retrieve(text, k, filters, keywords)
+
+        def paragraphs(at: Collection[tuple[str, int]]) -> dict[tuple[str, int], Paragraph]:
+            return _paragraphs_at(self.store, keywords, at)
+
+        return attribution.Reads(search=search, vectors=self.store.embeddings, paragraphs=paragraphs)
+
+
+def _paragraphs_at(store: Store, keywords: KeywordCache, at: Collection[tuple[str, int]]) -> dict[
+        tuple[str, int], Paragraph]:
+    """The paragraphs at (article id, number) places, in one read of the store for them all."""
+    ids = keywords.paragraph_ids_at(at)
+    if not ids:
+        return {}
+    return {(p.article_id, p.number): p for p in store.get(sorted(ids.values()))}

@@ -9,7 +9,7 @@ the topic in meaning.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,7 +19,7 @@ from rag.citations import CitationList
 from rag.question import Question
 from rag.records import within
 from rag.refusal import hidden_by_filters, refused
-from rag.retrieve import Retrieval, Retriever
+from rag.retrieve import Retrieval
 from rag.schema import (
     Answer,
     AnswerMode,
@@ -34,9 +34,15 @@ from rag.schema import (
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, fold, mostly_in, names_in
 from rag.topic import Topic
+from rag.tuning import Tuning
 
 # Quoted words inside reported speech: the fragments of a mixed statement.
 _FRAGMENT = re.compile(r"[\"“‘']([^\"“”‘’']{3,})[\"”’']")
+
+# Speaker ranking (``_most_relevant``): the bonus for a quote that names the topic, and the weight
+# of each statement shown, beside its paragraph's cosine to the topic.
+_NAMES_TOPIC = 0.5
+_PER_STATEMENT = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +53,27 @@ class Limits:
     statements: int
 
 
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """The corpus reads an attribution answer makes beyond its snapshot, handed in by the
+    answerer (``rag.answerer``) so this module holds no store and no retriever.
+
+    ``search``: hybrid retrieval of a topic inside filters; ``vectors``: the stored vector of
+    each paragraph id; ``paragraphs``: the paragraphs at (article id, number) places, all in
+    one read (the paragraphs quotes run on into, for a whole answer at once).
+    """
+
+    search: Callable[[str, int, Filters], Retrieval]
+    vectors: Callable[[Sequence[str]], Mapping[str, Sequence[float]]]
+    paragraphs: Callable[[Collection[tuple[str, int]]], Mapping[tuple[str, int], Paragraph]]
+
+
 def answer(
-    question: str, asked: Question, snapshot: CorpusSnapshot, retriever: Retriever, k: int, filters: Filters,
-    limits: Limits,
+    asked: Question, snapshot: CorpusSnapshot, reads: Reads, tuning: Tuning, k: int, limits: Limits,
 ) -> Answer:
-    """The attribution answer to ``asked``, or a refusal saying which case it is."""
+    """The attribution answer to ``asked`` (inside its filters), or a refusal saying which case it is."""
+    question, filters = asked.question, asked.filters
     cache = snapshot.keywords
-    tuning = retriever.tuning
     topic = asked.topic
     expand = snapshot.variants.expand
     # Paragraphs are about the topic by the strict rule. Asked about a named speaker, their
@@ -69,10 +89,10 @@ def answer(
     if topic:
         missing = snapshot.unknown_names(names_in(topic, phrase=True))
         if 0 < len(own) <= tuning.speaker_paragraphs_scored and not missing:
-            retrieval = _similarity_to(topic, own, retriever)
+            retrieval = _similarity_to(topic, own, reads)
             scored = [cache.quoted[pid] for pid in retrieval.dense_scores if pid in cache.quoted]
         else:
-            retrieval = retriever.retrieve(topic, max(k * 4, 20), filters, cache)
+            retrieval = reads.search(topic, _topic_hits(k), filters)
             scored = [h.paragraph for h in retrieval.hits]
         if missing:
             return refused(question, RefusalReason.NOT_MENTIONED, retrieval.hits, subject=topic,
@@ -106,24 +126,32 @@ def answer(
         # "Petra Sollis, who runs a bakery"): look for quotes about the described person
         # and the topic together rather than refuse.
         broader = replace(asked, speaker="", described=asked.speaker)
-        return answer(question, broader, snapshot, retriever, k, filters, limits)
+        return answer(broader, snapshot, reads, tuning, k, limits)
     if not selected:
-        return _nobody(question, asked, speakers, about, retrieval, relevant_ids, retriever, snapshot, k, filters)
-    return _grouped(question, asked, selected, retrieval, retriever, snapshot, limits)
+        return _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
+    return _grouped(asked, selected, retrieval, reads, snapshot, limits)
+
+
+def _topic_hits(k: int) -> int:
+    """How many hits to retrieve for an attribution topic: four per hit asked for (as
+    ``Tuning.candidates_per_hit``), at least 20, since the quotes about a topic sit in more
+    paragraphs than the few an extractive answer cites."""
+    return max(k * 4, 20)
 
 
 def _nobody(
-    question: str, asked: Question, speakers: frozenset[str], about: Topic, retrieval: Retrieval | None,
-    relevant_ids: set[str], retriever: Retriever, snapshot: CorpusSnapshot, k: int, filters: Filters,
+    asked: Question, speakers: frozenset[str], about: Topic, retrieval: Retrieval | None,
+    relevant_ids: set[str], reads: Reads, tuning: Tuning, snapshot: CorpusSnapshot, k: int,
 ) -> Answer:
     """The refusal when no quote fits: which of the cases it is, with the nearest articles."""
+    question, filters = asked.question, asked.filters
     topic = asked.topic
     if topic and retrieval is not None and not retrieval.hits:
         # Scored only the speaker's own paragraphs: search the corpus for the refusal's
         # nearest articles and to tell "mentioned, nobody quoted" from "weak matches".
-        retrieval = retriever.retrieve(topic, max(k * 4, 20), filters, snapshot.keywords)
+        retrieval = reads.search(topic, _topic_hits(k), filters)
         relevant_ids = about.relevant([h.paragraph for h in retrieval.hits], retrieval.dense_scores,
-                                      retriever.tuning.topic_similarity)
+                                      tuning.topic_similarity)
     hits = retrieval.hits if retrieval else ()
     if asked.speaker and not speakers:
         reason, subject = RefusalReason.UNKNOWN_SPEAKER, asked.speaker
@@ -139,20 +167,20 @@ def _nobody(
     return refused(question, reason, hits, subject=subject, speaker=asked.speaker, topic=topic, hidden=hidden)
 
 
-def _similarity_to(text: str, paragraph_ids: Iterable[str], retriever: Retriever) -> Retrieval:
+def _similarity_to(text: str, paragraph_ids: Iterable[str], reads: Reads) -> Retrieval:
     """Cosine similarity of ``text`` to each of a few paragraphs, from their stored vectors.
 
     "What did Okafor say about X" only needs to know which of Okafor's paragraphs are about
     X: scoring exactly those beats searching the whole corpus for its top 80 and hoping hers
     are among them (and costs one lookup by id instead of a wide vector search).
     """
-    vectors = retriever.store.embeddings(sorted(paragraph_ids))
+    vectors = reads.vectors(sorted(paragraph_ids))
     if not vectors:
         return Retrieval((), 0.0, {})
     q = np.asarray(models.embed_query(text), dtype=np.float32)
     ids = list(vectors)
     m = np.asarray([vectors[i] for i in ids], dtype=np.float32)
-    cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)
+    cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)  # no division by a zero vector
     scores = {pid: float(c) for pid, c in zip(ids, cos, strict=True)}
     return Retrieval((), max(scores.values()), scores)
 
@@ -178,8 +206,8 @@ def _candidates(
 
 
 def _grouped(
-    question: str, asked: Question, selected: list[tuple[Paragraph, Quote]], retrieval: Retrieval | None,
-    retriever: Retriever, snapshot: CorpusSnapshot, limits: Limits,
+    asked: Question, selected: list[tuple[Paragraph, Quote]], retrieval: Retrieval | None,
+    reads: Reads, snapshot: CorpusSnapshot, limits: Limits,
 ) -> Answer:
     """The selected quotes as one ``SpeakerStatements`` per speaker, the most relevant first kept."""
     scores = retrieval.dense_scores if retrieval else {}
@@ -189,19 +217,20 @@ def _grouped(
         groups.setdefault(q.speaker, []).append((p, q))
     groups, spellings = merge_spellings(groups)
     kept = _most_relevant(groups, scores, asked.topic, limits)
-    articles: dict[str, list[Paragraph]] = {}
+    shown = {speaker: same_statements(groups[speaker]) for speaker in kept}
+    # The paragraphs the shown quotes run on into, for the whole answer in one read.
+    follows = reads.paragraphs({(cp.article_id, extra)
+                                for copies in shown.values() for group in copies[: limits.statements]
+                                for cp, cq in group for extra in cq.paragraphs[1:]})
     parts = []
-    for speaker in kept:
-        copies = same_statements(groups[speaker])
+    for speaker, copies in shown.items():
         statements = []
         for (p, q), *wire in copies[: limits.statements]:
             ns: list[int] = []
             for cp, cq in ((p, q), *wire):  # syndicated copies: one statement citing every source
                 ns.append(citations.cite(cp))
                 for extra in cq.paragraphs[1:]:
-                    if cp.article_id not in articles:
-                        articles[cp.article_id] = retriever.store.article(cp.article_id)
-                    follow = next((x for x in articles[cp.article_id] if x.number == extra), None)
+                    follow = follows.get((cp.article_id, extra))
                     if follow is not None:
                         ns.append(citations.cite(follow))
             statements.append(statement(p, q, tuple(dict.fromkeys(ns))))
@@ -211,7 +240,7 @@ def _grouped(
                                        variants=spellings.get(speaker, ())))
     hidden = sum(len(same_statements(items)) for name, items in groups.items() if name not in kept)
     return Answer(
-        question=question,
+        question=asked.question,
         mode=AnswerMode.ATTRIBUTION,
         citations=citations.all(),
         speakers=tuple(parts),
@@ -333,8 +362,11 @@ def _most_relevant(
     named = Topic(topic, str, strict=False)  # the quote names one of the topic's words
 
     def relevance(speaker: str) -> float:
+        # Cosines sit around 0.3-0.7: a quote naming the topic itself (+ _NAMES_TOPIC) outweighs
+        # a paragraph merely near it, and every statement counts a little (+ _PER_STATEMENT), so
+        # among speakers equally on topic the one who said more ranks first.
         return sum(
-            scores.get(p.paragraph_id, 0.0) + (0.5 if named.in_text(q.text) else 0.0) + 0.1
+            scores.get(p.paragraph_id, 0.0) + (_NAMES_TOPIC if named.in_text(q.text) else 0.0) + _PER_STATEMENT
             for p, q in groups[speaker][: limits.statements]
         )
 

@@ -16,7 +16,7 @@ from rag.citations import CitationList
 from rag.question import Question
 from rag.refusal import check_extractive, hidden_by_filters, refused
 from rag.retrieve import Retrieval
-from rag.schema import Answer, AnswerMode, Filters, Hit, RefusalReason, Sentence
+from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, split_sentences, words
 from rag.tuning import SentenceScoring, Tuning
@@ -34,6 +34,16 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
                 r"today|last (?:week|month|year)|next (?:week|month|year))\b", re.I)),
 ]
 
+# Shorter "sentences" are datelines, bylines and captions ("Reuters, Monday."), not answers.
+_MIN_SENTENCE_WORDS = 4
+# A tie-breaker, not a signal: one rank above is worth less than one question word of overlap
+# (overlap_weight / a typical question's 5-10 content words), so paragraph order only decides
+# between sentences that otherwise score the same.
+_RANK_STEP = 0.03
+# "When was that?" names the dates of the previous answer's first three sources: enough to date
+# the story without repeating every citation, which the earlier answer still lists.
+_WHEN_SOURCES = 3
+
 
 def answer_type(question: str) -> re.Pattern[str] | None:
     """The pattern a good answer sentence matches, for why / how many / when questions."""
@@ -43,15 +53,14 @@ def answer_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def answer(
-    question: str, asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning, filters: Filters
-) -> Answer:
+def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Answer:
     """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer."""
+    question = asked.question
     topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
     problem = check_extractive(asked, retrieval, snapshot, tuning)
     if problem is not None:
         reason, missing = problem
-        hidden = hidden_by_filters(asked.topic or asked.text, filters, snapshot)
+        hidden = hidden_by_filters(asked.topic or asked.text, asked.filters, snapshot)
         return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker,
                        hidden=hidden, as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
@@ -77,7 +86,7 @@ def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tun
     candidates: list[tuple[Hit, str, int]] = []
     for rank, hit in enumerate(hits):
         for sentence in split_sentences(hit.paragraph.text):
-            if len(words(sentence)) >= 4:
+            if len(words(sentence)) >= _MIN_SENTENCE_WORDS:
                 candidates.append((hit, sentence, rank))
     if not candidates:
         candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
@@ -94,7 +103,7 @@ def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tun
     scored = []
     for (hit, sentence, rank), sim in zip(candidates, similarity, strict=True):
         overlap = len(q_terms & content_terms(sentence)) / max(len(q_terms), 1)
-        score = sim + tuning.overlap_weight * overlap + 0.03 * (len(hits) - rank)
+        score = sim + tuning.overlap_weight * overlap + _RANK_STEP * (len(hits) - rank)
         if wanted is not None and wanted.search(sentence):
             score += tuning.answer_type_bonus
         scored.append((score, hit, sentence))
@@ -109,14 +118,15 @@ def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tun
     return [(hit, sentence) for _, hit, sentence in chosen]
 
 
-def when(question: str, asked: Question, earlier: Sequence[Answer]) -> Answer:
+def when(asked: Question, earlier: Sequence[Answer]) -> Answer:
     """"When was that?": the publication dates of the previous answer's first sources."""
+    question = asked.question
     last = next((a for a in reversed(earlier) if a.citations), None)
     if last is None:
         return refused(question, RefusalReason.NO_EARLIER_ANSWER)
     citations = CitationList()
     sentences = []
-    for block, c in enumerate(last.citations[:3]):
+    for block, c in enumerate(last.citations[:_WHEN_SOURCES]):
         n = citations.recite(c)
         text = f"{c.source or 'The source'} published this on {c.date or 'an unknown date'} (\u201c{c.title}\u201d)."
         sentences.append(Sentence(text, (n,), block=block, bullet=True))

@@ -15,9 +15,10 @@ from typing import Any
 from rag.answerer import Answerer
 from rag.attribution import Limits
 from rag.errors import ConfigError, IndexNotFound
+from rag.question import resolve
 from rag.records import within
 from rag.retrieve import parse_date
-from rag.schema import Answer, AnswerMode, CorpusStats, Filters, Hit, Paragraph, StoredQuote
+from rag.schema import Answer, CorpusStats, Filters, Hit, Paragraph, StoredQuote
 from rag.settings import Settings
 from rag.store import Store
 from rag.topic import Topic
@@ -53,8 +54,8 @@ class NewsIndex:
         variants = default_table()
         if settings.variants:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
-        self.answerer = Answerer(store, variants, self.tuning)
-        self._llm = llm  # a llama-index LLM; None = built from settings.llm on first use
+        # ``llm``: a llama-index LLM; None = built from settings.llm on first use.
+        self.answerer = Answerer(store, variants, self.tuning, llm=llm, settings=settings)
 
     @classmethod
     def open(
@@ -173,9 +174,9 @@ class NewsIndex:
         """The ``k`` best paragraphs for ``query`` (hybrid dense + BM25), near-duplicates merged."""
         if not query.strip():
             raise ConfigError("the search query is empty")
-        filters = self.filters(source, since, until, article_id)
+        asked = resolve(query, filters=self.filters(source, since, until, article_id))
         with self.store.reading():  # one corpus revision, however many reads it takes
-            return list(self.answerer.search(query, k or self.settings.k, filters).hits)
+            return list(self.answerer.search(asked, k or self.settings.k).hits)
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -190,39 +191,36 @@ class NewsIndex:
         max_speakers: int | None = None,
         max_statements: int | None = None,
         show_all: bool = False,
+        filters: Filters | None = None,
     ) -> Answer:
         """Answer ``question`` with ``[n]`` citations; ``history`` is the earlier turns (Answers).
 
         Without an LLM the answer is attribution ("who said what") or extractive; with
-        ``NEWSRAG_LLM`` set, non-attribution questions are written by the LLM and checked
-        sentence by sentence against the paragraphs it cites. An attribution answer shows at
-        most ``max_speakers`` speakers with ``max_statements`` statements each (defaults from
-        ``Tuning``) and counts the rest; when ``answer.complete`` is false, ask again with
-        ``show_all=True`` to see everyone and everything they said.
+        ``NEWSRAG_LLM`` set (or an ``llm`` given to ``open``), non-attribution questions are
+        written by the LLM and checked sentence by sentence against the paragraphs it cites. An
+        attribution answer shows at most ``max_speakers`` speakers with ``max_statements``
+        statements each (defaults from ``Tuning``) and counts the rest; when
+        ``answer.complete`` is false, ask again with ``show_all=True`` to see everyone and
+        everything they said. ``filters`` (``NewsIndex.filters(...)``) is the same as
+        ``source``/``since``/``until``; give one or the other.
+
+        The question is read once (``rag.question.resolve``) into a ``Question``, with its
+        filters and what it carries over from ``history``, and that is what answers it.
         """
         question = " ".join(question.split())
         if not question:
             raise ConfigError("the question is empty")
-        filters = self.filters(source, since, until)
+        if filters is not None and (source or since or until):
+            raise ConfigError("give filters= or source/since/until, not both")
+        asked = resolve(question, history, filters or self.filters(source, since, until))
         limits = Limits(sys.maxsize, sys.maxsize) if show_all else Limits(
             max_speakers or self.tuning.max_speakers, max_statements or self.tuning.max_statements_per_speaker)
-        # One corpus revision per answer; an LLM, which may take minutes, writes outside the
-        # turn, so ingests are not held up by it (its checks read the paragraphs it was given).
-        with self.store.reading():
-            answer, retrieval = self.answerer.answer(question, history, k or self.settings.k, filters, limits)
-        if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
-            from rag.llm import llm_answer
-
-            return llm_answer(question, retrieval, answer, self.llm)
-        return answer
+        return self.answerer.answer(asked, history, k or self.settings.k, limits)
 
     @property
     def llm(self) -> Any:
-        if self._llm is None and self.settings.llm:
-            from rag.llm import build_llm
-
-            self._llm = build_llm(self.settings)
-        return self._llm
+        """The LLM answering factual questions (given to ``open`` or built from settings), or ``None``."""
+        return self.answerer.llm
 
     # -- quotes, articles, stats ---------------------------------------------------------------
 

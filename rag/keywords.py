@@ -19,33 +19,22 @@ never trusted; so is one whose paragraph count disagrees with Chroma's after an 
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import hashlib
-import itertools
-import json
 import math
-import os
 import re
 import sqlite3
-import tempfile
-import threading
-import uuid
 import weakref
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
-from rag.records import date_number, paragraph_from_record, paragraph_metadata
+from rag.keyword_file import KeywordFile, chunks, marks, match_any, sql_where, tokenize
 from rag.schema import Filters, Paragraph, StoreState
-from rag.text import fold
 
 if TYPE_CHECKING:
     from rag.store import Store
 
 
 _INNER_APOSTROPHE = re.compile(r"\w['\u2019]\w")
-_IN_CHUNK = 500  # values per SQL IN list
 # BM25 as bm25s scored it (its defaults), the scores ``Tuning``'s fusion weights were fitted on.
 BM25_K1 = 1.5
 BM25_B = 0.75
@@ -63,307 +52,6 @@ def settle_long_lived() -> None:
     reference counting still frees them when a newer corpus revision replaces them.
     """
     gc.freeze()
-
-
-_SCHEMA = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE paragraphs(
-    rowid INTEGER PRIMARY KEY,
-    pid TEXT NOT NULL UNIQUE,
-    article_id TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    source_key TEXT NOT NULL,
-    date_n INTEGER NOT NULL,
-    record TEXT  -- the paragraph as JSON (text and metadata) when it holds quotes, else NULL
-);
-CREATE INDEX paragraphs_by_article ON paragraphs(article_id, number);
-CREATE INDEX paragraphs_by_date ON paragraphs(date_n);
--- Quotes that run over several paragraphs: each paragraph of one, with every other it spans.
-CREATE TABLE spans(article_id TEXT NOT NULL, number INTEGER NOT NULL, other INTEGER NOT NULL, pid TEXT NOT NULL);
-CREATE INDEX spans_at ON spans(article_id, number);
-CREATE INDEX spans_by_pid ON spans(pid);
-CREATE VIRTUAL TABLE terms USING fts5(stems, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
-CREATE VIRTUAL TABLE vocab USING fts5vocab(terms, row);
-"""
-
-
-class KeywordFile:
-    """The on-disk index of one store on this machine; one object per file per process."""
-
-    NAME = "keywords.sqlite"
-    # Bump when what the file holds, or how text is tokenised (``tokenize``, ``rag.text.fold``),
-    # changes: files written before are then rebuilt.
-    FORMAT = "5"
-
-    _files: ClassVar[dict[Path, KeywordFile]] = {}
-    _files_lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self, folder: Path, identity: str) -> None:
-        if not _writable(folder):  # a read-only cache folder: this process keeps its own copy
-            folder = Path(tempfile.gettempdir()) / f"newsrag-keywords-{os.getuid()}" / \
-                hashlib.sha1(str(folder).encode()).hexdigest()[:12]
-            folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
-        self.path = folder / self.NAME
-        self.identity = identity  # which store: a copied cache folder from another store is rebuilt
-        self._local = threading.local()
-        self._opened = 0  # bumped when the file is replaced: threads reopen their connections
-        self._inode: int | None = None
-        self.checked = False  # SQLite's integrity checks ran on this file, in this process
-
-    @classmethod
-    def of(cls, folder: Path, identity: str) -> KeywordFile:
-        key = folder.resolve()
-        with cls._files_lock:
-            found = cls._files.get(key)
-            if found is None or found.identity != identity:
-                found = cls._files[key] = cls(key, identity)
-            return found
-
-    # -- connections ---------------------------------------------------------------------------
-
-    def db(self) -> sqlite3.Connection:
-        """This thread's connection to the current file (opened again after a replace)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.opened == self._opened:
-            return conn
-        if conn is not None:
-            conn.close()
-        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
-        self._local.conn, self._local.opened = conn, self._opened
-        return conn
-
-    def follow_replacement(self) -> None:
-        """Reconnect every thread if another process replaced the file since we opened it."""
-        try:
-            inode = os.stat(self.path).st_ino
-        except OSError:
-            inode = None
-        if inode != self._inode:
-            self._inode = inode
-            self._opened += 1
-            self.checked = False
-
-    # -- reading the file's own state ----------------------------------------------------------
-
-    def meta(self, verify: bool = False) -> dict[str, str] | None:
-        """The file's format, store, epoch and sequence; ``None`` when it is missing, of another
-        format or store, or damaged: SQLite's and FTS5's own checks and the rows' digest, run
-        when ``verify`` (a store opened anew) or the first time this process reads the file."""
-        self.follow_replacement()
-        if not self.path.exists():
-            return None
-        try:
-            db = self.db()
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != self.FORMAT or meta.get("store") != self.identity:
-                return None
-            if verify or not self.checked:
-                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    return None
-                db.execute("INSERT INTO terms(terms) VALUES('integrity-check')")  # raises when damaged
-                digest, tokens = _digest_of(db)  # a changed word or id: SQLite has no checksums
-                if f"{digest:x}" != meta.get("digest") or str(tokens) != meta.get("tokens"):
-                    return None
-                self.checked = True
-            return meta
-        except sqlite3.DatabaseError:
-            return None
-
-    # -- writing -----------------------------------------------------------------------------
-
-    def build(self, store: Store, state: StoreState) -> None:
-        """Index every paragraph Chroma holds into a new file, then put it in place atomically."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{self.NAME}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        try:
-            db = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                db.executescript(_SCHEMA)
-                db.execute("BEGIN")
-                batch: list[Paragraph] = []
-                digest = tokens = 0
-                for p in itertools.chain(store.iter_paragraphs(), [None]):  # a page at a time
-                    if p is not None:
-                        batch.append(p)
-                    if len(batch) >= 2000 or (p is None and batch):
-                        added = _insert(db, batch)
-                        digest, tokens = digest ^ added[0], tokens + added[1]
-                        batch = []
-                _set_meta(db, {"format": self.FORMAT, "store": self.identity, "digest": f"{digest:x}",
-                               "tokens": str(tokens)}, state)
-                db.execute("COMMIT")
-                db.execute("INSERT INTO terms(terms) VALUES('optimize')")
-            finally:
-                db.close()
-            os.replace(tmp, self.path)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        self.follow_replacement()
-        self.checked = True  # written by us just now
-
-    def apply(self, base: int, state: StoreState, upserted: Sequence[Paragraph], deleted: Iterable[str]) -> bool:
-        """Bring the file from write ``base`` (or later) to ``state``; ``False`` when the file
-        is at another epoch or older than ``base``, so the changes do not cover it.
-
-        Idempotent: each change sets a paragraph to what Chroma holds now, so a file another
-        process has already brought forward is left as it is."""
-        db = self.db()
-        db.execute("BEGIN IMMEDIATE")  # one updater at a time, across processes
-        try:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            seq = int(meta.get("seq", -1))
-            if meta.get("epoch") != state.epoch or seq < base:
-                db.execute("ROLLBACK")
-                return False
-            if seq < state.seq or meta.get("revision") != state.revision:
-                gone = list({*deleted, *(p.paragraph_id for p in upserted)})
-                removed, added = _delete(db, gone), _insert(db, upserted)
-                digest = int(meta.get("digest", "0"), 16) ^ removed[0] ^ added[0]
-                tokens = int(meta.get("tokens", "0")) - removed[1] + added[1]
-                _set_meta(db, {"digest": f"{digest:x}", "tokens": str(tokens)}, state)
-            db.execute("COMMIT")
-            return True
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def quoted(self, ids: Iterable[str] | None = None) -> dict[str, Paragraph]:
-        """The stored paragraphs that hold quotes (of ``ids``, or all)."""
-        db = self.db()
-        if ids is None:
-            rows: Iterable[tuple[str, str]] = db.execute("SELECT pid, record FROM paragraphs WHERE record IS NOT NULL")
-        else:
-            rows = [row for chunk in _chunks(list(ids)) for row in db.execute(
-                f"SELECT pid, record FROM paragraphs WHERE record IS NOT NULL AND pid IN ({_marks(chunk)})", chunk)]
-        found = {}
-        for pid, record in rows:
-            data = json.loads(record)
-            found[pid] = paragraph_from_record(pid, data["text"], data["meta"])
-        return found
-
-
-def _row_digest(row: Sequence[Any]) -> int:
-    """A 64-bit hash of one paragraph's row and its indexed words."""
-    raw = "\x1f".join("" if v is None else str(v) for v in row).encode("utf-8")
-    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big")
-
-
-_ROW = ("SELECT p.pid, p.article_id, p.number, p.source, p.source_key, p.date_n, p.record, t.stems "
-        "FROM paragraphs p JOIN terms t ON t.rowid = p.rowid")
-
-
-def _digest_of(db: sqlite3.Connection, where: str = "", values: Sequence[Any] = ()) -> tuple[int, int]:
-    """The XOR of the row digests (order-free, so one write changes it by its own rows alone),
-    and how many words the rows hold (BM25's average paragraph length)."""
-    digest = tokens = 0
-    for row in db.execute(_ROW + where, values):
-        digest ^= _row_digest(row)
-        tokens += len(row[-1].split())
-    return digest, tokens
-
-
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK)
-
-
-def _chunks(values: list[Any]) -> list[list[Any]]:
-    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
-
-
-def _set_meta(db: sqlite3.Connection, extra: dict[str, str], state: StoreState) -> None:
-    values = {**extra, "seq": str(state.seq), "epoch": state.epoch, "revision": state.revision}
-    db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
-
-
-def _delete(db: sqlite3.Connection, ids: list[str]) -> tuple[int, int]:
-    """Remove the rows of ``ids``; returns the digest and word count of what was removed."""
-    digest = tokens = 0
-    for chunk in _chunks(ids):
-        part_digest, part_tokens = _digest_of(db, f" WHERE p.pid IN ({_marks(chunk)})", chunk)
-        digest, tokens = digest ^ part_digest, tokens + part_tokens
-        rowids = [r for (r,) in db.execute(f"SELECT rowid FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk)]
-        db.execute(f"DELETE FROM spans WHERE pid IN ({_marks(chunk)})", chunk)
-        for part in _chunks(rowids):
-            db.execute(f"DELETE FROM terms WHERE rowid IN ({_marks(part)})", part)
-            db.execute(f"DELETE FROM paragraphs WHERE rowid IN ({_marks(part)})", part)
-    return digest, tokens
-
-
-def _insert(db: sqlite3.Connection, paragraphs: Sequence[Paragraph]) -> tuple[int, int]:
-    """Add rows for ``paragraphs``; returns the digest and word count of what was added."""
-    digest = tokens = 0
-    if not paragraphs:
-        return digest, tokens
-    stems = tokenize([f"{p.title}\n{p.text}" for p in paragraphs])
-    for p, words in zip(paragraphs, stems, strict=True):
-        record = json.dumps({"text": p.text, "meta": paragraph_metadata(p)}, ensure_ascii=False) if p.quotes else None
-        row = (p.paragraph_id, p.article_id, p.number, p.source, fold(p.source), date_number(p.date), record)
-        cur = db.execute(
-            "INSERT INTO paragraphs(pid, article_id, number, source, source_key, date_n, record) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-        text = " ".join(words)
-        db.execute("INSERT INTO terms(rowid, stems) VALUES (?, ?)", (cur.lastrowid, text))
-        db.executemany("INSERT INTO spans(article_id, number, other, pid) VALUES (?, ?, ?, ?)",
-                       [(p.article_id, n, m, p.paragraph_id) for q in p.quotes if len(q.paragraphs) > 1
-                        for n in q.paragraphs for m in q.paragraphs if m != n])
-        digest ^= _row_digest((*row, text))
-        tokens += len(text.split())
-    return digest, tokens
-
-
-_STEMMERS = threading.local()
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """Each text as the index holds it: folded, split into words of two or more characters,
-    English stop words removed, Snowball-stemmed (bm25s's tokeniser, as the index always was)."""
-    import bm25s
-
-    stemmer = getattr(_STEMMERS, "stemmer", None)
-    if stemmer is None:
-        import Stemmer
-
-        stemmer = _STEMMERS.stemmer = Stemmer.Stemmer("english")
-    return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stemmer,
-                          return_ids=False, show_progress=False)
-
-
-def _match(stems: Iterable[str]) -> str:
-    """An FTS5 query matching any of ``stems`` (each quoted, so no word is read as an operator)."""
-    return " OR ".join('"' + s.replace('"', '""') + '"' for s in dict.fromkeys(stems) if s)
-
-
-def _where(filters: Filters | None, alias: str = "p") -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    values: list[Any] = []
-    if filters is not None:
-        if filters.source:
-            clauses.append(f"{alias}.source_key = ?")
-            values.append(fold(filters.source))
-        if filters.since:
-            clauses.append(f"{alias}.date_n >= ?")
-            values.append(date_number(filters.since))
-        if filters.until:
-            clauses.append(f"{alias}.date_n <= ?")
-            values.append(date_number(filters.until))
-        if filters.article_id:
-            clauses.append(f"{alias}.article_id = ?")
-            values.append(filters.article_id)
-    return "".join(f" AND {c}" for c in clauses), values
 
 
 class KeywordCache:
@@ -457,27 +145,38 @@ class KeywordCache:
             "WHERE s.article_id = ? AND s.number = ? ORDER BY s.other", (article_id, number))
         return [pid for pid, _ in rows]
 
+    def paragraph_ids_at(self, at: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The id of the paragraph at each (article id, paragraph number) place, those indexed:
+        one query per ``_IN_CHUNK`` articles, where a lookup per place would read once each."""
+        wanted = set(at)
+        found: dict[tuple[str, int], str] = {}
+        for chunk in chunks(sorted({a for a, _ in wanted})):
+            rows = self.file.db().execute(
+                f"SELECT article_id, number, pid FROM paragraphs WHERE article_id IN ({marks(chunk)})", chunk)
+            found.update(((a, n), pid) for a, n, pid in rows if (a, n) in wanted)
+        return found
+
     def dates_of(self, ids: Sequence[str]) -> dict[str, int]:
         """Each paragraph's date as YYYYMMDD (0 when undated)."""
         found: dict[str, int] = {}
-        for chunk in _chunks(list(ids)):
+        for chunk in chunks(list(ids)):
             found.update(self.file.db().execute(
-                f"SELECT pid, date_n FROM paragraphs WHERE pid IN ({_marks(chunk)})", chunk).fetchall())
+                f"SELECT pid, date_n FROM paragraphs WHERE pid IN ({marks(chunk)})", chunk).fetchall())
         return found
 
     def newest_date(self, filters: Filters) -> int | None:
         """The latest YYYYMMDD among the paragraphs inside ``filters`` (0: all undated; None: none)."""
-        where, values = _where(filters)
+        where, values = sql_where(filters)
         row = self.file.db().execute(f"SELECT max(p.date_n) FROM paragraphs p WHERE 1{where}", values).fetchone()
         return None if row[0] is None else int(row[0])
 
     def articles_within(self, articles: Iterable[str], filters: Filters) -> set[str]:
         """Those of ``articles`` with a paragraph inside ``filters``."""
-        where, values = _where(filters)
+        where, values = sql_where(filters)
         inside: set[str] = set()
-        for chunk in _chunks(sorted(articles)):
+        for chunk in chunks(sorted(articles)):
             inside.update(a for (a,) in self.file.db().execute(
-                f"SELECT DISTINCT p.article_id FROM paragraphs p WHERE p.article_id IN ({_marks(chunk)}){where}",
+                f"SELECT DISTINCT p.article_id FROM paragraphs p WHERE p.article_id IN ({marks(chunk)}){where}",
                 [*chunk, *values]))
         return inside
 
@@ -506,6 +205,26 @@ class KeywordCache:
                                      (stem, stem + "\U0010ffff")).fetchone()
         return row is not None
 
+    def shares_stem(self, word: str, length: int) -> bool:
+        """Whether a stored word and ``word`` (both stemmed) are one a prefix of the other, the
+        shorter of at least ``length`` letters ("chile"/"chilean", "lanka"/"lankan")."""
+        for stem in (t for t in self.stems(word) if t and len(t) >= length):
+            if self.has_prefix(stem):
+                return True
+            if any(self.document_frequency(stem[:n]) for n in range(length, len(stem))):
+                return True
+        return False
+
+    def rarity(self, word: str) -> float:
+        """The inverse document frequency of ``word`` (its rarest stem) over paragraphs and
+        headlines: ``log((N + 1) / (df + 0.5))``, the highest value for a word no paragraph holds."""
+        n = self.count()
+        stems = [t for t in self.stems(word) if t]
+        if not n or not stems:
+            return 0.0
+        df = min(self.document_frequency(t) for t in stems)
+        return math.log((n + 1) / (df + 0.5))
+
     def contains(self, text: str) -> bool:
         """Whether any paragraph or headline holds a word of ``text`` (one word's spellings,
         stemmed): a vocabulary lookup, no search."""
@@ -519,7 +238,7 @@ class KeywordCache:
         counts: dict[str, int] = {}
         db = self.file.db()
         for group in groups:
-            query = _match(self._spelling_stems(group))
+            query = match_any(self._spelling_stems(group))
             if not query:
                 continue
             rows = db.execute("SELECT DISTINCT p.article_id FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
@@ -532,7 +251,7 @@ class KeywordCache:
         """Up to ``limit`` paragraphs holding a word of ``query``, best first by FTS5's own BM25:
         for callers that want the set (``rag.attribution``'s topic candidates), not ``search``'s
         exact order, which re-scores every candidate."""
-        expression = _match(t for t in self.stems(query) if t)
+        expression = match_any(t for t in self.stems(query) if t)
         if not expression or limit <= 0:
             return []
         rows = self.file.db().execute("SELECT p.pid FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "
@@ -550,10 +269,10 @@ class KeywordCache:
         labelled set one question in its top 5 (bench/RESULTS.md, live newsroom).
         """
         stems = [t for t in self.stems(query) if t]
-        expression = _match(stems)
+        expression = match_any(stems)
         if not expression or k <= 0:
             return []
-        where, values = _where(filters)
+        where, values = sql_where(filters)
         db = self.file.db()
         rows = db.execute(
             "SELECT p.pid, terms.stems FROM terms JOIN paragraphs p ON p.rowid = terms.rowid "

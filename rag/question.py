@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from rag.schema import Answer, AnswerMode
+from rag.schema import Answer, AnswerMode, Filters
 
 
 class QuestionKind(str, Enum):
@@ -23,7 +23,16 @@ class QuestionKind(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A question after follow-up resolution. ``text`` is what retrieval searches for."""
+    """What was asked, read once (``resolve``) and passed down whole: the answerer, retrieval
+    and the answer read this, never the question's wording again.
+
+    ``text`` is what retrieval searches for (a follow-up's pronoun replaced by the speaker it
+    means); ``wording`` is the question as the user wrote it (the answer's ``question``).
+    ``speaker`` is the speaker the question is about: named in a "what did X say" question or,
+    for a factual follow-up ("why was he worried?"), the one its pronoun stands for; retrieval
+    prefers the paragraphs quoting them (``Tuning.prefer_quoted``) in ``search`` and ``ask``
+    alike. A first factual question's names stay words for retrieval to match.
+    """
 
     text: str
     kind: QuestionKind = QuestionKind.FACT
@@ -31,6 +40,13 @@ class Question:
     topic: str = ""
     exclude: frozenset[str] = field(default_factory=frozenset)  # quote texts already given
     described: str = ""  # a speaker description no profile matched, looked for in the paragraph
+    filters: Filters = field(default_factory=Filters)  # the source and dates the answer keeps to
+    wording: str = ""  # as asked; "" = ``text``
+
+    @property
+    def question(self) -> str:
+        """The question as the user wrote it."""
+        return self.wording or self.text
 
     @property
     def attribution(self) -> bool:
@@ -110,8 +126,14 @@ def earlier_answers(history: Sequence[object]) -> list[Answer]:
     return answers
 
 
-def resolve(question: str, history: Sequence[object] = ()) -> Question:
-    """What ``question`` asks, carrying the topic and last speaker over from earlier turns."""
+def resolve(question: str, history: Sequence[object] = (), filters: Filters | None = None) -> Question:
+    """What ``question`` asks, inside ``filters``, carrying the topic and last speaker over from
+    earlier turns: the one reading of it that everything after works from."""
+    resolved = _resolved(question, history)
+    return replace(resolved, filters=filters or Filters(), wording=question)
+
+
+def _resolved(question: str, history: Sequence[object]) -> Question:
     asked = classify(question)
     answers = earlier_answers(history)
     if not answers:
@@ -136,5 +158,7 @@ def resolve(question: str, history: Sequence[object] = ()) -> Question:
     if asked.attribution and asked.speaker and _PRONOUNS.fullmatch(asked.speaker.strip()) and last_speaker:
         return replace(asked, text=question, speaker=last_speaker, topic=asked.topic or last_topic)
     if not asked.attribution and _PRONOUNS.search(question) and last_speaker:
-        return Question(_PRONOUNS.sub(last_speaker, question, count=1), topic=asked.topic or last_topic)
+        # "Why was he worried?" after Pushilin's quotes is about Pushilin: retrieval prefers his paragraphs.
+        return Question(_PRONOUNS.sub(last_speaker, question, count=1), topic=asked.topic or last_topic,
+                        speaker=last_speaker)
     return asked

@@ -21,7 +21,8 @@ from rag.tuning import Tuning
 def nearest_articles(hits: Sequence[Hit], about: Sequence[str] = (), limit: int = 3) -> tuple[NearestArticle, ...]:
     """The first ``limit`` distinct articles among ``hits`` that name one of ``about`` (the
     question's subject or names, as far as the corpus knows them): an article that shares
-    nothing with the question is no lead, however near its vector. None without ``about``."""
+    nothing with the question is no lead, however near its vector. None without ``about``.
+    Three leads by default: something to read instead, not a second search result to scan."""
     wanted = [fold(w) for w in about if w.strip()]
     seen: dict[str, NearestArticle] = {}
     for hit in hits:

@@ -30,6 +30,14 @@ _PRESENT = re.compile(
 )
 
 
+# Candidates fetched from each retriever at the least, however few hits are asked for: fusion
+# needs the two lists to overlap, and near-duplicate collapse and filters eat into them.
+_MIN_CANDIDATES = 20
+# Texts fetched at first for this many times the hits asked for: room for near-duplicates to
+# collapse without another round trip; doubled while fewer than ``k`` distinct hits remain.
+_FETCH_WINDOW = 2
+
+
 def asks_about_now(question: str) -> bool:
     """Whether the question's wording points at the present ("this week", "recently", "latest")."""
     return bool(_PRESENT.search(question))
@@ -80,7 +88,7 @@ class Retriever:
         """The ``k`` best paragraphs for ``query``; those in ``prefer`` (ids of paragraphs that
         quote the speaker a question asks about) gain ``Tuning.preferred_bonus`` of the best score."""
         tuning = self.tuning
-        n = max(k * tuning.candidates_per_hit, 20)
+        n = max(k * tuning.candidates_per_hit, _MIN_CANDIDATES)
         dense_query = self.variants.expand(query) if self.variants.variants_in(query) else query
         dense = [] if tuning.fusion is Fusion.BM25 else self.dense(dense_query, n, filters)
         keyword = [] if tuning.fusion is Fusion.DENSE else self.keyword(query, n, filters, cache)
@@ -99,7 +107,7 @@ class Retriever:
             fused = sorted(((pid, s + bonus if pid in prefer else s) for pid, s in fused), key=lambda kv: -kv[1])
         # Only keyword hits that rank near the top need their text: fetch those, and widen the
         # window only when near-duplicates leave fewer than k distinct hits in it.
-        window = 2 * k
+        window = _FETCH_WINDOW * k
         while True:
             missing = [pid for pid, _ in fused[:window] if pid not in paragraphs]
             for p in self.store.get(missing):
@@ -170,7 +178,7 @@ def age_in_days(paragraph_date: str, as_of: str) -> int | None:
     return None if day is None or reference is None else reference - day
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # distinct dates: a few thousand even in a 300k-paragraph corpus
 def _day(yyyymmdd: int) -> int | None:
     """A ``rag.records.date_number`` (YYYYMMDD) as a day number; ``None`` when undated."""
     try:
@@ -214,7 +222,8 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 def collapse_near_duplicates(hits: list[Hit], k: int | None = None, jaccard: float = 0.8) -> list[Hit]:
-    """Merge hits whose paragraphs are the same copy (e.g. one wire story in two outlets).
+    """Merge hits whose paragraphs are the same copy (e.g. one wire story in two outlets); the
+    ``jaccard`` default is ``Tuning.near_duplicate_jaccard``'s, for callers without a ``Tuning``.
 
     With ``k``, at most ``k`` hits are kept and later hits are only checked for being copies of
     those (so both sources are listed); hits whose word counts differ by more than Jaccard
@@ -229,6 +238,8 @@ def collapse_near_duplicates(hits: list[Hit], k: int | None = None, jaccard: flo
         sh: set[tuple[str, ...]] | None = None
         for i, other in enumerate(kept):
             other_size = kept_sizes[i]
+            # Shingle sets grow with word counts, so copies this far apart in length cannot reach
+            # the bar; 0.8 of it leaves room for repeated phrases, which shrink a set.
             if min(size, other_size) < jaccard * 0.8 * max(size, other_size):
                 continue
             sh = sh if sh is not None else _shingles(hit.paragraph.text)

@@ -7,7 +7,6 @@ if an ingest has changed the store since (``SnapshotSource``).
 
 from __future__ import annotations
 
-import math
 import threading
 
 from rag.keywords import KeywordCache
@@ -67,26 +66,13 @@ class CorpusSnapshot:
         return unknown
 
     def shares_stem(self, word: str, length: int) -> bool:
-        """Whether a stored word and ``word`` (both stemmed) are one a prefix of the other, the
-        shorter of at least ``length`` letters ("chile"/"chilean", "lanka"/"lankan")."""
-        keywords = self.keywords
-        for stem in (t for t in keywords.stems(word) if t and len(t) >= length):
-            if keywords.has_prefix(stem):
-                return True
-            if any(keywords.document_frequency(stem[:n]) for n in range(length, len(stem))):
-                return True
-        return False
+        """Whether a stored word and ``word`` (both stemmed) are one a prefix of the other
+        (``KeywordCache.shares_stem``)."""
+        return self.keywords.shares_stem(word, length)
 
     def rarity(self, word: str) -> float:
-        """The inverse document frequency of ``word`` (its rarest stem) over paragraphs and
-        headlines: ``log((N + 1) / (df + 0.5))``, the highest value for a word no paragraph holds."""
-        keywords = self.keywords
-        n = keywords.count()
-        stems = [t for t in keywords.stems(word) if t]
-        if not n or not stems:
-            return 0.0
-        df = min(keywords.document_frequency(t) for t in stems)
-        return math.log((n + 1) / (df + 0.5))
+        """The inverse document frequency of ``word`` over paragraphs and headlines (``KeywordCache.rarity``)."""
+        return self.keywords.rarity(word)
 
 
 class SnapshotSource:

@@ -6,29 +6,53 @@ import subprocess
 import sys
 import textwrap
 
-from rag import AnswerMode, Filters, NewsIndex, Settings
-from rag.attribution import Limits
+from rag import AnswerMode, NewsIndex, Settings, Tuning
 
 
 def test_attribution_questions_use_the_quote_records(seed_index: NewsIndex) -> None:
-    answer, retrieval = seed_index.answerer.answer("What did Pushilin say?", (), 5, Filters(), Limits(10, 6))
-    assert answer.mode is AnswerMode.ATTRIBUTION and retrieval is None
+    answer = seed_index.ask("What did Pushilin say?")
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    quoted = {row.paragraph.paragraph_id for row in seed_index.quotes(speaker="Pushilin")}
+    assert answer.speakers and {c.paragraph_id for c in answer.citations} <= quoted
 
 
-def test_factual_questions_return_the_retrieval_they_were_drawn_from(seed_index: NewsIndex) -> None:
-    answer, retrieval = seed_index.answerer.answer(
-        "How did losing the city affect Ukraine's position in talks?", (), 5, Filters(), Limits(10, 6))
-    assert answer.mode is AnswerMode.EXTRACTIVE
-    drawn_from = {h.paragraph.paragraph_id for h in retrieval.hits}
-    assert {c.paragraph_id for c in answer.citations} <= drawn_from
+def test_factual_answers_cite_what_search_finds_for_the_question(seed_index: NewsIndex) -> None:
+    question = "How did losing the city affect Ukraine's position in talks?"
+    answer = seed_index.ask(question, k=5)
+    assert answer.mode is AnswerMode.EXTRACTIVE and answer.citations
+    found = {h.paragraph.paragraph_id for h in seed_index.search(question, k=5)}
+    assert {c.paragraph_id for c in answer.citations} <= found
 
 
-def test_a_follow_up_is_retrieved_with_the_resolved_question(seed_index: NewsIndex) -> None:
+def test_a_follow_up_is_answered_about_the_speaker_it_refers_to(seed_index: NewsIndex) -> None:
     first = seed_index.ask("What did Pushilin say?")
-    _, retrieval = seed_index.answerer.answer("Why was he worried about civilians?", [first], 5, Filters(),
-                                              Limits(10, 6))
-    assert retrieval is not None
-    assert any("Pushilin" in h.paragraph.text for h in retrieval.hits)
+    follow = seed_index.ask("Why was he worried about civilians?", [first])
+    assert follow.mode is AnswerMode.EXTRACTIVE and follow.speaker == first.speaker
+    assert any("Pushilin" in c.text for c in follow.citations)
+
+
+def test_a_follow_up_about_a_quoted_speaker_prefers_their_paragraphs_as_search_does(
+    demo_settings: Settings,
+) -> None:
+    # The question is read once; "he" is Malinen, so Tuning.prefer_quoted reaches ask() as it
+    # reaches search(): the paragraphs quoting him win over the court ruling about the water.
+    preferring = NewsIndex.open(demo_settings)
+    plain = NewsIndex.open(demo_settings, tuning=Tuning(prefer_quoted=False))
+    first = preferring.ask("What did Malinen say?")
+    follow_up = "What does he want the water authority to do before cutting supplies?"
+    quoting = {row.paragraph.paragraph_id for row in preferring.quotes(speaker="Malinen")}
+    assert {c.paragraph_id for c in preferring.ask(follow_up, [first]).citations} <= quoting
+    assert not {c.paragraph_id for c in plain.ask(follow_up, [first]).citations} <= quoting
+
+
+def test_ask_takes_filters_as_one_object_or_as_keywords(seed_index: NewsIndex) -> None:
+    # The Seversk story is undated, so a "published from" filter leaves it out.
+    question = "Why did the Ukrainian army leave Seversk?"
+    by_keywords = seed_index.ask(question, since="2026-10-01")
+    by_object = seed_index.ask(question, filters=seed_index.filters(since="2026-10-01"))
+    assert by_keywords.mode is by_object.mode is AnswerMode.NONE
+    assert by_keywords.refusal == by_object.refusal and by_object.refusal.hidden_by_filters == 1
+    assert seed_index.ask(question, filters=seed_index.filters()).mode is AnswerMode.EXTRACTIVE
 
 
 def test_asking_and_searching_import_no_llm_stack_and_no_llama_index(seed_settings: Settings) -> None:
@@ -56,3 +80,4 @@ def test_only_the_encoder_module_imports_the_model_stack() -> None:
                        if "sentence_transformers" in p.read_text(encoding="utf-8")
                        or "import torch" in p.read_text(encoding="utf-8"))
     assert importing == ["models.py"]
+

@@ -6,18 +6,18 @@ import shutil
 from pathlib import Path
 
 from ingest import ingest
-from rag import Filters, NewsIndex, Settings
+from rag import Filters, Fusion, NewsIndex, Settings, Tuning
 
 
 def test_keyword_cache_follows_new_ingests(tmp_path: Path, settings: Settings) -> None:
     (tmp_path / "one.txt").write_text("Harbor Opens\n\nThe harbor in Quellport opened on Monday.\n", encoding="utf-8")
     ingest([tmp_path / "one.txt"], settings)
-    index = NewsIndex.open(settings)
+    index = NewsIndex.open(settings, tuning=Tuning(fusion=Fusion.BM25))  # keyword search alone
     assert index.search("Quellport")[0].paragraph.title == "Harbor Opens"
     (tmp_path / "two.txt").write_text("Mill Closes\n\nThe old mill at Brenwick closed for good.\n", encoding="utf-8")
     ingest([tmp_path / "two.txt"], settings)
     # The same open index (as the app holds it) sees the new article through keyword search.
-    assert index.answerer.retriever.keyword("Brenwick", 5, index.filters(), index.answerer.snapshot().keywords)
+    assert [h.paragraph.title for h in index.search("Brenwick")] == ["Mill Closes"]
 
 
 def test_keyword_cache_is_rebuilt_from_chroma_when_deleted(tmp_path: Path, settings: Settings) -> None:

@@ -234,7 +234,7 @@ def test_claim_backed_only_by_an_injected_paragraph_falls_back(llm_index: NewsIn
     assert answer.mode is AnswerMode.EXTRACTIVE
     assert answer.text == plain_index.ask(question).text
     assert answer.removed and "resigned" in answer.removed[0]
-    assert "No sentence of the LLM's answer was backed" in answer.reason
+    assert "No sentence of the LLM's answer was backed" in answer.note and not answer.reason
 
 
 def test_llm_refusal_falls_back_to_the_extractive_answer(llm_index: NewsIndex, plain_index: NewsIndex,
@@ -265,8 +265,8 @@ def test_llm_server_down_gives_the_extractive_answer_with_reason(corpus_settings
     assert answer.mode is AnswerMode.EXTRACTIVE
     assert answer.text == plain_index.ask(BRIDGE_QUESTION).text
     assert answer.citations
-    assert f"The LLM at {url} failed" in answer.reason
-    assert "showing the extractive answer" in answer.reason
+    assert f"The LLM at {url} failed" in answer.note and not answer.reason
+    assert "showing the extractive answer" in answer.note and not answer.reason
 
 
 @pytest.mark.parametrize("reply", [Reply(status=500), Reply("too late [1].", delay_s=3.0)], ids=["http-500", "timeout"])
@@ -277,7 +277,7 @@ def test_llm_error_or_timeout_gives_the_extractive_answer(corpus_settings: Setti
     answer = NewsIndex.open(corpus_settings, llm=llm).ask(BRIDGE_QUESTION)
 
     assert answer.mode is AnswerMode.EXTRACTIVE
-    assert f"The LLM at {server.url} failed" in answer.reason
+    assert f"The LLM at {server.url} failed" in answer.note and not answer.reason
     assert len(server.requests) == 1  # no retries: the user is waiting
 
 

@@ -59,4 +59,5 @@ def test_follow_up_when_was_that_is_asked_of_the_last_answer(seed_index: NewsInd
 
 def test_pronoun_in_a_factual_follow_up_becomes_the_last_speaker(seed_index: NewsIndex) -> None:
     first = seed_index.ask("What did Pushilin say?")
-    assert resolve("Where was he speaking?", [first]).text == "Where was Denis Pushilin speaking?"
+    asked = resolve("Where was he speaking?", [first])
+    assert (asked.text, asked.speaker) == ("Where was Denis Pushilin speaking?", "Denis Pushilin")

@@ -63,11 +63,9 @@ def test_follow_up_with_nothing_more_says_so(seed_index: NewsIndex) -> None:
     assert "Denis Pushilin" in follow.reason
 
 
-def test_when_was_that_with_nothing_cited_before_is_refused() -> None:
-    from rag.extractive import when
-    from rag.question import resolve
-
-    answer = when("When was that?", resolve("When was that?"), earlier=[])
+def test_when_was_that_with_nothing_cited_before_is_refused(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("Who said what about Lisbon?")  # refused: nothing cited to date
+    answer = seed_index.ask("When was that?", [first])
     assert answer.refusal.reason is RefusalReason.NO_EARLIER_ANSWER
     assert "no earlier answer" in answer.reason
 

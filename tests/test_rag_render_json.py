@@ -75,3 +75,13 @@ def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
         SpeakerStatements("@Someone", "", (Statement(QuoteKind.DIRECT, "said", "=1+1", (1,)),)),))
     text = statements_csv(answer)
     assert "'=HYPERLINK" in text and "'@Someone" in text and "'=1+1" in text
+
+
+def test_json_renders_a_hand_built_refusal_and_keeps_its_reason_apart_from_the_llm_note() -> None:
+    from rag import Answer, AnswerMode, NearestArticle, Refusal, RefusalReason
+
+    refusal = Refusal(RefusalReason.NOT_MENTIONED, "Lisbon", ("Lisbon",),
+                      nearest=(NearestArticle("a1", "Port strike", "Gazette", ""),))
+    obj = answer_json(Answer("q", AnswerMode.NONE, refusal=refusal))
+    assert obj["reason"] == "No article in the corpus mentions Lisbon." and obj["note"] == ""
+    assert obj["nearest"] == ["Port strike (Gazette)"] and obj["answer"].startswith(obj["reason"])

@@ -79,21 +79,21 @@ def test_a_description_starts_the_lead_line_with_a_capital() -> None:
 def test_extractive_sentences_carry_markers_and_other_sources() -> None:
     answer = Answer("q", AnswerMode.EXTRACTIVE, citations=(_citation(1, "The dam opened."),),
                     sentences=(Sentence("The dam opened.", (1,), also_in=("South Daily",)),))
-    assert answer.text == "The dam opened. [1] (also in South Daily)"
+    assert answer_text(answer) == "The dam opened. [1] (also in South Daily)"
     assert "".join(answer_chunks(answer)) == answer_markdown(answer)
 
 
 def test_llm_bullets_stay_bullets() -> None:
     answer = Answer("q", AnswerMode.LLM, sentences=(Sentence("One.", (1,), block=0, bullet=True),
                                                    Sentence("Two.", (2,), block=1, bullet=True)))
-    assert answer.text == "- One. [1]\n- Two. [2]"
+    assert answer_text(answer) == "- One. [1]\n- Two. [2]"
 
 
 def test_refusal_shows_its_reason_and_the_nearest_articles() -> None:
     refusal = Refusal(RefusalReason.NOT_MENTIONED, "Lisbon", ("Lisbon",),
                       nearest=(NearestArticle("a1", "Port strike", "Gazette", ""),))
     answer = Answer("q", AnswerMode.NONE, refusal=refusal)
-    assert answer.text == (
+    assert answer_text(answer) == (
         "No article in the corpus mentions Lisbon.\n\nNearest articles in the corpus:\n\n- Port strike (Gazette)")
 
 

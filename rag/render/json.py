@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
+from rag.render.finish import finished
 from rag.schema import Answer, CorpusStats, Hit, IngestReport, Paragraph, RemoveReport, StoredQuote
 
 
@@ -38,6 +39,7 @@ def plain(value: Any) -> Any:
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     """``newsrag ask --json``: the documented fields, then the typed parts."""
+    answer = finished(answer)  # an answer built by hand has no renderings yet
     return {
         "question": answer.question,
         "mode": answer.mode.value,
@@ -45,6 +47,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "citations": plain(answer.citations),
         "quotes": plain(answer.quotes),
         "reason": answer.reason,
+        "note": answer.note,
         "nearest": list(answer.nearest),
         "removed": list(answer.removed),
         "speakers": plain(answer.speakers),
@@ -55,7 +58,6 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "hidden_statements": answer.hidden_statements,
         "topic": answer.topic,
         "speaker": answer.speaker,
-        "note": answer.note,
     }
 
 

@@ -13,7 +13,7 @@ import re
 import string
 from collections.abc import Callable, Iterable
 
-from rag.render.speech import statement_sentence
+from rag.render.speech import article_label, refusal_message, statement_sentence
 from rag.schema import Answer, AnswerMode, Citation, Sentence, SpeakerStatements, Statement
 from rag.text import split_sentences
 
@@ -116,10 +116,11 @@ def _sentence_text(s: Sentence, esc: Callable[[str], str], link: Link = None) ->
 def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> list[str]:
     """The answer as markdown pieces in reading order (joined, they are the answer)."""
     if answer.mode is AnswerMode.NONE:
-        chunks = [esc(answer.reason) + "\n\n"]
-        if answer.nearest:
+        refusal = answer.refusal
+        chunks = [esc(refusal_message(refusal, answer.speaker) if refusal else answer.note) + "\n\n"]
+        if refusal is not None and refusal.nearest:
             chunks.append("Nearest articles in the corpus:\n\n")
-            chunks.extend(f"- {esc(label)}\n" for label in answer.nearest)
+            chunks.extend(f"- {esc(article_label(a))}\n" for a in refusal.nearest)
         return chunks
     chunks: list[str] = []
     if answer.mode is AnswerMode.ATTRIBUTION:

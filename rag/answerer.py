@@ -62,4 +62,5 @@ class Answerer:
             limits = limits or Limits(self.tuning.max_speakers, self.tuning.max_statements_per_speaker)
             return attribution.answer(question, asked, snapshot, self.retriever, k, filters, limits), None
         retrieval = self.search(asked.text, k, filters, snapshot)
-        return extractive.answer(question, asked, retrieval, snapshot, self.tuning, filters), retrieval
+        return extractive.answer(question, asked, retrieval, snapshot, self.tuning, filters,
+                                 self.store.encoder), retrieval

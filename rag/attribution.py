@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag import models
 from rag.citations import CitationList
 from rag.question import Question
 from rag.records import within
@@ -149,7 +148,7 @@ def _similarity_to(text: str, paragraph_ids: Iterable[str], retriever: Retriever
     vectors = retriever.store.embeddings(sorted(paragraph_ids))
     if not vectors:
         return Retrieval((), 0.0, {})
-    q = np.asarray(models.embed_query(text), dtype=np.float32)
+    q = np.asarray(retriever.store.encoder.embed_query(text), dtype=np.float32)
     ids = list(vectors)
     m = np.asarray([vectors[i] for i in ids], dtype=np.float32)
     cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +15,7 @@ from typing import Any
 from rag.answerer import Answerer
 from rag.attribution import Limits
 from rag.errors import ConfigError, IndexNotFound
+from rag.models import Encoder
 from rag.records import within
 from rag.retrieve import parse_date
 from rag.schema import Answer, AnswerMode, CorpusStats, Filters, Hit, Paragraph, StoredQuote
@@ -66,14 +67,16 @@ class NewsIndex:
         collection: str | None = None,
         llm: Any = None,
         tuning: Tuning | None = None,
+        make_encoder: Callable[[str, Path], Encoder] = Encoder,
     ) -> NewsIndex:
         """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty.
 
-        ``tuning`` replaces the measured defaults (``rag.tuning.Tuning``), e.g. for an experiment.
+        ``tuning`` replaces the measured defaults (``rag.tuning.Tuning``), e.g. for an experiment;
+        ``make_encoder`` builds the store's encoder (``Store.connect``), e.g. one caching vectors.
         """
         if settings is None:
             settings = Settings.load(db=db, chroma_url=chroma_url, collection=collection)
-        store = Store.connect(settings)
+        store = Store.connect(settings, make_encoder=make_encoder)
         if store.count() == 0:
             raise IndexNotFound(
                 f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
@@ -97,9 +100,7 @@ class NewsIndex:
         corpus revision (built, or read from the local cache), and Chroma's vector index. Servers
         call this at start-up so no user pays for it; ``keep_current`` calls it after each write.
         """
-        from rag import models
-
-        vector = models.embed_query("warm up")
+        vector = self.store.encoder.embed_query("warm up")
         with self.store.reading():
             self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
             self.store.nearest(vector, 1, Filters())  # Chroma loads its vector index on the first query
@@ -205,7 +206,7 @@ class NewsIndex:
         if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer
 
-            return llm_answer(question, retrieval, answer, self.llm)
+            return llm_answer(question, retrieval, answer, self.llm, self.store.encoder)
         return answer
 
     @property

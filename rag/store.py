@@ -78,12 +78,20 @@ class Store:
         self._cache_lock = threading.Lock()
         self._checked_at = 0.0
         self._generation_seen: str | None = None
+        # The encoder of this store's vectors; ``connect`` replaces it with the one the database records.
+        self.encoder = models.Encoder(settings.encoder, _encoder_folder(settings))
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def connect(cls, settings: Settings, *, create: bool = False) -> Store:
-        """Open the store; with ``create`` make it if missing, else raise ``IndexNotFound``."""
+    def connect(cls, settings: Settings, *, create: bool = False,
+                make_encoder: Callable[[str, Path], models.Encoder] = models.Encoder) -> Store:
+        """Open the store; with ``create`` make it if missing, else raise ``IndexNotFound``.
+
+        The store's ``encoder`` is ``make_encoder(name, folder)`` for the encoder its vectors
+        were made by (``Settings.encoder`` when an ingest creates it); benchmarks pass an encoder
+        class that caches vectors on disk, as they pass an LLM.
+        """
         if not settings.chroma_url and not create and not settings.db.exists():
             raise IndexNotFound(
                 f"no newsrag index at {settings.db}; run `newsrag ingest PATH --db {settings.db}` first"
@@ -111,7 +119,7 @@ class Store:
             raise StoreError(f"could not open collection {settings.collection!r} in "
                              f"{settings.describe_store()}: {exc}") from exc
         store = cls(settings, connection)
-        store._use_encoder(writing=create)
+        store.encoder = make_encoder(*store._choose_encoder(writing=create))
         return store
 
     def reading(self) -> contextlib.AbstractContextManager[None]:
@@ -175,12 +183,12 @@ class Store:
         """The quote extractor version the stored quotes come from ("" before versions were kept)."""
         return str(self._metadata().get(EXTRACTOR_KEY, ""))
 
-    def encoder(self) -> str:
+    def recorded_encoder(self) -> str:
         """The encoder whose vectors the store holds ("torch" for stores from before it was kept)."""
         return str(self._metadata().get(ENCODER_KEY, "torch"))
 
-    def _use_encoder(self, writing: bool) -> None:
-        """Make this process encode as the stored vectors were encoded (``rag.models.use_encoder``).
+    def _choose_encoder(self, writing: bool) -> tuple[str, Path]:
+        """The encoder this store embeds with (name, graph folder): the one its stored vectors were encoded by.
 
         Writing with an encoder whose vectors differ from the recorded one's is refused (an empty
         store takes the new encoder); queries use ``rag.encoders.query_encoder``.
@@ -200,7 +208,7 @@ class Store:
                 )
             self.collection.modify(metadata={**metadata, ENCODER_KEY: wanted})
         name = wanted if writing else encoders.query_encoder(recorded, wanted)
-        models.use_encoder(name, encoders.encoder_folder(self.settings))
+        return name, _encoder_folder(self.settings)
 
     def bump_revision(self, extractor: str | None = None) -> None:
         """Mark the store changed (caches rebuild); with ``extractor``, record that version too."""
@@ -444,6 +452,12 @@ class Store:
                 self._generation_seen = generation
                 self._checked_at = now
                 return self._cache
+
+
+def _encoder_folder(settings: Settings) -> Path:
+    from rag import encoders
+
+    return encoders.encoder_folder(settings)
 
 
 def record_signature(meta: dict[str, Any]) -> tuple[int, int, int, int]:

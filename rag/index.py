@@ -56,6 +56,7 @@ class NewsIndex:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
         self.answerer = Answerer(store, variants, self.tuning)
         self._llm = llm  # a llama-index LLM; None = built from settings.llm on first use
+        self._freeze = False  # whether ``warm`` was asked to freeze (a server's index)
 
     @classmethod
     def open(
@@ -93,17 +94,31 @@ class NewsIndex:
         """
         return self.store.reading()
 
-    def warm(self) -> NewsIndex:
+    def warm(self, freeze: bool = False) -> NewsIndex:
         """Build now what the first question would otherwise wait for; returns ``self``.
 
         Loads the embedding model, then the keyword index and the speaker index for the current
         corpus revision (built, or read from the local cache), and Chroma's vector index. Servers
         call this at start-up so no user pays for it; ``keep_current`` calls it after each write.
+
+        With ``freeze``, the objects alive afterwards are exempted from Python's cyclic garbage
+        collector (``gc.freeze``): a 100k-paragraph corpus keeps hundreds of thousands of small
+        objects (quoted paragraphs, quotes, speaker terms) for the life of the process, and every
+        full collection would walk all of them, a pause of about a second in the middle of some
+        unlucky question at 100k paragraphs (bench/RESULTS.md, query). They hold no reference
+        cycles, so reference counting still frees them when a newer revision replaces them. The
+        freeze takes in every object of the process, the host's included, so only a process that
+        is a newsrag server asks for it (the chat, ``ui/app.py``); a library call never does.
         """
         vector = self.store.encoder.embed_query("warm up")
         with self.store.reading():
             self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
             self.store.nearest(vector, 1, Filters())  # Chroma loads its vector index on the first query
+        if freeze:
+            import gc
+
+            self._freeze = True  # ``keep_current`` warms again after each write: frozen again too
+            gc.freeze()
         return self
 
     def keep_current(self, every: float = 1.0) -> KeptCurrent:
@@ -128,7 +143,7 @@ class NewsIndex:
                     if self.store.gate.outdated() or (
                         self.settings.chroma_url and self.store.keyword_cache() is not seen[0]
                     ):
-                        self.warm()
+                        self.warm(freeze=self._freeze)
                         seen[0] = self.store.keyword_cache()
                         handle.refreshes += 1
                     said = ""

@@ -131,7 +131,7 @@ class NewsIndex:
         between an ingest and the next question: this thread spends them instead of the user.
         Each tick reads one small file (the gate's generation stamp, changed by every write on
         this machine); on a server, which other machines write to, the store's state is read as
-        well, at most every ``REVISION_CHECK_S`` seconds.
+        well, at most every ``Settings.revision_check_s`` seconds.
         """
         handle = KeptCurrent()
         seen = [self.store.keyword_cache()]

@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("attribution", "parse", "Who said what at ingest: `parse` (the rules, then a dependency parse "
             "kept by the cue model trained on PolNeAR) or `rules` (the hand rules alone); read by ingest from "
             "NEWSRAG_ATTRIBUTION."),
+    Setting("revision_check_s", 2.0, "With a Chroma server: seconds an open index trusts its keyword cache "
+            "before reading the store's revision again, so writes from other machines show up within this time."),
     Setting("uploads", True, "Let the chat's users upload articles; false for a read-only deployment."),
     Setting("behind_auth_proxy", False, "The chat is served behind a reverse proxy that authenticates every "
             "request, so a non-loopback address needs no Streamlit login."),
@@ -74,6 +76,10 @@ class Settings:
     llm_url: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
+    # Writes by other machines to a Chroma server show up within this time (an embedded store's
+    # writers all pass its gate, which tells readers at once). 2 s: a chat user reading an answer
+    # does not notice it, and one small metadata read per question at most every 2 s costs nothing.
+    revision_check_s: float = 2.0
     encoder: str = "onnx"
     attribution: str = "parse"
     uploads: bool = True

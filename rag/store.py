@@ -49,9 +49,6 @@ EXTRACTOR_KEY = "newsrag_extractor"
 # ingest by an encoder of another family is refused, and queries encode as the record says.
 ENCODER_KEY = "newsrag_encoder"
 _PAGE = 2000  # records per Chroma get(); bounded memory when reading 100k paragraphs
-# How long a keyword cache is trusted before Chroma's revision stamp is read again: writes by
-# other processes (a CLI ingest while the app runs) show up within this time.
-REVISION_CHECK_S = 2.0
 _NOT_DETAILS = frozenset({"number", "quotes", "n_quotes"})  # what update_details leaves as stored
 # Disk an embedded store needs per new paragraph, checked before an ingest writes anything:
 # Chroma 1.5 took 8.2 KiB a paragraph for 177-character paragraphs and 10.4 KiB for the demo
@@ -430,7 +427,7 @@ class Store:
 
         Embedded, the store's state is read again only after a write (the gate's generation
         stamp changes with every write turn, in any process); a server's, at most every
-        ``REVISION_CHECK_S`` seconds (other machines write without our gate), and at once after
+        ``Settings.revision_check_s`` seconds (other machines write without our gate), and at once after
         a write from this machine. One question asks for the cache several times. Bringing it up
         to date costs the changed paragraphs (``KeywordCache.load_or_build``).
         """
@@ -440,7 +437,7 @@ class Store:
             if (
                 self._cache is not None
                 and generation == self._generation_seen
-                and (not self.settings.chroma_url or now - self._checked_at < REVISION_CHECK_S)
+                and (not self.settings.chroma_url or now - self._checked_at < self.settings.revision_check_s)
             ):
                 return self._cache
             state = self.state()

@@ -51,13 +51,15 @@ SETTINGS: tuple[Setting, ...] = (
             "kept by the cue model trained on PolNeAR) or `rules` (the hand rules alone); read by ingest from "
             "NEWSRAG_ATTRIBUTION."),
     Setting("revision_check_s", 2.0, "With a Chroma server: seconds an open index trusts its keyword cache "
-            "before reading the store's revision again, so writes from other machines show up within this time."),
+            "before reading the store's revision again, so writes from other machines show up within this time "
+            "(0: before every question)."),
     Setting("uploads", True, "Let the chat's users upload articles; false for a read-only deployment."),
     Setting("behind_auth_proxy", False, "The chat is served behind a reverse proxy that authenticates every "
             "request, so a non-loopback address needs no Streamlit login."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 ENCODERS = ("torch", "onnx", "onnx-int8")
+_ZERO_ALLOWED = frozenset({"revision_check_s"})  # 0: read the server's revision before every question
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,7 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
             return value
         if isinstance(default, float):
             value = float(raw)
-            if value <= 0:
+            if value < 0 or (value == 0 and name not in _ZERO_ALLOWED):
                 raise ValueError("must be positive")
             return value
     except (TypeError, ValueError) as exc:

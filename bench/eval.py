@@ -49,7 +49,8 @@ GOAL_ATTRIBUTION_F1 = 0.90
 # Code whose changes alter the stored record format: the one thing that keys the cached eval db.
 # Vectors are kept by content-derived paragraph id, so changed text is re-embedded by ingest
 # itself, and changed extractor rules only re-read quotes (``_EXTRACTOR_CODE``), never re-embed.
-_STORE_CODE = ("rag/store.py", "rag/records.py", "rag/schema.py", "rag/models.py")
+_STORE_CODE = ("rag/store.py", "rag/chroma.py", "rag/revisions.py", "rag/records.py", "rag/schema.py",
+               "rag/models.py")
 _EXTRACTOR_CODE = (
     *sorted(f"ingest/quotes/{p.name}" for p in (ROOT / "ingest" / "quotes").glob("*.py")),
     "ingest/quotes/cue_model.json",

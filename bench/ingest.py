@@ -39,6 +39,8 @@ from bench.synthetic import make_articles, write_txt  # noqa: E402
 from rag import models  # noqa: E402
 from rag.settings import ENCODERS, Settings  # noqa: E402
 
+# The encoder this benchmark process measures (``--encoder``), set by ``main`` / ``run_child``.
+_ENCODER = models.Encoder()
 GOAL_RATIO = 0.90
 GOAL_SPEEDUP = 50.0
 GOAL_RSS_GIB = 2.0
@@ -53,7 +55,7 @@ _PROFILE_PHASES = (
     ("repair paragraphs", "ingest/paragraphs.py", "repair_paragraphs"),
     ("extract quotes", "ingest/quotes/extract.py", "extract_quotes"),
     ("embedding_text (headline + text)", "rag/records.py", "embedding_text"),
-    ("embed (rag.models.embed_texts)", "rag/models.py", "embed_texts"),
+    ("embed (rag.models.Encoder.embed_texts)", "rag/models.py", "embed_texts"),
     ("  of which SentenceTransformer.encode", "sentence_transformers", "encode"),
     ("Store.add (Chroma upsert)", "rag/store.py", "add"),
     ("Store.delete", "rag/store.py", "delete"),
@@ -74,9 +76,7 @@ def _cpu_s() -> float:
 
 
 def _warm_model(batch_size: int) -> None:
-    from rag import models
-
-    models.embed_texts(["Warm-up sentence for the embedding model, not timed."] * batch_size, batch_size)
+    _ENCODER.embed_texts(["Warm-up sentence for the embedding model, not timed."] * batch_size, batch_size)
 
 
 # -- the child: one timed ingest and one re-ingest ----------------------------------------------------
@@ -91,7 +91,8 @@ def run_child(corpus: Path, db: Path, batch_size: int, limit: int, profile_to: P
     from rag.settings import Settings
 
     settings = Settings.load(env={}, db=db, batch_size=batch_size, encoder=encoder)
-    models.use_encoder(encoder, db / "newsrag-encoder")  # as Store.connect will: the warm-up loads that graph
+    global _ENCODER
+    _ENCODER = models.Encoder(encoder, db / "newsrag-encoder")  # as Store.connect will: the warm-up loads that graph
     files = sorted(corpus.glob("*.txt"))[:limit]
     _warm_model(batch_size)
     rss_before = _rss_mib()
@@ -148,10 +149,8 @@ def _child(
     corpus: Path, db: Path, batch_size: int, limit: int, profile_to: Path | None = None, reingest: bool = False,
     encoder: str = "",
 ) -> dict:
-    from rag.models import active_encoder
-
     command = [sys.executable, __file__, "--child", str(corpus), str(db), "--batch-size", str(batch_size),
-               "--articles", str(limit), "--encoder", encoder or active_encoder()]
+               "--articles", str(limit), "--encoder", encoder or _ENCODER.name]
     if profile_to:
         command += ["--profile-to", str(profile_to)]
     if reingest:
@@ -183,9 +182,7 @@ def embedding_texts(corpus: Path) -> list[list[str]]:
 
 def encode_rate(texts: list[str], batch_size: int) -> tuple[float, float]:
     """Paragraphs per wall second and per CPU second of the bare encoder's ``encode``."""
-    from rag import models
-
-    encoder = models.embed_model()  # what rag.models.embed_texts calls (SentenceTransformer or OnnxEncoder)
+    encoder = _ENCODER.model()  # what Encoder.embed_texts calls (SentenceTransformer or OnnxEncoder)
     encoder.encode(texts[:batch_size], batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     cpu_start = _cpu_s()
     start = time.perf_counter()
@@ -209,12 +206,10 @@ def pipeline_chunks(per_article: list[list[str]], batch_size: int, limit: int) -
 
 
 def chunked_rate(chunks: list[list[str]], batch_size: int) -> float:
-    """Paragraphs/s of ``rag.models.embed_texts`` called chunk by chunk, as ``ingest.embed`` does."""
-    from rag import models
-
+    """Paragraphs/s of ``Encoder.embed_texts`` called chunk by chunk, as ``ingest.embed`` does."""
     start = time.perf_counter()
     for chunk in chunks:
-        models.embed_texts(chunk, batch_size=batch_size)
+        _ENCODER.embed_texts(chunk, batch_size=batch_size)
     return sum(len(c) for c in chunks) / (time.perf_counter() - start)
 
 
@@ -226,9 +221,7 @@ def padding_overhead(chunks: list[list[str]], batch_size: int) -> dict[str, floa
     is what ``ingest.embed`` gets, since ``SentenceTransformer.encode`` sorts each chunk it is
     given by length; "all sorted" is the bare encoder on the whole corpus at once.
     """
-    from rag import models
-
-    encoder = models.embed_model()
+    encoder = _ENCODER.model()
     max_tokens = encoder.max_seq_length
     texts = [t for chunk in chunks for t in chunk]
     tokens = dict(zip(texts, (min(n, max_tokens) for n in _token_lengths(texts)), strict=True))
@@ -370,9 +363,7 @@ def write_real_corpus(sources: Sequence[Path], articles: int, folder: Path) -> i
 def token_counts(texts: Sequence[str]) -> dict[str, float]:
     """Tokens per paragraph with the model's own tokenizer: mean and median before truncation,
     mean after, and the share the encoder truncates (its ``max_seq_length``)."""
-    from rag import models
-
-    limit = models.embed_model().max_seq_length
+    limit = _ENCODER.model().max_seq_length
     lengths = _token_lengths(texts)
     return {
         "mean": statistics.fmean(lengths),
@@ -386,9 +377,7 @@ def token_counts(texts: Sequence[str]) -> dict[str, float]:
 def _token_lengths(texts: Sequence[str]) -> list[int]:
     """Tokens per text, untruncated, with the active encoder's tokenizer (a Hugging Face tokenizer for
     torch, a ``tokenizers.Tokenizer`` for the ONNX encoders)."""
-    from rag import models
-
-    tokenizer = models.embed_model().tokenizer
+    tokenizer = _ENCODER.model().tokenizer
     if hasattr(tokenizer, "encode_batch"):
         from tokenizers import Tokenizer
 
@@ -530,7 +519,8 @@ def main() -> None:
     parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--reingest", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    models.use_encoder(args.encoder)
+    global _ENCODER
+    _ENCODER = models.Encoder(args.encoder)
     if args.child:
         run_child(Path(args.child[0]), Path(args.child[1]), args.batch_size, args.articles, args.profile_to,
                   args.reingest, args.encoder)

@@ -114,6 +114,7 @@ def vectors(paragraphs: list, real: int) -> tuple[object, str]:
     from rag import models
     from rag.records import embedding_text
 
+    encoder = models.Encoder()  # the default (onnx): what the synthetic store is built with
     report.OUT.mkdir(parents=True, exist_ok=True)
     n_real = min(real, len(paragraphs))
     chunks = []
@@ -125,7 +126,7 @@ def vectors(paragraphs: list, real: int) -> tuple[object, str]:
             chunks.append(np.load(path))
             continue
         print(f"  embedding paragraphs {start}..{start + len(texts)} (cached in {path.name})", flush=True)
-        chunk = np.asarray(models.embed_texts(texts), dtype=np.float32)
+        chunk = np.asarray(encoder.embed_texts(texts), dtype=np.float32)
         np.save(path, chunk)
         chunks.append(chunk)
     real_vectors = np.concatenate(chunks)
@@ -239,7 +240,7 @@ def measure_memory(settings: object, question: str, trace: bool = True) -> dict:
     from rag import NewsIndex, models
 
     steps = [("python + imports", _rss_mib())]
-    models.embed_query("load the model")
+    models.Encoder(settings.encoder).embed_query("load the model")  # type: ignore[attr-defined]
     steps.append((f"embedding model ({settings.encoder}, all-MiniLM-L6-v2)", _rss_mib()))  # type: ignore[attr-defined]
     if trace:
         tracemalloc.start()
@@ -348,7 +349,7 @@ def _ms(fn: object) -> float:
 
 
 def measure(settings: object, asked: list[tuple[str, str]], rounds: int, warmup: int, budget_s: float) -> dict:
-    from rag import NewsIndex, models
+    from rag import NewsIndex
 
     cache_dir = settings.keyword_cache_dir  # type: ignore[attr-defined]
     shutil.rmtree(cache_dir, ignore_errors=True)
@@ -357,19 +358,19 @@ def measure(settings: object, asked: list[tuple[str, str]], rounds: int, warmup:
     start = time.perf_counter()
     index = NewsIndex.open(settings)
     open_ms = (time.perf_counter() - start) * 1000
-    models.embed_query("warm up the model")
+    index.store.encoder.embed_query("warm up the model")
     build_ms = _ms(index.warm)
     load_ms = _ms(lambda: NewsIndex.open(settings).warm())
     collection = index.store.collection
 
     def floor(q: str) -> None:
         # Encode without newsrag's per-question cache, so the floor always pays for encoding.
-        vector = models.embed_model().encode([q], normalize_embeddings=True, show_progress_bar=False)[0]
+        vector = index.store.encoder.model().encode([q], normalize_embeddings=True, show_progress_bar=False)[0]
         collection.query(query_embeddings=[vector.tolist()], n_results=DENSE_CANDIDATES)
 
     def uncached(call: object) -> object:
         # search and ask must encode the question too, as a new question from a user does.
-        models._embed_query.cache_clear()
+        index.store.encoder.forget_queries()
         return call()
 
     for _, q in asked[:warmup]:
@@ -388,7 +389,7 @@ def measure(settings: object, asked: list[tuple[str, str]], rounds: int, warmup:
                 break
             times["floor"].append(_ms(lambda q=q: floor(q)))
             times["search"].append(_ms(lambda q=q: uncached(lambda: index.search(q, k=K))))
-            models._embed_query.cache_clear()
+            index.store.encoder.forget_queries()
             start = time.perf_counter()
             answer = index.ask(q, k=K)
             ms = (time.perf_counter() - start) * 1000
@@ -473,7 +474,7 @@ def process_worker(spec_file: str) -> None:
     server, warm it and ask the warm-up questions, report its RSS, wait for the common start time
     (so all processes of a trial contend from the same instant), then search and ask its share of
     the questions, recording every request's latency and any error instead of stopping."""
-    from rag import NewsIndex, models
+    from rag import NewsIndex
     from rag.settings import Settings
 
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
@@ -497,7 +498,7 @@ def process_worker(spec_file: str) -> None:
     for _ in range(spec["rounds"]):
         for q in spec["questions"]:
             for name, call in calls.items():
-                models._embed_query.cache_clear()  # each request encodes its question, as a new one does
+                index.store.encoder.forget_queries()  # each request encodes its question, as a new one does
                 start = time.perf_counter()
                 try:
                     call(q)

@@ -661,7 +661,7 @@ def labelled_figures() -> tuple[list[list[object]], str]:
     from rag.tuning import Fusion
 
     settings, _ = bench_eval.demo_settings(False)
-    index = NewsIndex.open(settings)
+    index = NewsIndex.open(settings, make_encoder=bench_eval.memoised_encoder)
     asked, _ = bench_eval.answerable_questions(list(index.store.iter_paragraphs()))
     unanswerable = bench_eval.read_jsonl("unanswerable.jsonl")
     o = bench_eval.refusal_outcomes(bench_eval.tuned(settings), asked, unanswerable)
@@ -751,10 +751,6 @@ def evaluate(root: Path, opts: Options) -> str:
     corpora["half"] = build_corpus(f"half{tag}", half_records, opts.cache)
     timings.append((f"ingest the refusal corpus ({len(half_records)} passages)", corpora["half"].ingest_s))
 
-    from rag import models
-
-    if getattr(models.embed_model().encode, "__name__", "") != "cached":  # bench/eval.py may have done it
-        bench_eval.memoise_encoder()
     missing = [(c.name, r["id"]) for c in corpora.values() for r in c.records if ids[r["id"]] not in c.paragraphs]
     parts = [intro(every, with_passage, evaluated, corpora, groups, opts)]
     if missing:

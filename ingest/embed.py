@@ -1,19 +1,19 @@
 """Paragraph vectors: headline + paragraph through all-MiniLM-L6-v2, in batches.
 
-The encoder is the one the store selected when the ingest opened it (``Store.connect`` ->
-``rag.models.use_encoder``): the database's recorded encoder family, so vectors never mix.
+The encoder is the store's (``store.encoder``, built by ``Store.connect`` from the database's
+recorded encoder family, or the setting for a new database), so vectors never mix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag import models
+from rag.models import Encoder
 from rag.records import embedding_text
 from rag.schema import Paragraph
 
 
-def embed_paragraphs(paragraphs: Sequence[Paragraph], batch_size: int = 64) -> list[list[float]]:
+def embed_paragraphs(paragraphs: Sequence[Paragraph], encoder: Encoder, batch_size: int = 64) -> list[list[float]]:
     """One unit vector per paragraph, of exactly the text ``rag.records.embedding_text`` gives."""
     if not paragraphs:
         return []
@@ -21,4 +21,4 @@ def embed_paragraphs(paragraphs: Sequence[Paragraph], batch_size: int = 64) -> l
     # batching, so a batch pads little (bench/RESULTS.md: 61% -> 95% of the bare encoder's rate
     # once batches stopped being cut before that sort); the ONNX encoders spread the chunk's
     # texts over the cores, one text per call.
-    return models.embed_texts([embedding_text(p) for p in paragraphs], batch_size=batch_size)
+    return encoder.embed_texts([embedding_text(p) for p in paragraphs], batch_size=batch_size)

@@ -22,7 +22,7 @@ from ingest.paragraphs import repair_paragraphs
 from ingest.quotes import extract_quotes
 from ingest.quotes import extractor_version as current_extractor
 from rag.errors import BadArticle
-from rag.models import embed_model
+from rag.models import Encoder
 from rag.records import paragraph_metadata
 from rag.schema import Article, FileFailure, IngestReport, Paragraph, Quote, paragraph_id_for
 from rag.settings import Settings
@@ -112,6 +112,7 @@ def ingest(
     *,
     progress: ProgressCallback | None = None,
     extractor_version: str | None = None,
+    make_encoder: Callable[[str, Path], Encoder] = Encoder,
 ) -> IngestReport:
     """Ingest files and folders into the store named by ``settings``; never raises for bad files.
 
@@ -120,7 +121,8 @@ def ingest(
     stored quotes from another version are re-extracted (``refresh_quotes``). Benchmarks that
     change the extractor's rules pass a fingerprint of its code here. One ingest at a time
     writes to a store: a second one waits (``rag.store.write_lock``), first reporting a
-    "waiting" stage whose ``note`` says for what.
+    "waiting" stage whose ``note`` says for what. ``make_encoder`` builds the store's encoder
+    (``Store.connect``): benchmarks pass one that caches vectors on disk.
     """
 
     def waiting(note: str) -> None:
@@ -128,7 +130,8 @@ def ingest(
             progress(IngestProgress("waiting", 0, 0, 0, 0, 0, 0, note=note))
 
     with write_lock(settings, on_wait=waiting):
-        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version or current_extractor())
+        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version or current_extractor(),
+                       make_encoder=make_encoder)
 
 
 def _ingest(
@@ -137,6 +140,7 @@ def _ingest(
     *,
     progress: ProgressCallback | None,
     extractor_version: str,
+    make_encoder: Callable[[str, Path], Encoder],
 ) -> IngestReport:
     """``ingest`` under the store's write lock, in two passes over windows of files.
 
@@ -165,11 +169,11 @@ def _ingest(
     plan = _Plan()
     for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read)):
         if store is None:  # connected once the first files are read, as before windows
-            store = Store.connect(settings, create=True)
+            store = Store.connect(settings, create=True, make_encoder=make_encoder)
             requoted = refresh_quotes(store, extractor_version)
         _assess(store, window, counts, plan)
     if store is None:
-        store = Store.connect(settings, create=True)
+        store = Store.connect(settings, create=True, make_encoder=make_encoder)
         requoted = refresh_quotes(store, extractor_version)
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
     # another file read in this run still holds them (the same story saved twice).
@@ -182,7 +186,7 @@ def _ingest(
     if planned:
         store.check_space(total)  # a full disk refused now leaves the store as it was, and readable
         if total:  # a renamed folder or a removal-only run needs no encoder
-            embed_model()  # load before the bar starts, so its rate and ETA are the encoder's
+            store.encoder.model()  # load before the bar starts, so its rate and ETA are the encoder's
     notify(IngestProgress("embedding", len(files), len(files), 0, planned, 0, total))
     if planned:
         store.bump_revision()
@@ -453,7 +457,7 @@ def _write_chunk(
     articles_done: int,
 ) -> tuple[int, int]:
     to_add = [p for change in chunk for p in change[0]]
-    vectors = embed_paragraphs(to_add, batch_size=settings.batch_size)
+    vectors = embed_paragraphs(to_add, store.encoder, batch_size=settings.batch_size)
     with store.writing():  # one turn: a reader sees an edited article's old or new paragraphs, never both
         store.add(to_add, vectors)
         store.update_details([p for change in chunk for p in change[2]])

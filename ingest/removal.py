@@ -4,7 +4,7 @@ For retractions and corrections. Every paragraph of each matched article goes, s
 keyword (BM25) and speaker indexes can no longer show it: dense search reads Chroma itself, and
 the other two follow the change log, where the deletion is recorded in the same write turn
 (``rag.changes``). Every process with the index open on this machine sees the removal at its
-next question; one on another machine sharing a Chroma server within ``rag.store.REVISION_CHECK_S``.
+next question; one on another machine sharing a Chroma server within ``Settings.revision_check_s``.
 
 A removal killed midway is completed by running it again: each article's paragraphs that
 matched what was asked for are deleted last, so whatever a kill leaves of an article still

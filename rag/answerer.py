@@ -84,7 +84,7 @@ class Answerer:
         if answer.mode is AnswerMode.EXTRACTIVE and retrieval is not None and self.llm is not None:
             from rag.llm import llm_answer
 
-            answer = llm_answer(asked.question, retrieval, answer, self.llm)
+            answer = llm_answer(asked.question, retrieval, answer, self.llm, self.store.encoder)
         return finished(answer)
 
     def draft(
@@ -98,7 +98,7 @@ class Answerer:
             limits = limits or Limits(self.tuning.max_speakers, self.tuning.max_statements_per_speaker)
             return attribution.answer(asked, snapshot, self._reads(snapshot), self.tuning, k, limits), None
         retrieval = self.search(asked, k, snapshot)
-        return extractive.answer(asked, retrieval, snapshot, self.tuning), retrieval
+        return extractive.answer(asked, retrieval, snapshot, self.tuning, self.store.encoder), retrieval
 
     def _reads(self, snapshot: CorpusSnapshot) -> attribution.Reads:
         """What attribution reads beyond the snapshot, bound to this question's snapshot."""
@@ -110,7 +110,8 @@ class Answerer:
         def paragraphs(at: Collection[tuple[str, int]]) -> dict[tuple[str, int], Paragraph]:
             return _paragraphs_at(self.store, keywords, at)
 
-        return attribution.Reads(search=search, vectors=self.store.embeddings, paragraphs=paragraphs)
+        return attribution.Reads(search=search, vectors=self.store.embeddings, paragraphs=paragraphs,
+                                embed_query=self.store.encoder.embed_query)
 
 
 def _paragraphs_at(store: Store, keywords: KeywordCache, at: Collection[tuple[str, int]]) -> dict[

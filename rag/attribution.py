@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag import models
 from rag.citations import CitationList
 from rag.question import Question
 from rag.records import within
@@ -60,12 +59,14 @@ class Reads:
 
     ``search``: hybrid retrieval of a topic inside filters; ``vectors``: the stored vector of
     each paragraph id; ``paragraphs``: the paragraphs at (article id, number) places, all in
-    one read (the paragraphs quotes run on into, for a whole answer at once).
+    one read (the paragraphs quotes run on into, for a whole answer at once); ``embed_query``:
+    a text's vector from the store's own encoder (``store.encoder``), the space of ``vectors``.
     """
 
     search: Callable[[str, int, Filters], Retrieval]
     vectors: Callable[[Sequence[str]], Mapping[str, Sequence[float]]]
     paragraphs: Callable[[Collection[tuple[str, int]]], Mapping[tuple[str, int], Paragraph]]
+    embed_query: Callable[[str], Sequence[float]]
 
 
 def answer(
@@ -177,7 +178,7 @@ def _similarity_to(text: str, paragraph_ids: Iterable[str], reads: Reads) -> Ret
     vectors = reads.vectors(sorted(paragraph_ids))
     if not vectors:
         return Retrieval((), 0.0, {})
-    q = np.asarray(models.embed_query(text), dtype=np.float32)
+    q = np.asarray(reads.embed_query(text), dtype=np.float32)
     ids = list(vectors)
     m = np.asarray([vectors[i] for i in ids], dtype=np.float32)
     cos = m @ q / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-9)  # no division by a zero vector

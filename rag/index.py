@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +15,7 @@ from typing import Any
 from rag.answerer import Answerer
 from rag.attribution import Limits
 from rag.errors import ConfigError, IndexNotFound
+from rag.models import Encoder
 from rag.question import resolve
 from rag.records import within
 from rag.retrieve import parse_date
@@ -67,6 +68,7 @@ class NewsIndex:
         collection: str | None = None,
         llm: Any = None,
         tuning: Tuning | None = None,
+        make_encoder: Callable[[str, Path], Encoder] = Encoder,
     ) -> NewsIndex:
         """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty.
 
@@ -82,7 +84,7 @@ class NewsIndex:
                               f"use settings.replace({given[0]}=...) to change one")
         if settings is None:
             settings = Settings.load(db=db, chroma_url=chroma_url, collection=collection)
-        store = Store.connect(settings)
+        store = Store.connect(settings, make_encoder=make_encoder)
         if store.count() == 0:
             raise IndexNotFound(
                 f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
@@ -99,19 +101,31 @@ class NewsIndex:
         """
         return self.store.reading()
 
-    def warm(self) -> NewsIndex:
+    def warm(self, freeze: bool = False) -> NewsIndex:
         """Build now what the first question would otherwise wait for; returns ``self``.
 
         Loads the embedding model, then the keyword index and the speaker index for the current
         corpus revision (built, or read from the local cache), and Chroma's vector index. Servers
         call this at start-up so no user pays for it; ``keep_current`` calls it after each write.
-        """
-        from rag import models
 
-        vector = models.embed_query("warm up")
+        With ``freeze``, the objects alive afterwards are exempted from Python's cyclic garbage
+        collector (``gc.freeze``): a 100k-paragraph corpus keeps hundreds of thousands of small
+        objects (quoted paragraphs, quotes, speaker terms) for the life of the process, and every
+        full collection would walk all of them, a pause of about a second in the middle of some
+        unlucky question at 100k paragraphs (bench/RESULTS.md, query). They hold no reference
+        cycles, so reference counting still frees them when a newer revision replaces them. The
+        freeze takes in every object of the process, the host's included, so only a process that
+        is a newsrag server asks for it (the chat, ``ui/app.py``); a library call never does.
+        """
+        vector = self.store.encoder.embed_query("warm up")
         with self.store.reading():
             self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
             self.store.nearest(vector, 1, Filters())  # Chroma loads its vector index on the first query
+        if freeze:
+            import gc
+
+            self._freeze = True  # ``keep_current`` warms again after each write: frozen again too
+            gc.freeze()
         return self
 
     def keep_current(self, every: float = 1.0) -> KeptCurrent:
@@ -124,7 +138,7 @@ class NewsIndex:
         between an ingest and the next question: this thread spends them instead of the user.
         Each tick reads one small file (the gate's generation stamp, changed by every write on
         this machine); on a server, which other machines write to, the store's state is read as
-        well, at most every ``REVISION_CHECK_S`` seconds.
+        well, at most every ``Settings.revision_check_s`` seconds.
         """
         handle = KeptCurrent()
         seen = [self.store.keyword_cache()]
@@ -136,7 +150,7 @@ class NewsIndex:
                     if self.store.gate.outdated() or (
                         self.settings.chroma_url and self.store.keyword_cache() is not seen[0]
                     ):
-                        self.warm()
+                        self.warm(freeze=self._freeze)
                         seen[0] = self.store.keyword_cache()
                         handle.refreshes += 1
                     said = ""

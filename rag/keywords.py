@@ -19,7 +19,6 @@ never trusted; so is one whose paragraph count disagrees with Chroma's after an 
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import sqlite3
@@ -40,18 +39,6 @@ BM25_K1 = 1.5
 BM25_B = 0.75
 RESCORED_PER_HIT = 5  # FTS5's best candidates per hit asked for, scored again with those
 RESCORED_AT_LEAST = 200
-
-
-def settle_long_lived() -> None:
-    """Exempt the objects alive now (a just-built view) from Python's cyclic garbage collector.
-
-    A 100k-paragraph corpus keeps hundreds of thousands of small objects (quoted paragraphs,
-    quotes, speaker terms) for the life of the process; every full collection would walk all of
-    them, a pause of about a second in the middle of some unlucky question (measured:
-    bench/RESULTS.md, query). ``gc.freeze`` skips them; they hold no reference cycles, so
-    reference counting still frees them when a newer corpus revision replaces them.
-    """
-    gc.freeze()
 
 
 class KeywordCache:
@@ -93,7 +80,6 @@ class KeywordCache:
         if view is None or view.count() != store.count():
             file.build(store, state)
             view = cls(file, state, file.quoted())
-        settle_long_lived()
         return view
 
     @classmethod

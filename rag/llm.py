@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rag.citations import CitationList
@@ -27,6 +27,9 @@ from rag.retrieve import Retrieval
 from rag.schema import Answer, AnswerMode, Paragraph, Sentence
 from rag.settings import Settings
 from rag.verify import verify
+
+if TYPE_CHECKING:
+    from rag.models import Encoder
 
 # Paragraphs sent to the LLM are cut here: a runaway paragraph (a feed that lost its breaks)
 # must not push the question out of a small model's context window.
@@ -194,12 +197,13 @@ def build_messages(question: str, paragraphs: Sequence[Paragraph], boundary: str
 # -- the answer --------------------------------------------------------------------------------------
 
 
-def llm_answer(question: str, retrieval: Retrieval, fallback: Answer, llm: Any) -> Answer:
+def llm_answer(question: str, retrieval: Retrieval, fallback: Answer, llm: Any, encoder: Encoder) -> Answer:
     """Ask ``llm`` to answer from ``retrieval``'s paragraphs, then keep only what they back.
 
     ``retrieval`` is what the extractive ``fallback`` was drawn from (for a follow-up, the
     resolved question's), so the LLM reads the same paragraphs. ``fallback`` is returned, with
     a ``note`` saying why, when the LLM fails or none of its sentences survive verification.
+    ``encoder`` is the store's (``store.encoder``): claims are compared in its vector space.
     """
     hits = list(retrieval.hits)
     if not hits:
@@ -221,7 +225,7 @@ def llm_answer(question: str, retrieval: Retrieval, fallback: Answer, llm: Any) 
         )
     text = (response.message.content or "").strip()
 
-    checked = verify(text, paragraphs)
+    checked = verify(text, paragraphs, encoder)
     removed = tuple(s.text for s in checked if not s.kept)
     kept = [s for s in checked if s.kept]
     if not kept:

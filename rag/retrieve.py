@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from rag import models
 from rag.keywords import KeywordCache
 from rag.records import date_number
 from rag.schema import Filters, Hit, Paragraph
@@ -75,7 +74,7 @@ class Retriever:
 
     def dense(self, query: str, k: int, filters: Filters) -> list[tuple[Paragraph, float]]:
         """Top ``k`` paragraphs by cosine similarity (the query vector is cached for the answerer)."""
-        return self.store.nearest(models.embed_query(query), k, filters)
+        return self.store.nearest(self.store.encoder.embed_query(query), k, filters)
 
     def keyword(self, query: str, k: int, filters: Filters, cache: KeywordCache) -> list[tuple[str, float]]:
         return cache.search(self.variants.expand(query), k, filters)

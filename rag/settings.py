@@ -86,11 +86,15 @@ SETTINGS: tuple[Setting, ...] = (
             "one database keeps the encoder family that wrote it.", ("ingest",), choices=ENCODERS),
     Setting("attribution", "parse", "Who said what at ingest: `parse` (the rules, then a dependency parse "
             "kept by the cue model trained on PolNeAR) or `rules` (the hand rules alone).", choices=ATTRIBUTIONS),
+    Setting("revision_check_s", 2.0, "With a Chroma server: seconds an open index trusts its keyword cache "
+            "before reading the store's revision again, so writes from other machines show up within this time "
+            "(0: before every question)."),
     Setting("uploads", True, "The chat's uploader for articles; off for a read-only deployment.", ("ui",)),
     Setting("behind_auth_proxy", False, "The chat is served behind a reverse proxy that authenticates every "
             "request, so a non-loopback address needs no Streamlit login.", ("ui",)),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
+_ZERO_ALLOWED = frozenset({"revision_check_s"})  # 0: read the server's revision before every question
 
 
 def _default(name: str) -> Any:
@@ -117,6 +121,10 @@ class Settings:
     llm_url: str = _default("llm_url")
     llm_api_key: str = _default("llm_api_key")
     llm_timeout_s: float = _default("llm_timeout_s")
+    # Writes by other machines to a Chroma server show up within this time (an embedded store's
+    # writers all pass its gate, which tells readers at once). 2 s: a chat user reading an answer
+    # does not notice it, and one small metadata read per question at most every 2 s costs nothing.
+    revision_check_s: float = _default("revision_check_s")
     encoder: str = _default("encoder")
     attribution: str = _default("attribution")
     uploads: bool = _default("uploads")
@@ -200,7 +208,7 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
             return value
         if isinstance(default, float):
             value = float(raw)
-            if value <= 0:
+            if value < 0 or (value == 0 and name not in _ZERO_ALLOWED):
                 raise ValueError("must be positive")
             return value
     except (TypeError, ValueError) as exc:

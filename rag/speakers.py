@@ -14,7 +14,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from rag.keywords import KeywordCache, settle_long_lived
+from rag.keywords import KeywordCache
 from rag.schema import Quote
 from rag.text import content_terms, mostly_in, names_in
 from rag.variants import VariantTable
@@ -50,7 +50,6 @@ class SpeakerIndex:
         self.profiles = {k: frozenset(v) for k, v in profiles.items()}
         self.by_term = by_term
         self.by_speaker = by_speaker
-        settle_long_lived()
 
     def _terms(self, q: Quote) -> set[str]:
         """The words a quote gives its speaker's profile: names as written, resolved, role."""

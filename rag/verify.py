@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rag import models
 from rag.schema import Paragraph
 from rag.text import content_terms, split_sentences, words
+
+if TYPE_CHECKING:
+    from rag.models import Encoder
 
 # -- verification thresholds ---------------------------------------------------------------------
 # A sentence is backed by its cited paragraphs when it states no number and no STATED_ONLY word
@@ -169,13 +171,14 @@ def _stated_only(tokens: Sequence[str]) -> set[str]:
     return {family for family, pattern in STATED_ONLY.items() if any(pattern.match(t) for t in tokens)}
 
 
-def measure_support(claim: str, evidence: Sequence[str], claim_vector: Any = None, evidence_vectors: Any = None
-                    ) -> Support:
+def measure_support(claim: str, evidence: Sequence[str], encoder: Encoder, claim_vector: Any = None,
+                    evidence_vectors: Any = None) -> Support:
     """Score ``claim`` (one sentence, markers stripped) against the cited paragraphs' sentences.
 
     Names found in the paragraphs earn nothing (a fabrication reuses them: "Mayor Ruiz
-    resigned") but names missing from them count against the claim. Vectors may be passed in
-    when the caller has embedded many claims in one batch.
+    resigned") but names missing from them count against the claim. Vectors come from
+    ``encoder`` (the store's), or may be passed in when the caller has embedded many claims in
+    one batch.
     """
     import numpy as np
 
@@ -200,7 +203,7 @@ def measure_support(claim: str, evidence: Sequence[str], claim_vector: Any = Non
     lexical = len(plain & found) / (len(plain) + len(names - found)) if plain else len(found) / len(terms)
     if claim_vector is None or evidence_vectors is None:
         units = [*evidence, " ".join(evidence)]
-        vectors = np.asarray(models.embed_texts([claim, *units]))
+        vectors = np.asarray(encoder.embed_texts([claim, *units]))
         claim_vector, evidence_vectors = vectors[0], vectors[1:]
     cosine = float(np.max(np.asarray(evidence_vectors) @ np.asarray(claim_vector)))
     return Support(round(lexical, 4), round(cosine, 4), tuple(problems))
@@ -228,7 +231,7 @@ def split_answer(text: str) -> list[VerifiedSentence]:
     return sentences
 
 
-def verify(text: str, paragraphs: Sequence[Paragraph]) -> list[VerifiedSentence]:
+def verify(text: str, paragraphs: Sequence[Paragraph], encoder: Encoder) -> list[VerifiedSentence]:
     """Mark each sentence of ``text`` kept or not, given the paragraphs numbered 1..len.
 
     Kept: it cites at least one paragraph, only paragraphs it was given, and those paragraphs
@@ -254,13 +257,13 @@ def verify(text: str, paragraphs: Sequence[Paragraph]) -> list[VerifiedSentence]
         if evidence[n]:
             units.append(" ".join(evidence[n]))
         spans[n] = (start, len(units))
-    vectors = np.asarray(models.embed_texts([sentences[i].claim for i in checkable] + units))
+    vectors = np.asarray(encoder.embed_texts([sentences[i].claim for i in checkable] + units))
     claim_vectors, unit_vectors = vectors[: len(checkable)], vectors[len(checkable):]
     verified = list(sentences)
     for i, vec in zip(checkable, claim_vectors, strict=True):
         s = sentences[i]
         rows = [r for n in s.cited for r in range(*spans[n])]
         cited_evidence = [x for n in s.cited for x in evidence[n]]
-        support = measure_support(s.claim, cited_evidence, vec, unit_vectors[rows] if rows else None)
+        support = measure_support(s.claim, cited_evidence, encoder, vec, unit_vectors[rows] if rows else None)
         verified[i] = replace(s, kept=support.supported)
     return verified

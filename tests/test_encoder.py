@@ -3,8 +3,8 @@ a database that keeps the encoder that wrote it, queries without torch, and buil
 cannot leave half-written.
 
 ``onnx`` is the default encoder. The graphs are built once per session (seconds) and hard-linked
-into each test database's encoder folder, where ``Store.connect`` looks for them; each test puts the
-process's encoder back as it found it.
+into each test database's encoder folder, where ``Store.connect`` looks for them. Each store owns
+its encoder (``store.encoder``), so no test changes what another one embeds with.
 """
 
 from __future__ import annotations
@@ -33,13 +33,6 @@ from ui.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-
-
-@pytest.fixture(autouse=True)
-def _restore_process_encoder() -> object:
-    before = models.active_encoder()
-    yield
-    models.use_encoder(before)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +99,7 @@ def test_ingest_records_the_encoder_and_refuses_another_family(graphs: Path, set
     int8 = settings.replace(encoder="onnx-int8")
     _link_graphs(graphs, int8)
     ingest([seed_dir], int8)
-    assert Store.connect(settings).encoder() == "onnx-int8"
+    assert Store.connect(settings).recorded_encoder() == "onnx-int8"
     for other in ("torch", "onnx"):
         with pytest.raises(ConfigError) as refused:
             ingest([DATA], settings.replace(encoder=other))
@@ -127,7 +120,7 @@ def test_fp32_onnx_may_extend_a_torch_database(graphs: Path, settings: Settings,
                                      "on Monday after a two-week repair, the operator said.\n", encoding="utf-8")
     report = ingest([extra], onnx)
     assert report.paragraphs_added >= 1
-    assert Store.connect(onnx).encoder() == "torch"  # the same vectors: the record stands
+    assert Store.connect(onnx).recorded_encoder() == "torch"  # the same vectors: the record stands
 
 
 def test_queries_on_an_int8_database_encode_with_int8(graphs: Path, settings: Settings, seed_dir: Path) -> None:
@@ -135,9 +128,9 @@ def test_queries_on_an_int8_database_encode_with_int8(graphs: Path, settings: Se
     _link_graphs(graphs, int8)
     ingest([seed_dir], int8)
     store = NewsIndex.open(settings).store  # the setting says onnx (the default); the database says int8
-    assert models.active_encoder() == "onnx-int8"
+    assert store.encoder.name == "onnx-int8"
     p = next(store.iter_paragraphs())
-    (found, similarity), *_ = store.nearest(models.embed_query(embedding_text(p)), 1, Filters())
+    (found, similarity), *_ = store.nearest(store.encoder.embed_query(embedding_text(p)), 1, Filters())
     assert found.paragraph_id == p.paragraph_id
     assert similarity > 0.99999  # its own stored vector: int8 again, not torch (about 0.99)
 
@@ -147,10 +140,32 @@ def test_a_torch_database_is_queried_with_fp32_onnx_when_asked(graphs: Path, set
     ingest([seed_dir], settings.replace(encoder="torch"))
     _link_graphs(graphs, settings)
     store = NewsIndex.open(settings.replace(encoder="onnx-int8")).store  # int8 cannot query fp32 vectors
-    assert models.active_encoder() == "onnx"
+    assert store.encoder.name == "onnx"
     p = next(store.iter_paragraphs())
-    (found, similarity), *_ = store.nearest(models.embed_query(embedding_text(p)), 1, Filters())
+    (found, similarity), *_ = store.nearest(store.encoder.embed_query(embedding_text(p)), 1, Filters())
     assert found.paragraph_id == p.paragraph_id and similarity > 0.99999
+
+
+def test_two_indexes_of_different_encoders_each_embed_with_their_own(graphs: Path, tmp_path: Path,
+                                                                    seed_dir: Path) -> None:
+    fp32 = Settings.load(env={}, db=tmp_path / "fp32", encoder="onnx")
+    int8 = Settings.load(env={}, db=tmp_path / "int8", encoder="onnx-int8")
+    for settings in (fp32, int8):
+        _link_graphs(graphs, settings)
+        ingest([seed_dir], settings)
+    first = NewsIndex.open(fp32)
+    second = NewsIndex.open(int8)  # opened last: it must not decide what the first one embeds with
+    question = "who said what about the buffer zone around Seversk?"
+    expected = {name: encoders.OnnxEncoder(encoders.model_file(graphs, name)).encode(
+        [question], normalize_embeddings=True)[0] for name in ("onnx", "onnx-int8")}
+    assert not np.allclose(expected["onnx"], expected["onnx-int8"], atol=1e-4)
+
+    for index, name in ((first, "onnx"), (second, "onnx-int8"), (first, "onnx")):
+        assert np.allclose(index.store.encoder.embed_query(question), expected[name], atol=1e-6)
+        # Retrieval scores with that vector: the best paragraph's cosine is to this encoder's query vector.
+        (best, similarity), *_ = index.answerer.retriever.dense(question, 1, Filters())
+        stored = np.asarray(index.store.embeddings([best.paragraph_id])[best.paragraph_id])
+        assert similarity == pytest.approx(float(stored @ expected[name]), abs=1e-4)
 
 
 @pytest.mark.parametrize(("ingest_encoder", "query_env"),
@@ -164,11 +179,11 @@ def test_asking_imports_no_torch_with_an_onnx_encoder(graphs: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     script = textwrap.dedent(f"""
         import sys
-        from rag import NewsIndex, models
+        from rag import NewsIndex
         index = NewsIndex.open(db={str(db)!r})
         answer = index.ask("who said what about Seversk?")
         hits = index.search("buffer zone")
-        print(models.active_encoder(), bool(answer.citations), len(hits), "torch" in sys.modules)
+        print(index.store.encoder.name, bool(answer.citations), len(hits), "torch" in sys.modules)
     """)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")} | query_env
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
@@ -187,8 +202,9 @@ def test_a_chroma_server_keeps_the_encoder_record_for_every_client(graphs: Path,
 
     reader = Settings.load(env={}, chroma_url=chroma_server, cache_dir=tmp_path / "reader")
     _link_graphs(graphs, reader)
-    assert NewsIndex.open(reader).search("buffer zone")
-    assert models.active_encoder() == "onnx-int8"
+    index = NewsIndex.open(reader)
+    assert index.search("buffer zone")
+    assert index.store.encoder.name == "onnx-int8"
     with pytest.raises(ConfigError, match=chroma_server):
         ingest([DATA], reader)  # the onnx default (fp32 vectors), into the int8 collection
 
@@ -220,9 +236,8 @@ def test_a_damaged_cached_graph_is_built_again(tmp_path: Path, paragraph_texts: 
     folder = tmp_path / "encoder"
     folder.mkdir()
     encoders.model_file(folder, "onnx").write_bytes(b"\x08\x07not a whole graph")
-    models.use_encoder("onnx", folder)
     with pytest.warns(RuntimeWarning, match="building it again"):
-        vector = models.embed_texts(paragraph_texts[:1])[0]
+        vector = models.Encoder("onnx", folder).embed_texts(paragraph_texts[:1])[0]
     assert float(np.dot(vector, torch_vectors[0])) > 0.9999
 
 

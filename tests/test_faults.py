@@ -203,6 +203,7 @@ def test_the_chat_shows_the_server_outage_and_recovers_without_a_restart(
             monkeypatch.delenv(key)
     monkeypatch.setenv("NEWSRAG_CHROMA_URL", chroma.url)
     monkeypatch.setenv("NEWSRAG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSRAG_REVISION_CHECK_S", "0")  # the server is asked at once after it stops
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     deadline = time.monotonic() + 60
@@ -214,7 +215,6 @@ def test_the_chat_shows_the_server_outage_and_recovers_without_a_restart(
     assert not at.exception and not at.error and len(at.session_state.history) == 1
 
     chroma.stop()
-    time.sleep(2.5)  # past the keyword cache's revision check interval (rag.store.REVISION_CHECK_S)
     at.run()
     assert not at.exception, at.exception
     assert at.error and chroma.url in at.error[0].value.replace("\\", "")

@@ -56,6 +56,7 @@ from ingest.loaders import discover_files, load_file
 from ingest.paragraphs import repair_paragraphs
 from ingest.pipeline import article_paragraphs
 from rag import NewsIndex, NewsragError, Settings
+from rag.models import Encoder
 from rag.records import embedding_text, file_of
 from rag.schema import Paragraph
 from rag.store import Store
@@ -451,7 +452,7 @@ _VECTORS: dict[str, list[float]] = {}
 def _vectors_of(paragraphs: list[Paragraph]) -> dict[str, list[float]]:
     """The real encoder's vector of what each paragraph's vector must be made from (cached by text)."""
     new = {embedding_text(p): p for p in paragraphs if embedding_text(p) not in _VECTORS}
-    _VECTORS.update(zip(new, embed_paragraphs(list(new.values())), strict=True))
+    _VECTORS.update(zip(new, embed_paragraphs(list(new.values()), Encoder()), strict=True))
     return {p.paragraph_id: _VECTORS[embedding_text(p)] for p in paragraphs}
 
 

@@ -42,12 +42,10 @@ def test_filters_apply_to_search(tmp_path: Path, settings: Settings) -> None:
 def test_dense_scores_are_cosine_similarities(seed_index: NewsIndex) -> None:
     import numpy as np
 
-    from rag import models
-
     retriever = seed_index.answerer.retriever
     (paragraph, score), *_ = retriever.dense("buffer zone around Seversk", 1, Filters())
     stored = np.asarray(seed_index.store.embeddings([paragraph.paragraph_id])[paragraph.paragraph_id])
-    assert score == pytest.approx(float(stored @ np.asarray(models.embed_query("buffer zone around Seversk"))),
+    assert score == pytest.approx(float(stored @ np.asarray(seed_index.store.encoder.embed_query("buffer zone around Seversk"))),
                                   abs=1e-4)
 
 

@@ -252,11 +252,12 @@ def test_cli_nothing_matched_exits_1_with_the_message(corpus: Path, settings: Se
 
 # A reader in another process (the chat) with the index open and warm before the removal.
 _READER = textwrap.dedent("""
-    import json, sys, time
+    import json, sys
     from rag import NewsIndex, Settings
-    from rag.store import REVISION_CHECK_S
 
-    index = NewsIndex.open(Settings.load(env={}, chroma_url=sys.argv[1], cache_dir=sys.argv[2]))
+    # Checking the server's revision before every question: the removal shows at once, no waiting.
+    index = NewsIndex.open(Settings.load(env={}, chroma_url=sys.argv[1], cache_dir=sys.argv[2],
+                                         revision_check_s=0))
 
     def shown():
         ids = {h.paragraph.article_id for h in index.search("flood barrier Riverside", k=20)}
@@ -266,7 +267,6 @@ _READER = textwrap.dedent("""
 
     print(json.dumps(shown()), flush=True)
     sys.stdin.readline()  # the removal is done
-    time.sleep(REVISION_CHECK_S + 0.5)
     print(json.dumps(shown()), flush=True)
 """)
 

@@ -122,7 +122,7 @@ class _IndexLoader:
     def _open(self, settings: Settings) -> None:
         started = time.perf_counter()
         try:
-            self.index = NewsIndex.open(settings).warm()
+            self.index = NewsIndex.open(settings).warm(freeze=True)
             self.index.keep_current()  # another process's ingest is caught up with before the next question
             _log.info("news index at %s open and warm in %.1f s", settings.describe_store(), time.perf_counter() - started)
         except Exception as exc:  # shown on the page by the script run that reads it

@@ -404,6 +404,15 @@ class _ProgressBar:
 
 
 def main() -> None:
+    """The ``newsrag`` console script. The command is its own process, so it may set that
+    process's environment: nothing it loads reaches for the network or prints hub progress.
+    The library never does this (``import rag`` leaves the host's environment alone); its
+    loaders are asked to stay local at each call instead."""
+    import os
+
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false"),
+                       ("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TRANSFORMERS_VERBOSITY", "error")):
+        os.environ.setdefault(key, value)
     cli()
 
 

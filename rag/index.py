@@ -57,6 +57,7 @@ class NewsIndex:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
         # ``llm``: a llama-index LLM; None = built from settings.llm on first use.
         self.answerer = Answerer(store, variants, self.tuning, llm=llm, settings=settings)
+        self._freeze = False  # whether ``warm`` was asked to freeze (a server's index)
 
     @classmethod
     def open(

@@ -157,10 +157,11 @@ class Tally:
 Extractor = Callable[[Path], tuple[list[str], list[Quote]]]
 
 
-def ingest_extractor(text_path: Path) -> tuple[list[str], list[Quote]]:
-    """What ingest stores for a PolNeAR .txt: its body paragraphs and their quotes."""
+def ingest_extractor(text_path: Path, parse: bool = True) -> tuple[list[str], list[Quote]]:
+    """What ingest stores for a PolNeAR .txt: its body paragraphs and their quotes (``parse=False``:
+    what the rules alone store, ``Settings.attribution == "rules"``)."""
     loaded = load_file(text_path, max_bytes=MAX_ARTICLE_BYTES)[0]
-    paragraphs = article_paragraphs(loaded)
+    paragraphs = article_paragraphs(loaded, parse=parse)
     return [p.text for p in paragraphs], [q for p in paragraphs for q in p.quotes]
 
 
@@ -372,9 +373,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.polnear is None:
         raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR")
-    if args.rules_only:
-        os.environ["NEWSRAG_ATTRIBUTION"] = "rules"
     from ingest.quotes import extractor_label, parsed
+
+    extractor = functools.partial(ingest_extractor, parse=not args.rules_only)
 
     path = split_dir(args.polnear, args.split)
     lemma = make_lemmatizer(_vocabulary(path))
@@ -387,14 +388,14 @@ def main() -> None:
     shipped = parsed.model()
     for threshold in args.threshold or ():
         parsed.model = lambda t=threshold, m=shipped: dataclasses.replace(m, threshold=t)  # type: ignore[assignment]
-        t = score_split(path, ingest_extractor, lemma)
+        t = score_split(path, extractor, lemma)
         print(f"threshold {threshold:.2f}: all R {t.recall('all'):.3f} P {t.precision('all'):.3f}; direct R "
               f"{t.recall('direct'):.3f} P {t.precision('direct'):.3f}; named speakers "
               f"{t.speaker['named right'] / max(t.speaker['named total'], 1):.3f}", flush=True)
     if args.threshold:
         return
-    tally = score_split(path, ingest_extractor, lemma)
-    section = render(tally, args.split, extractor_label())
+    tally = score_split(path, extractor, lemma)
+    section = render(tally, args.split, extractor_label(not args.rules_only))
     print(section)
     for klass in CUE_CLASSES:
         shown = [m for m in tally.misses if m[0] == klass][: args.misses]

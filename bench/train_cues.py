@@ -33,8 +33,6 @@ import tempfile  # noqa: E402
 from collections import Counter  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-os.environ["NEWSRAG_ATTRIBUTION"] = "rules"  # the examples are what the parse adds to the rules
-
 from bench.attribution import articles, body_gold, ingest_extractor, matches, same_source, tokens  # noqa: E402
 from bench.polnear import read_article, split_dir  # noqa: E402
 from ingest.quotes import parsed  # noqa: E402
@@ -66,7 +64,7 @@ def collect(split_path: Path) -> list[ArticleData]:
     out = []
     for text_path, ann_path, annotators in articles(split_path):
         article = read_article(text_path, ann_path, annotators)
-        paragraphs, quotes = ingest_extractor(text_path)
+        paragraphs, quotes = ingest_extractor(text_path, parse=False)  # the examples: what the parse adds
         gold = body_gold(article.gold, article.text, paragraphs)
         gold_tokens = [tokens(g.content) for g in gold]
         rule_hits = [(tuple(i for i, gt in enumerate(gold_tokens) if matches(tokens(q.text), gt)),
@@ -205,7 +203,6 @@ def main() -> None:
         from bench.attribution import score_split
         from bench.polnear import _vocabulary, make_lemmatizer
 
-        os.environ.pop("NEWSRAG_ATTRIBUTION", None)
         parsed.model.cache_clear()
         dev_path = split_dir(args.polnear, "dev")
         tally = score_split(dev_path, ingest_extractor, make_lemmatizer(_vocabulary(dev_path)))

@@ -68,11 +68,13 @@ def article_paragraphs(
     article: Article,
     texts: Sequence[str] | None = None,
     quotes: Sequence[Quote] | None = None,
+    parse: bool = True,
 ) -> list[Paragraph]:
     """Repair paragraphing (unless ``texts`` is the repaired text), find quotes (unless ``quotes``
-    are those of ``texts``, found ahead), and number the paragraphs of one article."""
+    are those of ``texts``, found ahead; ``parse`` as ``extract_quotes``), and number the
+    paragraphs of one article."""
     texts = repair_paragraphs(article.paragraphs) if texts is None else tuple(texts)
-    quotes = extract_quotes(texts) if quotes is None else quotes
+    quotes = extract_quotes(texts, parse) if quotes is None else quotes
     paragraphs = []
     for number, text in enumerate(texts, start=1):
         paragraphs.append(
@@ -130,7 +132,8 @@ def ingest(
             progress(IngestProgress("waiting", 0, 0, 0, 0, 0, 0, note=note))
 
     with write_lock(settings, on_wait=waiting):
-        return _ingest(paths, settings, progress=progress, extractor_version=extractor_version or current_extractor(),
+        return _ingest(paths, settings, progress=progress,
+                       extractor_version=extractor_version or current_extractor(settings.attribution == "parse"),
                        make_encoder=make_encoder)
 
 
@@ -155,6 +158,7 @@ def _ingest(
     A file edited between the two passes is written as the second pass reads it.
     """
     notify = progress or (lambda _p: None)
+    parse = settings.attribution == "parse"  # who said what from the parse too, or the rules alone
     files, skipped = discover_files([Path(p) for p in paths])
     counts = _Counts()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
@@ -170,11 +174,11 @@ def _ingest(
     for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read)):
         if store is None:  # connected once the first files are read, as before windows
             store = Store.connect(settings, create=True, make_encoder=make_encoder)
-            requoted = refresh_quotes(store, extractor_version)
+            requoted = refresh_quotes(store, extractor_version, parse)
         _assess(store, window, counts, plan)
     if store is None:
         store = Store.connect(settings, create=True, make_encoder=make_encoder)
-        requoted = refresh_quotes(store, extractor_version)
+        requoted = refresh_quotes(store, extractor_version, parse)
     # Articles a re-read file no longer contains (e.g. a retitled story) leave with it, unless
     # another file read in this run still holds them (the same story saved twice).
     gone = {article_id: ids for article_id, ids in plan.lost.items() if article_id not in plan.taken}
@@ -194,11 +198,12 @@ def _ingest(
             IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total)))
         reported = {failure.path for failure in counts.failed}
         holding = sorted(set(plan.rewrite.values()))
-        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes), WRITE_WINDOW_ARTICLES), plan):
+        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes), WRITE_WINDOW_ARTICLES), plan,
+                                      parse):
             for failure in (r.failure for r in window if r.failure and r.failure.path not in reported):
                 counts.failed.append(failure)  # only when a file changed since pass 1
                 reported.add(failure.path)
-            _plan_writes(store, window, plan.rewrite, writer, quotes)
+            _plan_writes(store, window, plan.rewrite, writer, quotes, parse)
         for ids in gone.values():
             writer.add(([], ids, [], []))
         writer.flush()
@@ -330,7 +335,9 @@ def _assess(store: Store, window: list[_Read], counts: _Counts, plan: _Plan) -> 
             plan.lost.setdefault(lost, set()).update(existing[lost])
 
 
-def _quoted_ahead(windows: Iterator[list[_Read]], plan: _Plan) -> Iterator[tuple[list[_Read], dict[str, list[Quote]]]]:
+def _quoted_ahead(
+    windows: Iterator[list[_Read]], plan: _Plan, parse: bool,
+) -> Iterator[tuple[list[_Read], dict[str, list[Quote]]]]:
     """Pass 2's windows, each with the quotes of its articles that have new text, read and found
     one window ahead on a second thread while this one embeds and writes the window before.
 
@@ -350,7 +357,7 @@ def _quoted_ahead(windows: Iterator[list[_Read]], plan: _Plan) -> Iterator[tuple
         for read in window:
             for article, texts in read.articles:
                 if wanted.get(article.article_id) == read.index and article.article_id not in quotes:
-                    quotes[article.article_id] = extract_quotes(texts)  # a story twice in a file: its first copy
+                    quotes[article.article_id] = extract_quotes(texts, parse)  # a story twice in a file: its first copy
         return window, quotes
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsrag-quotes") as ahead:
@@ -369,6 +376,7 @@ def _plan_writes(
     rewrite: dict[str, int],
     writer: _ChunkWriter,
     quotes: dict[str, list[Quote]] | None = None,
+    parse: bool = True,
 ) -> None:
     """Pass 2 for one window: the paragraphs, with quotes, of each article pass 1 marked for
     writing from this file, compared with the store again, handed to ``writer``. ``quotes`` are
@@ -385,7 +393,7 @@ def _plan_writes(
     for article_id, (article, texts) in articles.items():
         old_ids = existing.get(article_id, set())
         ids = [paragraph_id_for(article_id, n, text) for n, text in enumerate(texts, start=1)]
-        to_add, redescribe, requote = _rewrites(article, texts, ids, old_ids, signatures, quotes.get(article_id))
+        to_add, redescribe, requote = _rewrites(article, texts, ids, old_ids, signatures, quotes.get(article_id), parse)
         stale = old_ids - set(ids)
         if to_add or stale or redescribe or requote:
             writer.add((to_add, stale, redescribe, requote))
@@ -419,14 +427,14 @@ class _ChunkWriter:
         self.on_write(self.done, self.articles_done)
 
 
-def refresh_quotes(store: Store, version: str | None = None) -> int:
+def refresh_quotes(store: Store, version: str | None = None, parse: bool = True) -> int:
     """Re-extract every stored article's quotes if a different extractor wrote them.
 
     Quotes depend only on an article's paragraph texts, which the store holds, so nothing is
     embedded again: only the changed quote records are rewritten. The new version is recorded
     last, so a run killed halfway starts over next time. Returns how many articles changed.
     """
-    version = version or current_extractor()
+    version = version or current_extractor(parse)
     if store.extractor_version() == version:
         return 0
     store.bump_revision()
@@ -436,7 +444,7 @@ def refresh_quotes(store: Store, version: str | None = None) -> int:
         for paragraphs in store.articles(article_ids[start : start + REQUOTE_ARTICLES]).values():
             if len({p.number for p in paragraphs}) != len(paragraphs):
                 continue  # stale copies left by a killed ingest: its next ingest rewrites the article
-            quotes = extract_quotes([p.text for p in paragraphs])
+            quotes = extract_quotes([p.text for p in paragraphs], parse)
             changed = []
             for p in paragraphs:
                 own = tuple(q for q in quotes if q.paragraphs and q.paragraphs[0] == p.number)
@@ -504,6 +512,7 @@ def _rewrites(
     old_ids: set[str],
     signatures: dict[str, tuple[int, int, int, int]],
     quotes: Sequence[Quote] | None = None,
+    parse: bool = True,
 ) -> tuple[list[Paragraph], list[Paragraph], list[Paragraph]]:
     """An article's paragraphs to embed and write, those whose stored details alone are out of
     date, and those whose quotes alone are (``_compare``).
@@ -518,7 +527,7 @@ def _rewrites(
         return [], redescribe, []
     to_add: list[Paragraph] = []
     requote: list[Paragraph] = []
-    for p in article_paragraphs(article, texts, quotes):
+    for p in article_paragraphs(article, texts, quotes, parse):
         if p.number in embed:
             to_add.append(p)
         elif record_signature(paragraph_metadata(p))[3] != signatures[p.paragraph_id][3]:

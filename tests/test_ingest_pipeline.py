@@ -220,6 +220,22 @@ def test_a_newer_extractor_requotes_stored_articles_without_embedding_again(tmp_
     assert ingest([tmp_path / "story.txt"], settings).articles_requoted == 0  # once only
 
 
+def test_attribution_rules_in_the_settings_ingests_the_rules_alone_and_switching_requotes(
+        tmp_path: Path, settings: Settings) -> None:
+    from ingest.quotes import extractor_version
+
+    story = write(tmp_path / "report.txt", "Reservoir report\n\nThe utility's annual report warned that the "
+                  "reservoir could run dry by August.\n\n'We will rebuild,' said Mayor Lena Okafor.")
+    ingest([story], settings.replace(attribution="rules"))
+    store = Store.connect(settings)
+    assert store.extractor_version() == extractor_version(parse=False)
+    assert {q.speaker for p in store.iter_paragraphs() for q in p.quotes} == {"Lena Okafor"}
+
+    assert ingest([story], settings).articles_requoted == 1  # the parse turned back on: quotes read again
+    speakers = {q.speaker.lower() for p in Store.connect(settings).iter_paragraphs() for q in p.quotes}
+    assert speakers == {"lena okafor", "the utility's annual report"}
+
+
 EXOTIC_QUOTES = {
     "guillemets": "«Nous reconstruirons», a déclaré le maire Luc Berger.",
     "german": "„Wir bauen wieder auf“, sagte Bürgermeisterin Anna Roth. Mayor Anna Roth said „the bridge will reopen“.",

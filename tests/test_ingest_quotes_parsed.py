@@ -124,13 +124,13 @@ def test_a_hyphenated_verb_does_not_cut_the_statement_in_two() -> None:
     assert not any(t.endswith(" re") or t.startswith("submit") for _, _, t in found)
 
 
-def test_the_rules_alone_when_the_parse_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_rules_alone_when_the_parse_is_turned_off() -> None:
     text = "The utility's annual report warned that the reservoir could run dry by August."
     assert quotes_of(text)
-    monkeypatch.setenv(parsed.MODE_ENV, "rules")
-    assert quotes_of(text) == []
-    assert extractor_version().endswith("-rules")  # a store re-extracts when the mode changes
-    assert quotes_of("'We will rebuild,' said Mayor Lena Okafor.") == [("Lena Okafor", "direct", "We will rebuild")]
+    assert extract_quotes([text], parse=False) == []
+    assert extractor_version(parse=False).endswith("-rules")  # a store re-extracts when the mode changes
+    rules = [(q.speaker, q.kind.value, q.text) for q in extract_quotes(["'We will rebuild,' said Mayor Lena Okafor."], parse=False)]
+    assert rules == [("Lena Okafor", "direct", "We will rebuild")]
 
 
 def test_the_cue_model_card_says_what_it_was_trained_on() -> None:

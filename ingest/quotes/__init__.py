@@ -122,25 +122,26 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_
 #     ..."), quotations under any predicate ("blasted Clinton as a 'disgrace'"), "as X put it",
 #     colon and transcript cues, stances ("X backed Y"), documents and groups as sources;
 #     quotations signed after a dash ('"..." ― Carla Sanchez'). Without a spaCy pipeline, or with
-#     NEWSRAG_ATTRIBUTION=rules, the rules run alone and the version reads "12-rules".
+#     attribution "rules" (``Settings.attribution``, NEWSRAG_ATTRIBUTION=rules), the rules run alone
+#     and the version reads "12-rules".
 # 13: a closing mark that opens a paragraph followed by a word opens the quotation (reader voices:
 #     '”Fear. ...” ― Name'); a transcript line's speaker ('"PENCE: ...') without its quote mark.
 # 14: a clause the parse splits at a hyphen ("should re-submit") runs on through it.
 EXTRACTOR_VERSION = "14"
 
 
-def extractor_label() -> str:
+def extractor_label(parse: bool = True) -> str:
     """Which extractor ingest runs, for reports: the rules' version and the parse, if on."""
     from ingest.quotes import parsed
 
-    if parsed.parse_enabled():
+    if parse and parsed.available():
         return f"rules + parse v{EXTRACTOR_VERSION} ({parsed.pipeline_name()}, cue model threshold {parsed.model().threshold:.2f})"
     return f"rules v{EXTRACTOR_VERSION} (no parse)"
 
 
-def extractor_version() -> str:
+def extractor_version(parse: bool = True) -> str:
     """The version stores record for their quotes: the rules' alone differ from rules + parse, so a
     store re-extracts when the parse is turned on or off (``ingest.pipeline.refresh_quotes``)."""
     from ingest.quotes import parsed
 
-    return EXTRACTOR_VERSION if parsed.parse_enabled() else f"{EXTRACTOR_VERSION}-rules"
+    return EXTRACTOR_VERSION if parse and parsed.available() else f"{EXTRACTOR_VERSION}-rules"

@@ -140,11 +140,12 @@ class _Parsed:
 _PARSE_MIN_FREE_WORDS = 5  # '"...," he said' (2) is skipped; 'X said, emphasizing the challenges' (5) is not
 
 
-def _parse_candidates(article: ArticleText, taken: list[tuple[int, int]]) -> tuple[list[_Parsed], list[Any]]:
+def _parse_candidates(article: ArticleText, taken: list[tuple[int, int]],
+                      parse: bool) -> tuple[list[_Parsed], list[Any]]:
     """The attributions the parse offers and the cue model keeps (``ingest.quotes.parsed``), and
     the parsed paragraphs (none when the parse is off; None for a paragraph not parsed: the rules'
     quotes already cover all but a few of its words, as in a paragraph that is one quotation)."""
-    if not parsed.parse_enabled():
+    if not (parse and parsed.available()):
         return [], []
     model = parsed.model()
     kept = []
@@ -254,12 +255,14 @@ def _apply_signatures(article: ArticleText, book: SpeakerBook, found: list[tuple
             found[:] = [(p, q) for p, q in found if q.paragraphs[0] - 1 != index] + signed
 
 
-def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
+def extract_quotes(paragraphs: Sequence[str], parse: bool = True) -> list[Quote]:
     """Direct and reported quotes in an article, in reading order, each with a resolved speaker.
 
     ``paragraphs`` are an article's (already repaired) paragraphs in order; paragraph ``i`` is
     number ``i + 1`` in ``Quote.paragraphs``. Only quotes with a speaker are returned: a
-    quotation nobody is credited with is a scare quote, a title or a slogan.
+    quotation nobody is credited with is a scare quote, a title or a slogan. ``parse=False`` runs
+    the rules alone (``Settings.attribution == "rules"``); so does a machine without a spaCy
+    pipeline.
 
         >>> [(q.speaker, q.text) for q in extract_quotes(["'We will rebuild,' said Mayor Lena Okafor."])]
         [('Lena Okafor', 'We will rebuild')]
@@ -268,7 +271,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     units = sentence_units(article.text, article.starts, article.spans)
     read = [read_unit(article, unit) for unit in units]
     taken = [_said_range(s) for said, _ in read for s in said]
-    found, docs = _parse_candidates(article, taken)
+    found, docs = _parse_candidates(article, taken, parse)
     book = SpeakerBook()
     out = _Collector()
     waiting: list[Said] = []  # a paragraph opening with a bare quotation waits for its next sentence

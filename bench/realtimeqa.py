@@ -696,8 +696,27 @@ class Options:
     cache: Path = CACHE
 
 
-def evaluate(root: Path, opts: Options) -> str:
-    """Everything, as markdown."""
+@dataclass
+class Prepared:
+    """The questions evaluated per year and the stores built for them (cached under ``opts.cache``)."""
+
+    every: list[QuizQuestion]
+    with_passage: list[QuizQuestion]
+    evaluated: dict[str, list[QuizQuestion]]
+    corpora: dict[str, Corpus]  # per year (small), "large", and "half" (the refusal corpus)
+    ids: dict[str, str]  # passage id -> article id
+    groups: dict[str, str]  # article id -> its near-duplicate group
+    left_out: set[str]  # passage ids the refusal corpus leaves out: their questions are unanswerable
+    large_records: list[dict]
+    timings: list[tuple[str, float]]
+
+    def answerable(self, year: str) -> set[str]:
+        """The qids of ``year`` whose passage the refusal corpus holds."""
+        return {q.qid for q in self.evaluated[year] if passage_id(q) not in self.left_out}
+
+
+def prepare(root: Path, opts: Options) -> Prepared:
+    """Read the questions, build (or reuse) the small, large and refusal corpora."""
     from ingest.loaders import load_file
     from rag.schema import article_id_for
 
@@ -750,7 +769,14 @@ def evaluate(root: Path, opts: Options) -> str:
     half_records = [r for r in large_records if r["id"] not in left_out]
     corpora["half"] = build_corpus(f"half{tag}", half_records, opts.cache)
     timings.append((f"ingest the refusal corpus ({len(half_records)} passages)", corpora["half"].ingest_s))
+    return Prepared(every, with_passage, evaluated, corpora, ids, groups, left_out, large_records, timings)
 
+
+def evaluate(root: Path, opts: Options) -> str:
+    """Everything, as markdown."""
+    prep = prepare(root, opts)
+    every, with_passage, evaluated, corpora = prep.every, prep.with_passage, prep.evaluated, prep.corpora
+    ids, groups, left_out, large_records, timings = prep.ids, prep.groups, prep.left_out, prep.large_records, prep.timings
     missing = [(c.name, r["id"]) for c in corpora.values() for r in c.records if ids[r["id"]] not in c.paragraphs]
     parts = [intro(every, with_passage, evaluated, corpora, groups, opts)]
     if missing:

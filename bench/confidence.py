@@ -1,0 +1,190 @@
+"""How sure an answer is: fit the two answerability thresholds on RealTime QA 2022, report 2023.
+
+    .venv/bin/python bench/confidence.py --realtimeqa DIR [--write]
+
+Every question of each year is asked once, as of its quiz date, on the refusal corpus of
+``bench/realtimeqa.py`` (the large corpus less a seeded half of its passages: a question whose
+passage was left out is unanswerable), with nothing refused or answered by the answerability
+score (``Tuning(refuse_below=-inf, answer_above=inf)``), and its score (``Answer.answerability``)
+recorded. The states any pair of thresholds gives follow from those scores exactly as
+``rag.refusal`` decides them, so one run per year measures every pair:
+
+- ``refuse_below``: the highest score that refuses at most 5% of 2022's answerable questions
+  (questions refused by the other rules, e.g. a name the corpus never mentions, count too);
+- ``answer_above``: the lowest score that answers confidently at most 15% of 2022's unanswerable ones.
+
+2023 is the figure; 2024 onwards is never opened. Our labelled set (``bench/labels``) is asked
+with the fitted thresholds as a check. About 4 minutes with the stores cached.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(_BENCH.parent))
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+
+from bench import eval as bench_eval  # noqa: E402
+from bench import realtimeqa as rtqa  # noqa: E402
+from bench import report  # noqa: E402
+
+MAX_ANSWERABLE_REFUSED = 0.05  # the issue's bar for refuse_below, fitted on 2022
+MAX_UNANSWERABLE_ANSWERED = 0.15  # the issue's bar for answer_above, fitted on 2022
+GOAL_HOLDS = 0.90  # answered or tentative answers to answerable questions holding the correct choice
+GOAL_REFUSED = 0.55  # unanswerable questions refused
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One question asked with the score deciding nothing: what the thresholds then decide."""
+
+    answerable: bool
+    refused_by_rule: bool  # refused whatever the thresholds (no such name, nothing recent, ...)
+    score: float | None  # the answerability; None where it decides nothing (who said what, when)
+    holds: bool  # the answer's own words hold the correct choice
+
+    def state(self, refuse_below: float, answer_above: float) -> str:
+        """As ``rag.refusal`` decides it."""
+        if self.refused_by_rule or (self.score is not None and self.score < refuse_below):
+            return "refused"
+        if self.score is None or self.score >= answer_above:
+            return "answered"
+        return "tentative"
+
+
+def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str]) -> list[Scored]:
+    from rag.schema import AnswerMode
+
+    index = bench_eval.tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
+    out = []
+    for q in questions:
+        answer = index.ask(q.question, until=q.date)  # type: ignore[attr-defined]
+        refused = answer.mode is AnswerMode.NONE
+        out.append(Scored(q.qid in answerable, refused, answer.answerability,
+                          not refused and rtqa.contains_answer(q.correct, rtqa.answer_words(answer))))
+    return out
+
+
+def fit(scored: list[Scored]) -> tuple[float, float]:
+    """(refuse_below, answer_above) meeting the two bars on ``scored``, each as far as the bar allows."""
+    good = [s for s in scored if s.answerable]
+    bad = [s for s in scored if not s.answerable]
+    allowed = math.floor(MAX_ANSWERABLE_REFUSED * len(good)) - sum(s.refused_by_rule for s in good)
+    good_scores = sorted(s.score for s in good if not s.refused_by_rule and s.score is not None)
+    # Refusing below the (allowed + 1)-th lowest score refuses exactly ``allowed`` of them.
+    refuse_below = good_scores[allowed] if 0 <= allowed < len(good_scores) else -math.inf
+    room = math.floor(MAX_UNANSWERABLE_ANSWERED * len(bad)) - sum(
+        1 for s in bad if not s.refused_by_rule and s.score is None)  # answered whatever the score
+    bad_scores = sorted((s.score for s in bad if not s.refused_by_rule and s.score is not None), reverse=True)
+    # Answering at or above just over the (room + 1)-th highest score answers ``room`` of them.
+    answer_above = math.nextafter(bad_scores[room], math.inf) if 0 <= room < len(bad_scores) else math.inf
+    return round(refuse_below, 3), round(max(answer_above, refuse_below), 3)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}% ({part})" if whole else "-"
+
+
+def rows(label: str, scored: list[Scored], refuse_below: float, answer_above: float) -> list[object]:
+    good = [s for s in scored if s.answerable]
+    bad = [s for s in scored if not s.answerable]
+    gs = [s.state(refuse_below, answer_above) for s in good]
+    bs = [s.state(refuse_below, answer_above) for s in bad]
+    shown = [s for s, st in zip(good, gs, strict=True) if st != "refused"]
+    return [label, len(good), _share(gs.count("answered"), len(good)), _share(gs.count("tentative"), len(good)),
+            _share(gs.count("refused"), len(good)), _share(sum(s.holds for s in shown), len(shown)), len(bad),
+            _share(bs.count("answered"), len(bad)), _share(bs.count("tentative"), len(bad)),
+            _share(bs.count("refused"), len(bad))]
+
+
+def goals(scored: list[Scored], refuse_below: float, answer_above: float) -> str:
+    good = [s for s in scored if s.answerable]
+    bad = [s for s in scored if not s.answerable]
+    gs = [s.state(refuse_below, answer_above) for s in good]
+    bs = [s.state(refuse_below, answer_above) for s in bad]
+    shown = [s for s, st in zip(good, gs, strict=True) if st != "refused"]
+    figures = [
+        ("answerable refused", gs.count("refused") / len(good), "<=", MAX_ANSWERABLE_REFUSED),
+        ("answered or tentative holding the correct choice", sum(s.holds for s in shown) / max(len(shown), 1), ">=",
+         GOAL_HOLDS),
+        ("unanswerable confidently answered", bs.count("answered") / len(bad), "<=", MAX_UNANSWERABLE_ANSWERED),
+        ("unanswerable refused", bs.count("refused") / len(bad), ">=", GOAL_REFUSED),
+    ]
+    return "; ".join(f"{name} {100 * v:.1f}% ({op} {100 * bar:.0f}%: "
+                     f"{'met' if (v <= bar if op == '<=' else v >= bar) else 'NOT met'})" for name, v, op, bar in figures)
+
+
+def labelled(refuse_below: float, answer_above: float) -> str:
+    """Our labelled set asked with the fitted thresholds: the 20 unanswerable and 81 answerable."""
+    from collections import Counter
+
+    settings, _ = bench_eval.demo_settings(False)
+    index = bench_eval.tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
+    asked, _ = bench_eval.answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
+    unanswerable = bench_eval.read_jsonl("unanswerable.jsonl")
+    bad = Counter(index.ask(row["question"]).confidence.value for row in unanswerable)  # type: ignore[attr-defined]
+    good = Counter(index.ask(q.question).confidence.value for q in asked)  # type: ignore[attr-defined]
+    ok = bad["answered"] == 0 and good["refused"] == 0
+    return (f"Our labelled set with these thresholds: unanswerable {len(unanswerable)}: refused {bad['refused']}, "
+            f"tentative {bad['tentative']}, answered {bad['answered']}; answerable {len(asked)}: answered "
+            f"{good['answered']}, tentative {good['tentative']}, refused {good['refused']} (goal: no unanswerable "
+            f"answered, no answerable refused: {'met' if ok else 'NOT met'}).")
+
+
+def section(root: Path, opts: rtqa.Options) -> str:
+    from rag.tuning import Tuning
+
+    start = time.perf_counter()
+    prep = rtqa.prepare(root, opts)
+    half = prep.corpora["half"]
+    scored = {year: score_all(half, prep.evaluated[year], prep.answerable(year)) for year in opts.years}
+    refuse_below, answer_above = fit(scored[rtqa.TUNE_YEAR])
+    default = Tuning()
+    headers = ["questions", "answerable", "answered", "tentative", "refused", "shown holding the choice",
+               "unanswerable", "answered", "tentative", "refused"]
+    table = []
+    for year, s in scored.items():
+        table.append(rows(f"{year}, fitted ({refuse_below} / {answer_above})", s, refuse_below, answer_above))
+        table.append(rows(f"{year}, defaults ({default.refuse_below} / {default.answer_above})", s,
+                          default.refuse_below, default.answer_above))
+    lines = [
+        f"Machine: {report.machine()}; load average at the start {report.load_average()}. The refusal corpus of "
+        f"`bench/realtimeqa.py` ({half.size} passages), each question asked as of its quiz date, no LLM, no judge. "
+        f"Fitted on {rtqa.TUNE_YEAR}: `refuse_below` = {refuse_below} (at most {100 * MAX_ANSWERABLE_REFUSED:.0f}% of "
+        f"answerable refused), `answer_above` = {answer_above} (at most {100 * MAX_UNANSWERABLE_ANSWERED:.0f}% of "
+        f"unanswerable answered confidently). A shown answer (answered or tentative) holds the choice when its own "
+        "words do.",
+        report.table(headers, table),
+    ]
+    if rtqa.FIGURE_YEAR in scored:
+        lines.append(f"Goals ({rtqa.FIGURE_YEAR}, fitted thresholds): "
+                     + goals(scored[rtqa.FIGURE_YEAR], refuse_below, answer_above) + ".")
+    if opts.labelled:
+        lines.append(labelled(refuse_below, answer_above))
+    lines.append(f"Total {time.perf_counter() - start:.0f} s.")
+    return "\n\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--realtimeqa", type=Path, default=os.environ.get("NEWSRAG_REALTIMEQA") or None)
+    parser.add_argument("--cache", type=Path, default=rtqa.CACHE)
+    parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set")
+    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    args = parser.parse_args()
+    body = section(rtqa.data_root(args.realtimeqa), replace(rtqa.Options(), cache=args.cache,
+                                                             labelled=not args.no_labelled))
+    print(body)
+    if args.write:
+        print(f"\nappended to {report.append_section('answer confidence on RealTime QA 2022-2023', body)}")
+
+
+if __name__ == "__main__":
+    main()

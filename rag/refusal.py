@@ -10,10 +10,10 @@ import re
 from collections.abc import Sequence
 
 from rag.question import Question
-from rag.retrieve import Retrieval, age_in_days, asks_about_now
+from rag.retrieve import Retrieval, age_in_days
 from rag.schema import Answer, AnswerMode, Filters, Hit, NearestArticle, Refusal, RefusalReason
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, name_runs, tokens
+from rag.text import content_terms, fold, name_runs
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -76,7 +76,7 @@ def check_extractive(
     """Why the hits cannot answer ``asked`` (the case and the words at fault), or ``None``.
 
     In order: no hit at all; names in the question (``rag.text.name_runs``) that no article
-    holds: all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
+    holds (``Question.names``): all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
     holds the question's rare words anyway (``Tuning.context_name_similarity``), since a quiz
     question names context its answering passage need not repeat ("a ferry to Oslo"); an
     unknown name beside known ones goes on to the checks below. A question about the present
@@ -88,7 +88,7 @@ def check_extractive(
     hits = retrieval.hits
     if not hits:
         return RefusalReason.NO_MATCH, ()
-    runs = name_runs(asked.text)
+    runs = asked.names
     missing = snapshot.unknown_runs(runs, tuning.stem_prefix)
     held: list[list[frozenset[str]]] = []  # each hit's words, read once and only when a rule needs them
     covered: list[float] = []  # rare_coverage, likewise
@@ -100,21 +100,21 @@ def check_extractive(
 
     def coverage() -> float:
         if not covered:
-            covered.append(rare_coverage(asked.text, hit_words()[: tuning.extractive_paragraphs], snapshot))
+            covered.append(rare_coverage(asked, hit_words()[: tuning.extractive_paragraphs], snapshot))
         return covered[0]
 
     if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
             retrieval.dense_top >= tuning.context_name_similarity and coverage() >= tuning.dense_rescue_coverage):
         return RefusalReason.NOT_MENTIONED, tuple(missing)
-    if asks_about_now(asked.text) and retrieval.as_of:
+    if asked.about_now and retrieval.as_of:
         ages = [a for a in (age_in_days(h.paragraph.date, retrieval.as_of) for h in hits) if a is not None]
         if ages and min(ages) > tuning.recent_days:
             return RefusalReason.NOTHING_RECENT, ()
         top = age_in_days(hits[0].paragraph.date, retrieval.as_of)
         if top is not None and 0 <= top <= tuning.fresh_days:
             return None
-    uncovered = uncovered_terms(asked.text, hit_words(), snapshot)
-    terms = len(content_terms(asked.text))
+    uncovered = uncovered_terms(asked, hit_words(), snapshot)
+    terms = len(asked.terms)
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
     if answerability(retrieval.dense_top, coverage(), uncovered_share, tuning) < tuning.min_answerability:
         named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
@@ -141,35 +141,26 @@ def words_held(hits: Sequence[Hit], snapshot: CorpusSnapshot) -> list[frozenset[
     return [frozenset(canonical(t) for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")) for h in hits]
 
 
-def uncovered_terms(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
+def uncovered_terms(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
     """The question's words (as written) that no hit holds in any spelling (``held``: ``words_held``)."""
     canonical = snapshot.variants.canonical
     covered = frozenset().union(*held)
-    uncovered: list[str] = []
-    for word in tokens(question):
-        terms = content_terms(word)
-        if terms and not any(canonical(t) in covered for t in terms) and word not in uncovered:
-            uncovered.append(word)
-    return uncovered
+    return [word for word, terms in asked.words if not any(canonical(t) in covered for t in terms)]
 
 
-def rare_coverage(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
+def rare_coverage(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
     """The best share of the question's words, each weighted by its rarity, that one hit holds.
 
     Scene-setting words ("glitz", "full display") are common and weigh little; the rare words
     that say which event the question is about weigh the most.
     """
     canonical = snapshot.variants.canonical
-    asked: dict[str, float] = {}
-    for word in tokens(question):
-        terms = content_terms(word)
-        if terms and word not in asked:
-            asked[word] = snapshot.rarity(word)
-    total = sum(asked.values())
+    weights = [(terms, snapshot.rarity(word)) for word, terms in asked.words]
+    total = sum(w for _, w in weights)
     if not total:
         return 1.0
     best = 0.0
     for covered in held:
-        share = sum(w for word, w in asked.items() if any(canonical(t) in covered for t in content_terms(word)))
+        share = sum(w for terms, w in weights if any(canonical(t) in covered for t in terms))
         best = max(best, share / total)
     return best

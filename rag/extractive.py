@@ -36,15 +36,17 @@ _WHEN_SOURCES = 3
 
 def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning, encoder: Encoder) -> Answer:
     """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer;
-    ``encoder`` is the store's, for embedding sentence scoring."""
+    as sure as ``rag.refusal.check_extractive`` finds the hits (a tentative answer is the same
+    sentences, marked). ``encoder`` is the store's, for embedding sentence scoring."""
     question = asked.question
     topic = asked.topic or " ".join(sorted(asked.terms))
-    problem = check_extractive(asked, retrieval, snapshot, tuning)
-    if problem is not None:
-        reason, missing = problem
+    verdict = check_extractive(asked, retrieval, snapshot, tuning)
+    if verdict.reason is not None:
+        reason = verdict.reason
         hidden = hidden_by_filters(asked.topic or asked.text, asked.filters, snapshot)
-        return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker,
-                       hidden=hidden, as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
+        return refused(question, reason, retrieval.hits, missing=verdict.missing, topic=topic,
+                       speaker=asked.speaker, hidden=hidden,
+                       as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(
@@ -53,7 +55,7 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     )
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
-        topic=topic, speaker=asked.speaker,
+        topic=topic, speaker=asked.speaker, confidence=verdict.confidence,
     )
 
 

@@ -451,7 +451,7 @@ def refusal_section(settings: object, asked: list[Question], thresholds: list[fl
                          f"{(acc + 1 - fr) / 2:.3f}", f"{sum(o['cited_gold']) / n_good:.3f}"])
         return rows
 
-    sweep_rows = sweep("min_answerability", thresholds)
+    sweep_rows = sweep("refuse_below", thresholds)
     uncovered_rows = sweep("answerability_uncovered", [0.0, 0.1, 0.15, 0.2, 0.3, 0.5])
     sweep_header = ["threshold", "refusal accuracy", "false refusals", "balanced accuracy", "cites labelled paragraph"]
 
@@ -460,13 +460,13 @@ def refusal_section(settings: object, asked: list[Question], thresholds: list[fl
         f"Refusal accuracy (unanswerable answered with mode NONE): **{accuracy:.3f}** "
         f"({sum(outcome['refused_bad'])}/{n_bad}); false refusals (answerable answered NONE): "
         f"**{false_refusal:.3f}** ({sum(outcome['refused_good'])}/{n_good}); answers citing the labelled "
-        f"paragraph: {cited:.3f}. `Tuning()` defaults: min_answerability = {default.min_answerability}, "
+        f"paragraph: {cited:.3f}. `Tuning()` defaults: refuse_below = {default.refuse_below}, answer_above = {default.answer_above}, "
         f"answerability_uncovered = {default.answerability_uncovered}.\n\n"
         + report.table(["unanswerable because", "questions", "refused"], why_rows) + "\n\n"
         + report.table(["answerable kind", "questions", "refused", "cites labelled paragraph"], kind_rows)
         + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "
         f"{spread(tops_bad)}; answerable {spread(tops_good)}.\n\n"
-        f"#### `Tuning.min_answerability` sweep (default {default.min_answerability})\n\n"
+        f"#### `Tuning.refuse_below` sweep (default {default.refuse_below})\n\n"
         + report.table(sweep_header, sweep_rows)
         + "\n\n#### `Tuning.answerability_uncovered` sweep (the weight of the share of the question's "
         "words no hit holds in the answerability; 0 = not counted; default "
@@ -594,7 +594,7 @@ def main() -> None:
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
                         help="Tuning.dense_weight values to sweep")
     parser.add_argument("--thresholds", default="0.35,0.4,0.45,0.5,0.55,0.6",
-                        help="Tuning.min_answerability values to sweep")
+                        help="Tuning.refuse_below values to sweep")
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
     parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")

@@ -920,7 +920,7 @@ def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable:
 
     default = Tuning()
     rows = []
-    for name, values in (("min_answerability", (0.45, 0.48, 0.5, 0.52, 0.55)),
+    for name, values in (("refuse_below", (0.45, 0.48, 0.5, 0.52, 0.55)),
                          ("answerability_coverage", (0.3, 0.4, 0.5, 0.6)),
                          ("answerability_uncovered", (0.0, 0.1, 0.2, 0.3))):
         for value in values:
@@ -986,7 +986,7 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="list N false refusals (with their reason), wrong answers and retrieval misses per year")
     parser.add_argument("--refusal-sweep", action="store_true",
-                        help=f"also sweep Tuning.min_answerability and the answerability weights on {TUNE_YEAR} (~6 min)")
+                        help=f"also sweep Tuning.refuse_below and the answerability weights on {TUNE_YEAR} (~6 min)")
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set's figures")
     parser.add_argument("--no-as-of", action="store_true",
                         help="search the whole corpus for every question instead of as of its quiz's date")

@@ -6,14 +6,13 @@ paragraphs do not. How sentences are scored is ``Tuning.sentence_scoring``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.citations import CitationList
-from rag.question import Question
+from rag.question import Question, answer_type  # noqa: F401  (answer_type: kept importable here)
 from rag.refusal import check_extractive, hidden_by_filters, refused
 from rag.retrieve import Retrieval
 from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
@@ -23,19 +22,6 @@ from rag.tuning import SentenceScoring, Tuning
 
 if TYPE_CHECKING:
     from rag.models import Encoder
-
-# What a good answer sentence holds for why / how many / when questions: (asks, answers).
-_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"^\s*why\b|\breason\b|\bwhat (?:caused|led to)\b", re.I),
-     re.compile(r"\b(?:because|due to|to avoid|in order to|so that|as a result|after|since|"
-                r"amid|following|caused by|led to|blamed|reason)\b", re.I)),
-    (re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", re.I),
-     re.compile(r"\d|\b(?:hundred|thousand|million|billion|dozen|percent)s?\b", re.I)),
-    (re.compile(r"^\s*when\b|\bwhat (?:date|day|time)\b", re.I),
-     re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-                r"april|may|june|july|august|september|october|november|december|\d{4}|yesterday|"
-                r"today|last (?:week|month|year)|next (?:week|month|year))\b", re.I)),
-]
 
 # Shorter "sentences" are datelines, bylines and captions ("Reuters, Monday."), not answers.
 _MIN_SENTENCE_WORDS = 4
@@ -48,45 +34,39 @@ _RANK_STEP = 0.03
 _WHEN_SOURCES = 3
 
 
-def answer_type(question: str) -> re.Pattern[str] | None:
-    """The pattern a good answer sentence matches, for why / how many / when questions."""
-    for asks, answers in _ANSWER_TYPES:
-        if asks.search(question):
-            return answers
-    return None
-
-
 def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning, encoder: Encoder) -> Answer:
     """The best sentences of ``retrieval``'s hits, or a refusal saying why they cannot answer;
-    ``encoder`` is the store's, for embedding sentence scoring."""
+    as sure as ``rag.refusal.check_extractive`` finds the hits (a tentative answer is the same
+    sentences, marked). ``encoder`` is the store's, for embedding sentence scoring."""
     question = asked.question
-    topic = asked.topic or " ".join(sorted(content_terms(asked.text)))
-    problem = check_extractive(asked, retrieval, snapshot, tuning)
-    if problem is not None:
-        reason, missing = problem
+    topic = asked.topic or " ".join(sorted(asked.terms))
+    verdict = check_extractive(asked, retrieval, snapshot, tuning)
+    if verdict.reason is not None:
+        reason = verdict.reason
         hidden = hidden_by_filters(asked.topic or asked.text, asked.filters, snapshot)
-        return refused(question, reason, retrieval.hits, missing=missing, topic=topic, speaker=asked.speaker,
-                       hidden=hidden, as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
+        return refused(question, reason, retrieval.hits, missing=verdict.missing, topic=topic,
+                       speaker=asked.speaker, hidden=hidden,
+                       as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(
         Sentence(text, (citations.cite(hit.paragraph, hit.score),), also_in=hit.sources[1:])
-        for hit, text in best_sentences(asked.text, hits, retrieval, tuning, encoder)
+        for hit, text in best_sentences(asked, hits, retrieval, tuning, encoder)
     )
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
-        topic=topic, speaker=asked.speaker,
+        topic=topic, speaker=asked.speaker, confidence=verdict.confidence,
     )
 
 
 def best_sentences(
-    question: str, hits: Sequence[Hit], retrieval: Retrieval, tuning: Tuning, encoder: Encoder
+    asked: Question, hits: Sequence[Hit], retrieval: Retrieval, tuning: Tuning, encoder: Encoder
 ) -> list[tuple[Hit, str]]:
     """Up to ``Tuning.max_extractive_sentences`` (hit, sentence) pairs, best first.
 
     A sentence scores its paragraph's similarity to the question (or, with embedding scoring,
     its own), plus its share of the question's words, a little for its paragraph's rank, and a
-    bonus when it holds what the question asks for (``answer_type``). Further sentences must
+    bonus when it holds what the question asks for (``Question.wanted``). Further sentences must
     come close to the best one and say something else.
     """
     candidates: list[tuple[Hit, str, int]] = []
@@ -96,13 +76,13 @@ def best_sentences(
                 candidates.append((hit, sentence, rank))
     if not candidates:
         candidates = [(h, h.paragraph.text, r) for r, h in enumerate(hits)]
-    q_terms = content_terms(question)
-    wanted = answer_type(question)
+    q_terms = asked.terms
+    wanted = asked.wanted
     if tuning.sentence_scoring is SentenceScoring.EMBEDDING:
         # Embedding sentences is the costly step of an answer: embed only the most promising.
         candidates.sort(key=lambda c: (-len(q_terms & content_terms(c[1])), c[2]))
         candidates = candidates[: tuning.max_sentences_embedded]
-        q_vec = np.asarray(encoder.embed_query(question))
+        q_vec = np.asarray(encoder.embed_query(asked.text))
         similarity = [float(q_vec @ v) for v in np.asarray(encoder.embed_texts([s for _, s, _ in candidates]))]
     else:
         similarity = [retrieval.dense_scores.get(h.paragraph.paragraph_id, 0.0) for h, _, _ in candidates]

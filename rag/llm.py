@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from rag.citations import CitationList
 from rag.errors import ConfigError, LLMError
 from rag.retrieve import Retrieval
-from rag.schema import Answer, AnswerMode, Paragraph, Sentence
+from rag.schema import Answer, AnswerMode, Confidence, Paragraph, Sentence
 from rag.settings import Settings
 from rag.verify import verify
 
@@ -246,5 +246,7 @@ def llm_answer(question: str, retrieval: Retrieval, fallback: Answer, llm: Any, 
         )
         for s in kept
     )
+    # The LLM judged the paragraphs itself and every kept sentence is checked: answered, as before
+    # there were tentative answers (a fallback keeps the extractive answer's confidence).
     return replace(fallback, mode=AnswerMode.LLM, citations=citations.all(), sentences=sentences,
-                   speakers=(), removed=removed, note="", refusal=None)
+                   speakers=(), removed=removed, note="", refusal=None, confidence=Confidence.ANSWERED)

@@ -13,6 +13,39 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from rag.schema import Answer, AnswerMode, Filters
+from rag.text import content_terms, name_runs, tokens
+
+# What a good answer sentence holds for why / how many / when questions: (asks, answers).
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"^\s*why\b|\breason\b|\bwhat (?:caused|led to)\b", re.I),
+     re.compile(r"\b(?:because|due to|to avoid|in order to|so that|as a result|after|since|"
+                r"amid|following|caused by|led to|blamed|reason)\b", re.I)),
+    (re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", re.I),
+     re.compile(r"\d|\b(?:hundred|thousand|million|billion|dozen|percent)s?\b", re.I)),
+    (re.compile(r"^\s*when\b|\bwhat (?:date|day|time)\b", re.I),
+     re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                r"april|may|june|july|august|september|october|november|december|\d{4}|yesterday|"
+                r"today|last (?:week|month|year)|next (?:week|month|year))\b", re.I)),
+]
+# A question about the present: the newest news should win a tie ("who resigned this week?").
+_PRESENT = re.compile(
+    r"\b(this (past )?(week|month|weekend)|recent(ly)?|latest|currently|right now|now|today|yesterday|"
+    r"last week|so far)\b",
+    re.IGNORECASE,
+)
+
+
+def answer_type(question: str) -> re.Pattern[str] | None:
+    """The pattern a good answer sentence matches, for why / how many / when questions."""
+    for asks, answers in _ANSWER_TYPES:
+        if asks.search(question):
+            return answers
+    return None
+
+
+def asks_about_now(question: str) -> bool:
+    """Whether the question's wording points at the present ("this week", "recently", "latest")."""
+    return bool(_PRESENT.search(question))
 
 
 class QuestionKind(str, Enum):
@@ -32,6 +65,14 @@ class Question:
     for a factual follow-up ("why was he worried?"), the one its pronoun stands for; retrieval
     prefers the paragraphs quoting them (``Tuning.prefer_quoted``) in ``search`` and ``ask``
     alike. A first factual question's names stay words for retrieval to match.
+
+    What the steps after compare against ``text`` is read here once, when the ``Question`` is
+    made (and again by ``dataclasses.replace``): ``terms`` (its stemmed content words,
+    ``rag.text.content_terms``), ``names`` (its runs of capitalised words, ``name_runs``),
+    ``words`` (each word as written with its stems, for the coverage checks: rarity needs the
+    corpus and stays with ``CorpusSnapshot.rarity``), ``wanted`` (what a good answer sentence
+    holds, ``answer_type``) and ``about_now``. Refusal, extractive answers and retrieval read
+    these instead of tokenising the question again, about seven times a question before.
     """
 
     text: str
@@ -42,6 +83,24 @@ class Question:
     described: str = ""  # a speaker description no profile matched, looked for in the paragraph
     filters: Filters = field(default_factory=Filters)  # the source and dates the answer keeps to
     wording: str = ""  # as asked; "" = ``text``
+    # Read from ``text`` in ``__post_init__``: never passed, recomputed by ``replace``.
+    terms: frozenset[str] = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    words: tuple[tuple[str, frozenset[str]], ...] = field(init=False, repr=False, compare=False)
+    wanted: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    about_now: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        read: dict[str, frozenset[str]] = {}
+        for word in tokens(self.text):
+            stems = content_terms(word)
+            if stems and word not in read:
+                read[word] = stems
+        object.__setattr__(self, "terms", content_terms(self.text))
+        object.__setattr__(self, "names", tuple(name_runs(self.text)))
+        object.__setattr__(self, "words", tuple(read.items()))
+        object.__setattr__(self, "wanted", answer_type(self.text))
+        object.__setattr__(self, "about_now", asks_about_now(self.text))
 
     @property
     def question(self) -> str:

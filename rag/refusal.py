@@ -1,19 +1,22 @@
 """Deciding that the corpus cannot answer, and which case it is: never a guess instead.
 
-Each check returns a ``Refusal`` (or ``None`` to go on answering); the wording of each case is
-the renderers' job (``rag.render.speech.refusal_message``).
+This is the one place that turns evidence into how sure an answer is (``Confidence``):
+``check_extractive`` gives a factual question's ``Verdict`` (answered, tentative, or refused
+with its case), and ``refused`` builds every ``none`` answer, so each is ``refused``. The
+wording of each case is the renderers' job (``rag.render.speech.refusal_message``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rag.question import Question
-from rag.retrieve import Retrieval, age_in_days, asks_about_now
-from rag.schema import Answer, AnswerMode, Filters, Hit, NearestArticle, Refusal, RefusalReason
+from rag.retrieve import Retrieval, age_in_days
+from rag.schema import Answer, AnswerMode, Confidence, Filters, Hit, NearestArticle, Refusal, RefusalReason
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, name_runs, tokens
+from rag.text import content_terms, fold, name_runs
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -51,7 +54,8 @@ def refused(
              if fold(w) not in missing_folded]
     refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), hidden_by_filters=hidden,
                       nearest=nearest_articles(hits, about), as_of=as_of)
-    return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker)
+    return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker,
+                  confidence=Confidence.REFUSED)
 
 
 def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) -> int:
@@ -70,25 +74,47 @@ def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) 
     return len(mentioning - cache.articles_within(mentioning, filters))
 
 
-def check_extractive(
-    asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning
-) -> tuple[RefusalReason, tuple[str, ...]] | None:
-    """Why the hits cannot answer ``asked`` (the case and the words at fault), or ``None``.
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How sure an extractive answer from these hits can be; when ``refused``, the case
+    (``reason``) and the question's words at fault (``missing``)."""
+
+    confidence: Confidence
+    reason: RefusalReason | None = None
+    missing: tuple[str, ...] = ()
+
+
+_ANSWERED = Verdict(Confidence.ANSWERED)
+
+
+def confidence_of(score: float, tuning: Tuning) -> Confidence:
+    """``refused`` below ``Tuning.refuse_below``, ``answered`` at or over ``Tuning.answer_above``,
+    ``tentative`` between: the closest sentences are worth showing, marked as such, when the
+    evidence is neither clearly off the question nor clearly on it."""
+    if score < tuning.refuse_below:
+        return Confidence.REFUSED
+    return Confidence.ANSWERED if score >= tuning.answer_above else Confidence.TENTATIVE
+
+
+def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuning: Tuning) -> Verdict:
+    """How sure an answer to ``asked`` from these hits is; when refused, why (the case and the
+    words at fault).
 
     In order: no hit at all; names in the question (``rag.text.name_runs``) that no article
-    holds: all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
+    holds (``Question.names``): all of them by default (``Tuning.not_mentioned_share``), and not when a close hit
     holds the question's rare words anyway (``Tuning.context_name_similarity``), since a quiz
     question names context its answering passage need not repeat ("a ferry to Oslo"); an
     unknown name beside known ones goes on to the checks below. A question about the present
     ("this week") whose hits are all older than ``Tuning.recent_days`` before the reference day
     (``Retrieval.as_of``) is NOTHING_RECENT; one whose top hit is at most ``Tuning.fresh_days``
-    old is answered from it (a fresh paragraph on its story). Then weak matches: an
-    ``answerability`` below ``Tuning.min_answerability``.
+    old is answered from it (a fresh paragraph on its story). Then the ``answerability``:
+    refused as weak matches below ``Tuning.refuse_below``, tentative below ``Tuning.answer_above``,
+    answered from there.
     """
     hits = retrieval.hits
     if not hits:
-        return RefusalReason.NO_MATCH, ()
-    runs = name_runs(asked.text)
+        return Verdict(Confidence.REFUSED, RefusalReason.NO_MATCH)
+    runs = asked.names
     missing = snapshot.unknown_runs(runs, tuning.stem_prefix)
     held: list[list[frozenset[str]]] = []  # each hit's words, read once and only when a rule needs them
     covered: list[float] = []  # rare_coverage, likewise
@@ -100,36 +126,37 @@ def check_extractive(
 
     def coverage() -> float:
         if not covered:
-            covered.append(rare_coverage(asked.text, hit_words()[: tuning.extractive_paragraphs], snapshot))
+            covered.append(rare_coverage(asked, hit_words()[: tuning.extractive_paragraphs], snapshot))
         return covered[0]
 
     if missing and len(missing) >= tuning.not_mentioned_share * len(runs) and not (
             retrieval.dense_top >= tuning.context_name_similarity and coverage() >= tuning.dense_rescue_coverage):
-        return RefusalReason.NOT_MENTIONED, tuple(missing)
-    if asks_about_now(asked.text) and retrieval.as_of:
+        return Verdict(Confidence.REFUSED, RefusalReason.NOT_MENTIONED, tuple(missing))
+    if asked.about_now and retrieval.as_of:
         ages = [a for a in (age_in_days(h.paragraph.date, retrieval.as_of) for h in hits) if a is not None]
         if ages and min(ages) > tuning.recent_days:
-            return RefusalReason.NOTHING_RECENT, ()
+            return Verdict(Confidence.REFUSED, RefusalReason.NOTHING_RECENT)
         top = age_in_days(hits[0].paragraph.date, retrieval.as_of)
         if top is not None and 0 <= top <= tuning.fresh_days:
-            return None
-    uncovered = uncovered_terms(asked.text, hit_words(), snapshot)
-    terms = len(content_terms(asked.text))
+            return _ANSWERED
+    uncovered = uncovered_terms(asked, hit_words(), snapshot)
+    terms = len(asked.terms)
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
-    if answerability(retrieval.dense_top, coverage(), uncovered_share, tuning) < tuning.min_answerability:
+    confidence = confidence_of(answerability(retrieval.dense_top, coverage(), uncovered_share, tuning), tuning)
+    if confidence is Confidence.REFUSED:
         named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
-        return RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else ()
-    return None
+        return Verdict(confidence, RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else ())
+    return Verdict(confidence)
 
 
 def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:
-    """How well the best hits answer ``question``: one score for the weak-match refusal.
+    """How well the best hits answer the question: one score for refused / tentative / answered.
 
     The best cosine, raised by the share of the question's rare words one hit holds (a long
     paragraph naming exactly the event sits low in cosine) and lowered by the share of its words
     no hit holds at all (a close paragraph about another event). One weighted sum replaced
     three threshold rules: it refuses more unanswerable questions and fewer answerable ones on
-    held-out real quiz questions (``Tuning.min_answerability``).
+    held-out real quiz questions (``Tuning.refuse_below``, ``Tuning.answer_above``).
     """
     return dense_top + tuning.answerability_coverage * coverage - tuning.answerability_uncovered * uncovered_share
 
@@ -141,35 +168,26 @@ def words_held(hits: Sequence[Hit], snapshot: CorpusSnapshot) -> list[frozenset[
     return [frozenset(canonical(t) for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")) for h in hits]
 
 
-def uncovered_terms(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
+def uncovered_terms(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
     """The question's words (as written) that no hit holds in any spelling (``held``: ``words_held``)."""
     canonical = snapshot.variants.canonical
     covered = frozenset().union(*held)
-    uncovered: list[str] = []
-    for word in tokens(question):
-        terms = content_terms(word)
-        if terms and not any(canonical(t) in covered for t in terms) and word not in uncovered:
-            uncovered.append(word)
-    return uncovered
+    return [word for word, terms in asked.words if not any(canonical(t) in covered for t in terms)]
 
 
-def rare_coverage(question: str, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
+def rare_coverage(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
     """The best share of the question's words, each weighted by its rarity, that one hit holds.
 
     Scene-setting words ("glitz", "full display") are common and weigh little; the rare words
     that say which event the question is about weigh the most.
     """
     canonical = snapshot.variants.canonical
-    asked: dict[str, float] = {}
-    for word in tokens(question):
-        terms = content_terms(word)
-        if terms and word not in asked:
-            asked[word] = snapshot.rarity(word)
-    total = sum(asked.values())
+    weights = [(terms, snapshot.rarity(word)) for word, terms in asked.words]
+    total = sum(w for _, w in weights)
     if not total:
         return 1.0
     best = 0.0
     for covered in held:
-        share = sum(w for word, w in asked.items() if any(canonical(t) in covered for t in content_terms(word)))
+        share = sum(w for terms, w in weights if any(canonical(t) in covered for t in terms))
         best = max(best, share / total)
     return best

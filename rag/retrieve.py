@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from rag.keywords import KeywordCache
+from rag.question import asks_about_now  # the question's wording, read in one place
 from rag.records import date_number
 from rag.schema import Filters, Hit, Paragraph
 from rag.store import Store
@@ -21,12 +22,6 @@ from rag.tuning import Fusion, Tuning
 from rag.variants import VariantTable
 
 _WORD = re.compile(r"\w+")
-# A question about the present: the newest news should win a tie ("who resigned this week?").
-_PRESENT = re.compile(
-    r"\b(this (past )?(week|month|weekend)|recent(ly)?|latest|currently|right now|now|today|yesterday|"
-    r"last week|so far)\b",
-    re.IGNORECASE,
-)
 
 
 # Candidates fetched from each retriever at the least, however few hits are asked for: fusion
@@ -35,11 +30,6 @@ _MIN_CANDIDATES = 20
 # Texts fetched at first for this many times the hits asked for: room for near-duplicates to
 # collapse without another round trip; doubled while fewer than ``k`` distinct hits remain.
 _FETCH_WINDOW = 2
-
-
-def asks_about_now(question: str) -> bool:
-    """Whether the question's wording points at the present ("this week", "recently", "latest")."""
-    return bool(_PRESENT.search(question))
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,16 @@ def test_ask_json_prints_one_object_with_citations(seed_settings: Settings) -> N
     assert {q["speaker"] for q in answer["quotes"]} == {"Denis Pushilin"}
 
 
+def test_ask_json_says_how_sure_the_answer_is(seed_settings: Settings) -> None:
+    db = ["--db", str(seed_settings.db), "--json"]
+    answered = json.loads(run("ask", "Why did the Ukrainian army leave Seversk?", *db).output)
+    refused = json.loads(run("ask", "What did the mayor of Lisbon say about tourism?", *db).output)
+    quoted = json.loads(run("ask", "what did Pushilin say?", *db).output)
+    assert (answered["mode"], answered["confidence"]) == ("extractive", "answered")
+    assert (refused["mode"], refused["confidence"]) == ("none", "refused")
+    assert (quoted["mode"], quoted["confidence"]) == ("attribution", "answered")
+
+
 def test_ask_human_output_lists_cited_paragraphs(seed_settings: Settings) -> None:
     result = run("ask", "Why did the Ukrainian army leave Seversk?", "--db", str(seed_settings.db))
     assert result.exit_code == 0

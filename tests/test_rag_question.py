@@ -61,3 +61,15 @@ def test_pronoun_in_a_factual_follow_up_becomes_the_last_speaker(seed_index: New
     first = seed_index.ask("What did Pushilin say?")
     asked = resolve("Where was he speaking?", [first])
     assert (asked.text, asked.speaker) == ("Where was Denis Pushilin speaking?", "Denis Pushilin")
+
+
+def test_a_question_is_read_once_into_its_terms_names_and_wanted_answer() -> None:
+    asked = resolve("Why did Mayor Okafor close the Varnholm shelters this week?")
+    assert asked.names == ("Mayor Okafor", "Varnholm")
+    assert {"okafor", "varnholm"} <= asked.terms and "why" not in asked.terms
+    assert [word for word, _ in asked.words][:3] == ["Mayor", "Okafor", "close"]
+    assert asked.wanted is not None and asked.wanted.search("because the river rose")
+    assert asked.about_now
+    plain = resolve("Who leads the union?")
+    assert plain.wanted is None and not plain.about_now and plain.names == ()
+

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest import ingest
-from rag import AnswerMode, NewsIndex, RefusalReason, Settings, Tuning
+from rag import AnswerMode, Confidence, NewsIndex, RefusalReason, Settings, Tuning
 from rag.text import name_runs
 
 
@@ -214,3 +214,38 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(tmp_path: Path
     assert "2026-01-05" in answer.reason
     # A question that does not ask about the present still gets the old article.
     assert index.ask("When did the Lakeside ferry resume crossings?", until="2026-03-02").mode is AnswerMode.EXTRACTIVE
+
+
+# -- how sure an answer is -----------------------------------------------------------------------
+
+_ANSWERABLE = "How many displaced Varnholm families are still housed in mobile homes?"
+
+
+def test_answerability_between_the_two_thresholds_gives_a_tentative_extractive_answer(
+    demo_settings: Settings,
+) -> None:
+    sure = NewsIndex.open(demo_settings, tuning=Tuning(refuse_below=0.0, answer_above=0.0)).ask(_ANSWERABLE)
+    unsure = NewsIndex.open(demo_settings, tuning=Tuning(refuse_below=0.0, answer_above=5.0)).ask(_ANSWERABLE)
+    strict = NewsIndex.open(demo_settings, tuning=Tuning(refuse_below=5.0, answer_above=5.0)).ask(_ANSWERABLE)
+
+    assert sure.mode is unsure.mode is AnswerMode.EXTRACTIVE
+    assert sure.confidence is Confidence.ANSWERED
+    assert unsure.confidence is Confidence.TENTATIVE
+    assert unsure.sentences == sure.sentences and unsure.citations == sure.citations  # the closest, still cited
+    assert strict.mode is AnswerMode.NONE and strict.confidence is Confidence.REFUSED
+    assert strict.refusal.reason is RefusalReason.WEAK_MATCHES
+
+
+def test_default_thresholds_answer_an_answerable_question_and_refuse_an_absent_subject(demo_index: NewsIndex) -> None:
+    assert demo_index.ask(_ANSWERABLE).confidence is Confidence.ANSWERED
+    absent = demo_index.ask("What did the mayor of Lisbon say about tourism?")
+    assert absent.mode is AnswerMode.NONE and absent.confidence is Confidence.REFUSED
+
+
+def test_who_said_what_and_when_answers_keep_their_own_rules(demo_settings: Settings) -> None:
+    unsure = NewsIndex.open(demo_settings, tuning=Tuning(refuse_below=0.0, answer_above=5.0))
+    quoted = unsure.ask("who said what about the flood?")
+    assert quoted.mode is AnswerMode.ATTRIBUTION and quoted.confidence is Confidence.ANSWERED
+    factual = unsure.ask(_ANSWERABLE)
+    dated = unsure.ask("When was that?", history=[factual])
+    assert dated.mode is AnswerMode.EXTRACTIVE and dated.confidence is Confidence.ANSWERED

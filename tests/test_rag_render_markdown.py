@@ -6,16 +6,20 @@ from rag import (
     Answer,
     AnswerMode,
     Citation,
+    Confidence,
     NearestArticle,
     NewsIndex,
     QuoteKind,
     Refusal,
     RefusalReason,
     Sentence,
+    Settings,
     SpeakerStatements,
     Statement,
+    Tuning,
 )
 from rag.render.markdown import (
+    TENTATIVE_LEAD,
     answer_chunks,
     answer_markdown,
     answer_text,
@@ -128,3 +132,15 @@ def test_a_citation_label_is_short_and_leaves_out_what_is_unknown() -> None:
     assert citation_label(undated) == "[1] Kessmouth Gazette \u00b7 \u00b62"  # no "(Kessmouth Gazette, )"
     unknown = Citation(2, "a3", "Headline", "", "", 1, "x", "", 0.9)
     assert citation_label(unknown) == "[2] unknown source \u00b7 \u00b61"
+
+
+def test_a_tentative_answer_starts_with_the_lead_line_its_cli_text_prints(demo_settings: Settings) -> None:
+    question = "How many displaced Varnholm families are still housed in mobile homes?"
+    unsure = NewsIndex.open(demo_settings, tuning=Tuning(refuse_below=0.0, answer_above=5.0)).ask(question)
+    sure = NewsIndex.open(demo_settings).ask(question)
+    assert unsure.confidence is Confidence.TENTATIVE and sure.confidence is Confidence.ANSWERED
+    # ``Answer.text`` is what ``newsrag ask`` prints: the lead line, then the same cited sentences.
+    assert unsure.text.startswith(TENTATIVE_LEAD + "\n\n")
+    assert unsure.text.removeprefix(TENTATIVE_LEAD).strip() == sure.text
+    assert TENTATIVE_LEAD not in sure.text
+    assert answer_markdown(unsure).startswith(escape_markdown(TENTATIVE_LEAD))  # the chat's form, escaped

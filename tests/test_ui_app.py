@@ -17,8 +17,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import ingest
-from rag import Answer, AnswerMode, NewsIndex, QuoteKind, Settings, SpeakerStatements, Statement
-from rag.render.markdown import escape_markdown, highlight_markdown, lead_line, speaker_heading
+from rag import (
+    Answer,
+    AnswerMode,
+    Confidence,
+    Filters,
+    NewsIndex,
+    QuoteKind,
+    Settings,
+    SpeakerStatements,
+    Statement,
+    Tuning,
+)
+from rag.render.markdown import (
+    TENTATIVE_LEAD,
+    escape_markdown,
+    highlight_markdown,
+    lead_line,
+    speaker_heading,
+)
 from rag.render.speech import statement_sentence
 from ui.cards import statements_markdown
 
@@ -209,6 +226,27 @@ def test_refusal_shows_reason_and_nearest_articles(monkeypatch: pytest.MonkeyPat
     assert escape_markdown(answer.reason) in shown
     assert all(escape_markdown(title) in shown for title in answer.nearest)
     assert not at.expander  # nothing cited
+
+
+def test_tentative_answer_is_shown_muted_under_its_lead_line(
+    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
+) -> None:
+    # The app opens its index with the default Tuning, whose thresholds leave no tentative band
+    # until they are fitted; so the turn is asked with a Tuning that makes it tentative and put
+    # in the chat's history, which the app draws on its next run like any earlier turn.
+    question = "Why did the Ukrainian army leave Seversk?"
+    unsure = NewsIndex.open(seed_settings, tuning=Tuning(refuse_below=0.0, answer_above=5.0)).ask(question)
+    assert unsure.confidence is Confidence.TENTATIVE and unsure.sentences
+    at = _app(monkeypatch, seed_settings.db)
+    at.session_state.history = [unsure]
+    at.session_state.turn_filters = [Filters()]
+    at.run()
+    assert not at.exception, at.exception
+    muted = "\n".join(c.value for c in at.caption)
+    assert escape_markdown(TENTATIVE_LEAD) in muted
+    assert escape_markdown(unsure.sentences[0].text) in muted
+    assert escape_markdown(unsure.sentences[0].text) not in _all_markdown(at)  # never as a confident answer
+    assert at.expander  # its sources are listed as for any answer
 
 
 def test_example_question_buttons_ask_the_question(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:

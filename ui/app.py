@@ -29,6 +29,7 @@ from rag import (
     Answer,
     AnswerMode,
     Citation,
+    Confidence,
     FileFailure,
     Filters,
     IndexNotFound,
@@ -290,6 +291,9 @@ _OPEN_CITED_SOURCE = """<script>
 def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = False) -> None:
     """The answer (cards for "who said what", else markdown, streamed when new), then its sources.
 
+    A tentative answer is drawn muted (a caption, never streamed like an answer), under the
+    renderer's lead line saying no paragraph clearly answers the question.
+
     Each ``[n]`` links to its source below the answer, which a click opens and scrolls to."""
     def link(n: int) -> str:
         return "#" + _source_anchor(turn, n)
@@ -298,6 +302,8 @@ def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = 
         key = f"show-all-{st.session_state.get('chat', 0)}-{turn}"
         cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,), link=link,
                                on_ask=_ask_later)
+    elif answer.confidence is Confidence.TENTATIVE:
+        st.caption(answer_markdown(answer, link))  # escaped markdown: article text stays text
     elif stream:
         st.write_stream(_paced(answer_chunks(answer, link)))
     else:

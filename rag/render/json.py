@@ -43,6 +43,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "mode": answer.mode.value,
+        "confidence": answer.confidence.value,
         "answer": answer.text,
         "citations": plain(answer.citations),
         "quotes": plain(answer.quotes),

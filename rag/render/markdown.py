@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable, Iterable
 
 from rag.render.speech import article_label, refusal_message, statement_sentence
-from rag.schema import Answer, AnswerMode, Citation, Sentence, SpeakerStatements, Statement
+from rag.schema import Answer, AnswerMode, Citation, Confidence, Sentence, SpeakerStatements, Statement
 from rag.text import split_sentences
 
 # CommonMark lets any ASCII punctuation be backslash-escaped, and an escaped character is always
@@ -41,6 +41,11 @@ def _escape_chars(text: str) -> str:
 
 def _plain(text: str) -> str:
     return text
+
+
+# The line above a tentative answer (``Confidence.TENTATIVE``): the sentences below are the
+# closest the corpus has, not a confident answer; the CLI, ``Answer.text`` and the chat share it.
+TENTATIVE_LEAD = "No paragraph clearly answers this. The closest:"
 
 
 Link = Callable[[int], str] | None  # citation number -> the in-page anchor its marker links to
@@ -132,6 +137,8 @@ def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> lis
         if not answer.complete:
             chunks.append(f"_{esc(_capitalised(left_out_line(answer)))}_\n")
     else:
+        if answer.confidence is Confidence.TENTATIVE:
+            chunks.append(esc(TENTATIVE_LEAD) + "\n\n")
         blocks: dict[int, list[Sentence]] = {}
         for s in answer.sentences:
             blocks.setdefault(s.block, []).append(s)

@@ -8,6 +8,7 @@ from rag.schema.answers import (
     AnswerMode,
     AnswerQuote,
     Citation,
+    Confidence,
     NearestArticle,
     Refusal,
     RefusalReason,
@@ -31,7 +32,7 @@ from rag.schema.corpus import (
 from rag.schema.reports import FileFailure, IngestReport, RemovedArticle, RemoveReport
 
 __all__ = [
-    "Answer", "AnswerMode", "AnswerQuote", "Article", "Citation", "CorpusStats", "FileFailure", "Filters", "Hit",
+    "Answer", "AnswerMode", "AnswerQuote", "Article", "Citation", "Confidence", "CorpusStats", "FileFailure", "Filters", "Hit",
     "IngestReport", "NearestArticle", "Paragraph", "Quote", "QuoteKind", "Refusal", "RefusalReason",
     "RemoveReport", "RemovedArticle", "Sentence", "SpeakerStatements", "Statement", "StoreState", "StoredQuote",
     "article_id_for", "paragraph_id_for",

@@ -21,6 +21,19 @@ class AnswerMode(str, Enum):
     NONE = "none"
 
 
+class Confidence(str, Enum):
+    """How sure an answer is: decided by ``rag.refusal`` from the evidence (``Answer.confidence``).
+
+    ``tentative`` is an extractive answer whose best paragraphs only come near the question
+    (``Tuning.refuse_below`` <= answerability < ``Tuning.answer_above``): the closest sentences,
+    cited, shown as possibly not answering it rather than refused or stated as the answer.
+    """
+
+    ANSWERED = "answered"  # the evidence answers the question
+    TENTATIVE = "tentative"  # the closest sentences, which may not answer it
+    REFUSED = "refused"  # nothing relevant: a ``none`` answer with its ``refusal``
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A numbered source an answer points to with ``[n]``."""
@@ -149,7 +162,8 @@ class Answer:
 
     Attribution answers carry ``speakers`` (``total_speakers`` found, ``hidden_statements`` by
     those not shown); extractive and LLM answers carry ``sentences``; ``none`` answers a
-    ``refusal``. ``text`` is the markdown rendering, for scripts and the CLI, filled in when the
+    ``refusal``. ``confidence`` says how sure the answer is (``Confidence``): a ``none`` answer
+    is always ``refused``. ``text`` is the markdown rendering, for scripts and the CLI, filled in when the
     answer leaves rag; front ends render the parts themselves (``rag.render``) and never parse it.
     """
 
@@ -165,12 +179,18 @@ class Answer:
     note: str = ""  # why an LLM answer fell back to the extractive one
     topic: str = ""  # what the question was about, carried into follow-ups
     speaker: str = ""  # the speaker the question was about, carried into follow-ups
+    confidence: Confidence = Confidence.ANSWERED  # set by rag.refusal; ``refused`` for every ``none`` answer
     # Renderings kept beside the data for scripts and the CLI, filled where rag hands the answer
     # out (``rag.render.finish.finished``, for every answer ``NewsIndex.ask`` returns); the
     # renderers work from the typed parts above, never from these.
     text: str = ""  # the answer as markdown with [n] markers (unescaped: for terminals and scripts)
     reason: str = ""  # for ``none``: the refusal's message; "" when answered (an LLM's fallback is ``note``)
     nearest: tuple[str, ...] = ()  # for ``none``: labels of the nearest articles offered instead
+
+    def __post_init__(self) -> None:
+        # A ``none`` answer answers nothing, whoever built it (the renderers' tests build them by hand).
+        if self.mode is AnswerMode.NONE and self.confidence is not Confidence.REFUSED:
+            object.__setattr__(self, "confidence", Confidence.REFUSED)
 
     @property
     def shown_speakers(self) -> int:

@@ -82,6 +82,7 @@ class Verdict:
     confidence: Confidence
     reason: RefusalReason | None = None
     missing: tuple[str, ...] = ()
+    answerability: float | None = None  # the score the confidence was read from, if one decided
 
 
 _ANSWERED = Verdict(Confidence.ANSWERED)
@@ -142,11 +143,12 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
     uncovered = uncovered_terms(asked, hit_words(), snapshot)
     terms = len(asked.terms)
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
-    confidence = confidence_of(answerability(retrieval.dense_top, coverage(), uncovered_share, tuning), tuning)
+    score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning)
+    confidence = confidence_of(score, tuning)
     if confidence is Confidence.REFUSED:
         named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
-        return Verdict(confidence, RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else ())
-    return Verdict(confidence)
+        return Verdict(confidence, RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else (), score)
+    return Verdict(confidence, answerability=score)
 
 
 def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:

@@ -44,6 +44,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "mode": answer.mode.value,
         "confidence": answer.confidence.value,
+        "answerability": answer.answerability,
         "answer": answer.text,
         "citations": plain(answer.citations),
         "quotes": plain(answer.quotes),

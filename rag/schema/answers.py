@@ -180,6 +180,10 @@ class Answer:
     topic: str = ""  # what the question was about, carried into follow-ups
     speaker: str = ""  # the speaker the question was about, carried into follow-ups
     confidence: Confidence = Confidence.ANSWERED  # set by rag.refusal; ``refused`` for every ``none`` answer
+    # The extractive evidence score ``confidence`` was read from (``rag.refusal.answerability``:
+    # best cosine + rare-word coverage - uncovered share); None where no score decided (who said
+    # what, "when was that?", a fresh paragraph on a question about the present, a refusal by rule).
+    answerability: float | None = None
     # Renderings kept beside the data for scripts and the CLI, filled where rag hands the answer
     # out (``rag.render.finish.finished``, for every answer ``NewsIndex.ask`` returns); the
     # renderers work from the typed parts above, never from these.

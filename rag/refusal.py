@@ -116,10 +116,25 @@ def check_extractive(
     uncovered = uncovered_terms(asked.text, hit_words(), snapshot)
     terms = len(content_terms(asked.text))
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
-    if answerability(retrieval.dense_top, coverage(), uncovered_share, tuning) < tuning.min_answerability:
+    judged = judged_answerable(retrieval, tuning)
+    weak = (not judged) if judged is not None else (
+        answerability(retrieval.dense_top, coverage(), uncovered_share, tuning) < tuning.min_answerability)
+    if weak:
         named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
         return RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else ()
     return None
+
+
+def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:
+    """Whether the judge (``rag.judge``) scores some hit as answering the question: its best score
+    reaches ``Tuning.min_judge_score``. ``None`` without a judge: the word and cosine rules decide.
+
+    A cross-encoder reads question and paragraph together, so where a user brings one its
+    judgement replaces ``answerability``'s (the name and recency rules still apply).
+    """
+    if retrieval.judge_top is None:
+        return None
+    return retrieval.judge_top >= tuning.min_judge_score
 
 
 def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:

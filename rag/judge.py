@@ -10,10 +10,10 @@ keeps the best score as ``Retrieval.judge_top`` for the refusal rules
 (``rag.refusal.judged_answerable``). Without one (the default) nothing here is imported and
 answers are exactly as before.
 
-Cost, on the 2-core CPU of the development machine (bench/judge_cost.py, torch, one question,
-``JUDGED_CANDIDATES`` = 20 paragraphs of the demo corpus): a 6-layer MiniLM the size of
-ms-marco-MiniLM-L-6-v2 adds about 0.2 s per question; the tests' 1-layer model about 5 ms
-(figures in README, "A judge (optional)").
+Cost, on the shared 2-core CPU of the development machine (bench/judge_cost.py, torch, one
+question, ``JUDGED_CANDIDATES`` = 20 paragraphs of the demo corpus): a 6-layer MiniLM the size of
+ms-marco-MiniLM-L-6-v2 adds 0.2 to 0.5 s per question (medians of three runs 209, 279, 481 ms);
+the tests' 1-layer model about 14 ms (README, "A judge (optional)").
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from rag.errors import ConfigError
 
 # Fused candidates the judge reads per question. 20: recall@10 of the fused ranking is already
 # 0.986 on RealTime QA 2022 (bench/RESULTS.md), so the answering paragraph is almost always among
-# them, and 20 pairs cost a MiniLM-L-6 judge about 0.2 s on a laptop CPU; more costs linearly.
+# them, and 20 pairs cost a MiniLM-L-6 judge 0.2 to 0.5 s on 2 CPU cores; more costs linearly.
 JUDGED_CANDIDATES = 20
 # A hub id: "owner/name" or "name", nothing that reads as a folder on this machine.
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")

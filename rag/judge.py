@@ -62,17 +62,17 @@ class Judge:
             return self._model
 
     def _load(self) -> Any:
-        from sentence_transformers import CrossEncoder  # imported only when a judge is configured
+        from rag.models import cross_encoder  # the model stack is imported only when a judge is configured
 
         source = str(self.path) if self.path is not None else self.name
         try:
             try:
-                model = CrossEncoder(source, local_files_only=True, device="cpu")
+                model = cross_encoder(source, local_files_only=True)
             except OSError:
                 if self.path is not None:
                     raise
                 # A hub id not in the local cache: fetched when online (fails fast when HF_HUB_OFFLINE=1).
-                model = CrossEncoder(source, device="cpu")
+                model = cross_encoder(source, local_files_only=False)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"judge {self.name!r} could not be loaded as a cross-encoder ({exc}); "
                               "give a folder saved with CrossEncoder.save, or a hub id when online") from None
@@ -90,9 +90,7 @@ class Judge:
         """
         if not passages:
             return []
-        import torch
+        from rag.models import cross_encoder_logits
 
-        model = self.load()
-        logits = model.predict([(question, p) for p in passages], activation_fn=torch.nn.Identity(),
-                               show_progress_bar=False, convert_to_numpy=True)
-        return [0.5 * (1.0 + math.tanh(float(x) / 2)) for x in logits.reshape(-1)]  # the sigmoid, without overflow
+        logits = cross_encoder_logits(self.load(), [(question, p) for p in passages])
+        return [0.5 * (1.0 + math.tanh(x / 2)) for x in logits]  # the sigmoid, without overflow

@@ -3,8 +3,10 @@
 The question arrives read once (``rag.question.resolve``: a ``Question`` with its filters);
 nothing here reads its wording again. Attribution questions go to ``rag.attribution``, "when
 was that?" and everything else to ``rag.extractive``; the LLM (given to the constructor, or
-built from the settings) rewrites a factual answer from the extractive answer's hits. Each
-question reads the corpus through one ``CorpusSnapshot``.
+built from the settings) rewrites a factual answer from the extractive answer's hits. A judge
+(``rag.judge``, likewise given or built from ``settings.judge``) reranks a factual question's
+candidates and scores whether they answer it. Each question reads the corpus through one
+``CorpusSnapshot``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from rag import attribution, extractive
 from rag.attribution import Limits
+from rag.judge import Judge
 from rag.keywords import KeywordCache
 from rag.question import Question, QuestionKind, earlier_answers
 from rag.render.finish import finished
@@ -30,11 +33,13 @@ class Answerer:
     """Answers questions from one store, as ``tuning`` says. Shared by threads; holds no user state.
 
     ``llm`` is a llama-index LLM that writes factual answers; without one, it is built from
-    ``settings.llm`` on first use (none set: answers stay extractive).
+    ``settings.llm`` on first use (none set: answers stay extractive). ``judge`` likewise, from
+    ``settings.judge`` here (a missing folder fails now; its model loads on the first question);
+    none set: ``judge`` is ``None`` and retrieval and refusals are exactly as without this option.
     """
 
     def __init__(self, store: Store, variants: VariantTable, tuning: Tuning, llm: Any = None,
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, judge: Judge | None = None):
         self.store = store
         self.variants = variants
         self.tuning = tuning
@@ -42,6 +47,7 @@ class Answerer:
         self.snapshots = SnapshotSource(store, variants)
         self._llm = llm
         self._settings = settings
+        self.judge = judge if judge is not None or settings is None or not settings.judge else Judge(settings.judge)
 
     @property
     def llm(self) -> Any:
@@ -65,7 +71,7 @@ class Answerer:
         """
         snapshot = snapshot or self.snapshot()
         return self.retriever.retrieve(asked.text, k, asked.filters, snapshot.keywords,
-                                       prefer=self._quoting(asked, snapshot))
+                                       prefer=self._quoting(asked, snapshot), judge=self.judge)
 
     def _quoting(self, asked: Question, snapshot: CorpusSnapshot) -> frozenset[str]:
         """Ids of the paragraphs quoting a speaker who fits the one ``asked`` names (or none)."""

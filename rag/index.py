@@ -15,6 +15,7 @@ from typing import Any
 from rag.answerer import Answerer
 from rag.attribution import Limits
 from rag.errors import ConfigError, IndexNotFound
+from rag.judge import Judge
 from rag.models import Encoder
 from rag.question import resolve
 from rag.records import within
@@ -48,15 +49,17 @@ class NewsIndex:
     <AnswerMode.ATTRIBUTION: 'attribution'>
     """
 
-    def __init__(self, store: Store, settings: Settings, llm: Any = None, tuning: Tuning | None = None):
+    def __init__(self, store: Store, settings: Settings, llm: Any = None, tuning: Tuning | None = None,
+                 judge: Judge | None = None):
         self.store = store
         self.settings = settings
         self.tuning = tuning or Tuning()
         variants = default_table()
         if settings.variants:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))
-        # ``llm``: a llama-index LLM; None = built from settings.llm on first use.
-        self.answerer = Answerer(store, variants, self.tuning, llm=llm, settings=settings)
+        # ``llm``: a llama-index LLM; None = built from settings.llm on first use. ``judge``: a
+        # ``rag.judge.Judge``; None = built from settings.judge (empty: no judge).
+        self.answerer = Answerer(store, variants, self.tuning, llm=llm, settings=settings, judge=judge)
         self._freeze = False  # whether ``warm`` was asked to freeze (a server's index)
 
     @classmethod
@@ -70,13 +73,15 @@ class NewsIndex:
         llm: Any = None,
         tuning: Tuning | None = None,
         make_encoder: Callable[[str, Path], Encoder] = Encoder,
+        judge: Judge | None = None,
     ) -> NewsIndex:
         """Open an existing index; raises ``IndexNotFound`` (saying to ingest) if it is missing or empty.
 
         Give either ``settings`` or the store's ``db`` / ``chroma_url`` / ``collection`` (read by
         ``Settings.load``, which refuses ``db`` beside ``chroma_url``); both is a ``ConfigError``,
         not a silent choice of one. ``tuning`` replaces the measured defaults
-        (``rag.tuning.Tuning``), e.g. for an experiment.
+        (``rag.tuning.Tuning``), e.g. for an experiment. ``judge`` replaces the one
+        ``settings.judge`` names (``rag.judge.Judge``); a judge folder that does not exist fails here.
         """
         given = [name for name, value in (("db", db), ("chroma_url", chroma_url), ("collection", collection))
                  if value is not None]
@@ -90,7 +95,7 @@ class NewsIndex:
             raise IndexNotFound(
                 f"the index at {settings.describe_store()} is empty; run `newsrag ingest PATH` first"
             )
-        return cls(store, settings, llm=llm, tuning=tuning)
+        return cls(store, settings, llm=llm, tuning=tuning, judge=judge)
 
     def reading(self) -> AbstractContextManager[None]:
         """Hold one corpus revision across several calls: ingests and removals by any process
@@ -105,8 +110,9 @@ class NewsIndex:
     def warm(self, freeze: bool = False) -> NewsIndex:
         """Build now what the first question would otherwise wait for; returns ``self``.
 
-        Loads the embedding model, then the keyword index and the speaker index for the current
-        corpus revision (built, or read from the local cache), and Chroma's vector index. Servers
+        Loads the embedding model (and the judge's, if one is configured), then the keyword index
+        and the speaker index for the current corpus revision (built, or read from the local
+        cache), and Chroma's vector index. Servers
         call this at start-up so no user pays for it; ``keep_current`` calls it after each write.
 
         With ``freeze``, the objects alive afterwards are exempted from Python's cyclic garbage
@@ -119,6 +125,8 @@ class NewsIndex:
         is a newsrag server asks for it (the chat, ``ui/app.py``); a library call never does.
         """
         vector = self.store.encoder.embed_query("warm up")
+        if self.answerer.judge is not None:
+            self.answerer.judge.load()
         with self.store.reading():
             self.answerer.snapshot().speakers  # noqa: B018 - built now, not on the first question
             self.store.nearest(vector, 1, Filters())  # Chroma loads its vector index on the first query

@@ -236,3 +236,21 @@ def _NewsragEmbeddingFunction() -> Any:  # noqa: N802 - factory standing in for 
     if _LazyEF.cls is None:
         _LazyEF.cls = _make_ef_class()
     return _LazyEF.cls()
+
+
+def cross_encoder(source: str, local_files_only: bool) -> Any:
+    """A sentence-transformers ``CrossEncoder`` on the CPU, for ``rag.judge`` (the one place the
+    model stack is imported stays this module)."""
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(source, local_files_only=local_files_only, device="cpu")
+
+
+def cross_encoder_logits(model: Any, pairs: list[tuple[str, str]]) -> list[float]:
+    """The raw score (logit) ``model`` gives each (question, passage) pair, whatever activation
+    it was saved with, so the caller puts every judge on one scale."""
+    import torch
+
+    scores = model.predict(pairs, activation_fn=torch.nn.Identity(), show_progress_bar=False,
+                           convert_to_numpy=True)
+    return [float(x) for x in scores.reshape(-1)]

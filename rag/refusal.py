@@ -143,12 +143,29 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
     uncovered = uncovered_terms(asked, hit_words(), snapshot)
     terms = len(asked.terms)
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
-    score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning)
-    confidence = confidence_of(score, tuning)
+    judged = judged_answerable(retrieval, tuning)
+    if judged is not None:  # a judge decides: answered or refused (no tentative band fitted on its scale)
+        score = retrieval.judge_top
+        confidence = Confidence.ANSWERED if judged else Confidence.REFUSED
+    else:
+        score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning)
+        confidence = confidence_of(score, tuning)
     if confidence is Confidence.REFUSED:
         named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
         return Verdict(confidence, RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else (), score)
     return Verdict(confidence, answerability=score)
+
+
+def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:
+    """Whether the judge (``rag.judge``) scores some hit as answering the question: its best score
+    reaches ``Tuning.min_judge_score``. ``None`` without a judge: the word and cosine rules decide.
+
+    A cross-encoder reads question and paragraph together, so where a user brings one its
+    judgement replaces ``answerability``'s (the name and recency rules still apply).
+    """
+    if retrieval.judge_top is None:
+        return None
+    return retrieval.judge_top >= tuning.min_judge_score
 
 
 def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:

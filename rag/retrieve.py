@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
+from rag.judge import JUDGED_CANDIDATES, Judge
 from rag.keywords import KeywordCache
 from rag.question import asks_about_now  # the question's wording, read in one place
 from rag.records import date_number
@@ -40,6 +41,8 @@ class Retrieval:
     dense_top: float  # best cosine similarity between query and a paragraph (0..1)
     dense_scores: dict[str, float]  # paragraph id -> cosine similarity, for the candidates
     as_of: str = ""  # the reference day (ISO): the until filter, else the newest date in the corpus
+    # The judge's best score of a (question, paragraph) pair, 0..1 (``rag.judge``); None = no judge.
+    judge_top: float | None = None
 
 
 def parse_date(value: str | date | None, name: str) -> str | None:
@@ -72,10 +75,14 @@ class Retriever:
     # -- fused -------------------------------------------------------------------------------
 
     def retrieve(
-        self, query: str, k: int, filters: Filters, cache: KeywordCache, prefer: Collection[str] = ()
+        self, query: str, k: int, filters: Filters, cache: KeywordCache, prefer: Collection[str] = (),
+        judge: Judge | None = None,
     ) -> Retrieval:
         """The ``k`` best paragraphs for ``query``; those in ``prefer`` (ids of paragraphs that
-        quote the speaker a question asks about) gain ``Tuning.preferred_bonus`` of the best score."""
+        quote the speaker a question asks about) gain ``Tuning.preferred_bonus`` of the best score.
+
+        With a ``judge`` (``rag.judge``), the fused top ``JUDGED_CANDIDATES`` (at least the
+        fetch window) are reordered by its scores, and its best score is ``Retrieval.judge_top``."""
         tuning = self.tuning
         n = max(k * tuning.candidates_per_hit, _MIN_CANDIDATES)
         dense_query = self.variants.expand(query) if self.variants.variants_in(query) else query
@@ -94,6 +101,10 @@ class Retriever:
         if prefer and fused:
             bonus = tuning.preferred_bonus * fused[0][1]
             fused = sorted(((pid, s + bonus if pid in prefer else s) for pid, s in fused), key=lambda kv: -kv[1])
+        judge_top = None
+        if judge is not None and fused:
+            fused, judge_top = judged(judge, self.store, query, fused, paragraphs,
+                                      max(JUDGED_CANDIDATES, _FETCH_WINDOW * k))
         # Only keyword hits that rank near the top need their text: fetch those, and widen the
         # window only when near-duplicates leave fewer than k distinct hits in it.
         window = _FETCH_WINDOW * k
@@ -108,7 +119,7 @@ class Retriever:
             window *= 2
         hits = self.with_context(hits, cache)
         return Retrieval(tuple(hits), max(dense_scores.values(), default=0.0), dense_scores,
-                         date.fromordinal(reference).isoformat() if reference is not None else "")
+                         date.fromordinal(reference).isoformat() if reference is not None else "", judge_top)
 
     def with_recency(
         self, query: str, fused: list[tuple[str, float]], reference: int | None, cache: KeywordCache
@@ -150,6 +161,27 @@ class Retriever:
             if h.paragraph.paragraph_id in wanted else h
             for h in hits
         ]
+
+
+
+def judged(
+    judge: Judge, store: Store, query: str, fused: list[tuple[str, float]], paragraphs: dict[str, Paragraph],
+    n: int,
+) -> tuple[list[tuple[str, float]], float]:
+    """The fused top ``n`` reordered by ``judge``, each scored by it (0..1), then the rest in
+    fused order with their fused scores; and the judge's best score.
+
+    The judge reads title and paragraph together (a paragraph often leaves its story's subject to
+    the headline). Texts the dense search did not return are fetched into ``paragraphs``, the
+    caller's, so the hits reuse them.
+    """
+    top = [pid for pid, _ in fused[:n]]
+    for p in store.get([pid for pid in top if pid not in paragraphs]):
+        paragraphs[p.paragraph_id] = p
+    top = [pid for pid in top if pid in paragraphs]
+    scores = judge.score(query, [f"{paragraphs[pid].title}\n{paragraphs[pid].text}" for pid in top])
+    ranked = sorted(zip(top, scores, strict=True), key=lambda kv: -kv[1])
+    return ranked + fused[n:], ranked[0][1] if ranked else 0.0
 
 
 def reference_day(filters: Filters, cache: KeywordCache) -> int | None:

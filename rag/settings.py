@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
             shown="(none)"),
     Setting("llm_api_key", "", "API key sent to the OpenAI-compatible server, if it needs one.", shown="(none)"),
     Setting("llm_timeout_s", 120.0, "Seconds to wait for the LLM before giving up."),
+    Setting("judge", "", "Optional judge: a cross-encoder (a folder saved by sentence-transformers, or a hub id "
+            "such as cross-encoder/ms-marco-MiniLM-L-6-v2 when online) that reranks the top candidates and "
+            "decides whether they answer; empty = no judge.", ("ask", "search", "ui"), shown="(none)"),
     Setting("encoder", "onnx", "Paragraph encoder: `onnx` (all-MiniLM-L6-v2 on onnxruntime: torch's vectors, "
             "3x faster, no torch), `torch` (sentence-transformers) or `onnx-int8` (quantised); "
             "one database keeps the encoder family that wrote it.", ("ingest",), choices=ENCODERS),
@@ -122,6 +125,7 @@ class Settings:
     llm_url: str = _default("llm_url")
     llm_api_key: str = _default("llm_api_key")
     llm_timeout_s: float = _default("llm_timeout_s")
+    judge: str = _default("judge")
     # Writes by other machines to a Chroma server show up within this time (an embedded store's
     # writers all pass its gate, which tells readers at once). 2 s: a chat user reading an answer
     # does not notice it, and one small metadata read per question at most every 2 s costs nothing.

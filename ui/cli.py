@@ -354,6 +354,8 @@ def ui(port: int, host: str, **flags: Any) -> None:
         env["NEWSRAG_CHROMA_URL"] = settings.chroma_url
     env["NEWSRAG_COLLECTION"] = settings.collection
     env["NEWSRAG_UPLOADS"] = str(settings.uploads).lower()
+    if settings.judge:
+        env["NEWSRAG_JUDGE"] = settings.judge
     env["NEWSRAG_BEHIND_AUTH_PROXY"] = str(settings.behind_auth_proxy).lower()  # the app checks again
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.headless", "true",

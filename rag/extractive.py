@@ -56,6 +56,7 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
         topic=topic, speaker=asked.speaker, confidence=verdict.confidence, answerability=verdict.answerability,
+        unmatched=verdict.missing,
     )
 
 

@@ -150,10 +150,10 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
     else:
         score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning)
         confidence = confidence_of(score, tuning)
+    named = tuple(uncovered) if uncovered_share > 0.5 else ()  # most of the question missing: worth naming
     if confidence is Confidence.REFUSED:
-        named = uncovered_share > 0.5  # most of the question is missing: worth naming in the message
-        return Verdict(confidence, RefusalReason.WEAK_MATCHES, tuple(uncovered) if named else (), score)
-    return Verdict(confidence, answerability=score)
+        return Verdict(confidence, RefusalReason.WEAK_MATCHES, named, score)
+    return Verdict(confidence, missing=named if confidence is Confidence.TENTATIVE else (), answerability=score)
 
 
 def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:

@@ -45,6 +45,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "mode": answer.mode.value,
         "confidence": answer.confidence.value,
         "answerability": answer.answerability,
+        "unmatched": list(answer.unmatched),
         "answer": answer.text,
         "citations": plain(answer.citations),
         "quotes": plain(answer.quotes),

@@ -48,6 +48,16 @@ def _plain(text: str) -> str:
 TENTATIVE_LEAD = "No paragraph clearly answers this. The closest:"
 
 
+def tentative_lead(answer: Answer) -> str:
+    """The lead line of a tentative answer, naming the question's words no paragraph holds when
+    they are most of it ("none mentions “bridge” or “collapsed”"), as a weak-match refusal does."""
+    if not answer.unmatched:
+        return TENTATIVE_LEAD
+    words = [f"\u201c{w}\u201d" for w in answer.unmatched]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return f"No paragraph clearly answers this; none mentions {listed}. The closest:"
+
+
 Link = Callable[[int], str] | None  # citation number -> the in-page anchor its marker links to
 
 
@@ -138,7 +148,7 @@ def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> lis
             chunks.append(f"_{esc(_capitalised(left_out_line(answer)))}_\n")
     else:
         if answer.confidence is Confidence.TENTATIVE:
-            chunks.append(esc(TENTATIVE_LEAD) + "\n\n")
+            chunks.append(esc(tentative_lead(answer)) + "\n\n")
         blocks: dict[int, list[Sentence]] = {}
         for s in answer.sentences:
             blocks.setdefault(s.block, []).append(s)

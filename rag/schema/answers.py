@@ -184,6 +184,9 @@ class Answer:
     # best cosine + rare-word coverage - uncovered share); None where no score decided (who said
     # what, "when was that?", a fresh paragraph on a question about the present, a refusal by rule).
     answerability: float | None = None
+    # For a tentative answer: the question's words no retrieved paragraph holds, when they are most
+    # of it ("bridge", "collapsed"): the lead line names them, as a weak-match refusal would.
+    unmatched: tuple[str, ...] = ()
     # Renderings kept beside the data for scripts and the CLI, filled where rag hands the answer
     # out (``rag.render.finish.finished``, for every answer ``NewsIndex.ask`` returns); the
     # renderers work from the typed parts above, never from these.

@@ -147,13 +147,16 @@ def section(root: Path, opts: rtqa.Options) -> str:
     scored = {year: score_all(half, prep.evaluated[year], prep.answerable(year)) for year in opts.years}
     refuse_below, answer_above = fit(scored[rtqa.TUNE_YEAR])
     default = Tuning()
+    before = 0.5  # the single threshold (min_answerability) the two replaced: refused below, answered above
     headers = ["questions", "answerable", "answered", "tentative", "refused", "shown holding the choice",
                "unanswerable", "answered", "tentative", "refused"]
     table = []
     for year, s in scored.items():
         table.append(rows(f"{year}, fitted ({refuse_below} / {answer_above})", s, refuse_below, answer_above))
-        table.append(rows(f"{year}, defaults ({default.refuse_below} / {default.answer_above})", s,
-                          default.refuse_below, default.answer_above))
+        if (default.refuse_below, default.answer_above) != (refuse_below, answer_above):
+            table.append(rows(f"{year}, defaults ({default.refuse_below} / {default.answer_above})", s,
+                              default.refuse_below, default.answer_above))
+        table.append(rows(f"{year}, one threshold ({before}), as before", s, before, before))
     lines = [
         f"Machine: {report.machine()}; load average at the start {report.load_average()}. The refusal corpus of "
         f"`bench/realtimeqa.py` ({half.size} passages), each question asked as of its quiz date, no LLM, no judge. "

@@ -397,15 +397,28 @@ def extractive_section(settings: object, misses: bool) -> str:
 def refusal_outcomes(index: object, asked: list[Question], unanswerable: list[dict]) -> dict[str, object]:
     from rag.schema import AnswerMode
 
-    refused_bad = []
+    refused_bad, states_bad = [], []
     for row in unanswerable:
-        refused_bad.append(index.ask(row["question"]).mode is AnswerMode.NONE)  # type: ignore[attr-defined]
-    refused_good, cited_gold = [], []
+        answer = index.ask(row["question"])  # type: ignore[attr-defined]
+        refused_bad.append(answer.mode is AnswerMode.NONE)
+        states_bad.append(answer.confidence.value)
+    refused_good, cited_gold, states_good = [], [], []
     for q in asked:
         answer = index.ask(q.question)  # type: ignore[attr-defined]
         refused_good.append(answer.mode is AnswerMode.NONE)
         cited_gold.append(any(c.paragraph_id in q.gold for c in answer.citations))
-    return {"refused_bad": refused_bad, "refused_good": refused_good, "cited_gold": cited_gold}
+        states_good.append(answer.confidence.value)
+    return {"refused_bad": refused_bad, "refused_good": refused_good, "cited_gold": cited_gold,
+            "states_bad": Counter(states_bad), "states_good": Counter(states_good)}
+
+
+def _three_states(bad: Counter, good: Counter, n_bad: int, n_good: int) -> str:
+    """The issue-21 line: how sure the answers are (``answer.confidence``), with its two goals."""
+    ok_bad, ok_good = bad["answered"] == 0, good["refused"] == 0
+    return (f"How sure (`answer.confidence`): unanswerable {n_bad}: refused {bad['refused']}, tentative "
+            f"{bad['tentative']}, answered {bad['answered']} (goal: all refused or tentative: "
+            f"{'met' if ok_bad else 'NOT met'}); answerable {n_good}: answered {good['answered']}, tentative "
+            f"{good['tentative']}, refused {good['refused']} (goal: none refused: {'met' if ok_good else 'NOT met'}).")
 
 
 def refusal_section(settings: object, asked: list[Question], thresholds: list[float], misses: bool) -> str:
@@ -462,6 +475,7 @@ def refusal_section(settings: object, asked: list[Question], thresholds: list[fl
         f"**{false_refusal:.3f}** ({sum(outcome['refused_good'])}/{n_good}); answers citing the labelled "
         f"paragraph: {cited:.3f}. `Tuning()` defaults: refuse_below = {default.refuse_below}, answer_above = {default.answer_above}, "
         f"answerability_uncovered = {default.answerability_uncovered}.\n\n"
+        + _three_states(outcome["states_bad"], outcome["states_good"], n_bad, n_good) + "\n\n"
         + report.table(["unanswerable because", "questions", "refused"], why_rows) + "\n\n"
         + report.table(["answerable kind", "questions", "refused", "cites labelled paragraph"], kind_rows)
         + "\n\nBest dense cosine (`Retrieval.dense_top`) of the whole question: unanswerable "

@@ -40,7 +40,7 @@ def test_answer_from_paragraphs_that_miss_the_question_is_unsure_and_names_what_
     assert answer.confidence is Confidence.TENTATIVE
     assert {"bridge", "collapsed"} <= set(answer.unmatched)
     lead = answer.text.split("\n", 1)[0]
-    assert lead.startswith("No paragraph clearly answers this; none mentions")
+    assert lead.startswith("No paragraph clearly answers this, and the closest never mention")
     assert "\u201cbridge\u201d" in lead and "\u201ccollapsed\u201d" in lead and answer.citations
 
     strict = NewsIndex.open(demo_index.settings, tuning=Tuning(refuse_below=0.6, answer_above=0.6))

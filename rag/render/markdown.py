@@ -49,13 +49,14 @@ TENTATIVE_LEAD = "No paragraph clearly answers this. The closest:"
 
 
 def tentative_lead(answer: Answer) -> str:
-    """The lead line of a tentative answer, naming the question's words no paragraph holds when
-    they are most of it ("none mentions “bridge” or “collapsed”"), as a weak-match refusal does."""
+    """The lead line of a tentative answer, naming the question's words the closest paragraphs
+    never mention when they are most of it, as a weak-match refusal does (the corpus may hold
+    them elsewhere: the words are the closest paragraphs', not the corpus')."""
     if not answer.unmatched:
         return TENTATIVE_LEAD
     words = [f"\u201c{w}\u201d" for w in answer.unmatched]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return f"No paragraph clearly answers this; none mentions {listed}. The closest:"
+    return f"No paragraph clearly answers this, and the closest never mention {listed}:"
 
 
 Link = Callable[[int], str] | None  # citation number -> the in-page anchor its marker links to

@@ -115,6 +115,7 @@ def ingest(
     progress: ProgressCallback | None = None,
     extractor_version: str | None = None,
     make_encoder: Callable[[str, Path], Encoder] = Encoder,
+    window_articles: int = INGEST_WINDOW_ARTICLES,
 ) -> IngestReport:
     """Ingest files and folders into the store named by ``settings``; never raises for bad files.
 
@@ -124,7 +125,9 @@ def ingest(
     change the extractor's rules pass a fingerprint of its code here. One ingest at a time
     writes to a store: a second one waits (``rag.store.write_lock``), first reporting a
     "waiting" stage whose ``note`` says for what. ``make_encoder`` builds the store's encoder
-    (``Store.connect``): benchmarks pass one that caches vectors on disk.
+    (``Store.connect``): benchmarks pass one that caches vectors on disk. ``window_articles``:
+    how many articles are held and compared at once (memory against store round trips); the
+    result is the same for any window.
     """
 
     def waiting(note: str) -> None:
@@ -134,7 +137,7 @@ def ingest(
     with write_lock(settings, on_wait=waiting):
         return _ingest(paths, settings, progress=progress,
                        extractor_version=extractor_version or current_extractor(settings.attribution == "parse"),
-                       make_encoder=make_encoder)
+                       make_encoder=make_encoder, window_articles=window_articles)
 
 
 def _ingest(
@@ -144,6 +147,7 @@ def _ingest(
     progress: ProgressCallback | None,
     extractor_version: str,
     make_encoder: Callable[[str, Path], Encoder],
+    window_articles: int,
 ) -> IngestReport:
     """``ingest`` under the store's write lock, in two passes over windows of files.
 
@@ -171,7 +175,7 @@ def _ingest(
     store: Store | None = None
     requoted = 0
     plan = _Plan()
-    for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read)):
+    for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read), window_articles):
         if store is None:  # connected once the first files are read, as before windows
             store = Store.connect(settings, create=True, make_encoder=make_encoder)
             requoted = refresh_quotes(store, extractor_version, parse)
@@ -198,7 +202,8 @@ def _ingest(
             IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total)))
         reported = {failure.path for failure in counts.failed}
         holding = sorted(set(plan.rewrite.values()))
-        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes), WRITE_WINDOW_ARTICLES), plan,
+        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes),
+                                                        min(WRITE_WINDOW_ARTICLES, window_articles)), plan,
                                       parse):
             for failure in (r.failure for r in window if r.failure and r.failure.path not in reported):
                 counts.failed.append(failure)  # only when a file changed since pass 1
@@ -273,7 +278,7 @@ def _read_files(
         yield _Read(index, str(path), articles, failure)
 
 
-def _windows(reads: Iterable[_Read], size: int = INGEST_WINDOW_ARTICLES) -> Iterator[list[_Read]]:
+def _windows(reads: Iterable[_Read], size: int) -> Iterator[list[_Read]]:
     """Whole files, grouped until a window holds ``size`` articles."""
     window: list[_Read] = []
     held = 0

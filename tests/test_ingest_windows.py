@@ -8,9 +8,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-import pytest
-
-import ingest.pipeline
 from ingest import ingest as run_ingest
 from rag import Settings
 from rag.schema import IngestReport, Paragraph
@@ -59,22 +56,19 @@ def edit_folder(folder: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("5 years", "six years"), encoding="utf-8")
 
 
-def ingest_in_windows(
-    monkeypatch: pytest.MonkeyPatch, folder: Path, db: Path, window: int
-) -> tuple[IngestReport, dict[str, Paragraph]]:
-    monkeypatch.setattr(ingest.pipeline, "INGEST_WINDOW_ARTICLES", window)
+def ingest_in_windows(folder: Path, db: Path, window: int) -> tuple[IngestReport, dict[str, Paragraph]]:
     settings = Settings.load(env={}, db=db, batch_size=4)
-    report = run_ingest([folder], settings)
+    report = run_ingest([folder], settings, window_articles=window)
     return report, {p.paragraph_id: p for p in Store.connect(settings).iter_paragraphs()}
 
 
 def test_windows_of_two_articles_store_and_report_what_one_window_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "news"
     write_folder(folder)
-    first_small, stored_small = ingest_in_windows(monkeypatch, folder, tmp_path / "small", window=2)
-    first_whole, stored_whole = ingest_in_windows(monkeypatch, folder, tmp_path / "whole", window=10_000)
+    first_small, stored_small = ingest_in_windows(folder, tmp_path / "small", window=2)
+    first_whole, stored_whole = ingest_in_windows(folder, tmp_path / "whole", window=10_000)
     assert dataclasses.asdict(first_small) == dataclasses.asdict(first_whole)
     assert stored_small == stored_whole
     assert (first_small.articles_added, len(first_small.failed)) == (10, 1)
@@ -82,8 +76,8 @@ def test_windows_of_two_articles_store_and_report_what_one_window_does(
     assert "A later draft that must not replace the first." not in texts  # the first file won
 
     edit_folder(folder)
-    again_small, stored_small = ingest_in_windows(monkeypatch, folder, tmp_path / "small", window=2)
-    again_whole, stored_whole = ingest_in_windows(monkeypatch, folder, tmp_path / "whole", window=10_000)
+    again_small, stored_small = ingest_in_windows(folder, tmp_path / "small", window=2)
+    again_whole, stored_whole = ingest_in_windows(folder, tmp_path / "whole", window=10_000)
     assert dataclasses.asdict(again_small) == dataclasses.asdict(again_whole)
     assert stored_small == stored_whole
     titles = {p.title for p in stored_small.values()}

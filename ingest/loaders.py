@@ -56,6 +56,25 @@ _HEADER_LINE_CHARS = 80
 # Russia;" / "Member of House panel says ...", USA Today's layout in PolNeAR: 132 train articles
 # lost their lede to the header rule before this).
 _HEADLINE_CHARS = 200
+# A .txt's date line (``_take_date_line``): looked for among the first lines only, where
+# publication, section, headline, byline and date sit (six of them at most in the layouts we know),
+# so a date quoted alone deep in an article is never taken for its dateline.
+_DATE_LINE_WITHIN = 6
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_CLOCK = r"(?:[\sT,]+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?)?"
+# Year, month and day all present: "2026", "Health" or "Monday" alone are no date line. The time
+# after a date is allowed but not read: the date is the one printed, as ``_iso_date`` keeps it.
+_DATE_LINE = re.compile(
+    r"(?:(?P<label>published|posted|updated|date|dated)(?:\s+on)?\s*[:\-–—]?\s*)?"
+    r"(?P<date>" + _WEEKDAY + r"(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}"
+    r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}))" + _CLOCK,
+    re.IGNORECASE,
+)
+_FRONT_MATTER_DATE_KEYS = ("date", "published", "published_at", "pubdate")
+# Digits on either side would make it part of a longer number (an id, a timestamp).
+_FILE_NAME_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _FIX_JSON = "fix the file and re-run newsrag ingest"
 _FIX_JSONL = "fix or delete the line and re-run newsrag ingest"
 _TEXT_FIELDS = "add a 'text', 'body' or 'paragraphs' field"
@@ -234,8 +253,20 @@ def _parse_plain_text(text: str, path: Path) -> Article:
     The two-line header is recognised only when the first block is two short labels (no sentence
     punctuation at their ends) and the next block a single line of headline length; otherwise the
     first line is the headline and the rest of its block (a subhead) the first paragraph.
+
+    The date comes from the first of (``data/README.md``, "Dating a .txt"): a date line near the
+    top ("2026-11-25", "November 25, 2026", "Published: ..."), taken out of the text so that it
+    is no paragraph; a ``date:`` in front matter between ``---`` lines, which is never text
+    either; a date in the file name ("varnholm-courier_2026-09-13_....txt"). Plain text carries
+    no date field, and an undated article falls off the timeline and out of every date filter.
     """
+    front, text = _front_matter(text, path)
+    text, line_date = _take_date_line(text)
+    date = line_date or _front_matter_date(front, path) or _file_name_date(path)
     blocks = _split_blocks(text)
+    if not blocks:
+        raise BadArticle(str(path), "has a date or front matter but no article; add the headline and the "
+                         "text after it")
     first = blocks[0]
     source = section = ""
     if (len(first) == 2 and len(blocks) >= 2 and len(blocks[1]) == 1
@@ -255,8 +286,82 @@ def _parse_plain_text(text: str, path: Path) -> Article:
         paragraphs=paragraphs,
         source=source,
         section=section,
+        date=date,
         location=str(path),
     )
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
+    """``key: value`` lines between a first line ``---`` and the next ``---``, and the text after.
+
+    Only a text whose first line is ``---`` has front matter, so an article that merely uses
+    ``---`` as a rule between paragraphs is left whole. An opening ``---`` never closed is an
+    error rather than a guess: everything after it would otherwise be read as metadata.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            break
+    else:
+        raise BadArticle(str(path), "opens front matter with '---' on its first line but never closes "
+                         "it; add a '---' line after the last 'key: value' line")
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        key, colon, value = line.partition(":")
+        if colon and key.strip():
+            fields.setdefault(key.strip().lower(), value.strip().strip("\"'"))
+    return fields, "\n".join(lines[end + 1 :])
+
+
+def _front_matter_date(fields: dict[str, str], path: Path) -> str:
+    """The front matter's ``date`` (or ``published``) as YYYY-MM-DD; "" when it has none."""
+    key = next((k for k in _FRONT_MATTER_DATE_KEYS if fields.get(k)), "")
+    if not key:
+        return ""
+    date = _iso_date(fields[key])
+    if not date:
+        raise BadArticle(str(path), f"has {fields[key]!r} as its front matter '{key}', which is not a date; "
+                         "use ISO 8601 such as 2026-11-25 and re-run newsrag ingest")
+    return date
+
+
+def _take_date_line(text: str) -> tuple[str, str]:
+    """``text`` without its date line, and that line's date ("" and ``text`` whole when none).
+
+    A date line is a line among the first ``_DATE_LINE_WITHIN`` non-blank lines holding only a
+    full date (year, month, day), alone or after a label ("Published:", "Updated:"). A
+    "Published" date wins over an "Updated" one; every date line is taken out of the text.
+    """
+    lines = text.splitlines()
+    found: list[tuple[int, str, str]] = []  # (line index, label, date)
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > _DATE_LINE_WITHIN:
+            break
+        m = _DATE_LINE.fullmatch(line.strip())
+        date = _iso_date(m.group("date")) if m else None
+        if m and date:
+            found.append((i, (m.group("label") or "").lower(), date))
+    if not found:
+        return text, ""
+    dated = [d for _, label, d in found if not label.startswith("updated")] or [d for _, _, d in found]
+    drop = {i for i, _, _ in found}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop), dated[0]
+
+
+def _file_name_date(path: Path) -> str:
+    """A YYYY-MM-DD date in the file name ("varnholm-courier_2026-09-13_lothe.txt"); "" if none."""
+    for m in _FILE_NAME_DATE.finditer(path.stem):
+        try:
+            return datetime(int(m["y"]), int(m["m"]), int(m["d"])).date().isoformat()
+        except ValueError:  # "2026-13-45" is a number, not a date
+            continue
+    return ""
 
 
 def _split_blocks(text: str) -> list[list[str]]:

@@ -131,6 +131,102 @@ def test_plain_text_without_blank_lines_has_one_paragraph_per_line(tmp_path: Pat
     assert article.paragraphs == ("The ferry adds a 9 p.m. sailing.", "It starts Monday.")
 
 
+DATA_TXT = Path(__file__).parent.parent / "data" / "txt"
+# data/README.md: the Seversk story is copied as printed, and the print carries no date.
+UNDATED_AS_PRINTED = "los-angeles-chronicle_seversk-withdrawal.txt"
+
+
+def test_every_dated_demo_txt_loads_with_its_date() -> None:
+    dated = {path.name: load(path)[0].date for path in sorted(DATA_TXT.glob("*.txt"))}
+
+    assert len(dated) == 9
+    assert dated.pop(UNDATED_AS_PRINTED) == ""
+    assert all(dated.values()), [name for name, date in dated.items() if not date]
+    assert dated["varnholm-courier_2026-09-13_lothe-floods-varnholm.txt"] == "2026-09-13"
+    assert dated["tarvik-evening-post_2026-10-15_first-mayoral-debate.txt"] == "2026-10-15"
+
+
+def _txt(folder: Path, text: str, name: str = "story.txt") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_date_line_under_the_headline_dates_the_txt_and_is_no_paragraph(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "Varnholm Courier\nLocal News\n\nFlood Levy Passes\n\n2026-11-25\n\n"
+                "The council passed the levy.\n\nIt takes effect in January.\n")
+
+    [article] = load(path)
+
+    assert article.date == "2026-11-25"
+    assert (article.source, article.title) == ("Varnholm Courier", "Flood Levy Passes")
+    assert article.paragraphs == ("The council passed the levy.", "It takes effect in January.")
+
+
+@pytest.mark.parametrize("line", ["November 25, 2026", "Published: 25 November 2026",
+                                  "Tuesday, Nov. 25, 2026, 9:15 a.m.", "Published: 2026-11-25T09:15:00Z"])
+def test_date_lines_in_the_shapes_papers_print_them(tmp_path: Path, line: str) -> None:
+    path = _txt(tmp_path, f"Flood Levy Passes\n{line}\n\nThe council passed the levy.\n")
+
+    [article] = load(path)
+
+    assert article.date == "2026-11-25"
+    assert article.paragraphs == ("The council passed the levy.",)
+
+
+def test_published_wins_over_updated(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "Flood Levy Passes\nUpdated: 2026-11-27\nPublished: 2026-11-25\n\nThe levy passed.\n")
+
+    assert load(path)[0].date == "2026-11-25"
+
+
+def test_a_date_deep_in_the_article_or_a_lone_weekday_is_no_date_line(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "Flood Levy Passes\n\nMonday\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\n"
+                "Five.\n\n2026-11-25\n")
+
+    [article] = load(path)
+
+    assert article.date == ""
+    assert article.paragraphs == ("Monday", "One.", "Two.", "Three.", "Four.", "Five.", "2026-11-25")
+
+
+def test_front_matter_dates_the_txt_and_is_no_text(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "---\ndate: 2026-11-25\nauthor: Jo Lind\n---\nFlood Levy Passes\n\nThe levy passed.\n")
+
+    [article] = load(path)
+
+    assert article.date == "2026-11-25"
+    assert article.title == "Flood Levy Passes"
+    assert article.paragraphs == ("The levy passed.",)
+
+
+def test_a_front_matter_date_that_is_no_date_names_the_file_and_value(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "---\ndate: next spring\n---\nFlood Levy Passes\n\nThe levy passed.\n")
+
+    assert "'next spring' as its front matter 'date', which is not a date" in bad(path).reason
+
+
+def test_the_file_name_dates_a_txt_with_no_date_inside(tmp_path: Path) -> None:
+    path = _txt(tmp_path, "Flood Levy Passes\n\nThe levy passed.\n", name="2026-11-20-varnholm-flood.txt")
+
+    assert load(path)[0].date == "2026-11-20"
+
+
+def test_date_line_then_front_matter_then_file_name(tmp_path: Path) -> None:
+    front = "---\ndate: 2026-11-22\n---\n"
+    versions = {
+        "all three": front + "Flood Levy Passes\n2026-11-25\n\nThe levy passed.\n",
+        "front matter and name": front + "Flood Levy Passes\n\nThe levy passed.\n",
+        "name only": "Flood Levy Passes\n\nThe levy passed.\n",
+    }
+    dates = {}
+    for n, (label, text) in enumerate(versions.items()):
+        (tmp_path / str(n)).mkdir()
+        dates[label] = load(_txt(tmp_path / str(n), text, name="courier_2026-11-20_levy.txt"))[0].date
+
+    assert dates == {"all three": "2026-11-25", "front matter and name": "2026-11-22", "name only": "2026-11-20"}
+
+
 def test_windows_1252_text_is_decoded_with_its_accents_and_curly_quotes() -> None:
     [article] = load(FIXTURES / "festival_cp1252.txt")
 

@@ -236,9 +236,10 @@ def _grouped(
                         ns.append(citations.cite(follow))
             statements.append(statement(p, q, tuple(dict.fromkeys(ns))))
         role = next((q.role for _, q in groups[speaker] if q.role), "")
+        kind = next((q.speaker_kind for _, q in groups[speaker] if q.speaker_kind), "")
         parts.append(SpeakerStatements(speaker, role, tuple(statements), total=len(copies),
                                        speaker_id=snapshot.variants.canonical(speaker),
-                                       variants=spellings.get(speaker, ())))
+                                       variants=spellings.get(speaker, ()), kind=kind))
     hidden = sum(len(same_statements(items)) for name, items in groups.items() if name not in kept)
     return Answer(
         question=asked.question,

@@ -198,13 +198,13 @@ def _resolved(question: str, history: Sequence[object]) -> Question:
     if not answers:
         return asked
     last = answers[-1]
-    last_speaker = last.speaker or (last.speakers[0].speaker if last.speakers else "")
+    last_speaker = _meant_by("they", last)
     last_topic = next((a.topic for a in reversed(answers) if a.topic), "")
     said = frozenset(q.text for a in answers for q in a.quotes)
 
     m = _FOLLOWUP_ELSE.match(question)
     if m:
-        speaker = last_speaker if m.group("pronoun").lower() != "it" else ""
+        speaker = _meant_by(m.group("pronoun"), last) if m.group("pronoun").lower() != "it" else ""
         return Question(question, QuestionKind.ATTRIBUTION, speaker=speaker, exclude=said)
     if _FOLLOWUP_WHEN.match(question):
         return Question(question, QuestionKind.WHEN, topic=last_topic, speaker=last_speaker)
@@ -214,10 +214,38 @@ def _resolved(question: str, history: Sequence[object]) -> Question:
         if last.mode in (AnswerMode.ATTRIBUTION, AnswerMode.NONE) and (last.speaker or last.topic or last.speakers):
             return Question(question, QuestionKind.ATTRIBUTION, speaker=x, topic=last_topic)
         return Question(f"{x} {last_topic}".strip(), topic=x)
-    if asked.attribution and asked.speaker and _PRONOUNS.fullmatch(asked.speaker.strip()) and last_speaker:
-        return replace(asked, text=question, speaker=last_speaker, topic=asked.topic or last_topic)
-    if not asked.attribution and _PRONOUNS.search(question) and last_speaker:
+    if asked.attribution and asked.speaker and _PRONOUNS.fullmatch(asked.speaker.strip()) \
+            and _meant_by(asked.speaker.strip(), last):
+        return replace(asked, text=question, speaker=_meant_by(asked.speaker.strip(), last),
+                       topic=asked.topic or last_topic)
+    pronoun = _PRONOUNS.search(question)
+    if not asked.attribution and pronoun and _meant_by(pronoun.group(1), last):
         # "Why was he worried?" after Pushilin's quotes is about Pushilin: retrieval prefers his paragraphs.
-        return Question(_PRONOUNS.sub(last_speaker, question, count=1), topic=asked.topic or last_topic,
-                        speaker=last_speaker)
+        speaker = _meant_by(pronoun.group(1), last)
+        return Question(_PRONOUNS.sub(speaker, question, count=1), topic=asked.topic or last_topic,
+                        speaker=speaker)
     return asked
+
+
+# Speaker kinds (``Quote.speaker_kind``) that "he" and "she" can never mean; "" (a store from
+# before the kinds were recorded) may be anyone.
+_NOT_A_PERSON = frozenset({"publication", "org", "group"})
+
+
+def _meant_by(pronoun: str, last: Answer) -> str:
+    """The speaker a follow-up's pronoun stands for after ``last``; "" when none fits.
+
+    The person the conversation is about: the speaker the last question named, or else the
+    first person among the last answer's speakers. "he"/"she"/"him"/"her" never mean a
+    publication, an organisation or a group ("what else did he say?" after "who said what about
+    Seversk?" is not The New York Times, first quoted there); "they" may mean any speaker. A
+    person named as such ("person") comes before a description ("a DPR spokesperson").
+    """
+    kinds = {group.speaker: group.kind for group in last.speakers}
+    if pronoun.lower() in ("they", "them"):
+        return last.speaker or (last.speakers[0].speaker if last.speakers else "")
+    if last.speaker and kinds.get(last.speaker, "") not in _NOT_A_PERSON:
+        return last.speaker
+    people = [g.speaker for g in last.speakers if g.kind == "person"]
+    maybe = [g.speaker for g in last.speakers if g.kind not in _NOT_A_PERSON]
+    return next(iter(people or maybe), "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag import AnswerMode, NewsIndex
+from rag import AnswerMode, NewsIndex, RefusalReason
 from rag.question import QuestionKind, classify, resolve
 from rag.text import fold
 
@@ -41,6 +41,34 @@ def test_follow_up_what_else_did_he_say_keeps_the_speaker(seed_index: NewsIndex)
     assert follow.mode is AnswerMode.ATTRIBUTION
     assert {fold(g.speaker) for g in follow.speakers} == {"denis pushilin"}
     assert {q.text for q in follow.quotes}.isdisjoint({q.text for q in first.quotes})
+
+
+def test_what_else_did_he_say_after_who_said_what_means_a_person_not_a_newspaper(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("who said what about Seversk?")
+    assert first.speakers[0].speaker == "The New York Times"  # quoted first, but no "he"
+
+    follow = seed_index.ask("what else did he say?", history=[first])
+
+    first_person = next(g.speaker for g in first.speakers if g.kind == "person")
+    assert first_person == "Denis Pushilin"
+    # Everything Pushilin said is in the first answer already: more of him is all there is to ask.
+    assert (follow.speaker, follow.refusal.reason, follow.refusal.subject) == (
+        "Denis Pushilin", RefusalReason.NOTHING_MORE, "Denis Pushilin")
+    assert "New York Times" not in follow.text
+
+
+def test_speakers_of_an_answer_say_what_they_are(seed_index: NewsIndex) -> None:
+    kinds = {g.speaker: g.kind for g in seed_index.ask("who said what about Seversk?").speakers}
+
+    assert kinds["The New York Times"] == "publication"
+    assert kinds["Denis Pushilin"] == kinds["Elena Petrova"] == "person"
+    assert kinds["Military analysts"] == "group"
+
+
+def test_they_may_mean_a_publication(seed_index: NewsIndex) -> None:
+    first = seed_index.ask("who said what about Seversk?")
+
+    assert resolve("what else did they say?", [first]).speaker == "The New York Times"
 
 
 def test_follow_up_and_the_analysts_keeps_the_topic(seed_index: NewsIndex) -> None:

@@ -127,7 +127,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_
 # 13: a closing mark that opens a paragraph followed by a word opens the quotation (reader voices:
 #     '”Fear. ...” ― Name'); a transcript line's speaker ('"PENCE: ...') without its quote mark.
 # 14: a clause the parse splits at a hyphen ("should re-submit") runs on through it.
-EXTRACTOR_VERSION = "14"
+# 15: each quote records what its speaker is (``Quote.speaker_kind``: person, org, publication,
+#     description, group), so a follow-up's "he" is never a newspaper.
+EXTRACTOR_VERSION = "15"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -69,6 +69,11 @@ def _opening_anchor(tokens: Sequence[Token], said: list[Said], anchors: list[Anc
     )
 
 
+def _kind(speaker: Entity) -> str:
+    """``Quote.speaker_kind``: the entity's kind, or "group" for a plural ("Local officials")."""
+    return "group" if speaker.plural else speaker.kind
+
+
 class _Collector:
     """Quotes given speakers so far, and the last one, which an unattributed quotation continues."""
 
@@ -82,7 +87,7 @@ class _Collector:
         masthead = fold(reported_by.removeprefix("The ").removeprefix("the "))
         if reported_by and (speaker.kind == "publication" or masthead in fold(name)):
             reported_by = ""  # never the speaker itself, nor "a New York Times reporter"
-        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by, s.span)
+        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by, s.span, _kind(speaker))
         self.found.append((s.position, quote))
         self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind, reported_by)
 
@@ -249,7 +254,7 @@ def _apply_signatures(article: ArticleText, book: SpeakerBook, found: list[tuple
                 continue
             quote = Quote(speaker.name, name, span.text, QuoteKind.DIRECT, "―",
                           article.paragraphs(span.start, span.end), speaker.role, "",
-                          article.span(span.start + 1, span.end - 1))
+                          article.span(span.start + 1, span.end - 1), _kind(speaker))
             signed.append((span.start, quote))
         if signed:
             found[:] = [(p, q) for p, q in found if q.paragraphs[0] - 1 != index] + signed

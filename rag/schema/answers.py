@@ -87,6 +87,8 @@ class SpeakerStatements:
 
     ``total`` counts every statement found for the question; ``statements`` holds those shown.
     ``speaker_id`` is shared by the spelling variants merged into this speaker (``variants``).
+    ``kind`` is what the speaker is (``Quote.speaker_kind``: "person", "org", "publication",
+    "description", "group"; "" when the store predates it): a follow-up's "he" picks a person.
     """
 
     speaker: str
@@ -95,6 +97,7 @@ class SpeakerStatements:
     total: int = 0
     speaker_id: str = ""
     variants: tuple[str, ...] = ()
+    kind: str = ""
 
     @property
     def citation_ids(self) -> tuple[int, ...]:

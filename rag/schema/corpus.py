@@ -82,6 +82,10 @@ class Quote:
     # Character offsets of ``text`` in the first paragraph's text, ended at that paragraph's end
     # (a quote running on is cut there); None when unknown (stores from before extractor 9).
     span: tuple[int, int] | None = None
+    # What the speaker is, as the article shows it: "person", "org", "publication", "description"
+    # ("a DPR spokesperson") or "group" (a plural: "Local officials"); "" in stores from before
+    # extractor 15. A follow-up's "he" or "she" means a person, never a newspaper (issue 22).
+    speaker_kind: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -103,6 +107,7 @@ class Quote:
             role=intern(d.get("role", "")),
             reported_by=intern(d.get("reported_by", "")),
             span=(int(d["span"][0]), int(d["span"][1])) if d.get("span") else None,
+            speaker_kind=intern(d.get("speaker_kind", "")),
         )
 
 

@@ -100,9 +100,26 @@ def answer(
                            speaker=asked.speaker, missing=missing, topic=topic)
         relevant_ids = about.relevant(scored, retrieval.dense_scores, tuning.topic_similarity)
 
+    candidates = _candidates(snapshot, asked, own, relevant_ids, filters, tuning.topic_keyword_candidates)
+    selected = _select(candidates, asked, speakers, said_about, relevant_ids)
+    undated = _undated_left_out(snapshot, asked, own, relevant_ids, tuning, speakers, said_about)
+    if not selected and asked.speaker and not asked.exclude and not names_in("x " + asked.speaker):
+        # A description no speaker profile matches ("the Quay Street baker" may be
+        # "Petra Sollis, who runs a bakery"): look for quotes about the described person
+        # and the topic together rather than refuse.
+        broader = replace(asked, speaker="", described=asked.speaker)
+        return answer(broader, snapshot, reads, tuning, k, limits)
+    found = _grouped(asked, selected, retrieval, reads, snapshot, limits) if selected else \
+        _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
+    return replace(found, undated_hidden=undated)
+
+
+def _select(candidates: Iterable[Paragraph], asked: Question, speakers: frozenset[str], said_about: Topic,
+            relevant_ids: set[str]) -> list[tuple[Paragraph, Quote]]:
+    """The quotes of ``candidates`` that answer ``asked``, in reading order."""
+    topic = asked.topic
     selected: list[tuple[Paragraph, Quote]] = []
-    for p in sorted(_candidates(snapshot, asked, own, relevant_ids, filters, tuning.topic_keyword_candidates),
-                    key=lambda p: (p.date, p.article_id, p.number)):
+    for p in sorted(candidates, key=lambda p: (p.date, p.article_id, p.number)):
         if asked.described and not mostly_in(content_terms(asked.described), content_terms(p.text)):
             continue
         # In an article whose headline names the topic, every quote is about it; in a
@@ -111,26 +128,31 @@ def answer(
         # ones about it; the others merely share the paragraph.
         headline_on_topic = said_about.in_text(p.title)
         relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
-        candidates, on_topic = [], []
+        fitting, on_topic = [], []
         for q in p.quotes:
             if q.text in asked.exclude or (asked.speaker and q.speaker not in speakers):
                 continue
             names_topic = said_about.in_text(q.text, p.article_id)
             if relevant or names_topic:
-                candidates.append(q)
+                fitting.append(q)
                 if names_topic:
                     on_topic.append(q)
-        selected.extend((p, q) for q in (candidates if headline_on_topic else on_topic or candidates))
+        selected.extend((p, q) for q in (fitting if headline_on_topic else on_topic or fitting))
+    return selected
 
-    if not selected and asked.speaker and not asked.exclude and not names_in("x " + asked.speaker):
-        # A description no speaker profile matches ("the Quay Street baker" may be
-        # "Petra Sollis, who runs a bakery"): look for quotes about the described person
-        # and the topic together rather than refuse.
-        broader = replace(asked, speaker="", described=asked.speaker)
-        return answer(broader, snapshot, reads, tuning, k, limits)
-    if not selected:
-        return _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
-    return _grouped(asked, selected, retrieval, reads, snapshot, limits)
+
+def _undated_left_out(
+    snapshot: CorpusSnapshot, asked: Question, own: frozenset[str], relevant_ids: set[str], tuning: Tuning,
+    speakers: frozenset[str], said_about: Topic,
+) -> int:
+    """How many undated articles hold quotes that would answer ``asked`` but for its date filter
+    (``Answer.undated_hidden``): the same selection over the undated paragraphs outside it."""
+    if not asked.filters.since and not asked.filters.until:
+        return 0
+    dateless = replace(asked.filters, since=None, until=None)
+    undated = [p for p in _candidates(snapshot, asked, own, relevant_ids, dateless, tuning.topic_keyword_candidates)
+               if not p.date and not within(p, asked.filters)]
+    return len({p.article_id for p, _ in _select(undated, asked, speakers, said_about, relevant_ids)})
 
 
 def _topic_hits(k: int) -> int:

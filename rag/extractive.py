@@ -7,13 +7,14 @@ paragraphs do not. How sentences are scored is ``Tuning.sentence_scoring``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.citations import CitationList
 from rag.question import Question, answer_type  # noqa: F401  (answer_type: kept importable here)
-from rag.refusal import check_extractive, hidden_by_filters, refused
+from rag.refusal import check_extractive, hidden_by_filters, refused, undated_by_filters
 from rag.retrieve import Retrieval
 from rag.schema import Answer, AnswerMode, Hit, RefusalReason, Sentence
 from rag.snapshot import CorpusSnapshot
@@ -41,12 +42,14 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     question = asked.question
     topic = asked.topic or " ".join(sorted(asked.terms))
     verdict = check_extractive(asked, retrieval, snapshot, tuning)
+    undated = undated_by_filters(asked.topic or asked.text, asked.filters, snapshot)
     if verdict.reason is not None:
         reason = verdict.reason
         hidden = hidden_by_filters(asked.topic or asked.text, asked.filters, snapshot)
-        return refused(question, reason, retrieval.hits, missing=verdict.missing, topic=topic,
-                       speaker=asked.speaker, hidden=hidden,
-                       as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else "")
+        return replace(refused(question, reason, retrieval.hits, missing=verdict.missing, topic=topic,
+                               speaker=asked.speaker, hidden=hidden,
+                               as_of=retrieval.as_of if reason is RefusalReason.NOTHING_RECENT else ""),
+                       undated_hidden=undated)
     hits = list(retrieval.hits[: tuning.extractive_paragraphs])
     citations = CitationList(retrieval.dense_scores)
     sentences = tuple(
@@ -56,7 +59,7 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
         topic=topic, speaker=asked.speaker, confidence=verdict.confidence, answerability=verdict.answerability,
-        unmatched=verdict.missing,
+        unmatched=verdict.missing, undated_hidden=undated,
     )
 
 

@@ -166,6 +166,15 @@ class KeywordCache:
                 [*chunk, *values]))
         return inside
 
+    def undated(self, articles: Iterable[str]) -> set[str]:
+        """Those of ``articles`` that carry no date (stored as 0), which no date range holds."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(articles)):
+            found.update(a for (a,) in self.file.db().execute(
+                f"SELECT DISTINCT article_id FROM paragraphs WHERE article_id IN ({marks(chunk)}) AND date_n = 0",
+                chunk))
+        return found
+
     # -- words ---------------------------------------------------------------------------------
 
     def stems(self, text: str) -> list[str]:

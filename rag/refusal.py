@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.question import Question
 from rag.retrieve import Retrieval, age_in_days
@@ -72,6 +72,21 @@ def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) 
     if not mentioning:
         return 0
     return len(mentioning - cache.articles_within(mentioning, filters))
+
+
+def undated_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) -> int:
+    """How many articles mention ``subject`` but are left out by the date filter only because
+    they carry no date (``Answer.undated_hidden``); 0 without a date filter."""
+    if not (filters.since or filters.until) or not subject:
+        return 0
+    topic = Topic(subject, snapshot.variants.expand)
+    cache = snapshot.keywords
+    mentioning = cache.articles_mentioning(topic.spellings, topic.needed) if topic else set()
+    if not mentioning:
+        return 0
+    dateless = replace(filters, since=None, until=None)
+    outside = cache.articles_within(mentioning, dateless) - cache.articles_within(mentioning, filters)
+    return len(cache.undated(outside)) if outside else 0
 
 
 @dataclass(frozen=True, slots=True)

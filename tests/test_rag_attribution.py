@@ -8,6 +8,7 @@ import pytest
 
 from ingest import ingest
 from rag import AnswerMode, NewsIndex, QuoteKind, Settings
+from rag.render.json import answer_json
 from rag.text import fold
 
 
@@ -205,3 +206,50 @@ def test_names_a_letter_apart_in_the_first_name_or_with_other_roles_stay_apart(t
 
     assert speakers_of(answer) == {"maria lopez", "mario lopez", "peter sandvik", "peter sandvig"}
     assert all(not g.variants for g in answer.speakers)
+
+
+def _okafor_corpus(folder: Path) -> Path:
+    """One dated and one undated article quoting Mayor Lena Okafor."""
+    folder.mkdir()
+    (folder / "varnholm-courier_2026-11-20_levy.txt").write_text(
+        "Varnholm Courier\nLocal News\n\nCouncil Passes Flood Levy\n\n"
+        "The council passed a flood levy on Thursday.\n\n"
+        '"We will never flood like this again," said Mayor Lena Okafor.\n', encoding="utf-8")
+    (folder / "okafor-shelter.txt").write_text(
+        "Varnholm Courier\nLocal News\n\nMayor Keeps Flood Shelter Open\n\n"
+        "The shelter at the town hall will stay open.\n\n"
+        '"The shelter stays open all winter," said Mayor Lena Okafor.\n', encoding="utf-8")
+    return folder
+
+
+def test_a_date_filter_says_how_many_undated_articles_it_left_out(tmp_path: Path, settings: Settings) -> None:
+    ingest([_okafor_corpus(tmp_path / "corpus")], settings)
+    index = NewsIndex.open(settings)
+
+    since = index.ask("What did Lena Okafor say?", since="2026-11-01")
+    everything = index.ask("What did Lena Okafor say?")
+
+    assert [q.text for q in since.quotes] == ["We will never flood like this again"]
+    assert since.undated_hidden == 1
+    assert len(everything.quotes) == 2 and everything.undated_hidden == 0
+
+
+def test_a_date_filter_that_leaves_nothing_still_counts_the_undated(tmp_path: Path, settings: Settings) -> None:
+    ingest([_okafor_corpus(tmp_path / "corpus")], settings)
+    index = NewsIndex.open(settings)
+
+    answer = index.ask("What did Lena Okafor say?", since="2026-12-01")
+
+    assert answer.mode is AnswerMode.NONE
+    assert answer.undated_hidden == 1
+
+
+def test_a_factual_answer_under_a_date_filter_counts_the_undated_articles_too(
+        tmp_path: Path, settings: Settings) -> None:
+    ingest([_okafor_corpus(tmp_path / "corpus")], settings)
+    index = NewsIndex.open(settings)
+
+    answer = index.ask("Will the shelter stay open?", since="2026-11-01")
+
+    assert answer.undated_hidden == 1
+    assert answer_json(answer)["undated_hidden"] == 1

@@ -59,6 +59,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "shown_speakers": answer.shown_speakers,
         "total_speakers": answer.total_speakers,
         "hidden_statements": answer.hidden_statements,
+        "undated_hidden": answer.undated_hidden,
         "topic": answer.topic,
         "speaker": answer.speaker,
     }

@@ -178,6 +178,10 @@ class Answer:
     refusal: Refusal | None = None
     total_speakers: int = 0
     hidden_statements: int = 0
+    # Articles a date filter left out only because they carry no date (so have no place in any
+    # date range): with "since", a reader would otherwise never learn that 9 of Okafor's 16
+    # statements sit in undated articles (issue 22). 0 without a date filter.
+    undated_hidden: int = 0
     removed: tuple[str, ...] = ()  # LLM sentences dropped because no cited paragraph backs them
     note: str = ""  # why an LLM answer fell back to the extractive one
     topic: str = ""  # what the question was about, carried into follow-ups

@@ -144,3 +144,9 @@ def test_a_tentative_answer_starts_with_the_lead_line_its_cli_text_prints(demo_s
     assert unsure.text.removeprefix(TENTATIVE_LEAD).strip() == sure.text
     assert TENTATIVE_LEAD not in sure.text
     assert answer_markdown(unsure).startswith(escape_markdown(TENTATIVE_LEAD))  # the chat's form, escaped
+
+
+def test_statements_left_out_of_one_speaker_are_counted_once() -> None:
+    text = answer_text(_attribution()).lower()  # every speaker shown, one of three statements
+    assert text.count("showing 1 of 3 statements") == 1
+    assert not left_out_line(_attribution())

@@ -438,6 +438,26 @@ def test_who_said_what_offers_a_timeline_and_its_statements_as_files(
     assert any("come from undated articles" in c.value for c in at.caption)
 
 
+def test_one_speakers_cut_statements_are_counted_once_in_the_chat(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, harbour_settings.db), "What did Ana Berg say about the harbour?")
+    answer = at.session_state.history[-1]
+    assert [g.speaker for g in answer.speakers] == ["Ana Berg"] and not answer.complete
+    counts = [c.value for c in at.caption if "of 8 statements" in c.value]
+    assert counts == ["showing 6 of 8 statements"]  # in the card, not again under it
+    assert "show-all-0-0" in {b.key for b in at.button}
+
+
+def test_downloads_are_named_after_the_question_and_the_day(
+    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
+    names = sorted(b.proto.file_name for b in at.get("download_button"))
+    day = date.today().isoformat()
+    assert names == [f"who-said-what-about-seversk-{day}.csv", f"who-said-what-about-seversk-{day}.json"]
+
+
 def test_a_speakers_card_asks_for_everything_they_said(
     monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
 ) -> None:

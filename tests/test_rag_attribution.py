@@ -205,3 +205,10 @@ def test_names_a_letter_apart_in_the_first_name_or_with_other_roles_stay_apart(t
 
     assert speakers_of(answer) == {"maria lopez", "mario lopez", "peter sandvik", "peter sandvig"}
     assert all(not g.variants for g in answer.speakers)
+
+
+def test_a_card_is_headed_by_the_spelling_the_corpus_uses_most(demo_index: NewsIndex) -> None:
+    # One quote each here, but the corpus writes "Hallberg" in five paragraphs and "Halberg" in one.
+    answer = demo_index.ask("who said what about the union's containers?")
+    [group] = [g for g in answer.speakers if g.variants]
+    assert (group.speaker, group.variants) == ("Jonas Hallberg", ("Jonas Halberg",))

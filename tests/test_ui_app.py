@@ -449,15 +449,6 @@ def test_one_speakers_cut_statements_are_counted_once_in_the_chat(
     assert "show-all-0-0" in {b.key for b in at.button}
 
 
-def test_downloads_are_named_after_the_question_and_the_day(
-    monkeypatch: pytest.MonkeyPatch, seed_settings: Settings
-) -> None:
-    at = _ask(_app(monkeypatch, seed_settings.db), "who said what about Seversk?")
-    names = sorted(b.proto.file_name for b in at.get("download_button"))
-    day = date.today().isoformat()
-    assert names == [f"who-said-what-about-seversk-{day}.csv", f"who-said-what-about-seversk-{day}.json"]
-
-
 def test_a_speakers_card_asks_for_everything_they_said(
     monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
 ) -> None:

@@ -111,3 +111,24 @@ def test_refusal_names_its_case_and_the_filters() -> None:
     nobody = Refusal(RefusalReason.NOBODY_QUOTED, subject="the mill", hidden_by_filters=1)
     assert refusal_message(nobody) == ("Articles mention the mill, but nobody in them is quoted about it. "
                                        "1 article outside your source or date filters would match.")
+
+
+def test_a_description_mid_sentence_is_lowered_and_a_name_kept() -> None:
+    from rag.render.speech import mid_sentence
+
+    assert mid_sentence("Local officials") == "local officials"
+    assert mid_sentence("The Kessmouth Port Authority") == "the Kessmouth Port Authority"
+    assert mid_sentence("Jonas Hallberg") == "Jonas Hallberg"
+    assert mid_sentence("DPR officials") == "DPR officials"
+    assert mid_sentence("Pushilin") == "Pushilin"
+
+
+def test_a_common_word_after_that_is_lowered_and_a_name_kept() -> None:
+    priority = Statement(QuoteKind.INDIRECT, "said", "Priority will be given to fuel bound for flood-hit Varnholm", (1,),
+                         speaker_as_written="Hallberg")
+    assert statement_sentence("Jonas Hallberg", priority) == (
+        "Hallberg said that priority will be given to fuel bound for flood-hit Varnholm.")
+    named = Statement(QuoteKind.INDIRECT, "said", "Varnholm would get the first ship, and Varnholm only", (1,),
+                      speaker_as_written="Hallberg")
+    # A name (capitalised again later) stays as written, in the source's order: never lowered.
+    assert statement_sentence("Jonas Hallberg", named) == "Varnholm would get the first ship, and Varnholm only, Hallberg said."

@@ -337,6 +337,20 @@ def test_speaker_card_keeps_its_own_structure_only() -> None:
     )
 
 
+def test_a_card_asks_for_a_described_speaker_mid_sentence_in_lower_case() -> None:
+    def page() -> None:
+        from rag import QuoteKind, SpeakerStatements, Statement
+        from ui.cards import speaker_card
+
+        said = Statement(QuoteKind.INDIRECT, "reported", "thousands of residents remain displaced", (1,))
+        for i, name in enumerate(["Local officials", "Jonas Hallberg"]):
+            speaker_card(SpeakerStatements(name, "", (said,), total=1), key=f"card-{i}", on_ask=print)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.button] == ["Everything local officials said", "Everything Jonas Hallberg said"]
+
+
 def test_highlight_bolds_the_quoted_words_only() -> None:
     text = "He said 'This is a major blow,' and left."
     assert highlight_markdown(text, ["This is a major blow,"]) == (

@@ -25,6 +25,7 @@ from rag.render.markdown import (
     statement_line,
     statements_left_out,
 )
+from rag.render.speech import mid_sentence
 
 
 def statements_markdown(group: SpeakerStatements, link: Link = None) -> str:
@@ -44,8 +45,9 @@ def speaker_card(
         if statements_left_out(group):
             st.caption(statements_left_out(group))
         if on_ask is not None and key:
-            st.button(f"Everything {escape_markdown(group.speaker)} said", key=key, type="tertiary",
-                      on_click=on_ask, args=(f"What did {group.speaker} say?",))
+            named = mid_sentence(group.speaker)  # "Everything local officials said", names kept
+            st.button(f"Everything {escape_markdown(named)} said", key=key, type="tertiary",
+                      on_click=on_ask, args=(f"What did {named} say?",))
 
 
 def show_attribution(

@@ -65,12 +65,47 @@ def subject(speaker: str, as_written: str) -> str:
     return as_written[:1].upper() + as_written[1:]
 
 
-def _continued(content: str) -> str:
-    """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", names untouched."""
-    first = content.split(" ", 1)[0]
-    if first.lower() in _FUNCTION_WORDS and first[:1].isupper() and not (first.isupper() and len(first) > 1):
-        return content[:1].lower() + content[1:]
-    return content
+def mid_sentence(speaker: str) -> str:
+    """``speaker`` where a sentence already started ("Everything {speaker} said", "What did
+    {speaker} say?"): a description is lowered ("Local officials" -> "local officials", "The
+    mayor" -> "the mayor"), a name kept ("Jonas Hallberg", "DPR officials", "the Kessmouth Port
+    Authority" with only its article lowered).
+
+    A speaker is a description when a later word is lower-case: names are capitalised throughout,
+    and the renderer has no parse to ask. One word alone ("Pushilin") is taken for a name.
+    """
+    words = speaker.split(" ")
+    first = words[0]
+    if len(words) < 2 or not first[:1].isupper() or (first.isupper() and len(first) > 1):
+        return speaker
+    described = any(w[:1].islower() for w in words[1:])
+    if described or first in ("The", "A", "An"):
+        return first[:1].lower() + speaker[1:]
+    return speaker
+
+
+def _continued(content: str, common_words: bool = True) -> str:
+    """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", "Priority will be
+    given ..." -> "priority will be given ...", names untouched.
+
+    The renderer has no parse, so the first word is lowered when it is a function word
+    (``_FUNCTION_WORDS``), or when the words themselves show it is no name: it is capitalised
+    nowhere else in them, is not an acronym or "McNeil"-like, and the next word is not
+    capitalised too ("Port Selwyn will ..."). A name the statement never repeats can be lowered
+    by mistake; a common word is never left capitalised after "that". Without ``common_words``
+    only function words are lowered (after "According to X," the source's own order reads
+    better than a guess: "Nine of its 14 posts are vacant, according to the board").
+    """
+    first, _, rest = content.partition(" ")
+    if not first[:1].isupper() or (first.isupper() and len(first) > 1):
+        return content
+    bare = first.strip(",;:")
+    common = first.lower() in _FUNCTION_WORDS or common_words and (
+        bare.isalpha() and not any(c.isupper() for c in bare[1:])
+        and not rest[:1].isupper()
+        and re.search(rf"\b{re.escape(bare)}\b", rest) is None
+    )
+    return content[:1].lower() + content[1:] if common else content
 
 
 # "warned PC users to update their systems", "told government departments to put plans in place":
@@ -111,10 +146,10 @@ def _said(speaker: str, s: Statement) -> str:
         source = s.speaker_as_written or speaker
         if s.kind is QuoteKind.DIRECT:
             return f"According to {source}: \u201c{text}\u201d"
-        if text[:1].isupper() and _continued(text) == text:
+        if text[:1].isupper() and _continued(text, common_words=False) == text:
             # "Nine of its 14 posts are vacant, according to the board": as the source has it.
             return f"{text.rstrip('.')}, according to {source}."
-        return _stop(f"According to {source}, {_continued(text)}")
+        return _stop(f"According to {source}, {_continued(text, common_words=False)}")
     if s.kind is QuoteKind.DIRECT:
         naming = cue.split()[0].lower() in _NAMING
         return f"{who} {cue}{' ' if naming else ': '}\u201c{text}\u201d"

@@ -31,7 +31,7 @@ from rag.schema import (
     Statement,
 )
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, mostly_in, names_in
+from rag.text import content_terms, fold, mostly_in, names_in, with_final_stop
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -344,8 +344,9 @@ def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statemen
         start = p.text.find(q.text)
         span = (start, start + len(q.text)) if start >= 0 else None
     fragments = tuple(_FRAGMENT.findall(q.text)) if q.kind is not QuoteKind.DIRECT else ()
+    text = with_final_stop(q.text, p.text, span) if q.kind is QuoteKind.DIRECT else q.text
     return Statement(
-        kind=q.kind, cue=q.cue, text=q.text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
+        kind=q.kind, cue=q.cue, text=text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
         fragments=fragments, span=span, reported_by=q.reported_by,
     )
 

@@ -71,7 +71,7 @@ def test_every_quote_the_extractor_stores_reads_as_english(demo_index: NewsIndex
         (QuoteKind.INDIRECT, "claims", "He", "that the land was illegally sold",
          "Okafor claims that the land was illegally sold."),
         (QuoteKind.DIRECT, "said", "a DPR spokesperson", "We are doing everything we can",
-         "A DPR spokesperson said: \u201cWe are doing everything we can\u201d"),
+         "A DPR spokesperson said: \u201cWe are doing everything we can\u201d."),
         (QuoteKind.INDIRECT, "according to", "the board", "Nine of its 14 posts are vacant.",
          "Nine of its 14 posts are vacant, according to the board."),
     ],
@@ -132,3 +132,18 @@ def test_a_common_word_after_that_is_lowered_and_a_name_kept() -> None:
                       speaker_as_written="Hallberg")
     # A name (capitalised again later) stays as written, in the source's order: never lowered.
     assert statement_sentence("Jonas Hallberg", named) == "Varnholm would get the first ship, and Varnholm only, Hallberg said."
+
+
+def test_a_direct_quote_ending_a_sentence_keeps_its_stop(seed_index: NewsIndex) -> None:
+    from rag import Paragraph, Quote
+
+    said = "\u201cThe port will reopen on Monday.\u201d Hallberg said nothing more."
+    p = Paragraph("p1", "a1", 1, said, "Port")
+    q = Quote("Jonas Hallberg", "Hallberg", "The port will reopen on Monday", QuoteKind.DIRECT, "said", (1,),
+              span=(1, 31))
+    assert statement_sentence("Jonas Hallberg", statement(p, q, (1,))).endswith("\u201cThe port will reopen on Monday.\u201d")
+    # Cut at the comma before "Pushilin said": the sentence still ends, its stop outside the marks.
+    answer = seed_index.ask("What did Pushilin say?")
+    lines = [statement_sentence(g.speaker, s) for g in answer.speakers for s in g.statements]
+    assert any(line.endswith("evacuating civilians\u201d.") for line in lines)
+    assert all(line.endswith((".", "!", "?", "\u201d.", ".\u201d", "?\u201d", "!\u201d", "\u2026\u201d")) for line in lines)

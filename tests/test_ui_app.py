@@ -330,7 +330,7 @@ def test_speaker_card_keeps_its_own_structure_only() -> None:
     answer = Answer("q", AnswerMode.ATTRIBUTION, speakers=(group,), total_speakers=1, topic="the <b>port</b>")
     assert speaker_heading(group, escape_markdown) == "**Ann \\<i\\>Lee\\<\\/i\\>** (the \\*\\*mayor\\*\\*)"
     assert statements_markdown(group) == (
-        "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\* \\[x\\]\\(javascript\\:y\\)\u201d \\[1\\]\\[3\\]"
+        "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\* \\[x\\]\\(javascript\\:y\\)\u201d\\. \\[1\\]\\[3\\]"
     )
     assert escape_markdown(lead_line(answer)) == (
         "Ann \\<i\\>Lee\\<\\/i\\> is quoted about the \\<b\\>port\\<\\/b\\> \\(1 statement\\)\\:"

@@ -129,6 +129,14 @@ def _stop(sentence: str) -> str:
     return sentence if _ENDS_SENTENCE.search(sentence) else sentence + "."
 
 
+def _quoted(lead: str, text: str) -> str:
+    """``lead`` then ``text`` in quote marks, ending the sentence: the speaker's own stop inside
+    the marks where the words have one (``rag.text.with_final_stop`` keeps it from the
+    paragraph), else a full stop after them (the article cut the quote at a comma before "she
+    said": the stop is ours, so it stays outside the speaker's words)."""
+    return f"{lead}\u201c{text}\u201d" + ("" if _ENDS_SENTENCE.search(text) else ".")
+
+
 def statement_sentence(speaker: str, s: Statement) -> str:
     """One statement as an English sentence (plain text, no citation markers); a second-hand
     one says who relayed it ("..., as reported by The New York Times")."""
@@ -145,14 +153,14 @@ def _said(speaker: str, s: Statement) -> str:
     if cue.lower().startswith("according"):
         source = s.speaker_as_written or speaker
         if s.kind is QuoteKind.DIRECT:
-            return f"According to {source}: \u201c{text}\u201d"
+            return _quoted(f"According to {source}: ", text)
         if text[:1].isupper() and _continued(text, common_words=False) == text:
             # "Nine of its 14 posts are vacant, according to the board": as the source has it.
             return f"{text.rstrip('.')}, according to {source}."
         return _stop(f"According to {source}, {_continued(text, common_words=False)}")
     if s.kind is QuoteKind.DIRECT:
         naming = cue.split()[0].lower() in _NAMING
-        return f"{who} {cue}{' ' if naming else ': '}\u201c{text}\u201d"
+        return _quoted(f"{who} {cue}{' ' if naming else ': '}", text)
     content = _continued(text)
     joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
     if _takes_clause(cue) and not joined and content[:1].isupper() and not content.split(" ", 1)[0].isupper():

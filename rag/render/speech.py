@@ -192,7 +192,9 @@ def refusal_message(r: Refusal, speaker: str = "") -> str:
         return (f"{n} article{'s' if n != 1 else ''} mention{'' if n != 1 else 's'} {r.subject} but "
                 f"{'are' if n != 1 else 'is'} outside your source or date filters; none inside them does.")
     if reason is RefusalReason.NOT_MENTIONED:
-        message = f"No article in the corpus mentions {_listed(r.missing_terms) or r.subject}."
+        # The subject as the user wrote it ("the 2022 World Cup", ``rag.refusal.as_written``),
+        # else the names no article holds.
+        message = f"No article in the corpus mentions {r.subject or _listed(r.missing_terms)}."
     elif reason is RefusalReason.NOBODY_QUOTED:
         message = f"Articles mention {r.subject}, but nobody in them is quoted about it."
     elif reason is RefusalReason.WEAK_MATCHES and r.missing_terms:

@@ -31,7 +31,7 @@ from rag.schema import (
     Statement,
 )
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, mostly_in, names_in
+from rag.text import content_terms, fold, mostly_in, names_in, with_final_stop
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -238,7 +238,7 @@ def _grouped(
     groups: dict[str, list[tuple[Paragraph, Quote]]] = {}
     for p, q in selected:
         groups.setdefault(q.speaker, []).append((p, q))
-    groups, spellings = merge_spellings(groups)
+    groups, spellings = merge_spellings(groups, lambda name: len(snapshot.speakers.by_speaker.get(name, ())))
     kept = _most_relevant(groups, scores, asked.topic, limits)
     shown = {speaker: same_statements(groups[speaker]) for speaker in kept}
     # The paragraphs the shown quotes run on into, for the whole answer in one read.
@@ -285,18 +285,20 @@ def same_statements(items: list[tuple[Paragraph, Quote]]) -> list[list[tuple[Par
 
 
 def merge_spellings(
-    groups: dict[str, list[tuple[Paragraph, Quote]]],
+    groups: dict[str, list[tuple[Paragraph, Quote]]], written: Callable[[str], int] = lambda name: 0,
 ) -> tuple[dict[str, list[tuple[Paragraph, Quote]]], dict[str, tuple[str, ...]]]:
     """One speaker per person when two spellings differ by one letter ("Jonas Halberg" / "Jonas
     Hallberg": the same first name, a surname one letter apart) and their roles do not disagree;
     and the other spellings of each kept name.
 
-    The name kept is the spelling with the most quotes (then the alphabetically first), so the
-    result does not depend on which article was ingested first. Only names of two or more words
+    The name kept is the spelling the corpus writes most (``written``: paragraphs quoting it),
+    then the one with the most quotes here, then the alphabetically first: an answer holding one
+    quote of each is headed by the five-times "Hallberg", not the once "Halberg" (issue 22), and
+    the result does not depend on which article was ingested first. Only names of two or more words
     with one word after the first differing, that word at least five letters long: "Ann Lee" and
     "Ann Lea", "Maria Lopez" and "Mario Lopez" may well be two people.
     """
-    names = sorted(groups, key=lambda n: (-len(groups[n]), n))
+    names = sorted(groups, key=lambda n: (-written(n), -len(groups[n]), n))
     rank = {n: i for i, n in enumerate(names)}
     # Only names equal but for one word after the first can be a letter apart, and two words a
     # letter apart share a form with at most one letter deleted ("Halberg" / "Hallberg", "Sandvi"
@@ -365,8 +367,9 @@ def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statemen
         start = p.text.find(q.text)
         span = (start, start + len(q.text)) if start >= 0 else None
     fragments = tuple(_FRAGMENT.findall(q.text)) if q.kind is not QuoteKind.DIRECT else ()
+    text = with_final_stop(q.text, p.text, span) if q.kind is QuoteKind.DIRECT else q.text
     return Statement(
-        kind=q.kind, cue=q.cue, text=q.text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
+        kind=q.kind, cue=q.cue, text=text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
         fragments=fragments, span=span, reported_by=q.reported_by,
     )
 

@@ -52,10 +52,50 @@ def refused(
     missing_folded = {fold(m) for m in missing}
     about = [w for w in (name_runs(subject) or sorted(content_terms(subject)) if subject else name_runs(question))
              if fold(w) not in missing_folded]
+    if reason is RefusalReason.NOT_MENTIONED and missing:
+        subject = as_written(question, missing) or ", ".join(missing)  # never the whole topic
     refusal = Refusal(reason, subject=subject, missing_terms=tuple(missing), hidden_by_filters=hidden,
                       nearest=nearest_articles(hits, about), as_of=as_of)
     return Answer(question=question, mode=AnswerMode.NONE, refusal=refusal, topic=topic, speaker=speaker,
                   confidence=Confidence.REFUSED)
+
+
+_DETERMINERS = frozenset(["the", "a", "an"])
+
+
+def as_written(question: str, missing: Sequence[str]) -> str:
+    """The words of ``question`` that name ``missing`` as the user wrote them, for the refusal to
+    repeat: "the 2022 World Cup" for the missing "World Cup", never the bare name (issue 22).
+
+    Each missing name grows over the words around it that belong to it: capitalised words and
+    numbers before and after ("2022", "World" before "Cup"), then an article before those. The
+    question's first word is left out (its capital is the sentence's). "" when a name is not
+    found in the question as such (it came from a rewritten follow-up).
+    """
+    words = list(re.finditer(r"[\w'\u2019-]+", question))
+    phrases: list[str] = []
+    for name in missing:
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.I)
+        if found is None:
+            return ""
+        inside = [i for i, w in enumerate(words) if w.start() >= found.start() and w.end() <= found.end()]
+        if not inside:
+            return ""
+        first, last = inside[0], inside[-1]
+
+        def belongs(i: int) -> bool:
+            return i > 0 and (words[i].group()[:1].isupper() or words[i].group().isdigit())
+
+        while first - 1 >= 0 and belongs(first - 1):
+            first -= 1
+        while last + 1 < len(words) and belongs(last + 1):
+            last += 1
+        if first > 0 and words[first - 1].group().lower() in _DETERMINERS:
+            first -= 1
+        phrase = question[words[first].start() : words[last].end()]
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return ", ".join(phrases)
 
 
 def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) -> int:

@@ -195,3 +195,19 @@ def name_runs(question: str) -> list[str]:
         runs.append(current)
     # A run opening a sentence starts with "": a lone opening word ("Tennis champion ...") is no name.
     return [" ".join(w for w in run if w) for run in runs if len(run) > (2 if run[0] == "" else 0)]
+
+
+# Marks that close a quotation, straight and curly.
+_CLOSING_MARKS = "\"'\u201d\u2019\u00bb"
+
+
+def with_final_stop(text: str, paragraph: str, span: tuple[int, int] | None) -> str:
+    """A direct quote's ``text`` with the stop the speaker's sentence ends on, when the paragraph
+    has it inside the closing mark right after the quote (``...civilians.\u201d``) and ``text``
+    left it out: the words end a sentence, so the rendered quote does too (issue 22)."""
+    if span is None or not text or text[-1] in ".!?\u2026":
+        return text
+    after = paragraph[span[1] : span[1] + 2]
+    if len(after) == 2 and after[0] in ".!?\u2026" and after[1] in _CLOSING_MARKS:
+        return text + after[0]
+    return text

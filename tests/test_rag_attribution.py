@@ -253,3 +253,8 @@ def test_a_factual_answer_under_a_date_filter_counts_the_undated_articles_too(
 
     assert answer.undated_hidden == 1
     assert answer_json(answer)["undated_hidden"] == 1
+def test_a_card_is_headed_by_the_spelling_the_corpus_uses_most(demo_index: NewsIndex) -> None:
+    # One quote each here, but the corpus writes "Hallberg" in five paragraphs and "Halberg" in one.
+    answer = demo_index.ask("who said what about the union's containers?")
+    [group] = [g for g in answer.speakers if g.variants]
+    assert (group.speaker, group.variants) == ("Jonas Hallberg", ("Jonas Halberg",))

@@ -260,3 +260,10 @@ def test_who_said_what_and_when_answers_keep_their_own_rules(demo_settings: Sett
     factual = unsure.ask(_ANSWERABLE)
     dated = unsure.ask("When was that?", history=[factual])
     assert dated.mode is AnswerMode.EXTRACTIVE and dated.confidence is Confidence.ANSWERED
+
+
+def test_a_refusal_names_the_subject_as_the_user_wrote_it(demo_index: NewsIndex) -> None:
+    for question in ("Who won the 2022 World Cup?", "Who said what about the 2022 World Cup?"):
+        answer = demo_index.ask(question)
+        assert answer.refusal is not None and answer.refusal.reason is RefusalReason.NOT_MENTIONED
+        assert answer.text == "No article in the corpus mentions the 2022 World Cup."

@@ -85,3 +85,30 @@ def test_json_renders_a_hand_built_refusal_and_keeps_its_reason_apart_from_the_l
     obj = answer_json(Answer("q", AnswerMode.NONE, refusal=refusal))
     assert obj["reason"] == "No article in the corpus mentions Lisbon." and obj["note"] == ""
     assert obj["nearest"] == ["Port strike (Gazette)"] and obj["answer"].startswith(obj["reason"])
+
+
+def test_a_download_is_named_after_its_question_and_day() -> None:
+    from datetime import date
+
+    from rag import Answer, AnswerMode
+    from rag.render.json import download_name
+
+    day = date(2026, 12, 7)
+    asked = Answer("Who said what about Seversk?", AnswerMode.ATTRIBUTION)
+    assert download_name(asked, "csv", day) == "who-said-what-about-seversk-2026-12-07.csv"
+    accented = Answer("What did Zoë Okafor say about the café's «closure»?", AnswerMode.ATTRIBUTION)
+    assert download_name(accented, "json", day) == "what-did-zoe-okafor-say-about-the-cafe-s-closure-2026-12-07.json"
+    long = download_name(Answer("who said what about " + "harbour dredging " * 20, AnswerMode.ATTRIBUTION), "csv", day)
+    assert len(long) <= 80 and long.endswith("-dredging-2026-12-07.csv") and long.isascii()
+    assert download_name(Answer("Что сказал Пушилин?", AnswerMode.ATTRIBUTION), "csv", day) == "statements-2026-12-07.csv"
+
+
+def test_readme_names_the_download_columns_as_the_files_have_them() -> None:
+    import re
+    from pathlib import Path
+
+    from rag.render.json import STATEMENT_COLUMNS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    described = " ".join(readme.split("one row per statement", 1)[1].split(". ", 1)[0].split())
+    assert re.findall(r"`(\w+)`", described) == list(STATEMENT_COLUMNS)

@@ -55,14 +55,14 @@ def test_escape_markdown_leaves_no_markup() -> None:
 def test_attribution_markdown_escapes_article_text_and_keeps_its_own_structure() -> None:
     shown = answer_markdown(_attribution())
     assert "**Ann \\<i\\>Lee\\<\\/i\\>** (the mayor)" in shown
-    assert "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\*\u201d \\[1\\]" in shown
+    assert "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\*\u201d\\. \\[1\\]" in shown
     assert "\\.\\.\\. showing 1 of 3 statements" in shown
 
 
 def test_plain_text_is_the_same_layout_unescaped() -> None:
     text = answer_text(_attribution())
     assert text.splitlines()[0] == "Ann <i>Lee</i> is quoted about the port (3 statements):"
-    assert "- Ann <i>Lee</i> said: \u201cHi *there*\u201d [1]" in text
+    assert "- Ann <i>Lee</i> said: \u201cHi *there*\u201d. [1]" in text
 
 
 def test_lead_line_and_left_out_line_say_how_many_speakers_are_shown() -> None:
@@ -144,3 +144,9 @@ def test_a_tentative_answer_starts_with_the_lead_line_its_cli_text_prints(demo_s
     assert unsure.text.removeprefix(TENTATIVE_LEAD).strip() == sure.text
     assert TENTATIVE_LEAD not in sure.text
     assert answer_markdown(unsure).startswith(escape_markdown(TENTATIVE_LEAD))  # the chat's form, escaped
+
+
+def test_statements_left_out_of_one_speaker_are_counted_once() -> None:
+    text = answer_text(_attribution()).lower()  # every speaker shown, one of three statements
+    assert text.count("showing 1 of 3 statements") == 1
+    assert not left_out_line(_attribution())

@@ -71,7 +71,7 @@ def test_every_quote_the_extractor_stores_reads_as_english(demo_index: NewsIndex
         (QuoteKind.INDIRECT, "claims", "He", "that the land was illegally sold",
          "Okafor claims that the land was illegally sold."),
         (QuoteKind.DIRECT, "said", "a DPR spokesperson", "We are doing everything we can",
-         "A DPR spokesperson said: \u201cWe are doing everything we can\u201d"),
+         "A DPR spokesperson said: \u201cWe are doing everything we can\u201d."),
         (QuoteKind.INDIRECT, "according to", "the board", "Nine of its 14 posts are vacant.",
          "Nine of its 14 posts are vacant, according to the board."),
     ],
@@ -111,3 +111,42 @@ def test_refusal_names_its_case_and_the_filters() -> None:
     nobody = Refusal(RefusalReason.NOBODY_QUOTED, subject="the mill", hidden_by_filters=1)
     assert refusal_message(nobody) == ("Articles mention the mill, but nobody in them is quoted about it. "
                                        "1 article outside your source or date filters would match.")
+
+
+def test_a_description_mid_sentence_is_lowered_and_a_name_kept() -> None:
+    from rag.render.speech import mid_sentence
+
+    assert mid_sentence("Local officials") == "local officials"
+    assert mid_sentence("The Kessmouth Port Authority") == "the Kessmouth Port Authority"
+    assert mid_sentence("Jonas Hallberg") == "Jonas Hallberg"
+    assert mid_sentence("DPR officials") == "DPR officials"
+    assert mid_sentence("Pushilin") == "Pushilin"
+
+
+def test_a_capital_after_that_never_reads_and_a_name_is_never_lowered() -> None:
+    priority = Statement(QuoteKind.INDIRECT, "said", "Priority will be given to fuel bound for flood-hit Varnholm", (1,),
+                         speaker_as_written="Hallberg")
+    # The source's order, never "said that Priority will be given".
+    assert statement_sentence("Jonas Hallberg", priority) == (
+        "Priority will be given to fuel bound for flood-hit Varnholm, Hallberg said.")
+    okafor = Statement(QuoteKind.INDIRECT, "said", "Okafor will rebuild the bridge by spring", (1,),
+                       speaker_as_written="Hallberg")
+    # A name said once is still a name: never "said that okafor will rebuild".
+    assert statement_sentence("Jonas Hallberg", okafor) == "Okafor will rebuild the bridge by spring, Hallberg said."
+    the = Statement(QuoteKind.INDIRECT, "said", "The sale has been delayed", (1,), speaker_as_written="Voss")
+    assert statement_sentence("Helena Voss", the) == "Voss said that the sale has been delayed."
+
+
+def test_a_direct_quote_ending_a_sentence_keeps_its_stop(seed_index: NewsIndex) -> None:
+    from rag import Paragraph, Quote
+
+    said = "\u201cThe port will reopen on Monday.\u201d Hallberg said nothing more."
+    p = Paragraph("p1", "a1", 1, said, "Port")
+    q = Quote("Jonas Hallberg", "Hallberg", "The port will reopen on Monday", QuoteKind.DIRECT, "said", (1,),
+              span=(1, 31))
+    assert statement_sentence("Jonas Hallberg", statement(p, q, (1,))).endswith("\u201cThe port will reopen on Monday.\u201d")
+    # Cut at the comma before "Pushilin said": the sentence still ends, its stop outside the marks.
+    answer = seed_index.ask("What did Pushilin say?")
+    lines = [statement_sentence(g.speaker, s) for g in answer.speakers for s in g.statements]
+    assert any(line.endswith("evacuating civilians\u201d.") for line in lines)
+    assert all(line.endswith((".", "!", "?", "\u201d.", ".\u201d", "?\u201d", "!\u201d", "\u2026\u201d")) for line in lines)

@@ -330,11 +330,25 @@ def test_speaker_card_keeps_its_own_structure_only() -> None:
     answer = Answer("q", AnswerMode.ATTRIBUTION, speakers=(group,), total_speakers=1, topic="the <b>port</b>")
     assert speaker_heading(group, escape_markdown) == "**Ann \\<i\\>Lee\\<\\/i\\>** (the \\*\\*mayor\\*\\*)"
     assert statements_markdown(group) == (
-        "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\* \\[x\\]\\(javascript\\:y\\)\u201d \\[1\\]\\[3\\]"
+        "- Ann \\<i\\>Lee\\<\\/i\\> said\\: \u201cHi \\*there\\* \\[x\\]\\(javascript\\:y\\)\u201d\\. \\[1\\]\\[3\\]"
     )
     assert escape_markdown(lead_line(answer)) == (
         "Ann \\<i\\>Lee\\<\\/i\\> is quoted about the \\<b\\>port\\<\\/b\\> \\(1 statement\\)\\:"
     )
+
+
+def test_a_card_asks_for_a_described_speaker_mid_sentence_in_lower_case() -> None:
+    def page() -> None:
+        from rag import QuoteKind, SpeakerStatements, Statement
+        from ui.cards import speaker_card
+
+        said = Statement(QuoteKind.INDIRECT, "reported", "thousands of residents remain displaced", (1,))
+        for i, name in enumerate(["Local officials", "Jonas Hallberg"]):
+            speaker_card(SpeakerStatements(name, "", (said,), total=1), key=f"card-{i}", on_ask=print)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.button] == ["Everything local officials said", "Everything Jonas Hallberg said"]
 
 
 def test_highlight_bolds_the_quoted_words_only() -> None:
@@ -436,6 +450,17 @@ def test_who_said_what_offers_a_timeline_and_its_statements_as_files(
     assert len(at.get("download_button")) == 2
     assert not at.get("vega_lite_chart")  # the seed is undated: no timeline, and it says so
     assert any("come from undated articles" in c.value for c in at.caption)
+
+
+def test_one_speakers_cut_statements_are_counted_once_in_the_chat(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    at = _ask(_app(monkeypatch, harbour_settings.db), "What did Ana Berg say about the harbour?")
+    answer = at.session_state.history[-1]
+    assert [g.speaker for g in answer.speakers] == ["Ana Berg"] and not answer.complete
+    counts = [c.value for c in at.caption if "of 8 statements" in c.value]
+    assert counts == ["showing 6 of 8 statements"]  # in the card, not again under it
+    assert "show-all-0-0" in {b.key for b in at.button}
 
 
 def test_a_speakers_card_asks_for_everything_they_said(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import streamlit as st
 
 from rag import Answer, SpeakerStatements
-from rag.render.json import statement_rows, statements_csv
+from rag.render.json import download_name, statement_rows, statements_csv
 from rag.render.markdown import (
     Link,
     escape_markdown,
@@ -24,6 +25,7 @@ from rag.render.markdown import (
     statement_line,
     statements_left_out,
 )
+from rag.render.speech import mid_sentence
 
 
 def statements_markdown(group: SpeakerStatements, link: Link = None) -> str:
@@ -43,8 +45,9 @@ def speaker_card(
         if statements_left_out(group):
             st.caption(statements_left_out(group))
         if on_ask is not None and key:
-            st.button(f"Everything {escape_markdown(group.speaker)} said", key=key, type="tertiary",
-                      on_click=on_ask, args=(f"What did {group.speaker} say?",))
+            named = mid_sentence(group.speaker)  # "Everything local officials said", names kept
+            st.button(f"Everything {escape_markdown(named)} said", key=key, type="tertiary",
+                      on_click=on_ask, args=(f"What did {named} say?",))
 
 
 def show_attribution(
@@ -60,7 +63,8 @@ def show_attribution(
         card_key = f"everything-{key}-{i}"  # "Everything X said": not asked when the answer is X's already
         speaker_card(group, link, key=card_key, on_ask=on_ask if not answer.speaker else None)
     if not answer.complete:
-        st.caption(escape_markdown(left_out_line(answer)))
+        if left_out_line(answer):  # when every speaker is shown, their cards say what is cut
+            st.caption(escape_markdown(left_out_line(answer)))
         st.button("Show all", key=key, on_click=on_show_all, args=args)
     statements_views(answer, key=key)
 
@@ -89,7 +93,9 @@ def statements_views(answer: Answer, *, key: str) -> None:
             st.caption(f"{len(rows) - len(dated)} of {len(rows)} statements come from undated articles "
                        "and are not on the timeline.")
         left, right = st.columns(2)
-        left.download_button("Download CSV", statements_csv(answer), file_name="statements.csv",
+        today = date.today()  # the day of the download, as the reader's own folder sorts them
+        left.download_button("Download CSV", statements_csv(answer), file_name=download_name(answer, "csv", today),
                              mime="text/csv", key=f"{key}-csv")
         right.download_button("Download JSON", json.dumps(rows, ensure_ascii=False, indent=1),
-                              file_name="statements.json", mime="application/json", key=f"{key}-json")
+                              file_name=download_name(answer, "json", today), mime="application/json",
+                              key=f"{key}-json")

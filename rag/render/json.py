@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -154,6 +157,26 @@ def statements_csv(answer: Answer) -> str:
     for row in statement_rows(answer):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+# A slug this long keeps a question's subject ("who-said-what-about-the-ferry-terminal-sale") while
+# the whole name stays far under the 255 bytes file systems allow.
+_SLUG_CHARS = 60
+
+
+def download_name(answer: Answer, extension: str, on: date) -> str:
+    """The file a download of ``answer`` is saved as: its question and the day, ``on``.
+
+    ``who-said-what-about-seversk-2026-12-07.csv``: several downloads in one folder say what each
+    holds, where every one was ``statements.csv`` before. ASCII only (accents dropped, other
+    scripts left out), so any file system and mail client keeps the name; cut at a word to
+    ``_SLUG_CHARS``; ``statements`` when nothing of the question is left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", answer.question).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > _SLUG_CHARS:
+        slug = slug[: _SLUG_CHARS + 1].rsplit("-", 1)[0] if "-" in slug[:_SLUG_CHARS] else slug[:_SLUG_CHARS]
+    return f"{slug or 'statements'}-{on.isoformat()}.{extension}"
 
 
 def _cell(value: Any) -> Any:

@@ -85,14 +85,13 @@ def lead_line(answer: Answer) -> str:
 
 
 def left_out_line(answer: Answer) -> str:
-    """``showing 10 of 27 speakers (18 more statements by the others)``, or "" when all is shown."""
-    if answer.complete:
+    """``showing 10 of 27 speakers (18 more statements by the others)``, or "" when every speaker
+    is shown: then each speaker's own ``statements_left_out`` line already says what of theirs is
+    cut, and a total under them would say it twice (issue 22)."""
+    if answer.complete or answer.shown_speakers >= answer.total_speakers:
         return ""
-    if answer.shown_speakers < answer.total_speakers:
-        return (f"showing {answer.shown_speakers} of {answer.total_speakers} speakers "
-                f"({answer.hidden_statements} more statements by the others)")
-    shown = sum(len(g.statements) for g in answer.speakers)
-    return f"showing {shown} of {sum(g.total for g in answer.speakers)} statements"
+    return (f"showing {answer.shown_speakers} of {answer.total_speakers} speakers "
+            f"({answer.hidden_statements} more statements by the others)")
 
 
 def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
@@ -145,7 +144,7 @@ def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> lis
             chunks.append(speaker_heading(group, esc) + "\n\n")
             chunks.extend(line + "\n" for line in statement_lines(group, esc, link))
             chunks.append("\n")
-        if not answer.complete:
+        if left_out_line(answer):
             chunks.append(f"_{esc(_capitalised(left_out_line(answer)))}_\n")
     else:
         if answer.confidence is Confidence.TENTATIVE:

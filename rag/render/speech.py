@@ -65,12 +65,37 @@ def subject(speaker: str, as_written: str) -> str:
     return as_written[:1].upper() + as_written[1:]
 
 
+def mid_sentence(speaker: str) -> str:
+    """``speaker`` where a sentence already started ("Everything {speaker} said", "What did
+    {speaker} say?"): a description is lowered ("Local officials" -> "local officials", "The
+    mayor" -> "the mayor"), a name kept ("Jonas Hallberg", "DPR officials", "the Kessmouth Port
+    Authority" with only its article lowered).
+
+    A speaker is a description when a later word is lower-case: names are capitalised throughout,
+    and the renderer has no parse to ask. One word alone ("Pushilin") is taken for a name.
+    """
+    words = speaker.split(" ")
+    first = words[0]
+    if len(words) < 2 or not first[:1].isupper() or (first.isupper() and len(first) > 1):
+        return speaker
+    described = any(w[:1].islower() for w in words[1:])
+    if described or first in ("The", "A", "An"):
+        return first[:1].lower() + speaker[1:]
+    return speaker
+
+
 def _continued(content: str) -> str:
-    """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", names untouched."""
-    first = content.split(" ", 1)[0]
-    if first.lower() in _FUNCTION_WORDS and first[:1].isupper() and not (first.isupper() and len(first) > 1):
-        return content[:1].lower() + content[1:]
-    return content
+    """``content`` as the rest of a sentence: "The sale ..." -> "the sale ...", names untouched.
+
+    The renderer has no parse, so only function words (``_FUNCTION_WORDS``) are lowered: any
+    other capitalised word may be a name the statement never repeats ("Okafor will rebuild ...").
+    Callers put such content in the source's order instead ("Priority will be given ..., Hallberg
+    said"), so no capital ever follows "that".
+    """
+    first, _, _rest = content.partition(" ")
+    if not first[:1].isupper() or (first.isupper() and len(first) > 1):
+        return content
+    return content[:1].lower() + content[1:] if first.lower() in _FUNCTION_WORDS else content
 
 
 # "warned PC users to update their systems", "told government departments to put plans in place":
@@ -94,6 +119,14 @@ def _stop(sentence: str) -> str:
     return sentence if _ENDS_SENTENCE.search(sentence) else sentence + "."
 
 
+def _quoted(lead: str, text: str) -> str:
+    """``lead`` then ``text`` in quote marks, ending the sentence: the speaker's own stop inside
+    the marks where the words have one (``rag.text.with_final_stop`` keeps it from the
+    paragraph), else a full stop after them (the article cut the quote at a comma before "she
+    said": the stop is ours, so it stays outside the speaker's words)."""
+    return f"{lead}\u201c{text}\u201d" + ("" if _ENDS_SENTENCE.search(text) else ".")
+
+
 def statement_sentence(speaker: str, s: Statement) -> str:
     """One statement as an English sentence (plain text, no citation markers); a second-hand
     one says who relayed it ("..., as reported by The New York Times")."""
@@ -110,14 +143,17 @@ def _said(speaker: str, s: Statement) -> str:
     if cue.lower().startswith("according"):
         source = s.speaker_as_written or speaker
         if s.kind is QuoteKind.DIRECT:
-            return f"According to {source}: \u201c{text}\u201d"
+            return _quoted(f"According to {source}: ", text)
         if text[:1].isupper() and _continued(text) == text:
             # "Nine of its 14 posts are vacant, according to the board": as the source has it.
             return f"{text.rstrip('.')}, according to {source}."
         return _stop(f"According to {source}, {_continued(text)}")
     if s.kind is QuoteKind.DIRECT:
         naming = cue.split()[0].lower() in _NAMING
-        return f"{who} {cue}{' ' if naming else ': '}\u201c{text}\u201d"
+        return _quoted(f"{who} {cue}{' ' if naming else ': '}", text)
+    # Function words only: a capitalised word may be a name the statement never repeats ("Okafor
+    # will rebuild ..."); lowering one would misname someone, so other capitals keep the source's
+    # order below ("Priority will be given ..., Hallberg said"), never "said that Priority".
     content = _continued(text)
     joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
     if _takes_clause(cue) and not joined and content[:1].isupper() and not content.split(" ", 1)[0].isupper():
@@ -149,7 +185,9 @@ def refusal_message(r: Refusal, speaker: str = "") -> str:
         return (f"{n} article{'s' if n != 1 else ''} mention{'' if n != 1 else 's'} {r.subject} but "
                 f"{'are' if n != 1 else 'is'} outside your source or date filters; none inside them does.")
     if reason is RefusalReason.NOT_MENTIONED:
-        message = f"No article in the corpus mentions {_listed(r.missing_terms) or r.subject}."
+        # The subject as the user wrote it ("the 2022 World Cup", ``rag.refusal.as_written``),
+        # else the names no article holds.
+        message = f"No article in the corpus mentions {r.subject or _listed(r.missing_terms)}."
     elif reason is RefusalReason.NOBODY_QUOTED:
         message = f"Articles mention {r.subject}, but nobody in them is quoted about it."
     elif reason is RefusalReason.WEAK_MATCHES and r.missing_terms:

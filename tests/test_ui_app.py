@@ -456,7 +456,7 @@ def test_a_speakers_card_asks_for_everything_they_said(
     # Everything, not another cut answer with its own "Show all" (issue 22).
     assert asked.complete and [len(g.statements) for g in asked.speakers] == [8]
     assert "show-all-0-1" not in {b.key for b in at.button}
-    assert not [c.value for c in at.caption if c.value.startswith("showing")]
+    assert not [c.value for c in at.chat_message[-1].caption if c.value.startswith("showing")]
 
 
 def test_everything_they_said_brings_the_new_answer_into_view(

@@ -24,7 +24,7 @@ import pytest
 
 from ingest import ingest
 from rag import NewsIndex, Settings
-from rag.render.markdown import citation_label, lead_line
+from rag.render.markdown import lead_line
 
 pytestmark = pytest.mark.browser
 
@@ -102,8 +102,14 @@ def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(server_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _streamlit(server_db, tmp_path_factory.mktemp("ui-log") / "streamlit.log") as url:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's stdout and stderr, which a test reads for warnings."""
+    return tmp_path_factory.mktemp("ui-log") / "streamlit.log"
+
+
+@pytest.fixture(scope="module")
+def app_url(server_db: Path, server_log: Path) -> Iterator[str]:
+    with _streamlit(server_db, server_log) as url:
         yield url
 
 
@@ -213,18 +219,18 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     expect(answer).to_contain_text("Petrova")
     expect(answer).not_to_contain_text("newsrag quotes")
     first = expected.citations[0]
-    citation = answer.get_by_test_id("stExpander").filter(has_text=citation_label(first))  # "[1] LA Chronicle · ¶2"
+    citation = answer.get_by_test_id("stExpander").filter(has_text=first.title)  # the story, named once
+    expect(citation).to_have_count(1)
     citation.locator("summary").click()
-    expect(citation).to_contain_text(first.title)  # the whole headline is inside
     expect(citation).to_contain_text(" ".join(first.text.split()[:12]))
-    expect(citation).to_contain_text(f"paragraph {first.paragraph}")
+    expect(citation).to_contain_text(f"\u00b6{first.paragraph}")
     _switch_on(citation, "Show neighbouring paragraphs")
     expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-who-said-what.png"), full_page=True)
     for c in expected.citations:  # every [n] in the answer opens its source and brings it into view
         answer.get_by_role("link", name=f"[{c.n}]", exact=True).first.click()
-        source = answer.get_by_test_id("stExpander").filter(has_text=citation_label(c))
+        source = answer.get_by_test_id("stExpander").filter(has_text=c.title)
         expect(source.get_by_text(" ".join(c.text.split()[:6]), exact=False).first).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / "ui-citation-opened.png"))
     _no_errors(page)
@@ -381,3 +387,50 @@ def test_each_refusal_says_its_own_case_and_filters_that_hide_the_answer(page: A
     ARTIFACTS.mkdir(exist_ok=True)
     refusal.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"))
+
+
+def test_a_follow_up_is_answered(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    _send(page, "who said what about Seversk?")
+    _wait_for_answer(page)
+    _send(page, "what else did he say?")
+    follow_up = _wait_for_answer(page, turns=2)
+    expect(follow_up).not_to_be_empty()
+    _no_errors(page)
+    # Depends on the follow-up fix in rag/question.py (issue 22, another branch): on this branch the
+    # question still resolves "he" to "The New York Times" (a publication, not a speaker). Once that
+    # is merged, add: expect(follow_up).not_to_contain_text("The New York Times said")
+
+
+def test_everything_a_speaker_said_is_complete_and_in_view(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    _send(page, "who said what about the floods?")
+    answer = _wait_for_answer(page)
+    expect(answer).to_contain_text("Lena Okafor")
+    expect(answer).to_contain_text("showing 6 of 13 statements")  # her card is cut
+    answer.get_by_role("button", name="Everything Lena Okafor said").click()
+    everything = _wait_for_answer(page, turns=2)
+    expect(everything).to_contain_text("Lena Okafor")
+    expect(everything.get_by_role("button", name="Show all")).to_have_count(0)  # every statement already
+    expect(everything).not_to_contain_text("showing 6 of")
+    page.wait_for_timeout(500)  # let the scroll settle
+    # The new turn is drawn below the whole first answer: the page is taken to it.
+    expect(everything).to_be_in_viewport()
+    box = everything.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], box
+    _no_errors(page)
+
+
+def test_the_server_logs_no_deprecation_warnings(page: Any, server_log: Path) -> None:
+    """Streamlit logs a deprecated parameter on the server only; a who-said-what answer draws the
+    cards, the timeline popover and the sources, so their calls are all made before the log is read."""
+    from playwright.sync_api import expect
+
+    _send(page, "who said what about Seversk?")
+    expect(_wait_for_answer(page)).to_contain_text("Denis Pushilin")
+    log = server_log.read_text(errors="replace")
+    warned = [line for line in log.splitlines()
+              if re.search(r"deprecat|will be removed|use_container_width", line, re.IGNORECASE)]
+    assert not warned, "\n".join(warned)

@@ -161,6 +161,22 @@ def _send(page: Any, question: str) -> None:
     raise AssertionError(f"the chat never took the question {question!r}")
 
 
+def _click_for_new_turn(page: Any, button: Any) -> None:
+    """Click ``button``, which asks a new question; again if a rerun still drawing the page
+    swallowed the click (the question's own message must appear), as ``_send`` does."""
+    before = page.get_by_test_id("stChatMessage").count()
+    for _attempt in range(3):
+        button.click()
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('[data-testid=stChatMessage]').length > n", arg=before,
+                timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 (Playwright's TimeoutError): try once more
+            _wait_idle(page)
+    raise AssertionError("the click never asked its question")
+
+
 def _wait_for_answer(page: Any, turns: int = 1) -> Any:
     """The last assistant message once the script has finished drawing it."""
     from playwright.sync_api import expect
@@ -224,7 +240,7 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     citation.locator("summary").click()
     expect(citation).to_contain_text(" ".join(first.text.split()[:12]))
     expect(citation).to_contain_text(f"\u00b6{first.paragraph}")
-    _switch_on(citation, "Show neighbouring paragraphs")
+    _switch_on(citation.locator(f".st-key-neighbours-0-0-{first.n}"), "Show neighbouring paragraphs")
     expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-who-said-what.png"), full_page=True)
@@ -410,16 +426,22 @@ def test_everything_a_speaker_said_is_complete_and_in_view(page: Any) -> None:
     answer = _wait_for_answer(page)
     expect(answer).to_contain_text("Lena Okafor")
     expect(answer).to_contain_text("showing 6 of 13 statements")  # her card is cut
-    answer.get_by_role("button", name="Everything Lena Okafor said").click()
+    _click_for_new_turn(page, answer.get_by_role("button", name="Everything Lena Okafor said"))
     everything = _wait_for_answer(page, turns=2)
     expect(everything).to_contain_text("Lena Okafor")
     expect(everything.get_by_role("button", name="Show all")).to_have_count(0)  # every statement already
     expect(everything).not_to_contain_text("showing 6 of")
     page.wait_for_timeout(500)  # let the scroll settle
-    # The new turn is drawn below the whole first answer: the page is taken to it.
+    # The new turn is drawn below the whole first answer: the page is taken to it, its question
+    # below Streamlit's header (about 60 px) and the start of the answer in view.
+    question = page.get_by_test_id("stChatMessage").nth(2)
+    expect(question).to_contain_text("What did Lena Okafor say?")
     expect(everything).to_be_in_viewport()
-    box = everything.bounding_box()
-    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], box
+    for message in (question, everything):
+        box = message.bounding_box()
+        assert box is not None and 50 <= box["y"] < page.viewport_size["height"] - 200, box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-everything-said.png"))
     _no_errors(page)
 
 

@@ -315,7 +315,9 @@ _SCROLL_TO = """(() => {
     const anchor = doc.getElementById("ANCHOR");
     if (!anchor) { if (tries > 0) setTimeout(() => scroll(tries - 1), 100); return; }
     const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
-    (box.nextElementSibling || box).scrollIntoView({block: "start"});
+    const target = box.nextElementSibling || box;
+    target.style.scrollMarginTop = "4.5rem";  // below Streamlit's fixed header
+    target.scrollIntoView({block: "start"});
   };
   setTimeout(() => scroll(20), 50);
 })();"""

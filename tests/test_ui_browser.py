@@ -243,6 +243,7 @@ def test_who_said_what_in_the_browser(page: Any, server_db: Path) -> None:
     _switch_on(citation.locator(f".st-key-neighbours-0-0-{first.n}"), "Show neighbouring paragraphs")
     expect(citation).to_contain_text("this paragraph", timeout=ANSWER_TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
+    answer.get_by_text("Sources", exact=True).scroll_into_view_if_needed()  # the cards' end, the sources
     page.screenshot(path=str(ARTIFACTS / "ui-who-said-what.png"), full_page=True)
     for c in expected.citations:  # every [n] in the answer opens its source and brings it into view
         answer.get_by_role("link", name=f"[{c.n}]", exact=True).first.click()

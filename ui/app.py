@@ -421,8 +421,8 @@ def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
     chat = st.session_state.get("chat", 0)
     for group in _by_article(answer.citations):
         first = group[0]
-        for c in group:  # where the answer's [n] leads: only numbers in this HTML
-            st.html(f'<div id="{_source_anchor(turn, c.n)}"></div>')
+        # Where the answer's [n]s lead, all in one element (each would add a gap): only numbers in this HTML.
+        st.html("".join(f'<div id="{_source_anchor(turn, c.n)}"></div>' for c in group))
         with st.expander(_article_label(group)):
             st.markdown(f"**{_markdown_link(first.title or 'Untitled', first.location)}**")
             where = first.location if first.location.startswith(("http://", "https://")) else Path(first.location).name

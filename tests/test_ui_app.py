@@ -132,11 +132,13 @@ def test_who_said_what_shows_each_speaker_once_as_a_card_under_a_lead_line(
             assert shown.count(escape_markdown(statement_sentence(group.speaker, s))) == 1
     assert "newsrag quotes" not in shown and "more statements" not in shown
     assert not [b for b in at.button if b.key and b.key.startswith("show-all-")]  # nothing left out
-    labels = [e.label for e in at.expander]
-    assert len(labels) == len(answer.citations) >= 2
-    for label, c in zip(labels, answer.citations, strict=True):
-        assert label.startswith(f"\\[{c.n}\\] LA Chronicle \u00b7 \u00b6{c.paragraph}")
-    assert all("Seversk" in "\n".join(m.value for m in e.markdown) for e in at.expander)  # the headline inside
+    assert len(answer.citations) >= 2 and len({c.article_id for c in answer.citations}) == 1
+    [label] = [e.label for e in at.expander]  # one story cited many times: named once
+    paragraphs = ", ".join(f"\u00b6{n}" for n in sorted({c.paragraph for c in answer.citations}))
+    assert label == escape_markdown(f"{answer.citations[0].title} \u00b7 LA Chronicle \u00b7 undated \u00b7 {paragraphs}")
+    inside = "\n".join(m.value for m in at.expander[0].markdown)
+    for c in answer.citations:  # each cited paragraph inside, under its [n]
+        assert f"**\\[{c.n}\\]** *\u00b6{c.paragraph}*" in inside
 
 
 def test_show_all_asks_again_for_every_speaker_and_statement(
@@ -467,11 +469,89 @@ def test_a_speakers_card_asks_for_everything_they_said(
     monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
 ) -> None:
     at = _ask(_app(monkeypatch, harbour_settings.db), "Who said what about the harbour?")
-    first = at.session_state.history[-1].speakers[0].speaker
-    at.button(key="everything-show-all-0-0-0").click().run()
+    speakers = [g.speaker for g in at.session_state.history[-1].speakers]
+    card = speakers.index("Ana Berg")  # eight statements, six on her card: "showing 6 of 8"
+    at.button(key=f"everything-show-all-0-0-{card}").click().run()
     at.run()  # the pending question is asked on the next run
     assert not at.exception, at.exception
     asked = at.session_state.history[-1]
-    assert asked.question == f"What did {first} say?"
-    assert [g.speaker for g in asked.speakers] == [first]
+    assert asked.question == "What did Ana Berg say?"
+    assert [g.speaker for g in asked.speakers] == ["Ana Berg"]
     assert not [b for b in at.button if b.key and b.key.startswith("everything-show-all-0-1-")]  # already theirs
+    # Everything, not another cut answer with its own "Show all" (issue 22).
+    assert asked.complete and [len(g.statements) for g in asked.speakers] == [8]
+    assert "show-all-0-1" not in {b.key for b in at.button}
+    assert not [c.value for c in at.chat_message[-1].caption if c.value.startswith("showing")]
+
+
+def test_everything_they_said_brings_the_new_answer_into_view(
+    monkeypatch: pytest.MonkeyPatch, harbour_settings: Settings
+) -> None:
+    """The new turn is drawn below the whole chat, so the page is taken to it (the browser test
+    checks the scroll itself); a typed question is not."""
+    at = _ask(_app(monkeypatch, harbour_settings.db), "Who said what about the harbour?")
+    _ask(at, "What did Carl Dunn say?")
+    assert not [h for h in at.get("html") if "turn-0-" in h.proto.body]  # typed: the page stays put
+    at.button(key="everything-show-all-0-0-0").click().run()
+    assert not at.exception, at.exception
+    [scroll] = [h.proto.body for h in at.get("html") if "turn-0-" in h.proto.body]
+    assert '<div id="turn-0-2"></div><script>' in scroll and "scrollIntoView" in scroll
+    at.run()  # drawn once: a later rerun does not pull the page back down
+    assert not [h for h in at.get("html") if "turn-0-" in h.proto.body]
+
+
+def test_sources_name_each_article_once_with_its_date_and_a_link_to_the_original(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    quote = '"The ferry timetable must change before the spring, point {i}," said Nils Okafor, the harbour master.'
+    (folder / "ferry.json").write_text(json.dumps({
+        "title": "Ferry [Timetable] *Row*", "source": "Harbour Post", "date": "2026-03-04",
+        "url": "https://news.example/ferry_(row) now?a=1",
+        "paragraphs": [quote.format(i=1), "The council meets on Tuesday.", quote.format(i=2)],
+    }), encoding="utf-8")
+    (folder / "ferry-2.json").write_text(json.dumps({
+        "title": "Ferry Row Goes On", "source": "Harbour Post", "date": "2026-03-09",
+        "paragraphs": [quote.format(i=3)],
+    }), encoding="utf-8")
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    assert not ingest([folder], settings).failed
+    at = _ask(_app(monkeypatch, settings.db), "What did Nils Okafor say?")
+    answer = at.session_state.history[-1]
+    assert len(answer.citations) == 3
+    labels = [e.label for e in at.expander]
+    assert labels == [escape_markdown("Ferry [Timetable] *Row* \u00b7 Harbour Post \u00b7 2026-03-04 \u00b7 \u00b61, \u00b63"),
+                      escape_markdown("Ferry Row Goes On \u00b7 Harbour Post \u00b7 2026-03-09 \u00b7 \u00b61")] or \
+        labels == [escape_markdown("Ferry Row Goes On \u00b7 Harbour Post \u00b7 2026-03-09 \u00b7 \u00b61"),
+                   escape_markdown("Ferry [Timetable] *Row* \u00b7 Harbour Post \u00b7 2026-03-04 \u00b7 \u00b61, \u00b63")]
+    linked = next(e for e in at.expander if "Timetable" in e.label)
+    assert linked.markdown[0].value == (
+        "**[Ferry \\[Timetable\\] \\*Row\\*](https://news.example/ferry_%28row%29%20now?a=1)**")
+    unlinked = next(e for e in at.expander if "Goes On" in e.label)
+    assert unlinked.markdown[0].value == "**Ferry Row Goes On**"  # a file, not a URL: no link
+    for c in answer.citations:  # each [n] still has its anchor before its article
+        assert [h for h in at.get("html") if f'id="src-0-0-{c.n}"' in h.proto.body]
+
+
+def test_the_page_is_laid_out_while_the_index_opens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A Chroma server that accepts the connection and never answers keeps the index opening."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        for key in list(os.environ):
+            if key.startswith("NEWSRAG_"):
+                monkeypatch.delenv(key)
+        monkeypatch.setenv("NEWSRAG_CHROMA_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setenv("NEWSRAG_CACHE_DIR", str(tmp_path / "cache"))
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception, at.exception
+        assert _opening(at)
+        assert [h.value for h in at.sidebar.header] == ["Filters", "Corpus"]
+        assert at.sidebar.selectbox[0].disabled and all(d.disabled for d in at.sidebar.date_input)
+        assert "Ask a question about the articles, or start with one of these:" in _all_markdown(at)
+        [box] = at.chat_input
+        assert box.disabled and box.placeholder == "Opening the news index..."

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -41,10 +42,10 @@ from rag import (
 from rag.render.markdown import (
     answer_chunks,
     answer_markdown,
-    citation_label,
     escape_markdown,
     highlight_markdown,
     quoted_spans,
+    short_source,
 )
 from rag.render.speech import ingest_summary
 from ui import cards
@@ -143,7 +144,35 @@ def _wait_for(loader: _IndexLoader) -> None:
     """Redraw the whole page as soon as the index is open."""
     if loader.done.is_set():
         st.rerun()
-    st.caption("Opening the news index: the first start loads the embedding model (a few seconds)...")
+    st.caption("Opening the news index: the first start loads the embedding model (a few seconds). "
+               "Example questions from the corpus appear here when it is open.")
+
+
+def _filter_widgets(sources: Sequence[str], *, ready: bool) -> tuple[str, date | None, date | None]:
+    """The sidebar's filters; disabled (under other keys, so nothing typed is lost) until the index is open."""
+    suffix = "" if ready else "-opening"
+    st.header("Filters")
+    source = st.selectbox("Source", [ALL_SOURCES, *sources], key=f"source{suffix}", disabled=not ready)
+    since = st.date_input("Published from", value=None, min_value=EARLIEST, max_value=LATEST,
+                          format="YYYY-MM-DD", key=f"since{suffix}", disabled=not ready)
+    until = st.date_input("Published until", value=None, min_value=EARLIEST, max_value=LATEST,
+                          format="YYYY-MM-DD", key=f"until{suffix}", disabled=not ready)
+    if since and until and since > until:
+        st.warning("The start date is after the end date: no article can match.")
+    st.caption("Filters apply to the next question.")
+    return source, since, until
+
+
+def _show_opening_page(loader: _IndexLoader) -> None:
+    """The page's layout while the index opens (issue 22: a bare title for seconds reads as broken):
+    the sidebar, where the example questions will be, and a disabled input saying why."""
+    with st.sidebar:
+        _filter_widgets((), ready=False)
+        st.header("Corpus")
+        st.caption("Counted once the news index is open.")
+    st.markdown("Ask a question about the articles, or start with one of these:")
+    _wait_for(loader)
+    st.chat_input("Opening the news index...", disabled=True)
 
 
 # -- ingest from the browser -------------------------------------------------------------------
@@ -260,6 +289,40 @@ def _show_all_later(turn: int) -> None:
     st.session_state.show_all = turn
 
 
+def _ask_everything_later(question: str) -> None:
+    """A card's "Everything X said": asked as a new turn with every statement (``show_all``), and
+    the page brought to it, since it is drawn below the whole chat, far from the card clicked."""
+    st.session_state.pending_question = question
+    st.session_state.pending_show_all = True
+
+
+def _turn_anchor(turn: int) -> str:
+    """The in-page id of turn ``turn``'s question: only numbers."""
+    return f"turn-{int(st.session_state.get('chat', 0))}-{int(turn)}"
+
+
+def _scroll_here(turn: int) -> None:
+    """Mark turn ``turn`` and scroll the page to it once drawn. Streamlit cannot scroll by API, so a
+    static script of ours does; its only variable part is the numeric anchor id, never article text."""
+    anchor = _turn_anchor(turn)
+    st.html(f'<div id="{anchor}"></div><script>' + _SCROLL_TO.replace("ANCHOR", anchor) + "</script>",
+            unsafe_allow_javascript=True)
+
+
+_SCROLL_TO = """(() => {
+  const doc = window.parent ? window.parent.document : document;
+  const scroll = (tries) => {
+    const anchor = doc.getElementById("ANCHOR");
+    if (!anchor) { if (tries > 0) setTimeout(() => scroll(tries - 1), 100); return; }
+    const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
+    const target = box.nextElementSibling || box;
+    target.style.scrollMarginTop = "4.5rem";  // below Streamlit's fixed header
+    target.scrollIntoView({block: "start"});
+  };
+  setTimeout(() => scroll(20), 50);
+})();"""
+
+
 def _source_anchor(turn: int, n: int) -> str:
     """The in-page id of turn ``turn``'s source ``n``: only numbers, never article text."""
     return f"src-{int(st.session_state.get('chat', 0))}-{int(turn)}-{int(n)}"
@@ -275,14 +338,22 @@ _OPEN_CITED_SOURCE = """<script>
   doc.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest('a[href^="#src-"]');
     if (!link) return;
-    const anchor = doc.getElementById(link.getAttribute("href").slice(1));
+    const id = link.getAttribute("href").slice(1);
+    const anchor = doc.getElementById(id);
     if (!anchor) return;
     const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
     let next = box.nextElementSibling;
     while (next && !next.querySelector("details")) next = next.nextElementSibling;
     const details = next && next.querySelector("details");
     if (details && !details.open) details.querySelector("summary").click();
-    setTimeout(() => (next || anchor).scrollIntoView({block: "start"}), 50);
+    // The cited paragraph itself, inside its article's expander (drawn once the expander opens).
+    const scroll = (tries) => {
+      const here = doc.getElementById(id + "-p");
+      if (!here && tries > 0) { setTimeout(() => scroll(tries - 1), 50); return; }
+      const para = here && (here.closest('[data-testid="stElementContainer"]') || here);
+      ((para && para.nextElementSibling) || next || anchor).scrollIntoView({block: "start"});
+    };
+    setTimeout(() => scroll(10), 50);
   }, true);
 })();
 </script>"""
@@ -301,7 +372,7 @@ def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = 
     if answer.mode is AnswerMode.ATTRIBUTION:
         key = f"show-all-{st.session_state.get('chat', 0)}-{turn}"
         cards.show_attribution(answer, key=key, on_show_all=_show_all_later, args=(turn,), link=link,
-                               on_ask=_ask_later)
+                               on_ask=_ask_everything_later)
     elif answer.confidence is Confidence.TENTATIVE:
         st.caption(answer_markdown(answer, link))  # escaped markdown: article text stays text
     elif stream:
@@ -313,35 +384,64 @@ def _show_answer(index: NewsIndex, answer: Answer, turn: int, *, stream: bool = 
     _show_sources(index, answer, turn)
 
 
+def _by_article(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """The citations grouped by article, each article where its first ``[n]`` is: an answer built
+    from one story cites it many times, and the Sources list names it once (issue 22)."""
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.article_id or f"{c.title}|{c.location}", []).append(c)
+    return list(groups.values())
+
+
+def _article_label(group: Sequence[Citation]) -> str:
+    """``Headline · LA Chronicle · 2026-11-02 · ¶2, ¶5``: escaped, article text stays text."""
+    first = group[0]
+    paragraphs = ", ".join(f"\u00b6{n}" for n in sorted({c.paragraph for c in group}))
+    parts = [first.title or "Untitled", short_source(first.source) or "unknown source", first.date or "undated",
+             paragraphs]
+    return escape_markdown(" \u00b7 ".join(parts))
+
+
+def _markdown_link(text: str, url: str) -> str:
+    """``text`` (escaped) linking to ``url`` when it is http(s), else the escaped text alone. The URL
+    is percent-encoded wherever markdown could read it as syntax (parentheses, spaces, brackets)."""
+    if not url.lower().startswith(("http://", "https://")):
+        return escape_markdown(text)
+    return f"[{escape_markdown(text)}]({quote(url, safe=':/?#@!$&*+,;=%~-._')})"
+
+
 def _show_sources(index: NewsIndex, answer: Answer, turn: int) -> None:
-    """Sentences an LLM wrote without support, and one expander per citation."""
+    """Sentences an LLM wrote without support, then one expander per cited article with its cited
+    paragraphs, each under the anchor its ``[n]`` links to."""
     if answer.removed:
         with st.expander("Removed: not backed by a cited paragraph"):
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in answer.removed))
     if answer.citations:
         st.caption("Sources")
-    for c in answer.citations:
-        st.html(f'<div id="{_source_anchor(turn, c.n)}"></div>')  # where the answer's [n] leads
-        with st.expander(escape_markdown(citation_label(c))):
-            st.markdown(f"**{escape_markdown(c.title)}**")
-            where = c.location if c.location.startswith(("http://", "https://")) else Path(c.location).name
-            st.caption(escape_markdown(
-                f"{c.source or 'unknown source'} \u00b7 {c.date or 'undated'} \u00b7 paragraph {c.paragraph}"
-                + (f" \u00b7 {where}" if where else "")
-            ))
-            st.markdown(highlight_markdown(c.text, quoted_spans(answer, c)))
-            if c.location.startswith(("http://", "https://")):  # a button, never markdown built from the URL
-                st.link_button("Open the original article", c.location)
-            key = f"neighbours-{st.session_state.get('chat', 0)}-{turn}-{c.n}"
-            if st.toggle("Show the whole article", key=f"whole-{key}"):
-                _show_article(index, answer, c)
-            elif st.toggle("Show neighbouring paragraphs", key=key):
-                paragraphs = index.neighbours(c.paragraph_id) if c.paragraph_id else []
-                if not paragraphs:
-                    st.caption("This paragraph is no longer in the index; its article was re-ingested.")
-                for p in paragraphs:
-                    label = "this paragraph" if p.paragraph_id == c.paragraph_id else f"paragraph {p.number}"
-                    st.markdown(f"*{label}*: {escape_markdown(p.text)}")
+    chat = st.session_state.get("chat", 0)
+    for group in _by_article(answer.citations):
+        first = group[0]
+        # Where the answer's [n]s lead, all in one element (each would add a gap): only numbers in this HTML.
+        st.html("".join(f'<div id="{_source_anchor(turn, c.n)}"></div>' for c in group))
+        with st.expander(_article_label(group)):
+            st.markdown(f"**{_markdown_link(first.title or 'Untitled', first.location)}**")
+            where = first.location if first.location.startswith(("http://", "https://")) else Path(first.location).name
+            st.caption(escape_markdown(" \u00b7 ".join(
+                p for p in (first.source or "unknown source", first.date or "undated", where) if p)))
+            if st.toggle("Show the whole article", key=f"whole-neighbours-{chat}-{turn}-{first.n}"):
+                _show_article(index, answer, first)
+                continue
+            for c in group:
+                st.html(f'<div id="{_source_anchor(turn, c.n)}-p"></div>')  # the script scrolls here
+                marker = escape_markdown(f"[{c.n}]")
+                st.markdown(f"**{marker}** *\u00b6{c.paragraph}* {highlight_markdown(c.text, quoted_spans(answer, c))}")
+                if st.toggle("Show neighbouring paragraphs", key=f"neighbours-{chat}-{turn}-{c.n}"):
+                    paragraphs = index.neighbours(c.paragraph_id) if c.paragraph_id else []
+                    if not paragraphs:
+                        st.caption("This paragraph is no longer in the index; its article was re-ingested.")
+                    for p in paragraphs:
+                        label = "this paragraph" if p.paragraph_id == c.paragraph_id else f"paragraph {p.number}"
+                        st.markdown(f"*{label}*: {escape_markdown(p.text)}")
 
 
 def _show_article(index: NewsIndex, answer: Answer, c: Citation) -> None:
@@ -378,8 +478,7 @@ st.html(_OPEN_CITED_SOURCE, unsafe_allow_javascript=True)
 
 loader = _index_loader(repr(settings), settings)
 if not loader.done.wait(timeout=0.2):
-    st.chat_input("Opening the news index...", disabled=True)
-    _wait_for(loader)
+    _show_opening_page(loader)
     st.stop()
 try:
     if loader.error is not None:
@@ -416,15 +515,7 @@ except NewsragError as exc:
     st.stop()
 
 with st.sidebar:
-    st.header("Filters")
-    source = st.selectbox("Source", [ALL_SOURCES, *stats.sources], key="source")
-    since = st.date_input("Published from", value=None, min_value=EARLIEST, max_value=LATEST,
-                          format="YYYY-MM-DD", key="since")
-    until = st.date_input("Published until", value=None, min_value=EARLIEST, max_value=LATEST,
-                          format="YYYY-MM-DD", key="until")
-    if since and until and since > until:
-        st.warning("The start date is after the end date: no article can match.")
-    st.caption("Filters apply to the next question.")
+    source, since, until = _filter_widgets(stats.sources, ready=True)
     st.header("Corpus")
     st.markdown(f"**{stats.articles}** articles \u00b7 **{stats.paragraphs}** paragraphs \u00b7 "
                 f"**{stats.quotes}** quotes")
@@ -447,8 +538,10 @@ for turn, earlier in enumerate(history):
         _show_answer(index, history[turn], turn)
 
 question = st.chat_input("Ask about the news, e.g. who said what about ...?")
+everything = False  # a card's "Everything X said": every statement, and the page brought to it
 if not question:
     question = st.session_state.pop("pending_question", None)
+    everything = bool(st.session_state.pop("pending_show_all", False)) and bool(question)
 
 if not history and not question:
     st.markdown("Ask a question about the articles, or start with one of these:")
@@ -457,12 +550,14 @@ if not history and not question:
         st.button(escape_markdown(example), key=f"example-{i}", on_click=_ask_later, args=(example,))
 
 if question:
+    if everything:
+        _scroll_here(len(history))
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
     with st.chat_message("assistant"):
         try:
             filters = index.filters(None if source == ALL_SOURCES else source, since, until)
-            answer = _ask(index, question, history, filters)
+            answer = _ask(index, question, history, filters, show_all=everything)
         except NewsragError as exc:
             st.error(escape_markdown(str(exc)))
         else:

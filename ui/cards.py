@@ -74,7 +74,7 @@ def statements_views(answer: Answer, *, key: str) -> None:
     rows = statement_rows(answer)
     if not rows:
         return
-    with st.popover("Timeline and downloads", use_container_width=True):
+    with st.popover("Timeline and downloads", width="stretch"):
         dated = [r for r in rows if r["date"]]
         if dated:
             import altair as alt
@@ -88,7 +88,7 @@ def statements_views(answer: Answer, *, key: str) -> None:
                     tooltip=["speaker:N", "date:T", "source:N", "citations:N", "text:N"],
                 )
             )
-            st.altair_chart(chart, use_container_width=True)
+            st.altair_chart(chart, width="stretch")
         if len(dated) < len(rows):
             st.caption(f"{len(rows) - len(dated)} of {len(rows)} statements come from undated articles "
                        "and are not on the timeline.")

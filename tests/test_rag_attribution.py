@@ -231,7 +231,9 @@ def test_a_date_filter_says_how_many_undated_articles_it_left_out(tmp_path: Path
 
     assert [q.text for q in since.quotes] == ["We will never flood like this again"]
     assert since.undated_hidden == 1
+    assert since.text.endswith("_1 undated article was left out by the date filter._")  # said, never silent
     assert len(everything.quotes) == 2 and everything.undated_hidden == 0
+    assert "undated" not in everything.text
 
 
 def test_a_date_filter_that_leaves_nothing_still_counts_the_undated(tmp_path: Path, settings: Settings) -> None:
@@ -253,6 +255,9 @@ def test_a_factual_answer_under_a_date_filter_counts_the_undated_articles_too(
 
     assert answer.undated_hidden == 1
     assert answer_json(answer)["undated_hidden"] == 1
+    assert "1 undated article was left out by the date filter." in answer.text
+
+
 def test_a_card_is_headed_by_the_spelling_the_corpus_uses_most(demo_index: NewsIndex) -> None:
     # One quote each here, but the corpus writes "Hallberg" in five paragraphs and "Halberg" in one.
     answer = demo_index.ask("who said what about the union's containers?")

@@ -353,6 +353,24 @@ def test_a_card_asks_for_a_described_speaker_mid_sentence_in_lower_case() -> Non
     assert [b.label for b in at.button] == ["Everything local officials said", "Everything Jonas Hallberg said"]
 
 
+def test_who_said_what_under_a_date_filter_says_how_many_undated_articles_it_left_out() -> None:
+    def page() -> None:
+        from rag import Answer, AnswerMode, Citation, QuoteKind, SpeakerStatements, Statement
+        from ui.cards import show_attribution
+
+        said = Statement(QuoteKind.DIRECT, "said", "We will never flood like this again", (1,))
+        cited = Citation(1, "a1", "Council Passes Flood Levy", "Varnholm Courier", "2026-11-20", 2,
+                         "\"We will never flood like this again,\" said Mayor Lena Okafor.", "levy.txt", 0.9, "p1")
+        answer = Answer("What did Lena Okafor say?", AnswerMode.ATTRIBUTION, speaker="Lena Okafor", citations=(cited,),
+                        speakers=(SpeakerStatements("Lena Okafor", "mayor", (said,), total=1),),
+                        total_speakers=1, undated_hidden=2)
+        show_attribution(answer, key="k", on_show_all=print)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert "2 undated articles were left out by the date filter" in " ".join(c.value for c in at.caption)
+
+
 def test_highlight_bolds_the_quoted_words_only() -> None:
     text = "He said 'This is a major blow,' and left."
     assert highlight_markdown(text, ["This is a major blow,"]) == (

@@ -24,6 +24,7 @@ from rag.render.markdown import (
     speaker_heading,
     statement_line,
     statements_left_out,
+    undated_line,
 )
 from rag.render.speech import mid_sentence
 
@@ -66,6 +67,8 @@ def show_attribution(
         if left_out_line(answer):  # when every speaker is shown, their cards say what is cut
             st.caption(escape_markdown(left_out_line(answer)))
         st.button("Show all", key=key, on_click=on_show_all, args=args)
+    if undated_line(answer):
+        st.caption(escape_markdown(undated_line(answer)))
     statements_views(answer, key=key)
 
 

@@ -94,6 +94,15 @@ def left_out_line(answer: Answer) -> str:
             f"({answer.hidden_statements} more statements by the others)")
 
 
+def undated_line(answer: Answer) -> str:
+    """``2 undated articles were left out by the date filter``: a date filter cannot place an
+    article without a date, so it drops it; the reader is told how many, never silently."""
+    n = answer.undated_hidden
+    if not n:
+        return ""
+    return f"{n} undated article{'s were' if n != 1 else ' was'} left out by the date filter."
+
+
 def speaker_heading(group: SpeakerStatements, esc: Callable[[str], str] = _plain) -> str:
     """``**Denis Pushilin** (the head of ...)``; a description starts with a capital; other
     spellings merged into the speaker follow: ``(also written Jonas Halberg)``."""
@@ -136,6 +145,8 @@ def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> lis
         if refusal is not None and refusal.nearest:
             chunks.append("Nearest articles in the corpus:\n\n")
             chunks.extend(f"- {esc(article_label(a))}\n" for a in refusal.nearest)
+        if undated_line(answer):
+            chunks.append(f"\n_{esc(undated_line(answer))}_\n")
         return chunks
     chunks: list[str] = []
     if answer.mode is AnswerMode.ATTRIBUTION:
@@ -157,6 +168,8 @@ def _chunks(answer: Answer, esc: Callable[[str], str], link: Link = None) -> lis
             for i, s in enumerate(sentences):
                 chunks.append((prefix if i == 0 else " ") + _sentence_text(s, esc, link))
             chunks.append("\n")
+    if undated_line(answer):
+        chunks.append(f"\n_{esc(undated_line(answer))}_\n")
     return chunks
 
 

@@ -106,12 +106,14 @@ def hidden_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) 
     """
     if filters.empty or not subject:
         return 0
+    mentioning = _mentioning(subject, snapshot)
+    return len(mentioning - snapshot.keywords.articles_within(mentioning, filters)) if mentioning else 0
+
+
+def _mentioning(subject: str, snapshot: CorpusSnapshot) -> set[str]:
+    """Ids of the articles that mention ``subject`` as ``Topic`` reads it, whatever the filters."""
     topic = Topic(subject, snapshot.variants.expand)
-    cache = snapshot.keywords
-    mentioning = cache.articles_mentioning(topic.spellings, topic.needed) if topic else set()
-    if not mentioning:
-        return 0
-    return len(mentioning - cache.articles_within(mentioning, filters))
+    return set(snapshot.keywords.articles_mentioning(topic.spellings, topic.needed)) if topic else set()
 
 
 def undated_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot) -> int:
@@ -119,11 +121,10 @@ def undated_by_filters(subject: str, filters: Filters, snapshot: CorpusSnapshot)
     they carry no date (``Answer.undated_hidden``); 0 without a date filter."""
     if not (filters.since or filters.until) or not subject:
         return 0
-    topic = Topic(subject, snapshot.variants.expand)
-    cache = snapshot.keywords
-    mentioning = cache.articles_mentioning(topic.spellings, topic.needed) if topic else set()
+    mentioning = _mentioning(subject, snapshot)
     if not mentioning:
         return 0
+    cache = snapshot.keywords
     dateless = replace(filters, since=None, until=None)
     outside = cache.articles_within(mentioning, dateless) - cache.articles_within(mentioning, filters)
     return len(cache.undated(outside)) if outside else 0

@@ -145,12 +145,21 @@ def _open(page: Any, url: str) -> None:
 def _send(page: Any, question: str) -> None:
     """Type ``question`` into the chat and send it; again if a rerun still drawing the page swallowed
     the first one (the question's own message must appear)."""
-    messages = page.get_by_test_id("stChatMessage")
-    before = messages.count()
-    for _attempt in range(3):
+    before = page.get_by_test_id("stChatMessage").count()
+
+    def send() -> None:
         box = page.locator("[data-testid=stChatInputTextArea]:not([disabled])")
         box.fill(question)
         box.press("Enter")
+
+    _until_new_turn(page, before, send, f"the chat never took the question {question!r}")
+
+
+def _until_new_turn(page: Any, before: int, act: Any, failure: str) -> None:
+    """``act()`` until a chat message beyond the ``before`` there were appears: a rerun still
+    drawing the page may swallow the first try."""
+    for _attempt in range(3):
+        act()
         try:
             page.wait_for_function(
                 "n => document.querySelectorAll('[data-testid=stChatMessage]').length > n", arg=before,
@@ -158,23 +167,14 @@ def _send(page: Any, question: str) -> None:
             return
         except Exception:  # noqa: BLE001 (Playwright's TimeoutError): try once more
             _wait_idle(page)
-    raise AssertionError(f"the chat never took the question {question!r}")
+    raise AssertionError(failure)
 
 
 def _click_for_new_turn(page: Any, button: Any) -> None:
     """Click ``button``, which asks a new question; again if a rerun still drawing the page
     swallowed the click (the question's own message must appear), as ``_send`` does."""
     before = page.get_by_test_id("stChatMessage").count()
-    for _attempt in range(3):
-        button.click()
-        try:
-            page.wait_for_function(
-                "n => document.querySelectorAll('[data-testid=stChatMessage]').length > n", arg=before,
-                timeout=15_000)
-            return
-        except Exception:  # noqa: BLE001 (Playwright's TimeoutError): try once more
-            _wait_idle(page)
-    raise AssertionError("the click never asked its question")
+    _until_new_turn(page, before, button.click, "the click never asked its question")
 
 
 def _wait_for_answer(page: Any, turns: int = 1) -> Any:

@@ -2,8 +2,8 @@
 
 Every way a file can be unreadable ends in one ``BadArticle`` that names the file (and the line,
 article or feed entry when known) and says what to do, so ingest can skip the file, report it
-and carry on. A file is all or nothing: ``load_file`` returns every article in it or raises, so a
-re-run after fixing the named line or entry loads the whole file and nothing is half-ingested.
+and carry on. In a file of many articles each entry stands alone (``read_entries``): a bad one is
+reported by its number and the rest are read; the readers of those files are in ``ingest.feeds``.
 
 Paragraphs come back as the file has them, whitespace-normalised but not repaired; joining
 paragraphs that were split mid-sentence is ``ingest.paragraphs.repair_paragraphs``'s job.
@@ -12,20 +12,16 @@ paragraphs that were split mid-sentence is ``ingest.paragraphs.repair_paragraphs
 from __future__ import annotations
 
 import codecs
-import io
-import json
 import os
 import re
 import stat
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import charset_normalizer
 import dateutil.parser
-import feedparser
 import lxml.html
 import trafilatura
 
@@ -75,16 +71,10 @@ _DATE_LINE = re.compile(
 _FRONT_MATTER_DATE_KEYS = ("date", "published", "published_at", "pubdate")
 # Digits on either side would make it part of a longer number (an id, a timestamp).
 _FILE_NAME_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
-_FIX_JSON = "fix the file and re-run newsrag ingest"
-_FIX_JSONL = "fix or delete the line and re-run newsrag ingest"
-_TEXT_FIELDS = "add a 'text', 'body' or 'paragraphs' field"
-_JSON_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
-                    int: "a number", float: "a number", type(None): "null"}
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _WHITESPACE = re.compile(r"\s+")
 # Characters XML (and so lxml) refuses; they carry nothing in article text.
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_RSS_AUTHOR = re.compile(r"\S+@\S+\s*\((.+)\)")  # RSS 2.0 <author>: "email (Full Name)"
 # Byte order marks of the encodings whose text is full of NUL bytes, checked before the
 # NUL-means-binary test.
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -128,13 +118,35 @@ def _walk(directory: Path) -> list[Path]:
 
 
 def load_file(path: Path, *, max_bytes: int) -> list[Article]:
-    """Parse one file into its articles, or raise ``BadArticle`` saying what is wrong and what to do.
+    """Every article of one file, or raise ``BadArticle`` for the file or its first bad entry.
+
+    All or nothing, for callers that want a file's articles whole (benchmarks, tools); ingest
+    reads ``read_entries`` instead, so that one bad entry of an export never costs the rest.
+    """
+    articles: list[Article] = []
+    for entry in read_entries(path, max_bytes=max_bytes):
+        if isinstance(entry, BadArticle):
+            raise entry
+        articles.append(entry)
+    return articles
+
+
+def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle]:
+    """Each article of one file in order, or the ``BadArticle`` saying why that entry is unreadable.
+
+    A file that cannot be read as a whole (missing, too big, binary, not JSON or not a feed at
+    all) raises ``BadArticle`` before yielding anything. In a file of many articles (a JSON list,
+    JSON Lines, an RSS/Atom feed) a bad entry is yielded as a ``BadArticle`` carrying its
+    ``entry`` number (``line`` in JSON Lines) and the entries after it are still read: real
+    exports hold empty items and cut-off last lines (issue 24).
 
     The suffix picks the format (see ``SUPPORTED_SUFFIXES``). Files over ``max_bytes`` are
     refused before being read. Non-UTF-8 text is decoded with the detected encoding. No
     ``OSError``, ``UnicodeDecodeError`` or ``JSONDecodeError`` escapes: each becomes a
     ``BadArticle`` naming the file.
     """
+    from ingest import feeds  # feeds builds on this module's paragraph and date helpers
+
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES and path.is_file():
         raise BadArticle(str(path), f"has an unsupported suffix {suffix or '(none)'!r}; newsrag reads "
@@ -143,17 +155,17 @@ def load_file(path: Path, *, max_bytes: int) -> list[Article]:
     _refuse_binary(raw, path)
     if suffix in _FEED_SUFFIXES:
         # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
-        return _parse_feed(raw, path)
+        return feeds.feed_entries(raw, path)
     text = _decode(raw, path)
     if not text.strip():
         raise BadArticle(str(path), "is empty; add an article to it or remove it")
     if suffix in _TEXT_SUFFIXES:
-        return [_parse_plain_text(text, path)]
+        return iter([_parse_plain_text(text, path)])
     if suffix in _JSON_SUFFIXES:
-        return _parse_json(text, path)
+        return feeds.json_entries(text, path)
     if suffix in _JSONL_SUFFIXES:
-        return _parse_jsonl(text, path)
-    return [_parse_html(text, path)]
+        return feeds.jsonl_entries(text, path)
+    return iter([_parse_html(text, path)])
 
 
 # --- reading and decoding -------------------------------------------------------------------
@@ -399,149 +411,6 @@ def _fallback_title(paragraphs: Sequence[str]) -> str:
 # --- JSON and JSON Lines ---------------------------------------------------------------------
 
 
-def _parse_json(text: str, path: Path) -> list[Article]:
-    """A list of articles, one article object, or an object with an ``articles`` list.
-
-    Articles in a list are located as ``path#N`` (1-based); a single object as ``path``.
-    """
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSON}",
-                         line=exc.lineno, column=exc.colno) from exc
-    except RecursionError as exc:
-        raise BadArticle(str(path), f"nests lists or objects too deeply to be articles; {_FIX_JSON}") from exc
-    if isinstance(document, dict) and "articles" in document:
-        document = document["articles"]
-        if not isinstance(document, list):
-            raise BadArticle(str(path), f"its 'articles' field is {_json_type(document)}, not a list of "
-                             f"article objects; {_FIX_JSON}")
-    if isinstance(document, dict):
-        return [_article_from_json(document, path, location=str(path), label="the article")]
-    if not isinstance(document, list):
-        raise BadArticle(str(path), f"holds {_json_type(document)}, not an article object or a list of "
-                         f"them; {_FIX_JSON}")
-    if not document:
-        raise BadArticle(str(path), "holds an empty list: there are no articles in it; add some or remove "
-                         "the file")
-    return [
-        _article_from_json(obj, path, location=f"{path}#{n}", label=f"article {n}")
-        for n, obj in enumerate(document, start=1)
-    ]
-
-
-def _parse_jsonl(text: str, path: Path) -> list[Article]:
-    """One article object per line; blank lines are allowed. Located as ``path#LINE``.
-
-    A bad line fails the whole file, naming the line: ``load_file`` is all or nothing, so a
-    re-run after the fix loads every article and none is ingested twice or lost.
-    """
-    articles: list[Article] = []
-    # Split on "\n" only: str.splitlines would also split on U+2028, which JSON allows in strings.
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSONL}",
-                             line=line_no, column=exc.colno) from exc
-        except RecursionError as exc:
-            raise BadArticle(str(path), f"nests lists or objects too deeply to be an article; {_FIX_JSONL}",
-                             line=line_no) from exc
-        articles.append(_article_from_json(obj, path, location=f"{path}#{line_no}",
-                                           label=f"article {len(articles) + 1}", line=line_no))
-    if not articles:
-        raise BadArticle(str(path), "has only blank lines; add one JSON article per line or remove it")
-    return articles
-
-
-def _article_from_json(
-    obj: Any, path: Path, *, location: str, label: str, line: int | None = None
-) -> Article:
-    """One article object; every problem names ``label`` ("article 3") and the offending field."""
-
-    if isinstance(obj, dict) and isinstance(obj.get("title"), str) and obj["title"].strip():
-        label = f"{label} ({' '.join(obj['title'].split())!r})"
-
-    def fail(reason: str) -> BadArticle:
-        return BadArticle(str(path), f"{label} {reason}", line=line)
-
-    if not isinstance(obj, dict):
-        raise fail(f"is {_json_type(obj)}, not an article object with 'title' and 'text'; "
-                   f"{_FIX_JSONL if line else _FIX_JSON}")
-
-    def string(*names: str) -> str:
-        for name in names:
-            value = obj.get(name)
-            if value is None:
-                continue
-            if not isinstance(value, str):
-                raise fail(f"has {_json_type(value)} in its '{name}' field where a string belongs; "
-                           f"{_FIX_JSON}")
-            return value.strip()
-        return ""
-
-    paragraphs = _json_paragraphs(obj, fail)
-    title = " ".join(string("title").split()) or _fallback_title(paragraphs)
-    source = string("source", "publication")
-    date_field = "date" if obj.get("date") is not None else "published"
-    date = _iso_date(string(date_field))
-    if date is None:
-        raise fail(f"has {string(date_field)!r} in its '{date_field}' field, which is not a date; use "
-                   f"ISO 8601 such as 2026-11-03 and re-run newsrag ingest")
-    url = string("url")
-    number_id = obj.get("id")
-    explicit = str(number_id) if type(number_id) is int else string("id")  # bool is not an id
-    return Article(
-        article_id=article_id_for(explicit=explicit, url=url, title=title, source=source),
-        title=title,
-        paragraphs=paragraphs,
-        source=source,
-        section=string("section"),
-        date=date,
-        url=url,
-        author=_json_author(obj.get("author"), fail),
-        location=location,
-    )
-
-
-def _json_paragraphs(obj: dict[str, Any], fail: Callable[[str], BadArticle]) -> tuple[str, ...]:
-    """``paragraphs`` (a list of strings) wins, then ``text``, then ``body`` (strings)."""
-    for name in ("paragraphs", "text", "body"):
-        value = obj.get(name)
-        if value is None:
-            continue
-        if name == "paragraphs":
-            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-                raise fail(f"has a '{name}' field that is not a list of strings; {_FIX_JSON}")
-            paragraphs = _clean_paragraphs(value)
-        elif isinstance(value, str):
-            paragraphs = _clean_paragraphs(_plain_paragraphs(value))
-        else:
-            raise fail(f"has {_json_type(value)} in its '{name}' field where the article text belongs; "
-                       f"{_FIX_JSON}")
-        if not paragraphs:
-            raise fail(f"has no paragraphs: its '{name}' field is empty; add the article text or remove "
-                       "the article")
-        return paragraphs
-    raise fail(f"has no text: {_TEXT_FIELDS}")
-
-
-def _json_author(value: Any, fail: Callable[[str], BadArticle]) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, list) and all(isinstance(name, str) for name in value):
-        return ", ".join(" ".join(name.split()) for name in value if name.strip())
-    raise fail(f"has {_json_type(value)} in its 'author' field; use a name or a list of names; {_FIX_JSON}")
-
-
-def _json_type(value: Any) -> str:
-    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
 def _iso_date(value: str) -> str | None:
     """"YYYY-MM-DD" from ISO 8601, RFC 2822 or "November 3, 2026"; "" for none, None if unreadable.
 
@@ -613,87 +482,6 @@ def _trafilatura_paragraphs(element: Any) -> Iterator[str]:
 
 
 # --- RSS and Atom feeds ----------------------------------------------------------------------
-
-
-def _parse_feed(raw: bytes, path: Path) -> list[Article]:
-    """Every entry of an RSS or Atom feed, located as ``path#N`` (1-based, in feed order).
-
-    The entry's link is its identity (the same story saved from a page or a JSON export gets the
-    same id); the feed's own guid is used only when an entry has no link.
-    """
-    where = str(path)
-    try:
-        # A file object, not bytes: given bytes, feedparser would first try them as a file name.
-        feed = feedparser.parse(io.BytesIO(raw))
-    except UnicodeDecodeError as exc:  # feedparser 6 decodes the declared encoding's name blindly
-        raise BadArticle(where, "has an XML declaration whose encoding name is not readable text; fix "
-                         "the first line to <?xml version=\"1.0\" encoding=\"utf-8\"?>") from exc
-    if not feed.version and not feed.entries:
-        problem = f" ({feed.bozo_exception})" if feed.get("bozo_exception") else ""
-        raise BadArticle(where, f"is not an RSS or Atom feed{problem}; newsrag reads .xml, .rss and .atom "
-                         "files as feeds only")
-    if not feed.entries:
-        raise BadArticle(where, "is a feed with no entries; save the feed again when it has articles")
-    source = " ".join(feed.feed.get("title", "").split())
-    return [_article_from_entry(entry, n, source, path) for n, entry in enumerate(feed.entries, start=1)]
-
-
-def _article_from_entry(entry: Any, n: int, source: str, path: Path) -> Article:
-    raw_title = entry.get("title", "")
-    title = _html_to_text(raw_title) if "html" in entry.get("title_detail", {}).get("type", "") else raw_title
-    label = f"entry {n} ({title!r})" if title.strip() else f"entry {n}"
-
-    def fail(reason: str) -> BadArticle:
-        return BadArticle(str(path), f"{label} {reason}")
-
-    content = entry.get("content") or [entry.get("summary_detail") or {}]
-    body, body_type = content[0].get("value", ""), content[0].get("type", "text/html")
-    paragraphs = _clean_paragraphs(_html_paragraphs(body) if "html" in body_type else _plain_paragraphs(body))
-    if not paragraphs:
-        raise fail("has no text (no content or summary); remove the entry or save a feed with full entries")
-    title = " ".join(title.split()) or _fallback_title(paragraphs)
-    url = entry.get("link", "")
-    return Article(
-        article_id=article_id_for(explicit="" if url else entry.get("id", ""), url=url, title=title,
-                                  source=source),
-        title=title,
-        paragraphs=paragraphs,
-        source=source,
-        section=(entry.get("tags") or [{}])[0].get("term") or "",
-        date=_entry_date(entry),
-        url=url,
-        author=_entry_author(entry),
-        location=f"{path}#{n}",
-    )
-
-
-def _entry_date(entry: Any) -> str:
-    """The published (else updated) date as printed; feedparser's own parse as a fallback.
-
-    feedparser's ``*_parsed`` fields are converted to UTC, which moves evening stories in the
-    Americas to the next day, so the printed string is tried first. A date neither can read is
-    left out rather than failing the feed: unlike a JSON file, a saved feed is not the user's
-    to fix.
-    """
-    for name in ("published", "updated"):
-        value = entry.get(name, "")
-        date = _iso_date(value)
-        if date:
-            return date
-        parsed = entry.get(f"{name}_parsed")
-        if value and parsed is not None:
-            return time.strftime("%Y-%m-%d", parsed)
-    return ""
-
-
-def _entry_author(entry: Any) -> str:
-    """All Atom authors joined; RSS's "email (Name)" reduced to the name."""
-    names = [author.get("name", "") for author in entry.get("authors") or []]
-    if len(names) > 1 and all(names):
-        return ", ".join(names)
-    author = " ".join(entry.get("author", "").split())
-    match = _RSS_AUTHOR.fullmatch(author)
-    return match.group(1).strip() if match else author
 
 
 def _plain_paragraphs(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.embed import embed_paragraphs
-from ingest.loaders import discover_files, load_file
+from ingest.loaders import discover_files, read_entries
 from ingest.paragraphs import repair_paragraphs
 from ingest.quotes import extract_quotes
 from ingest.quotes import extractor_version as current_extractor
@@ -205,9 +205,10 @@ def _ingest(
         for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes),
                                                         min(WRITE_WINDOW_ARTICLES, window_articles)), plan,
                                       parse):
-            for failure in (r.failure for r in window if r.failure and r.failure.path not in reported):
-                counts.failed.append(failure)  # only when a file changed since pass 1
-                reported.add(failure.path)
+            for read in window:
+                if read.failures and read.path not in reported:  # only when a file changed since pass 1
+                    counts.failed.extend(read.failures)
+                    reported.add(read.path)
             _plan_writes(store, window, plan.rewrite, writer, quotes, parse)
         for ids in gone.values():
             writer.add(([], ids, [], []))
@@ -232,13 +233,14 @@ def _ingest(
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """One file as read: its articles with repaired texts, and why it failed, if it did. Articles
-    read before a failure count as read (the first file still wins them), as they always did."""
+    """One file as read: its articles with repaired texts, and why the file or some of its entries
+    failed. Articles read before a whole-file failure count as read (the first file still wins
+    them), as they always did."""
 
     index: int  # in discovery order
     path: str
     articles: list[tuple[Article, tuple[str, ...]]]
-    failure: FileFailure | None
+    failures: tuple[FileFailure, ...]
 
 
 @dataclass
@@ -258,24 +260,49 @@ def _read_files(
     max_bytes: int,
     on_read: Callable[[int], None] | None = None,
 ) -> Iterator[_Read]:
-    """Read and repair the files at ``indexes``, one at a time; one bad file never stops a batch."""
+    """Read and repair the files at ``indexes``, one at a time; one bad file never stops a batch,
+    and one bad entry of a file of many articles never stops the file (issue 24)."""
     for count, index in enumerate(indexes, start=1):
         path = files[index]
         articles: list[tuple[Article, tuple[str, ...]]] = []
-        failure = None
+        failures: list[FileFailure] = []
         try:
-            for article in load_file(path, max_bytes=max_bytes):
-                texts = repair_paragraphs(article.paragraphs)
-                if not texts:
-                    raise BadArticle(str(path), f"article {article.title!r} has no paragraphs")
-                articles.append((article, texts))
-        except BadArticle as exc:
-            failure = FileFailure(str(path), str(exc))
+            for entry in read_entries(path, max_bytes=max_bytes):
+                if isinstance(entry, BadArticle):  # one entry: the rest of the file goes on
+                    failures.append(_failure(entry))
+                    continue
+                texts = repair_paragraphs(entry.paragraphs)
+                if texts:
+                    articles.append((entry, texts))
+                else:
+                    failures.append(_failure(_without_paragraphs(entry, path)))
+        except BadArticle as exc:  # the whole file
+            failures.append(FileFailure(str(path), str(exc)))
         except Exception as exc:  # one bad file never stops a batch
-            failure = FileFailure(str(path), f"{path}: unexpected error: {exc!r}")
+            failures.append(FileFailure(str(path), f"{path}: unexpected error: {exc!r}"))
         if on_read is not None:
             on_read(count)
-        yield _Read(index, str(path), articles, failure)
+        yield _Read(index, str(path), articles, tuple(failures))
+
+
+def _failure(exc: BadArticle) -> FileFailure:
+    """One bad entry's report line: its number in a JSON list or feed, or its line in JSON Lines.
+
+    Only an entry's failure carries ``line``: a whole file's (a JSON syntax error at line 40)
+    says its line in ``error`` alone, so ``line`` or ``entry`` set always means the rest of the
+    file went in.
+    """
+    return FileFailure(exc.path, str(exc), entry=exc.entry, line=exc.line)
+
+
+def _without_paragraphs(article: Article, path: Path) -> BadArticle:
+    """An article whose paragraphs all vanished in repair, named as its entry or line: a reader
+    locates an entry of a file of many as ``path#N`` (N its entry, or its line in JSON Lines)."""
+    _, hash_mark, number = article.location.rpartition("#")
+    n = int(number) if hash_mark and number.isdigit() else None
+    lines = path.suffix.lower() in (".jsonl", ".ndjson")
+    return BadArticle(str(path), f"article {article.title!r} has no paragraphs",
+                      line=n if lines else None, entry=None if lines else n)
 
 
 def _windows(reads: Iterable[_Read], size: int) -> Iterator[list[_Read]]:
@@ -299,13 +326,12 @@ def _assess(store: Store, window: list[_Read], counts: _Counts, plan: _Plan) -> 
     produced_by_file: dict[str, set[str]] = {}
     for read in window:
         for article, texts in read.articles:
-            if read.failure is None:
+            if not read.failures:  # a file with a bad entry loses nothing stored from it
                 produced_by_file.setdefault(read.path, set()).add(article.article_id)
             if article.article_id not in plan.taken:  # the same article in two files: the first wins
                 plan.taken.add(article.article_id)
                 articles[article.article_id] = (article, texts, read.index)
-        if read.failure is not None:
-            counts.failed.append(read.failure)
+        counts.failed.extend(read.failures)
 
     signatures: dict[str, tuple[int, int, int, int]] = {}
     existing, stored_by_file = store.stored_for(articles, list(produced_by_file), signatures)

@@ -24,13 +24,20 @@ class LLMError(NewsragError):
 
 
 class BadArticle(NewsragError):
-    """A file could not be read as articles. ``path`` names it; ``line``/``column`` when known."""
+    """A file could not be read as articles. ``path`` names it; ``line``/``column`` when known.
 
-    def __init__(self, path: str, reason: str, *, line: int | None = None, column: int | None = None):
+    ``entry`` is the number of the one article that is bad in a file of many (a JSON list or an
+    RSS/Atom feed, from 1); a bad line of JSON Lines is named by ``line``. Either means the
+    rest of the file was still read; neither means the whole file was refused.
+    """
+
+    def __init__(self, path: str, reason: str, *, line: int | None = None, column: int | None = None,
+                 entry: int | None = None):
         self.path = str(path)
         self.reason = reason
         self.line = line
         self.column = column
+        self.entry = entry
         where = self.path
         if line is not None:
             where += f" line {line}"

@@ -31,7 +31,6 @@ from rag import (
     AnswerMode,
     Citation,
     Confidence,
-    FileFailure,
     Filters,
     IndexNotFound,
     IngestReport,
@@ -47,7 +46,7 @@ from rag.render.markdown import (
     quoted_spans,
     short_source,
 )
-from rag.render.speech import ingest_summary
+from rag.render.speech import failures_heading, ingest_summary
 from ui import cards
 from ui.access import auth_problem, exposure_problem
 
@@ -203,20 +202,22 @@ def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
         report = ingest(paths, settings, progress=progress)
     finally:
         bar.empty()
-    # A file that was refused is not kept: nothing cites it, and a fixed upload takes its name.
-    for path in (*report.skipped, *(f.path for f in report.failed)):
+    # A file that was refused is not kept: nothing cites it, and a fixed upload takes its name. A
+    # file with one bad entry is kept: its other articles went in and cite it.
+    for path in (*report.skipped, *(f.path for f in report.failed if f.whole_file)):
         Path(path).unlink(missing_ok=True)
     # Report files by the names the user uploaded.
     prefix = str(folder) + "/"
     return dataclasses.replace(
         report,
         skipped=tuple(s.replace(prefix, "") for s in report.skipped),
-        failed=tuple(FileFailure(f.path.replace(prefix, ""), f.error.replace(prefix, "")) for f in report.failed),
+        failed=tuple(dataclasses.replace(f, path=f.path.replace(prefix, ""), error=f.error.replace(prefix, ""))
+                     for f in report.failed),
     )
 
 
 def _show_report(report: IngestReport) -> None:
-    """The same summary ``newsrag ingest`` prints, failed files named with their error."""
+    """The same summary ``newsrag ingest`` prints, failed files and entries named with their error."""
     (st.warning if report.failed else st.success)(escape_markdown(ingest_summary(report)))
     if report.skipped:
         st.warning(
@@ -225,7 +226,7 @@ def _show_report(report: IngestReport) -> None:
         )
     if report.failed:
         st.error(
-            f"Failed {len(report.failed)} file(s):\n\n"
+            f"Failed {failures_heading(report)}:\n\n"
             + "\n".join(f"- {escape_markdown(failure.error)}" for failure in report.failed)
         )
 

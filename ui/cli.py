@@ -15,7 +15,7 @@ import click
 
 from rag.errors import NewsragError
 from rag.render import json as render_json
-from rag.render.speech import ingest_summary
+from rag.render.speech import failures_heading, ingest_summary
 from rag.settings import EVERY_COMMAND, SETTINGS, Setting, Settings
 
 
@@ -104,7 +104,9 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
     """Ingest article files or folders (txt, JSON, JSONL, HTML, RSS/Atom) into the index.
 
     Re-running is cheap: unchanged paragraphs are not embedded again. Exit status is 0 when
-    every file went in, 2 when some failed (the rest are still stored).
+    every file went in, 2 when some failed (the rest are still stored). In a JSON list, JSON
+    Lines or a feed a bad entry fails alone, named by its number (line in JSON Lines), and
+    also exits 2; re-run after fixing it to add just what was missing.
 
     \b
     Example:
@@ -129,7 +131,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
             for path in report.skipped:
                 click.echo(f"  {path}")
         if report.failed:
-            click.echo(f"failed {len(report.failed)} file(s):", err=True)
+            click.echo(f"failed {failures_heading(report)}:", err=True)
             for failure in report.failed:
                 click.echo(f"  {failure.error}", err=True)
     if report.failed:

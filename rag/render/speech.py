@@ -229,3 +229,17 @@ def ingest_summary(report: IngestReport) -> str:
     if r.articles_requoted:
         summary += f"; quotes re-read by a newer extractor in {r.articles_requoted} stored articles"
     return summary
+
+
+def failures_heading(report: IngestReport) -> str:
+    """What failed, as the CLI and the chat's uploader head the list: "1 file and 2 entries".
+
+    Whole files and single entries of a file of many are counted apart, since a file with a bad
+    entry still put its other articles in the store.
+    """
+    files = sum(1 for failure in report.failed if failure.whole_file)
+    entries = len(report.failed) - files
+    parts = [f"{files} file" + ("s" if files != 1 else "")] if files else []
+    if entries:
+        parts.append(f"{entries} " + ("entry" if entries == 1 else "entries"))
+    return " and ".join(parts)

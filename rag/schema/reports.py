@@ -7,8 +7,22 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class FileFailure:
+    """A file, or one entry of a file of many articles, that could not be ingested.
+
+    ``entry`` (from 1, in a JSON list or an RSS/Atom feed) or ``line`` (in JSON Lines) names the
+    bad article when the rest of the file went in; both ``None`` means the whole file failed.
+    ``error`` is the message to show, naming the file and the entry or line.
+    """
+
     path: str
     error: str
+    entry: int | None = None
+    line: int | None = None
+
+    @property
+    def whole_file(self) -> bool:
+        """True when nothing of the file went in (not one bad entry among good ones)."""
+        return self.entry is None and self.line is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,285 @@
+"""Read files of many articles (JSON lists, JSON Lines, RSS/Atom feeds) entry by entry.
+
+A real export holds a few empty items and often a cut-off last line (issue 24): one bad entry
+must not cost the rest. Each reader yields every entry in order, either its ``Article`` or the
+``BadArticle`` that names the entry (``entry`` N, or ``line`` N in JSON Lines) and says why;
+only a file that cannot be read as a whole (not JSON at all, not a feed) raises. Articles ids
+derive from content, so a re-run after fixing the named entry adds just that article.
+
+``ingest.loaders.read_entries`` picks the reader by suffix; the paragraph, title and date helpers
+shared with single-article files live there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from ingest.loaders import (
+    _clean_paragraphs,
+    _fallback_title,
+    _html_paragraphs,
+    _html_to_text,
+    _iso_date,
+    _plain_paragraphs,
+)
+from rag.errors import BadArticle
+from rag.schema import Article, article_id_for
+
+_FIX_JSON = "fix the file and re-run newsrag ingest"
+_FIX_JSONL = "fix or delete the line and re-run newsrag ingest"
+_TEXT_FIELDS = "add a 'text', 'body' or 'paragraphs' field"
+_JSON_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+                    int: "a number", float: "a number", type(None): "null"}
+_RSS_AUTHOR = re.compile(r"\S+@\S+\s*\((.+)\)")  # RSS 2.0 <author>: "email (Full Name)"
+
+
+# --- JSON and JSON Lines ---------------------------------------------------------------------
+
+
+def json_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
+    """A list of articles, one article object, or an object with an ``articles`` list.
+
+    Articles in a list are located as ``path#N`` and a bad one is yielded as entry N (from 1);
+    a single object is the whole file, located as ``path``, and raises when bad. Text that is
+    not JSON at all (an export cut off mid-list) raises: no entry of it can be trusted.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSON}",
+                         line=exc.lineno, column=exc.colno) from exc
+    except RecursionError as exc:
+        raise BadArticle(str(path), f"nests lists or objects too deeply to be articles; {_FIX_JSON}") from exc
+    if isinstance(document, dict) and "articles" in document:
+        document = document["articles"]
+        if not isinstance(document, list):
+            raise BadArticle(str(path), f"its 'articles' field is {_json_type(document)}, not a list of "
+                             f"article objects; {_FIX_JSON}")
+    if isinstance(document, dict):
+        yield _article_from_json(document, path, location=str(path), label="the article")
+        return
+    if not isinstance(document, list):
+        raise BadArticle(str(path), f"holds {_json_type(document)}, not an article object or a list of "
+                         f"them; {_FIX_JSON}")
+    if not document:
+        raise BadArticle(str(path), "holds an empty list: there are no articles in it; add some or remove "
+                         "the file")
+    for n, obj in enumerate(document, start=1):
+        try:
+            yield _article_from_json(obj, path, location=f"{path}#{n}", label=f"article {n}", entry=n)
+        except BadArticle as exc:
+            yield exc
+
+
+def jsonl_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
+    """One article object per line; blank lines are allowed. Located as ``path#LINE``.
+
+    A bad line (not JSON, cut off, no text) is yielded naming its line, and the lines after it
+    are still read. Articles are numbered among the non-blank lines ("article 3").
+    """
+    found = 0
+    # Split on "\n" only: str.splitlines would also split on U+2028, which JSON allows in strings.
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        found += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield BadArticle(str(path), f"not valid JSON ({exc.msg}); {_FIX_JSONL}", line=line_no,
+                             column=exc.colno)
+            continue
+        except RecursionError:
+            yield BadArticle(str(path), f"nests lists or objects too deeply to be an article; {_FIX_JSONL}",
+                             line=line_no)
+            continue
+        try:
+            yield _article_from_json(obj, path, location=f"{path}#{line_no}", label=f"article {found}",
+                                     line=line_no)
+        except BadArticle as exc:
+            yield exc
+    if not found:
+        raise BadArticle(str(path), "has only blank lines; add one JSON article per line or remove it")
+
+
+def _article_from_json(
+    obj: Any, path: Path, *, location: str, label: str, line: int | None = None, entry: int | None = None
+) -> Article:
+    """One article object; every problem names ``label`` ("article 3") and the offending field."""
+
+    if isinstance(obj, dict) and isinstance(obj.get("title"), str) and obj["title"].strip():
+        label = f"{label} ({' '.join(obj['title'].split())!r})"
+
+    def fail(reason: str) -> BadArticle:
+        return BadArticle(str(path), f"{label} {reason}", line=line, entry=entry)
+
+    if not isinstance(obj, dict):
+        raise fail(f"is {_json_type(obj)}, not an article object with 'title' and 'text'; "
+                   f"{_FIX_JSONL if line else _FIX_JSON}")
+
+    def string(*names: str) -> str:
+        for name in names:
+            value = obj.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise fail(f"has {_json_type(value)} in its '{name}' field where a string belongs; "
+                           f"{_FIX_JSON}")
+            return value.strip()
+        return ""
+
+    paragraphs = _json_paragraphs(obj, fail)
+    title = " ".join(string("title").split()) or _fallback_title(paragraphs)
+    source = string("source", "publication")
+    date_field = "date" if obj.get("date") is not None else "published"
+    date = _iso_date(string(date_field))
+    if date is None:
+        raise fail(f"has {string(date_field)!r} in its '{date_field}' field, which is not a date; use "
+                   f"ISO 8601 such as 2026-11-03 and re-run newsrag ingest")
+    url = string("url")
+    number_id = obj.get("id")
+    explicit = str(number_id) if type(number_id) is int else string("id")  # bool is not an id
+    return Article(
+        article_id=article_id_for(explicit=explicit, url=url, title=title, source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=string("section"),
+        date=date,
+        url=url,
+        author=_json_author(obj.get("author"), fail),
+        location=location,
+    )
+
+
+def _json_paragraphs(obj: dict[str, Any], fail: Callable[[str], BadArticle]) -> tuple[str, ...]:
+    """``paragraphs`` (a list of strings) wins, then ``text``, then ``body`` (strings)."""
+    for name in ("paragraphs", "text", "body"):
+        value = obj.get(name)
+        if value is None:
+            continue
+        if name == "paragraphs":
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise fail(f"has a '{name}' field that is not a list of strings; {_FIX_JSON}")
+            paragraphs = _clean_paragraphs(value)
+        elif isinstance(value, str):
+            paragraphs = _clean_paragraphs(_plain_paragraphs(value))
+        else:
+            raise fail(f"has {_json_type(value)} in its '{name}' field where the article text belongs; "
+                       f"{_FIX_JSON}")
+        if not paragraphs:
+            raise fail(f"has no paragraphs: its '{name}' field is empty; add the article text or remove "
+                       "the article")
+        return paragraphs
+    raise fail(f"has no text: {_TEXT_FIELDS}")
+
+
+def _json_author(value: Any, fail: Callable[[str], BadArticle]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return ", ".join(" ".join(name.split()) for name in value if name.strip())
+    raise fail(f"has {_json_type(value)} in its 'author' field; use a name or a list of names; {_FIX_JSON}")
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+# --- RSS and Atom feeds ----------------------------------------------------------------------
+
+
+def feed_entries(raw: bytes, path: Path) -> Iterator[Article | BadArticle]:
+    """Every entry of an RSS or Atom feed, located as ``path#N`` (1-based, in feed order).
+
+    An entry without text is yielded as entry N and the others are read. The entry's link is its
+    identity (the same story saved from a page or a JSON export gets the same id); the feed's own
+    guid is used only when an entry has no link. A file that is no feed at all raises.
+    """
+    where = str(path)
+    try:
+        # A file object, not bytes: given bytes, feedparser would first try them as a file name.
+        feed = feedparser.parse(io.BytesIO(raw))
+    except UnicodeDecodeError as exc:  # feedparser 6 decodes the declared encoding's name blindly
+        raise BadArticle(where, "has an XML declaration whose encoding name is not readable text; fix "
+                         "the first line to <?xml version=\"1.0\" encoding=\"utf-8\"?>") from exc
+    if not feed.version and not feed.entries:
+        problem = f" ({feed.bozo_exception})" if feed.get("bozo_exception") else ""
+        raise BadArticle(where, f"is not an RSS or Atom feed{problem}; newsrag reads .xml, .rss and .atom "
+                         "files as feeds only")
+    if not feed.entries:
+        raise BadArticle(where, "is a feed with no entries; save the feed again when it has articles")
+    source = " ".join(feed.feed.get("title", "").split())
+    for n, entry in enumerate(feed.entries, start=1):
+        try:
+            yield _article_from_entry(entry, n, source, path)
+        except BadArticle as exc:
+            yield exc
+
+
+def _article_from_entry(entry: Any, n: int, source: str, path: Path) -> Article:
+    raw_title = entry.get("title", "")
+    title = _html_to_text(raw_title) if "html" in entry.get("title_detail", {}).get("type", "") else raw_title
+    label = f"entry {n} ({title!r})" if title.strip() else f"entry {n}"
+
+    def fail(reason: str) -> BadArticle:
+        return BadArticle(str(path), f"{label} {reason}", entry=n)
+
+    content = entry.get("content") or [entry.get("summary_detail") or {}]
+    body, body_type = content[0].get("value", ""), content[0].get("type", "text/html")
+    paragraphs = _clean_paragraphs(_html_paragraphs(body) if "html" in body_type else _plain_paragraphs(body))
+    if not paragraphs:
+        raise fail("has no text (no content or summary); remove the entry or save a feed with full entries")
+    title = " ".join(title.split()) or _fallback_title(paragraphs)
+    url = entry.get("link", "")
+    return Article(
+        article_id=article_id_for(explicit="" if url else entry.get("id", ""), url=url, title=title,
+                                  source=source),
+        title=title,
+        paragraphs=paragraphs,
+        source=source,
+        section=(entry.get("tags") or [{}])[0].get("term") or "",
+        date=_entry_date(entry),
+        url=url,
+        author=_entry_author(entry),
+        location=f"{path}#{n}",
+    )
+
+
+def _entry_date(entry: Any) -> str:
+    """The published (else updated) date as printed; feedparser's own parse as a fallback.
+
+    feedparser's ``*_parsed`` fields are converted to UTC, which moves evening stories in the
+    Americas to the next day, so the printed string is tried first. A date neither can read is
+    left out rather than failing the feed: unlike a JSON file, a saved feed is not the user's
+    to fix.
+    """
+    for name in ("published", "updated"):
+        value = entry.get(name, "")
+        date = _iso_date(value)
+        if date:
+            return date
+        parsed = entry.get(f"{name}_parsed")
+        if value and parsed is not None:
+            return time.strftime("%Y-%m-%d", parsed)
+    return ""
+
+
+def _entry_author(entry: Any) -> str:
+    """All Atom authors joined; RSS's "email (Name)" reduced to the name."""
+    names = [author.get("name", "") for author in entry.get("authors") or []]
+    if len(names) > 1 and all(names):
+        return ", ".join(names)
+    author = " ".join(entry.get("author", "").split())
+    match = _RSS_AUTHOR.fullmatch(author)
+    return match.group(1).strip() if match else author

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, load_file, read_entries
 from rag.errors import BadArticle
 from rag.schema import article_id_for
 
@@ -21,6 +21,12 @@ LIMIT = 25 * MiB
 
 def load(path: Path) -> list:
     return load_file(path, max_bytes=LIMIT)
+
+
+def entries(path: Path) -> tuple[list, list[BadArticle]]:
+    """A file read entry by entry, as ingest reads it: (its articles, its bad entries)."""
+    read = list(read_entries(path, max_bytes=LIMIT))
+    return [e for e in read if not isinstance(e, BadArticle)], [e for e in read if isinstance(e, BadArticle)]
 
 
 def bad(path: Path, max_bytes: int = LIMIT) -> BadArticle:
@@ -448,6 +454,75 @@ def test_line_separator_inside_a_json_string_does_not_split_the_json_line(tmp_pa
     [article] = load(path)
 
     assert (article.title, article.location) == ("Port Deal", f"{path}#1")
+
+
+def export_of_50_with_article_18_broken(path: Path) -> Path:
+    stories = [{"title": f"Story {n}", "text": f"Paragraph of story {n}."} for n in range(1, 51)]
+    stories[17] = {"title": "Broken", "text": None}
+    path.write_text(json.dumps(stories))
+    return path
+
+
+def test_a_bad_article_of_a_json_export_fails_alone_naming_its_number(tmp_path: Path) -> None:
+    path = export_of_50_with_article_18_broken(tmp_path / "export.json")
+
+    articles, failures = entries(path)
+
+    assert len(articles) == 49
+    assert "Story 18" not in {a.title for a in articles}
+    assert articles[17].location == f"{path}#19"
+    [broken] = failures
+    assert (broken.path, broken.entry, broken.line) == (str(path), 18, None)
+    assert str(broken) == f"{path}: article 18 ('Broken') has no text: add a 'text', 'body' or 'paragraphs' field"
+
+
+def test_an_articles_list_in_an_object_fails_per_entry_too(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"articles": [{"title": "Fine", "text": "Fine."}, 42]}))
+
+    articles, [failure] = entries(path)
+
+    assert [a.title for a in articles] == ["Fine"]
+    assert failure.entry == 2 and "article 2 is a number" in failure.reason
+
+
+def test_a_json_export_cut_off_mid_list_still_fails_whole(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text('[{"title": "A", "text": "Fine."}, {"title": "B", "te')
+
+    with pytest.raises(BadArticle) as caught:
+        list(read_entries(path, max_bytes=LIMIT))
+
+    assert caught.value.entry is None
+    assert caught.value.reason.startswith("not valid JSON (")
+
+
+def test_a_broken_json_line_fails_alone_and_the_lines_after_it_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"title": "Dam Inspected", "text": "The dam passed."}\n'
+                    '{"title": "Cut Off", "text": "The la\n'
+                    '{"title": "Ferry Resumes", "text": "Ferries run again."}\n')
+
+    articles, [broken] = entries(path)
+
+    assert [(a.title, a.location) for a in articles] == [("Dam Inspected", f"{path}#1"),
+                                                        ("Ferry Resumes", f"{path}#3")]
+    assert (broken.line, broken.entry) == (2, None)
+    assert str(broken).startswith(f"{path} line 2 column ")
+    assert broken.reason.endswith("fix or delete the line and re-run newsrag ingest")
+
+
+def test_a_feed_item_without_text_fails_alone_naming_the_item(tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss"
+    path.write_text(_rss("<item><title>Full</title><description>Text.</description></item>"
+                         "<item><title>Headline Only</title><link>https://c.example/2</link></item>"
+                         "<item><title>Also Full</title><description>More text.</description></item>"))
+
+    articles, [failure] = entries(path)
+
+    assert [(a.title, a.location) for a in articles] == [("Full", f"{path}#1"), ("Also Full", f"{path}#3")]
+    assert failure.entry == 2
+    assert failure.reason.startswith("entry 2 ('Headline Only') has no text")
 
 
 # --- HTML ----------------------------------------------------------------------------------------

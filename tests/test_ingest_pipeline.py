@@ -15,6 +15,7 @@ import pytest
 
 from ingest import ingest
 from rag import Settings
+from rag.schema import FileFailure
 from rag.store import Store
 
 STORY = """The Valley Herald
@@ -137,6 +138,75 @@ def test_bad_file_never_loses_what_was_already_ingested(tmp_path: Path, settings
     report = ingest([path], settings)
     assert len(report.failed) == 1 and "story.json" in report.failed[0].error
     assert snapshot(settings) == before
+
+
+def test_an_export_with_one_bad_article_ingests_the_other_49_and_names_it(tmp_path: Path, settings: Settings) -> None:
+    stories = [{"title": f"Story {n}", "text": f"Paragraph of story {n}."} for n in range(1, 51)]
+    stories[17] = {"title": "Broken", "text": None}
+    path = write(tmp_path / "export.json", json.dumps(stories))
+
+    report = ingest([path], settings)
+
+    assert report.articles_added == 49
+    assert report.failed == (FileFailure(str(path), f"{path}: article 18 ('Broken') has no text: add a 'text', "
+                                         "'body' or 'paragraphs' field", entry=18),)
+    assert len({p.article_id for p in Store.connect(settings).iter_paragraphs()}) == 49
+
+
+def _wire(line_2: str) -> str:
+    return "\n".join([json.dumps({"title": "Dam Inspected", "text": "The dam passed its inspection."}), line_2,
+                      json.dumps({"title": "Ferry Resumes", "text": "Ferries run again from Monday."})]) + "\n"
+
+
+def test_a_broken_json_line_is_named_and_the_other_lines_go_in(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "wire.jsonl", _wire('{"title": "Toll Vote", "text": "The council vo'))
+
+    report = ingest([path], settings)
+
+    assert report.articles_added == 2
+    [failure] = report.failed
+    assert (failure.path, failure.line, failure.entry) == (str(path), 2, None)
+    assert failure.error.startswith(f"{path} line 2 column ")
+    assert {p.title for p in Store.connect(settings).iter_paragraphs()} == {"Dam Inspected", "Ferry Resumes"}
+
+
+def test_rerun_after_fixing_the_broken_line_adds_only_that_article(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "wire.jsonl", _wire('{"title": "Toll Vote", "text": "The council vo'))
+    ingest([path], settings)
+    write(path, _wire(json.dumps({"title": "Toll Vote", "text": "The council voted to keep the toll."})))
+
+    report = ingest([path], settings)
+
+    assert (report.articles_added, report.articles_unchanged, report.failed) == (1, 2, ())
+    assert report.paragraphs_added == 1
+
+
+def test_a_line_broken_by_a_bad_save_loses_nothing_already_stored(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "wire.jsonl", _wire(json.dumps({"title": "Toll Vote", "text": "The toll stays."})))
+    ingest([path], settings)
+    before = snapshot(settings)
+    write(path, _wire('{"title": "Toll Vote", "text": "The toll st'))
+
+    report = ingest([path], settings)
+
+    assert [f.line for f in report.failed] == [2]
+    assert report.articles_unchanged == 2
+    assert snapshot(settings) == before
+
+
+def test_a_feed_item_without_text_is_named_and_the_others_go_in(tmp_path: Path, settings: Settings) -> None:
+    path = write(tmp_path / "courier.rss", '<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title>'
+                 "<item><title>Pier Closed</title><link>https://c.example/1</link>"
+                 "<description>The pier closed for repairs.</description></item>"
+                 "<item><title>Headline Only</title><link>https://c.example/2</link></item>"
+                 "<item><title>Fair Opens</title><link>https://c.example/3</link>"
+                 "<description>The county fair opened on Friday.</description></item></channel></rss>")
+
+    report = ingest([path], settings)
+
+    assert report.articles_added == 2
+    [failure] = report.failed
+    assert failure.entry == 2 and "entry 2 ('Headline Only') has no text" in failure.error
 
 
 def test_oversized_file_is_refused_by_name(tmp_path: Path) -> None:

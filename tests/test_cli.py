@@ -44,6 +44,37 @@ def test_ingest_exits_2_when_some_files_fail(tmp_path: Path, seed_dir: Path) -> 
     assert summary["failed"][0]["path"].endswith("broken.json")
 
 
+def test_ingest_names_each_bad_entry_and_exits_2_while_the_rest_go_in(tmp_path: Path) -> None:
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text(json.dumps({"title": "Dam Inspected", "text": "The dam passed."}) + "\n"
+                    + '{"title": "Cut Off", "text": "The la\n', encoding="utf-8")
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{"title": "Broken", "text": None}, {"title": "Fine", "text": "Fine."}]),
+                      encoding="utf-8")
+
+    result = run("ingest", str(wire), str(export), "--db", str(tmp_path / "db"), "--json")
+
+    assert result.exit_code == 2
+    summary = json.loads(result.stdout)
+    assert summary["articles_added"] == 2
+    assert [(Path(f["path"]).name, f["line"], f["entry"]) for f in summary["failed"]] == [
+        ("wire.jsonl", 2, None), ("export.json", None, 1)]
+    assert summary["failed"][1]["error"] == f"{export}: article 1 ('Broken') has no text: add a 'text', 'body' " \
+                                            "or 'paragraphs' field"
+
+
+def test_ingest_summary_counts_failed_entries_apart_from_failed_files(tmp_path: Path) -> None:
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text(json.dumps({"title": "Dam Inspected", "text": "The dam passed."}) + "\n{cut\n", encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+
+    result = run("ingest", str(tmp_path), "--db", str(tmp_path / "db"), "--quiet")
+
+    assert result.exit_code == 2
+    assert "failed 1 file and 1 entry:" in result.stderr
+    assert f"{wire} line 2 column 2: not valid JSON" in result.stderr
+
+
 def test_bad_usage_exits_1() -> None:
     assert CliRunner().invoke(cli, ["ingest"]).exit_code == 1
     assert CliRunner().invoke(cli, ["ask", "x", "--k", "lots"]).exit_code == 1

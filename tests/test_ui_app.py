@@ -426,6 +426,25 @@ def test_upload_into_an_empty_index_reports_each_bad_file_then_opens_the_chat(
     assert {p.location for p in stored} == {str(tmp_path / "db-uploads" / "injection.json")}
 
 
+def test_an_uploaded_export_with_a_bad_entry_is_kept_and_the_entry_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    export = json.dumps([{"title": "Pier Closed", "text": "The pier closed for repairs."},
+                         {"title": "Broken", "text": None}]).encode()
+    at = _app(monkeypatch, tmp_path / "db")
+    at.file_uploader(key="uploads").set_value(("export.json", export, "application/json"))
+    at.button(key="ingest").click().run()
+    assert not at.exception, at.exception
+    report = at.session_state.ingest_report
+    assert report.articles_added == 1
+    assert [(f.path, f.entry) for f in report.failed] == [("export.json", 2)]
+    errors = "\n".join(e.value for e in at.error)
+    assert "Failed 1 entry" in errors and "article 2 \\(\\'Broken\\'\\) has no text" in errors
+    assert "db-uploads" not in errors
+    # Its first article went in and cites the kept file.
+    assert [p.name for p in (tmp_path / "db-uploads").iterdir()] == ["export.json"]
+
+
 def test_upload_from_the_sidebar_makes_new_paragraphs_searchable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_dir: Path
 ) -> None:

@@ -89,6 +89,16 @@ _RSS_AUTHOR = re.compile(r"\S+@\S+\s*\((.+)\)")  # RSS 2.0 <author>: "email (Ful
 # NUL-means-binary test.
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# When a file that is neither UTF-8 nor BOM-marked is read as something other than Windows-1252
+# (``_detector_is_sure``). 32 non-ASCII bytes: a Cyrillic, Greek or Hebrew sentence has more
+# (every letter is one), while Western copy has few (issue 24's Latin-1 headline and sentence 4,
+# a Windows-1252 one with curly quotes 6, a paragraph of French 27) and there the detector
+# confuses Western, Central European and Baltic code pages, all scoring alike. Chaos 0.05 and
+# coherence 0.5: right decodings of the Cyrillic tests score 0.0 and 0.6-0.72; wrong Cyrillic
+# code pages score chaos 0.1 and up or coherence 0.0 on the same bytes.
+_SURE_NON_ASCII_BYTES = 32
+_SURE_CHAOS = 0.05
+_SURE_COHERENCE = 0.5
 # HTML elements that end a paragraph in feed content (<br><br> is handled separately).
 _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "pre", "table", "tr", "section", "article", "figure", "figcaption", "hr"})
@@ -215,11 +225,13 @@ def _refuse_binary(raw: bytes, path: Path) -> None:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    """UTF-8 first (with or without BOM), then UTF-16/32 by BOM, then the detected encoding.
+    """UTF-8 (with or without BOM), then UTF-16/32 by BOM, then Windows-1252 unless a detector is sure.
 
-    Detection is a guess; when windows-1252 fits as well as the best guess it wins, because
-    short English copy with curly quotes is far more often cp1252 than the Central European
-    code pages that score the same (charset-normalizer picks cp1250 for "Fête").
+    Detection guesses from letter statistics, and on a headline and a sentence it guesses wrong:
+    issue 24's Latin-1 "Café Owner Speaks" came out as "Cafķ Owner Speaks" in a Baltic code page
+    that scores as well. Text that is neither UTF-8 nor marked by a BOM is nearly always a Western
+    export (Windows-1252, of which Latin-1's printable range is a subset), so that is the default;
+    the detector's answer replaces it only when it reads differently and ``_detector_is_sure``.
     """
     try:
         return raw.decode("utf-8-sig")
@@ -237,11 +249,30 @@ def _decode(raw: bytes, path: Path) -> str:
     if best is None:
         raise BadArticle(str(path), "looks like a binary file, not an article: it is not UTF-8 and no "
                          "text encoding fits; save it as UTF-8 text")
-    for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
-            best = match
-            break
-    return str(best)
+    western = _decode_western(raw)
+    guessed = str(best)
+    if guessed != western and _detector_is_sure(raw, best.chaos, best.coherence):
+        return guessed
+    return western
+
+
+def _decode_western(raw: bytes) -> str:
+    """Windows-1252; Latin-1 when a byte is one of the five cp1252 leaves undefined (0x81, 0x8D...)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _detector_is_sure(raw: bytes, chaos: float, coherence: float) -> bool:
+    """Whether charset-normalizer's guess has enough text behind it to overrule Windows-1252.
+
+    Enough text is ``_SURE_NON_ASCII_BYTES`` bytes outside ASCII: only those tell code pages apart.
+    Sure is a mess ratio (``chaos``: the share of odd character sequences) of at most
+    ``_SURE_CHAOS`` and a language fit (``coherence``) of at least ``_SURE_COHERENCE``.
+    """
+    non_ascii = sum(byte >= 0x80 for byte in raw)
+    return non_ascii >= _SURE_NON_ASCII_BYTES and chaos <= _SURE_CHAOS and coherence >= _SURE_COHERENCE
 
 
 # --- plain text ------------------------------------------------------------------------------

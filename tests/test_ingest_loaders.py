@@ -246,6 +246,63 @@ def test_text_with_a_byte_order_mark_loads_without_it(tmp_path: Path, encoding: 
     assert article.paragraphs == ("The café reopened on Monday.",)
 
 
+SHORT_WESTERN = 'Café Owner Speaks\r\n\r\n"Ça va," said owner Zoë Brünn.\r\n'
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-8", "utf-8-sig", "utf-16"])
+def test_a_headline_and_a_sentence_keep_their_accents_in_every_western_encoding(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "cafe.txt"
+    path.write_bytes(SHORT_WESTERN.encode(encoding))
+
+    [article] = load(path)
+
+    assert article.title == "Café Owner Speaks"
+    assert article.paragraphs == ('"Ça va," said owner Zoë Brünn.',)
+
+
+def test_short_windows_1252_keeps_curly_quotes_and_the_em_dash(tmp_path: Path) -> None:
+    path = tmp_path / "fete.txt"
+    path.write_bytes(b"F\xeate Returns to the Harbour\r\n\r\n"
+                     b"\x93We\x92re back \x97 truly,\x94 said Ren\xe9e Dubois.\r\n")
+
+    [article] = load(path)
+
+    assert article.title == "Fête Returns to the Harbour"
+    assert article.paragraphs == ("“We’re back — truly,” said Renée Dubois.",)
+
+
+SEVERSK = (
+    "Северск готовится к зиме\n\n"
+    "В Северске на этой неделе начался отопительный сезон. Городские власти сообщили, что все "
+    "котельные работают в штатном режиме. Жители многоквартирных домов уже получили тепло.\n\n"
+    "«Мы подготовились заранее», — сказал глава города Иван Петров. По его словам, запасов угля "
+    "хватит до весны.\n"
+)
+
+
+def test_a_windows_1251_article_in_russian_is_read_as_cyrillic(tmp_path: Path) -> None:
+    path = tmp_path / "seversk.txt"
+    path.write_bytes(SEVERSK.encode("cp1251"))
+
+    [article] = load(path)
+
+    assert article.title == "Северск готовится к зиме"
+    assert article.paragraphs[0].startswith("В Северске на этой неделе начался отопительный сезон.")
+    assert article.paragraphs[1].startswith("«Мы подготовились заранее», — сказал глава города Иван Петров.")
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_as_latin_1(tmp_path: Path) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"Caf\xe9 Owner Speaks\n\nThe caf\xe9 reopened\x81 on Monday.\n")
+
+    [article] = load(path)
+
+    assert article.title == "Café Owner Speaks"
+    assert article.paragraphs == ("The café reopened\x81 on Monday.",)
+
+
 def test_headline_without_paragraphs_is_refused() -> None:
     error = bad(FIXTURES / "headline_only.txt")
 

@@ -30,7 +30,7 @@ import lxml.html
 import trafilatura
 
 from rag.errors import BadArticle
-from rag.schema import Article, article_id_for
+from rag.schema import Article, SkippedFile, article_id_for
 from rag.text import split_sentences
 
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -105,36 +105,84 @@ _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2",
 
 
 def discover_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Expand files and directories into ``(files to load, unsupported files skipped)``.
+    """Expand files and directories into ``(files to load, files skipped)``; see ``find_files``."""
+    files, skipped = find_files(paths)
+    return files, [Path(skip.path) for skip in skipped]
+
+
+def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[SkippedFile]]:
+    """Expand files and directories into ``(files to load, files skipped with the reason)``.
 
     Directories are walked recursively in sorted order so ingest reports are reproducible;
-    hidden files and directories inside them (``.git``, ``.DS_Store``) are left out. A path
-    named explicitly is always listed: a missing one goes into the first list so that
-    ``load_file`` reports it as a failure by name instead of it vanishing silently.
+    hidden files and directories inside them (``.git``, ``.DS_Store``) are left out. A symbolic
+    link found in a directory is followed only to a file inside that directory, and that file is
+    listed once, under its own name: a link out of it (to ``/etc/passwd``, to a parent folder) is
+    skipped, because whoever filled the folder, not the user naming it, chose where it points.
+    A path named explicitly is always listed, link or not: a missing one goes into the first
+    list so that ``load_file`` reports it as a failure by name instead of it vanishing silently.
     """
     supported: list[Path] = []
-    skipped: list[Path] = []
+    skipped: list[SkippedFile] = []
     seen: set[Path] = set()
     for path in paths:
-        candidates = _walk(path) if path.is_dir() else [path]
-        for candidate in candidates:
+        candidates = _walk(path) if path.is_dir() else [(path, "")]
+        for candidate, outside in candidates:
             if candidate in seen:
                 continue
             seen.add(candidate)
-            if candidate.suffix.lower() in SUPPORTED_SUFFIXES or not os.path.lexists(candidate):
+            suffix = candidate.suffix.lower()
+            if outside:
+                skipped.append(SkippedFile(str(candidate), outside))
+            elif suffix in SUPPORTED_SUFFIXES or not os.path.lexists(candidate):
                 supported.append(candidate)
             else:
-                skipped.append(candidate)
+                skipped.append(SkippedFile(str(candidate), f"has an unsupported suffix {suffix or '(none)'!r}"))
     return supported, skipped
 
 
-def _walk(directory: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(directory: Path) -> list[tuple[Path, str]]:
+    """Every file under ``directory`` with "" or, for a link leading out of it, why it is skipped.
+
+    A link to a file inside comes back as that file's path under ``directory`` (a broken one as
+    itself, for ``load_file`` to report); a link to a folder inside is dropped, as that folder is
+    walked where it is.
+    """
+    root = directory.resolve()
+    found: list[tuple[Path, str]] = []
     # os.walk does not follow symlinked directories, so a link loop cannot make it spin.
-    for root, dirnames, filenames in os.walk(directory):
+    for here, dirnames, filenames in os.walk(directory):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(Path(root, name) for name in filenames if not name.startswith("."))
+        for name in dirnames:
+            link = Path(here, name)
+            if link.is_symlink() and not _resolve(link).is_relative_to(root):
+                found.append((link, _leaves(link, directory)))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(here, name)
+            if path.is_symlink():
+                target = _resolve(path)
+                if not target.is_relative_to(root):
+                    found.append((path, _leaves(path, directory)))
+                    continue
+                if target.exists():
+                    path = directory / target.relative_to(root)
+            found.append((path, ""))
     return sorted(found)
+
+
+def _resolve(link: Path) -> Path:
+    """Where ``link`` leads; a link loop leads nowhere new, so it stays itself (``load_file`` then
+    reports it as unreadable by name)."""
+    try:
+        return link.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
+        return link.parent.resolve() / link.name
+
+
+def _leaves(link: Path, directory: Path) -> str:
+    return (f"is a symbolic link to {os.readlink(link)}, outside {directory}; links that leave the "
+            "folder are not followed: copy the file into the folder or name it on the command line")
 
 
 def load_file(path: Path, *, max_bytes: int) -> list[Article]:

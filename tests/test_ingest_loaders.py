@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, find_files, load_file
 from rag.errors import BadArticle
 from rag.schema import article_id_for
 
@@ -62,6 +62,71 @@ def test_discover_lists_a_named_unsupported_file_as_skipped_and_each_file_once(t
     files, skipped = discover_files([story, photo, tmp_path, story])
 
     assert (files, skipped) == ([story], [photo])
+
+
+def test_a_link_out_of_the_folder_is_skipped_with_the_reason_and_not_read(tmp_path: Path) -> None:
+    secrets = tmp_path / "etc" / "passwd.txt"
+    secrets.parent.mkdir()
+    secrets.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    stories = tmp_path / "stories"
+    (stories / "archive").mkdir(parents=True)
+    (stories / "harbour.txt").write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    (stories / "passwd.txt").symlink_to(secrets)
+    (stories / "etc").symlink_to(secrets.parent)
+    (stories / "archive" / "up.txt").symlink_to("../../etc/passwd.txt")
+
+    files, skipped = find_files([stories])
+
+    assert files == [stories / "harbour.txt"]
+    assert [(Path(s.path), s.reason.split(",")[0]) for s in skipped] == [
+        (stories / "archive" / "up.txt", "is a symbolic link to ../../etc/passwd.txt"),
+        (stories / "etc", f"is a symbolic link to {secrets.parent}"),
+        (stories / "passwd.txt", f"is a symbolic link to {secrets}"),
+    ]
+    assert all("outside " + str(stories) in s.reason for s in skipped)
+
+
+def test_a_link_to_a_file_inside_the_folder_is_read_once_under_the_files_name(tmp_path: Path) -> None:
+    (tmp_path / "2026").mkdir()
+    story = tmp_path / "2026" / "harbour.txt"
+    story.write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    (tmp_path / "a-latest.txt").symlink_to(story)
+    (tmp_path / "this-year").symlink_to(tmp_path / "2026")
+
+    files, skipped = find_files([tmp_path])
+
+    assert (files, skipped) == ([story], [])
+
+
+def test_a_link_named_on_the_command_line_is_followed(tmp_path: Path) -> None:
+    story = tmp_path / "elsewhere" / "harbour.txt"
+    story.parent.mkdir()
+    story.write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    link = tmp_path / "latest.txt"
+    link.symlink_to(story)
+
+    files, skipped = find_files([link])
+
+    assert (files, skipped) == ([link], [])
+    assert load(link)[0].title == "Harbour Reopens"
+
+
+def test_a_link_loop_in_a_folder_is_passed_on_for_load_file_to_report(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+
+    files, skipped = find_files([tmp_path])
+
+    assert (files, skipped) == ([tmp_path / "a.txt", tmp_path / "b.txt"], [])
+    assert "could not be read" in bad(tmp_path / "a.txt").reason
+
+
+def test_an_unsupported_file_is_skipped_naming_its_suffix(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.7")
+
+    _, [skip] = find_files([tmp_path])
+
+    assert (skip.path, skip.reason) == (str(tmp_path / "notes.pdf"), "has an unsupported suffix '.pdf'")
 
 
 def test_supported_suffixes_cover_every_format() -> None:

@@ -12,6 +12,7 @@ paragraphs that were split mid-sentence is ``ingest.paragraphs.repair_paragraphs
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
 import json
 import os
@@ -99,6 +100,9 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _SURE_NON_ASCII_BYTES = 32
 _SURE_CHAOS = 0.05
 _SURE_COHERENCE = 0.5
+# Unicode's explicit direction controls: embeddings and overrides (LRE, RLE, PDF, LRO, RLO,
+# U+202A-U+202E) and isolates (LRI, RLI, FSI, PDI, U+2066-U+2069); see ``_without_bidi_controls``.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # HTML elements that end a paragraph in feed content (<br><br> is handled separately).
 _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "pre", "table", "tr", "section", "article", "figure", "figcaption", "hr"})
@@ -199,6 +203,10 @@ def load_file(path: Path, *, max_bytes: int) -> list[Article]:
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
     raw = _read_bytes(path, max_bytes)
     _refuse_binary(raw, path)
+    return [_without_bidi_controls(article) for article in _parse(raw, path, suffix)]
+
+
+def _parse(raw: bytes, path: Path, suffix: str) -> list[Article]:
     if suffix in _FEED_SUFFIXES:
         # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
         return _parse_feed(raw, path)
@@ -212,6 +220,32 @@ def load_file(path: Path, *, max_bytes: int) -> list[Article]:
     if suffix in _JSONL_SUFFIXES:
         return _parse_jsonl(text, path)
     return [_parse_html(text, path)]
+
+
+def _without_bidi_controls(article: Article) -> Article:
+    """``article`` with the bidirectional embedding, override and isolate controls taken out.
+
+    Article text is untrusted, and these invisible characters reorder what a reader sees
+    ("Trojan Source", CVE-2021-42574): a headline or a quote could display other than it is
+    stored, cited and searched. Every format's articles pass here, after parsing, so JSON's
+    ``\\u202e`` escapes are caught too; quotes and speakers are read from these paragraphs. Joiners
+    (U+200D in emoji and Indic words) are letters' glue, not direction, and stay. The article id
+    was derived before, from the text as given, so re-ingesting the same file keeps its id.
+    """
+    if not any(_BIDI_CONTROLS.search(text) for text in (article.title, article.source, article.section,
+                                                          article.author, *article.paragraphs)):
+        return article
+
+    def clean(text: str) -> str:
+        return " ".join(_BIDI_CONTROLS.sub("", text).split())
+
+    paragraphs = _clean_paragraphs(_BIDI_CONTROLS.sub("", p) for p in article.paragraphs)
+    if not paragraphs:
+        raise BadArticle(article.location, "has only invisible direction marks for text; add the article "
+                         "text or remove it")
+    return dataclasses.replace(article, title=clean(article.title), paragraphs=paragraphs,
+                               source=clean(article.source), section=clean(article.section),
+                               author=clean(article.author))
 
 
 # --- reading and decoding -------------------------------------------------------------------

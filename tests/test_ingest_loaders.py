@@ -368,6 +368,30 @@ def test_bytes_windows_1252_leaves_undefined_are_read_as_latin_1(tmp_path: Path)
     assert article.paragraphs == ("The café reopened\x81 on Monday.",)
 
 
+def test_direction_controls_are_taken_out_of_headlines_and_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "spoof.txt"
+    path.write_text("Mayor \u202eseigologa\u202c Resigns\n\n"
+                    "\u2066The mayor\u2069 said \u2067\u2068nothing\u2069\u2069 more.\n", encoding="utf-8")
+
+    [article] = load(path)
+
+    assert article.title == "Mayor seigologa Resigns"
+    assert article.paragraphs == ("The mayor said nothing more.",)
+
+
+def test_direction_controls_escaped_in_json_go_and_zero_width_joiners_stay(tmp_path: Path) -> None:
+    path = tmp_path / "spoof.json"
+    path.write_text(json.dumps({"title": "Budget \u202eDeal\u202c Agreed",
+                                "author": "\u202bRana Haddad\u202c",
+                                "text": "The council\u2066 agreed.\n\nShe said it was a \u0915\u094d\u200d\u0937 moment."}),
+                    encoding="utf-8")
+
+    [article] = load(path)
+
+    assert (article.title, article.author) == ("Budget Deal Agreed", "Rana Haddad")
+    assert article.paragraphs == ("The council agreed.", "She said it was a \u0915\u094d\u200d\u0937 moment.")
+
+
 def test_headline_without_paragraphs_is_refused() -> None:
     error = bad(FIXTURES / "headline_only.txt")
 

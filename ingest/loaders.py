@@ -12,6 +12,7 @@ paragraphs that were split mid-sentence is ``ingest.paragraphs.repair_paragraphs
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 import stat
@@ -26,7 +27,7 @@ import lxml.html
 import trafilatura
 
 from rag.errors import BadArticle
-from rag.schema import Article, article_id_for
+from rag.schema import Article, SkippedFile, article_id_for
 from rag.text import split_sentences
 
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -79,42 +80,103 @@ _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # NUL-means-binary test.
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# When a file that is neither UTF-8 nor BOM-marked is read as something other than Windows-1252
+# (``_detector_is_sure``). 32 non-ASCII bytes: a Cyrillic, Greek or Hebrew sentence has more
+# (every letter is one), while Western copy has few (issue 24's Latin-1 headline and sentence 4,
+# a Windows-1252 one with curly quotes 6, a paragraph of French 27) and there the detector
+# confuses Western, Central European and Baltic code pages, all scoring alike. Chaos 0.05 and
+# coherence 0.5: right decodings of the Cyrillic tests score 0.0 and 0.6-0.72; wrong Cyrillic
+# code pages score chaos 0.1 and up or coherence 0.0 on the same bytes.
+_SURE_NON_ASCII_BYTES = 32
+_SURE_CHAOS = 0.05
+_SURE_COHERENCE = 0.5
+# Unicode's explicit direction controls: embeddings and overrides (LRE, RLE, PDF, LRO, RLO,
+# U+202A-U+202E) and isolates (LRI, RLI, FSI, PDI, U+2066-U+2069); see ``_without_bidi_controls``.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # HTML elements that end a paragraph in feed content (<br><br> is handled separately).
 _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "pre", "table", "tr", "section", "article", "figure", "figcaption", "hr"})
 
 
 def discover_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Expand files and directories into ``(files to load, unsupported files skipped)``.
+    """Expand files and directories into ``(files to load, files skipped)``; see ``find_files``."""
+    files, skipped = find_files(paths)
+    return files, [Path(skip.path) for skip in skipped]
+
+
+def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[SkippedFile]]:
+    """Expand files and directories into ``(files to load, files skipped with the reason)``.
 
     Directories are walked recursively in sorted order so ingest reports are reproducible;
-    hidden files and directories inside them (``.git``, ``.DS_Store``) are left out. A path
-    named explicitly is always listed: a missing one goes into the first list so that
-    ``load_file`` reports it as a failure by name instead of it vanishing silently.
+    hidden files and directories inside them (``.git``, ``.DS_Store``) are left out. A symbolic
+    link found in a directory is followed only to a file inside that directory, and that file is
+    listed once, under its own name: a link out of it (to ``/etc/passwd``, to a parent folder) is
+    skipped, because whoever filled the folder, not the user naming it, chose where it points.
+    A path named explicitly is always listed, link or not: a missing one goes into the first
+    list so that ``load_file`` reports it as a failure by name instead of it vanishing silently.
     """
     supported: list[Path] = []
-    skipped: list[Path] = []
+    skipped: list[SkippedFile] = []
     seen: set[Path] = set()
     for path in paths:
-        candidates = _walk(path) if path.is_dir() else [path]
-        for candidate in candidates:
+        candidates = _walk(path) if path.is_dir() else [(path, "")]
+        for candidate, outside in candidates:
             if candidate in seen:
                 continue
             seen.add(candidate)
-            if candidate.suffix.lower() in SUPPORTED_SUFFIXES or not os.path.lexists(candidate):
+            suffix = candidate.suffix.lower()
+            if outside:
+                skipped.append(SkippedFile(str(candidate), outside))
+            elif suffix in SUPPORTED_SUFFIXES or not os.path.lexists(candidate):
                 supported.append(candidate)
             else:
-                skipped.append(candidate)
+                skipped.append(SkippedFile(str(candidate), f"has an unsupported suffix {suffix or '(none)'!r}"))
     return supported, skipped
 
 
-def _walk(directory: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(directory: Path) -> list[tuple[Path, str]]:
+    """Every file under ``directory`` with "" or, for a link leading out of it, why it is skipped.
+
+    A link to a file inside comes back as that file's path under ``directory`` (a broken one as
+    itself, for ``load_file`` to report); a link to a folder inside is dropped, as that folder is
+    walked where it is.
+    """
+    root = directory.resolve()
+    found: list[tuple[Path, str]] = []
     # os.walk does not follow symlinked directories, so a link loop cannot make it spin.
-    for root, dirnames, filenames in os.walk(directory):
+    for here, dirnames, filenames in os.walk(directory):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(Path(root, name) for name in filenames if not name.startswith("."))
+        for name in dirnames:
+            link = Path(here, name)
+            if link.is_symlink() and not _resolve(link).is_relative_to(root):
+                found.append((link, _leaves(link, directory)))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(here, name)
+            if path.is_symlink():
+                target = _resolve(path)
+                if not target.is_relative_to(root):
+                    found.append((path, _leaves(path, directory)))
+                    continue
+                if target.exists():
+                    path = directory / target.relative_to(root)
+            found.append((path, ""))
     return sorted(found)
+
+
+def _resolve(link: Path) -> Path:
+    """Where ``link`` leads; a link loop leads nowhere new, so it stays itself (``load_file`` then
+    reports it as unreadable by name)."""
+    try:
+        return link.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
+        return link.parent.resolve() / link.name
+
+
+def _leaves(link: Path, directory: Path) -> str:
+    return (f"is a symbolic link to {os.readlink(link)}, outside {directory}; links that leave the "
+            "folder are not followed: copy the file into the folder or name it on the command line")
 
 
 def load_file(path: Path, *, max_bytes: int) -> list[Article]:
@@ -153,6 +215,12 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
     raw = _read_bytes(path, max_bytes)
     _refuse_binary(raw, path)
+    # Every format's articles pass ``_without_bidi_controls``; a whole-file error raises here, at
+    # once (the generator's first iterable is evaluated now), before anything is yielded.
+    return (_entry_without_bidi_controls(entry) for entry in _entries(raw, path, suffix, feeds))
+
+
+def _entries(raw: bytes, path: Path, suffix: str, feeds: Any) -> Iterator[Article | BadArticle]:
     if suffix in _FEED_SUFFIXES:
         # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
         return feeds.feed_entries(raw, path)
@@ -166,6 +234,42 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
     if suffix in _JSONL_SUFFIXES:
         return feeds.jsonl_entries(text, path)
     return iter([_parse_html(text, path)])
+
+
+def _entry_without_bidi_controls(entry: Article | BadArticle) -> Article | BadArticle:
+    """An article without direction controls, or the reason that entry is unreadable."""
+    if isinstance(entry, BadArticle):
+        return entry
+    try:
+        return _without_bidi_controls(entry)
+    except BadArticle as exc:  # nothing but direction marks: that entry fails, not the file
+        return exc
+
+
+def _without_bidi_controls(article: Article) -> Article:
+    """``article`` with the bidirectional embedding, override and isolate controls taken out.
+
+    Article text is untrusted, and these invisible characters reorder what a reader sees
+    ("Trojan Source", CVE-2021-42574): a headline or a quote could display other than it is
+    stored, cited and searched. Every format's articles pass here, after parsing, so JSON's
+    ``\\u202e`` escapes are caught too; quotes and speakers are read from these paragraphs. Joiners
+    (U+200D in emoji and Indic words) are letters' glue, not direction, and stay. The article id
+    was derived before, from the text as given, so re-ingesting the same file keeps its id.
+    """
+    if not any(_BIDI_CONTROLS.search(text) for text in (article.title, article.source, article.section,
+                                                          article.author, *article.paragraphs)):
+        return article
+
+    def clean(text: str) -> str:
+        return " ".join(_BIDI_CONTROLS.sub("", text).split())
+
+    paragraphs = _clean_paragraphs(_BIDI_CONTROLS.sub("", p) for p in article.paragraphs)
+    if not paragraphs:
+        raise BadArticle(article.location, "has only invisible direction marks for text; add the article "
+                         "text or remove it")
+    return dataclasses.replace(article, title=clean(article.title), paragraphs=paragraphs,
+                               source=clean(article.source), section=clean(article.section),
+                               author=clean(article.author))
 
 
 # --- reading and decoding -------------------------------------------------------------------
@@ -227,11 +331,13 @@ def _refuse_binary(raw: bytes, path: Path) -> None:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    """UTF-8 first (with or without BOM), then UTF-16/32 by BOM, then the detected encoding.
+    """UTF-8 (with or without BOM), then UTF-16/32 by BOM, then Windows-1252 unless a detector is sure.
 
-    Detection is a guess; when windows-1252 fits as well as the best guess it wins, because
-    short English copy with curly quotes is far more often cp1252 than the Central European
-    code pages that score the same (charset-normalizer picks cp1250 for "Fête").
+    Detection guesses from letter statistics, and on a headline and a sentence it guesses wrong:
+    issue 24's Latin-1 "Café Owner Speaks" came out as "Cafķ Owner Speaks" in a Baltic code page
+    that scores as well. Text that is neither UTF-8 nor marked by a BOM is nearly always a Western
+    export (Windows-1252, of which Latin-1's printable range is a subset), so that is the default;
+    the detector's answer replaces it only when it reads differently and ``_detector_is_sure``.
     """
     try:
         return raw.decode("utf-8-sig")
@@ -249,11 +355,30 @@ def _decode(raw: bytes, path: Path) -> str:
     if best is None:
         raise BadArticle(str(path), "looks like a binary file, not an article: it is not UTF-8 and no "
                          "text encoding fits; save it as UTF-8 text")
-    for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
-            best = match
-            break
-    return str(best)
+    western = _decode_western(raw)
+    guessed = str(best)
+    if guessed != western and _detector_is_sure(raw, best.chaos, best.coherence):
+        return guessed
+    return western
+
+
+def _decode_western(raw: bytes) -> str:
+    """Windows-1252; Latin-1 when a byte is one of the five cp1252 leaves undefined (0x81, 0x8D...)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _detector_is_sure(raw: bytes, chaos: float, coherence: float) -> bool:
+    """Whether charset-normalizer's guess has enough text behind it to overrule Windows-1252.
+
+    Enough text is ``_SURE_NON_ASCII_BYTES`` bytes outside ASCII: only those tell code pages apart.
+    Sure is a mess ratio (``chaos``: the share of odd character sequences) of at most
+    ``_SURE_CHAOS`` and a language fit (``coherence``) of at least ``_SURE_COHERENCE``.
+    """
+    non_ascii = sum(byte >= 0x80 for byte in raw)
+    return non_ascii >= _SURE_NON_ASCII_BYTES and chaos <= _SURE_CHAOS and coherence >= _SURE_COHERENCE
 
 
 # --- plain text ------------------------------------------------------------------------------

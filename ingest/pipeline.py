@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.embed import embed_paragraphs
-from ingest.loaders import discover_files, read_entries
+from ingest.loaders import find_files, read_entries
 from ingest.paragraphs import repair_paragraphs
 from ingest.quotes import extract_quotes
 from ingest.quotes import extractor_version as current_extractor
@@ -163,7 +163,7 @@ def _ingest(
     """
     notify = progress or (lambda _p: None)
     parse = settings.attribution == "parse"  # who said what from the parse too, or the rules alone
-    files, skipped = discover_files([Path(p) for p in paths])
+    files, skipped = find_files([Path(p) for p in paths])
     counts = _Counts()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
 
@@ -225,7 +225,8 @@ def _ingest(
         paragraphs_updated=counts.paragraphs_updated,
         paragraphs_unchanged=counts.paragraphs_unchanged,
         paragraphs_removed=counts.paragraphs_removed,
-        skipped=tuple(str(p) for p in skipped),
+        skipped=tuple(skip.path for skip in skipped),
+        skipped_files=tuple(skipped),
         failed=tuple(counts.failed),
         articles_requoted=requoted,
     )

@@ -73,6 +73,27 @@ def test_ingest_summary_counts_failed_entries_apart_from_failed_files(tmp_path: 
     assert result.exit_code == 2
     assert "failed 1 file and 1 entry:" in result.stderr
     assert f"{wire} line 2 column 2: not valid JSON" in result.stderr
+def test_ingest_does_not_follow_a_link_out_of_the_folder_and_says_why(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n\ndaemon:x:1:1:daemon:/usr/sbin\n", encoding="utf-8")
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text("Harbour Reopens\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    (folder / "accounts.txt").symlink_to(secret)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.7")
+
+    result = run("ingest", str(folder), "--db", str(tmp_path / "db"), "--quiet")
+
+    assert result.exit_code == 0
+    assert "articles 1 added" in result.output
+    lines = result.output.splitlines()
+    assert lines[lines.index("skipped 2 file(s):") + 1:] == [
+        f"  {folder / 'accounts.txt'}: is a symbolic link to {secret}, outside {folder}; links that leave "
+        "the folder are not followed: copy the file into the folder or name it on the command line",
+        f"  {folder / 'notes.pdf'}: has an unsupported suffix '.pdf'",
+    ]
+    searched = run("search", "root daemon bash", "--db", str(tmp_path / "db"))
+    assert searched.exit_code == 0 and "root:x" not in searched.output
 
 
 def test_bad_usage_exits_1() -> None:

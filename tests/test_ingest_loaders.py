@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, load_file, read_entries
+from ingest.loaders import SUPPORTED_SUFFIXES, discover_files, find_files, load_file, read_entries
 from rag.errors import BadArticle
 from rag.schema import article_id_for
 
@@ -68,6 +68,71 @@ def test_discover_lists_a_named_unsupported_file_as_skipped_and_each_file_once(t
     files, skipped = discover_files([story, photo, tmp_path, story])
 
     assert (files, skipped) == ([story], [photo])
+
+
+def test_a_link_out_of_the_folder_is_skipped_with_the_reason_and_not_read(tmp_path: Path) -> None:
+    secrets = tmp_path / "etc" / "passwd.txt"
+    secrets.parent.mkdir()
+    secrets.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    stories = tmp_path / "stories"
+    (stories / "archive").mkdir(parents=True)
+    (stories / "harbour.txt").write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    (stories / "passwd.txt").symlink_to(secrets)
+    (stories / "etc").symlink_to(secrets.parent)
+    (stories / "archive" / "up.txt").symlink_to("../../etc/passwd.txt")
+
+    files, skipped = find_files([stories])
+
+    assert files == [stories / "harbour.txt"]
+    assert [(Path(s.path), s.reason.split(",")[0]) for s in skipped] == [
+        (stories / "archive" / "up.txt", "is a symbolic link to ../../etc/passwd.txt"),
+        (stories / "etc", f"is a symbolic link to {secrets.parent}"),
+        (stories / "passwd.txt", f"is a symbolic link to {secrets}"),
+    ]
+    assert all("outside " + str(stories) in s.reason for s in skipped)
+
+
+def test_a_link_to_a_file_inside_the_folder_is_read_once_under_the_files_name(tmp_path: Path) -> None:
+    (tmp_path / "2026").mkdir()
+    story = tmp_path / "2026" / "harbour.txt"
+    story.write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    (tmp_path / "a-latest.txt").symlink_to(story)
+    (tmp_path / "this-year").symlink_to(tmp_path / "2026")
+
+    files, skipped = find_files([tmp_path])
+
+    assert (files, skipped) == ([story], [])
+
+
+def test_a_link_named_on_the_command_line_is_followed(tmp_path: Path) -> None:
+    story = tmp_path / "elsewhere" / "harbour.txt"
+    story.parent.mkdir()
+    story.write_text("Harbour Reopens\n\nThe harbour reopened.\n")
+    link = tmp_path / "latest.txt"
+    link.symlink_to(story)
+
+    files, skipped = find_files([link])
+
+    assert (files, skipped) == ([link], [])
+    assert load(link)[0].title == "Harbour Reopens"
+
+
+def test_a_link_loop_in_a_folder_is_passed_on_for_load_file_to_report(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+
+    files, skipped = find_files([tmp_path])
+
+    assert (files, skipped) == ([tmp_path / "a.txt", tmp_path / "b.txt"], [])
+    assert "could not be read" in bad(tmp_path / "a.txt").reason
+
+
+def test_an_unsupported_file_is_skipped_naming_its_suffix(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.7")
+
+    _, [skip] = find_files([tmp_path])
+
+    assert (skip.path, skip.reason) == (str(tmp_path / "notes.pdf"), "has an unsupported suffix '.pdf'")
 
 
 def test_supported_suffixes_cover_every_format() -> None:
@@ -250,6 +315,87 @@ def test_text_with_a_byte_order_mark_loads_without_it(tmp_path: Path, encoding: 
 
     assert article.title == "Café Reopens on Main Street"
     assert article.paragraphs == ("The café reopened on Monday.",)
+
+
+SHORT_WESTERN = 'Café Owner Speaks\r\n\r\n"Ça va," said owner Zoë Brünn.\r\n'
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-8", "utf-8-sig", "utf-16"])
+def test_a_headline_and_a_sentence_keep_their_accents_in_every_western_encoding(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "cafe.txt"
+    path.write_bytes(SHORT_WESTERN.encode(encoding))
+
+    [article] = load(path)
+
+    assert article.title == "Café Owner Speaks"
+    assert article.paragraphs == ('"Ça va," said owner Zoë Brünn.',)
+
+
+def test_short_windows_1252_keeps_curly_quotes_and_the_em_dash(tmp_path: Path) -> None:
+    path = tmp_path / "fete.txt"
+    path.write_bytes(b"F\xeate Returns to the Harbour\r\n\r\n"
+                     b"\x93We\x92re back \x97 truly,\x94 said Ren\xe9e Dubois.\r\n")
+
+    [article] = load(path)
+
+    assert article.title == "Fête Returns to the Harbour"
+    assert article.paragraphs == ("“We’re back — truly,” said Renée Dubois.",)
+
+
+SEVERSK = (
+    "Северск готовится к зиме\n\n"
+    "В Северске на этой неделе начался отопительный сезон. Городские власти сообщили, что все "
+    "котельные работают в штатном режиме. Жители многоквартирных домов уже получили тепло.\n\n"
+    "«Мы подготовились заранее», — сказал глава города Иван Петров. По его словам, запасов угля "
+    "хватит до весны.\n"
+)
+
+
+def test_a_windows_1251_article_in_russian_is_read_as_cyrillic(tmp_path: Path) -> None:
+    path = tmp_path / "seversk.txt"
+    path.write_bytes(SEVERSK.encode("cp1251"))
+
+    [article] = load(path)
+
+    assert article.title == "Северск готовится к зиме"
+    assert article.paragraphs[0].startswith("В Северске на этой неделе начался отопительный сезон.")
+    assert article.paragraphs[1].startswith("«Мы подготовились заранее», — сказал глава города Иван Петров.")
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_as_latin_1(tmp_path: Path) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"Caf\xe9 Owner Speaks\n\nThe caf\xe9 reopened\x81 on Monday.\n")
+
+    [article] = load(path)
+
+    assert article.title == "Café Owner Speaks"
+    assert article.paragraphs == ("The café reopened\x81 on Monday.",)
+
+
+def test_direction_controls_are_taken_out_of_headlines_and_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "spoof.txt"
+    path.write_text("Mayor \u202eseigologa\u202c Resigns\n\n"
+                    "\u2066The mayor\u2069 said \u2067\u2068nothing\u2069\u2069 more.\n", encoding="utf-8")
+
+    [article] = load(path)
+
+    assert article.title == "Mayor seigologa Resigns"
+    assert article.paragraphs == ("The mayor said nothing more.",)
+
+
+def test_direction_controls_escaped_in_json_go_and_zero_width_joiners_stay(tmp_path: Path) -> None:
+    path = tmp_path / "spoof.json"
+    path.write_text(json.dumps({"title": "Budget \u202eDeal\u202c Agreed",
+                                "author": "\u202bRana Haddad\u202c",
+                                "text": "The council\u2066 agreed.\n\nShe said it was a \u0915\u094d\u200d\u0937 moment."}),
+                    encoding="utf-8")
+
+    [article] = load(path)
+
+    assert (article.title, article.author) == ("Budget Deal Agreed", "Rana Haddad")
+    assert article.paragraphs == ("The council agreed.", "She said it was a \u0915\u094d\u200d\u0937 moment.")
 
 
 def test_headline_without_paragraphs_is_refused() -> None:

@@ -37,6 +37,7 @@ from rag import (
     NewsIndex,
     NewsragError,
     Settings,
+    SkippedFile,
 )
 from rag.render.markdown import (
     answer_chunks,
@@ -211,6 +212,7 @@ def _ingest_uploads(files: Sequence[Any]) -> IngestReport:
     return dataclasses.replace(
         report,
         skipped=tuple(s.replace(prefix, "") for s in report.skipped),
+        skipped_files=tuple(SkippedFile(s.path.replace(prefix, ""), s.reason) for s in report.skipped_files),
         failed=tuple(dataclasses.replace(f, path=f.path.replace(prefix, ""), error=f.error.replace(prefix, ""))
                      for f in report.failed),
     )

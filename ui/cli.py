@@ -126,10 +126,10 @@ def ingest(paths: tuple[Path, ...], as_json: bool, quiet: bool, **flags: Any) ->
         click.echo(render_json.dumps(render_json.ingest_json(report)))
     else:
         click.echo(ingest_summary(report))
-        if report.skipped:
-            click.echo(f"skipped {len(report.skipped)} unsupported file(s):")
-            for path in report.skipped:
-                click.echo(f"  {path}")
+        if report.skipped_files:
+            click.echo(f"skipped {len(report.skipped_files)} file(s):")
+            for skip in report.skipped_files:
+                click.echo(f"  {skip.path}: {skip.reason}")
         if report.failed:
             click.echo(f"failed {failures_heading(report)}:", err=True)
             for failure in report.failed:

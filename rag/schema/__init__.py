@@ -29,11 +29,11 @@ from rag.schema.corpus import (
     article_id_for,
     paragraph_id_for,
 )
-from rag.schema.reports import FileFailure, IngestReport, RemovedArticle, RemoveReport
+from rag.schema.reports import FileFailure, IngestReport, RemovedArticle, RemoveReport, SkippedFile
 
 __all__ = [
     "Answer", "AnswerMode", "AnswerQuote", "Article", "Citation", "Confidence", "CorpusStats", "FileFailure", "Filters", "Hit",
     "IngestReport", "NearestArticle", "Paragraph", "Quote", "QuoteKind", "Refusal", "RefusalReason",
-    "RemoveReport", "RemovedArticle", "Sentence", "SpeakerStatements", "Statement", "StoreState", "StoredQuote",
+    "RemoveReport", "RemovedArticle", "Sentence", "SkippedFile", "SpeakerStatements", "Statement", "StoreState", "StoredQuote",
     "article_id_for", "paragraph_id_for",
 ]

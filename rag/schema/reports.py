@@ -26,6 +26,15 @@ class FileFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file ingest left out without reading it, and why: so a user can tell an unsupported
+    suffix from a symbolic link that leads out of the folder (issue 24)."""
+
+    path: str
+    reason: str  # says what it is and what to do: "is a symbolic link to /etc/passwd, outside ..."
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReport:
     """What one ingest run did; ``newsrag ingest --json`` prints exactly this."""
 
@@ -37,9 +46,10 @@ class IngestReport:
     paragraphs_updated: int = 0
     paragraphs_unchanged: int = 0
     paragraphs_removed: int = 0
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # the paths of ``skipped_files``, as before reasons were kept
     failed: tuple[FileFailure, ...] = field(default_factory=tuple)
     articles_requoted: int = 0  # stored articles whose quotes a newer extractor re-read
+    skipped_files: tuple[SkippedFile, ...] = field(default_factory=tuple)  # ``skipped`` with reasons
 
 
 @dataclass(frozen=True, slots=True)

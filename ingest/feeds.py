@@ -16,7 +16,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,15 +79,53 @@ def json_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
             yield exc
 
 
+_MIB = 1024 * 1024
+
+
 def jsonl_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
     """One article object per line; blank lines are allowed. Located as ``path#LINE``.
 
     A bad line (not JSON, cut off, no text) is yielded naming its line, and the lines after it
     are still read. Articles are numbered among the non-blank lines ("article 3").
     """
-    found = 0
     # Split on "\n" only: str.splitlines would also split on U+2028, which JSON allows in strings.
-    for line_no, line in enumerate(text.split("\n"), start=1):
+    yield from _jsonl_lines(enumerate(text.split("\n"), start=1), path)
+
+
+def jsonl_stream(path: Path, max_bytes: int) -> Iterator[Article | BadArticle]:
+    """``jsonl_entries`` of a file read a line at a time, each line at most ``max_bytes`` (one
+    article: a longer line is named and skipped without being held), so memory does not grow with
+    the feed. JSON Lines is UTF-8 (a BOM on the first line is allowed); a line that is not is read
+    as the loaders read any text (``ingest.loaders._decode``)."""
+    from ingest.loaders import _decode, _format_size
+
+    def lines() -> Iterator[tuple[int, str | BadArticle]]:
+        with path.open("rb") as f:
+            line_no = 0
+            while raw := f.readline(max_bytes + 1):
+                line_no += 1
+                if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                    while (rest := f.readline(_MIB)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the long line, dropped a piece at a time
+                    yield line_no, BadArticle(str(path), f"this article is over the {_format_size(max_bytes)} limit "
+                                              "for one article; raise NEWSRAG_MAX_FILE_MB or shorten it",
+                                              line=line_no)
+                    continue
+                try:
+                    yield line_no, raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield line_no, _decode(raw, path)
+
+    yield from _jsonl_lines(lines(), path)
+
+
+def _jsonl_lines(lines: Iterable[tuple[int, str | BadArticle]], path: Path) -> Iterator[Article | BadArticle]:
+    found = 0
+    for line_no, line in lines:
+        if isinstance(line, BadArticle):
+            found += 1
+            yield line
+            continue
         if not line.strip():
             continue
         found += 1

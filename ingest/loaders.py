@@ -213,6 +213,12 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
     if suffix not in SUPPORTED_SUFFIXES and path.is_file():
         raise BadArticle(str(path), f"has an unsupported suffix {suffix or '(none)'!r}; newsrag reads "
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
+    if suffix in _JSONL_SUFFIXES:
+        # JSON Lines is read as a stream, a line at a time, and the size limit applies to each line
+        # (one article): a feed of 13,000 articles goes in whole with memory flat (issue 24). The
+        # chat's uploads keep their own limit on the whole file (Streamlit's maxUploadSize).
+        _refuse_binary(_read_bytes(path, max_bytes, head_only=True), path)
+        return (_entry_without_bidi_controls(entry) for entry in feeds.jsonl_stream(path, max_bytes))
     raw = _read_bytes(path, max_bytes)
     _refuse_binary(raw, path)
     # Every format's articles pass ``_without_bidi_controls``; a whole-file error raises here, at
@@ -275,8 +281,12 @@ def _without_bidi_controls(article: Article) -> Article:
 # --- reading and decoding -------------------------------------------------------------------
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, after checking it is a regular file within the size limit.
+_HEAD_BYTES = 64 * 1024  # what is read of a streamed file up front: enough to tell text from binary
+
+
+def _read_bytes(path: Path, max_bytes: int, *, head_only: bool = False) -> bytes:
+    """The file's bytes, after checking it is a regular file within the size limit; with
+    ``head_only`` its first ``_HEAD_BYTES`` and no size limit (a file read as a stream).
 
     The size is checked on ``stat`` so an oversized file is refused without being read.
     """
@@ -289,10 +299,14 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise BadArticle(where, "is not a regular file (a device, socket or pipe); pass an article "
                              "file")
-        if info.st_size > max_bytes:
+        if info.st_size > max_bytes and not head_only:
             raise BadArticle(where, f"is {_size_over(info.st_size, max_bytes)}; raise NEWSRAG_MAX_FILE_MB "
                              "or split the file")
-        raw = path.read_bytes()
+        if head_only:
+            with path.open("rb") as f:
+                raw = f.read(_HEAD_BYTES)
+        else:
+            raw = path.read_bytes()
     except FileNotFoundError as exc:
         if path.is_symlink():
             raise BadArticle(where, f"is a broken symbolic link (its target {os.readlink(path)} does not "

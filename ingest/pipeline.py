@@ -175,7 +175,8 @@ def _ingest(
     store: Store | None = None
     requoted = 0
     plan = _Plan()
-    for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read), window_articles):
+    for window in _windows(_read_files(files, range(len(files)), max_bytes, on_read=read, chunk=window_articles),
+                           window_articles):
         if store is None:  # connected once the first files are read, as before windows
             store = Store.connect(settings, create=True, make_encoder=make_encoder)
             requoted = refresh_quotes(store, extractor_version, parse)
@@ -200,15 +201,14 @@ def _ingest(
         store.bump_revision()
         writer = _ChunkWriter(store, settings, lambda done, articles_done: notify(
             IngestProgress("embedding", len(files), len(files), articles_done, planned, done, total)))
-        reported = {failure.path for failure in counts.failed}
+        reported = set(counts.failed)
         holding = sorted(set(plan.rewrite.values()))
-        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes),
-                                                        min(WRITE_WINDOW_ARTICLES, window_articles)), plan,
-                                      parse):
-            for read in window:
-                if read.failures and read.path not in reported:  # only when a file changed since pass 1
-                    counts.failed.extend(read.failures)
-                    reported.add(read.path)
+        write_window = min(WRITE_WINDOW_ARTICLES, window_articles)
+        for window, quotes in _quoted_ahead(_windows(_read_files(files, holding, max_bytes, chunk=write_window),
+                                                     write_window), plan, parse):
+            for failure in (f for read in window for f in read.failures if f not in reported):
+                counts.failed.append(failure)  # only when a file changed since pass 1
+                reported.add(failure)
             _plan_writes(store, window, plan.rewrite, writer, quotes, parse)
         for ids in gone.values():
             writer.add(([], ids, [], []))
@@ -242,6 +242,7 @@ class _Read:
     path: str
     articles: list[tuple[Article, tuple[str, ...]]]
     failures: tuple[FileFailure, ...]
+    last: bool = True  # the file's final part (a file of many articles comes in parts: ``_read_files``)
 
 
 @dataclass
@@ -253,6 +254,8 @@ class _Plan:
     lost: dict[str, set[str]] = field(default_factory=dict)  # article id -> stored paragraph ids a re-read file lost
     requote: set[str] = field(default_factory=set)  # article ids with new text: their quotes are found
     to_embed: int = 0  # paragraphs pass 2 embeds: the bar's total
+    producing: dict[str, set[str]] = field(default_factory=dict)  # path -> article ids it gave so far
+    failing: set[str] = field(default_factory=set)  # paths with a failure so far: they lose nothing stored
 
 
 def _read_files(
@@ -260,9 +263,14 @@ def _read_files(
     indexes: Iterable[int],
     max_bytes: int,
     on_read: Callable[[int], None] | None = None,
+    chunk: int = INGEST_WINDOW_ARTICLES,
 ) -> Iterator[_Read]:
     """Read and repair the files at ``indexes``, one at a time; one bad file never stops a batch,
-    and one bad entry of a file of many articles never stops the file (issue 24)."""
+    and one bad entry of a file of many articles never stops the file (issue 24).
+
+    A file of many articles (a feed of 13,000) is handed on ``chunk`` articles at a time, each
+    part a ``_Read`` of the same file with ``last`` set on its final one, so a window holds at
+    most about ``chunk`` articles whatever the files' sizes and memory stays flat."""
     for count, index in enumerate(indexes, start=1):
         path = files[index]
         articles: list[tuple[Article, tuple[str, ...]]] = []
@@ -277,6 +285,9 @@ def _read_files(
                     articles.append((entry, texts))
                 else:
                     failures.append(_failure(_without_paragraphs(entry, path)))
+                if len(articles) >= chunk:
+                    yield _Read(index, str(path), articles, tuple(failures), last=False)
+                    articles, failures = [], []
         except BadArticle as exc:  # the whole file
             failures.append(FileFailure(str(path), str(exc)))
         except Exception as exc:  # one bad file never stops a batch
@@ -324,15 +335,22 @@ def _assess(store: Store, window: list[_Read], counts: _Counts, plan: _Plan) -> 
     """Pass 1 for one window: count what changed, by content-derived id, and note in ``plan`` which
     articles need writing from which file and which stored articles its files lost."""
     articles: dict[str, tuple[Article, tuple[str, ...], int]] = {}
-    produced_by_file: dict[str, set[str]] = {}
+    produced_by_file: dict[str, set[str]] = {}  # files read to their end in this window
     for read in window:
+        so_far = plan.producing.setdefault(read.path, set())
         for article, texts in read.articles:
-            if not read.failures:  # a file with a bad entry loses nothing stored from it
-                produced_by_file.setdefault(read.path, set()).add(article.article_id)
+            so_far.add(article.article_id)
             if article.article_id not in plan.taken:  # the same article in two files: the first wins
                 plan.taken.add(article.article_id)
                 articles[article.article_id] = (article, texts, read.index)
         counts.failed.extend(read.failures)
+        if read.failures:
+            plan.failing.add(read.path)
+        if read.last:  # what a file lost is known once all of it is read
+            produced = plan.producing.pop(read.path)
+            if read.path not in plan.failing:  # a file with a bad entry loses nothing stored from it
+                produced_by_file[read.path] = produced
+            plan.failing.discard(read.path)
 
     signatures: dict[str, tuple[int, int, int, int]] = {}
     existing, stored_by_file = store.stored_for(articles, list(produced_by_file), signatures)

@@ -874,7 +874,7 @@ def test_bytes_that_fit_no_text_encoding_are_refused_as_binary(tmp_path: Path) -
 
 
 def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
-    path = tmp_path / "dump.jsonl"
+    path = tmp_path / "dump.json"
     with path.open("wb") as sparse:
         sparse.truncate(int(31.2 * MiB))
 
@@ -921,3 +921,30 @@ def test_unsupported_suffix_lists_what_is_read(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.7")
 
     assert bad(path).reason.startswith("has an unsupported suffix '.pdf'; newsrag reads .atom, .htm, .html")
+
+
+def test_a_json_lines_feed_over_the_file_limit_is_read_a_line_at_a_time(tmp_path: Path) -> None:
+    """JSON Lines is a stream: the limit is per article, so a feed larger than it goes in whole."""
+    feed = tmp_path / "wire.jsonl"
+    lines = [json.dumps({"title": f"Story {i}", "text": f"Paragraph {i} of the wire feed, with some words."})
+             for i in range(200)]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert feed.stat().st_size > 4_000
+
+    entries = list(read_entries(feed, max_bytes=4_000))
+
+    assert [e.title for e in entries] == [f"Story {i}" for i in range(200)]
+
+
+def test_an_article_over_the_limit_in_a_json_lines_feed_fails_alone(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text(json.dumps({"title": "Short", "text": "A short story."}) + "\n"
+                    + json.dumps({"title": "Huge", "text": "word " * 2_000}) + "\n"
+                    + json.dumps({"title": "After", "text": "The story after the huge one."}) + "\n",
+                    encoding="utf-8")
+
+    entries = list(read_entries(feed, max_bytes=1_000))
+
+    assert [e.title for e in entries if not isinstance(e, BadArticle)] == ["Short", "After"]
+    [huge] = [e for e in entries if isinstance(e, BadArticle)]
+    assert huge.line == 2 and "over the 1000 bytes limit for one article" in str(huge)

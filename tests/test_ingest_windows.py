@@ -85,3 +85,19 @@ def test_windows_of_two_articles_store_and_report_what_one_window_does(
     assert "Quarry Expansion Draws Protest" in titles  # still held by a file of a later window
     assert again_small.paragraphs_removed == 1  # the library story's one paragraph
     assert again_small.articles_updated == 2  # a3.txt's edit; the quarry story as z-quarry.txt prints it
+
+
+def test_a_feed_larger_than_the_file_limit_goes_in_a_window_at_a_time(tmp_path: Path) -> None:
+    """A JSON Lines feed is read as a stream with the limit per article, and in windows of
+    ``window_articles``: a feed of many articles neither hits the file limit nor fills memory."""
+    feed = tmp_path / "feed" / "wire.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(wire_line(f"Wire Story {i}", f"Story {i} of the wire, told in a few words.")
+                            for i in range(9)), encoding="utf-8")
+    settings = Settings.load(env={}, db=tmp_path / "db", batch_size=4, max_file_mb=0.0005)  # 524 bytes a file
+    assert feed.stat().st_size > settings.max_file_mb * 1024 * 1024
+
+    report = run_ingest([feed], settings, window_articles=2)
+
+    assert (report.articles_added, report.failed) == (9, ())
+    assert run_ingest([feed], settings, window_articles=2).articles_unchanged == 9

@@ -334,3 +334,36 @@ def test_curly_and_doubled_quotes_are_still_attributed(tmp_path: Path, settings:
     quotes = [q for p in Store.connect(settings).iter_paragraphs() for q in p.quotes]
     assert [(q.speaker, q.text) for q in quotes] == [
         ("Ana Ruiz", "We will rebuild"), ("Ana Ruiz", "The river will not win")]
+
+
+def test_an_awkward_folder_goes_in_whole_names_every_bad_entry_and_a_second_run_changes_nothing(
+        tmp_path: Path, settings: Settings) -> None:
+    """What newsrooms hand over (issue 24): an export with an empty item, a feed with a cut-off
+    line, a Latin-1 file, a headline with a direction override, a link out of the folder, a
+    binary file. Every valid article goes in with its letters; every bad entry is named."""
+    folder = tmp_path / "handed-over"
+    folder.mkdir()
+    export = [{"title": f"Export Story {i}", "text": f"Export story {i} is told here."} for i in range(5)]
+    export[2] = {"title": "Photo Gallery", "text": None}
+    write(folder / "cms-export.json", json.dumps(export))
+    write(folder / "wire.jsonl", json.dumps({"title": "Wire One", "text": "The first wire story."}) + "\n"
+          + '{"title": "Wire Cut", "text": "The sec\n')
+    (folder / "cafe.txt").write_bytes("Caf\xe9 Owner Speaks\n\n\"\xc7a va,\" said owner Zo\xeb Br\xfcnn.\n".encode("latin-1"))
+    write(folder / "spoof.json", json.dumps({"title": "Mayor \u202eseigolopa\u202c Resigns", "text": "The mayor resigned."}))
+    outside = write(tmp_path / "secret.txt", "Not For Newsrag\n\nA file outside the folder.\n")
+    (folder / "linked.txt").symlink_to(outside)
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0IHDR")
+
+    first = ingest([folder], settings)
+
+    assert first.articles_added == 4 + 1 + 1 + 1
+    failed = {(Path(f.path).name, f.entry, f.line) for f in first.failed}
+    assert failed == {("cms-export.json", 3, None), ("wire.jsonl", None, 2), ("image.html", None, None)}
+    assert [Path(s.path).name for s in first.skipped_files] == ["linked.txt"]
+    titles = {p.title for p in Store.connect(settings).iter_paragraphs()}
+    assert {"Café Owner Speaks", "Mayor seigolopa Resigns", "Wire One"} <= titles
+    assert "Not For Newsrag" not in titles
+
+    again = ingest([folder], settings)
+    assert (again.articles_added, again.articles_updated, again.articles_unchanged) == (0, 0, 7)
+    assert {(Path(f.path).name, f.entry, f.line) for f in again.failed} == failed

@@ -64,6 +64,11 @@ BYTES_PER_PARAGRAPH = 16 * 1024
 SPARE_BYTES = 16 * 1024 * 1024  # SQLite's journal and Chroma's index files rewritten on persist
 
 
+# Records read per query when reading all of a file's paragraphs (``Store.stored_for``): well
+# under SQLite's 32,766 variables, which one read of a large feed's 62,000 paragraphs exceeded.
+STORED_PAGE = 5_000
+
+
 class Store(Revisions):
     """A Chroma collection of paragraphs, reached embedded (``db``) or over HTTP (``chroma_url``).
 
@@ -144,26 +149,23 @@ class Store(Revisions):
         article_ids: Iterable[str],
         paths: Sequence[str],
         signatures: dict[str, tuple[int, int, int, int]] | None = None,
+        *,
+        page: int = STORED_PAGE,
     ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """What an ingest must compare against: the stored paragraph ids of each article (empty
         set when new, also filled for articles found only through ``paths``), and the stored
-        article ids per source file. One query per 500 articles and files: a metadata filter
-        costs about the same for one value as for 500, so an unchanged re-ingest is two
-        dictionary builds and one round trip. ``signatures``, when given, is filled with each
-        stored paragraph's ``record_signature``, from the same round trip."""
+        article ids per source file. One query per 500 articles (a metadata filter costs about
+        the same for one value as for 500); a file's records are read ``page`` at a time, since one
+        feed may hold tens of thousands of paragraphs and a single read of them all fails inside
+        Chroma ("too many SQL variables", over 32,766) and holds them all at once. ``signatures``,
+        when given, is filled with each stored paragraph's ``record_signature``."""
         wanted = sorted(set(article_ids))
         files = list(paths)
         file_set = set(files)
         by_article: dict[str, set[str]] = {a: set() for a in wanted}
         by_file: dict[str, set[str]] = {}
-        for start in range(0, max(len(wanted), len(files)), 500):
-            clauses: list[dict[str, Any]] = []
-            if wanted[start : start + 500]:
-                clauses.append({"article_id": {"$in": wanted[start : start + 500]}})
-            if files[start : start + 500]:
-                clauses.append({"file": {"$in": files[start : start + 500]}})
-            where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-            res = self.collection.get(where=where, include=["metadatas"])
+
+        def take(res: Any) -> int:
             for pid, meta in zip(res["ids"], res["metadatas"], strict=True):
                 article = str(meta["article_id"])
                 by_article.setdefault(article, set()).add(pid)
@@ -171,6 +173,16 @@ class Store(Revisions):
                     signatures[pid] = record_signature(meta)
                 if str(meta.get("file", "")) in file_set:
                     by_file.setdefault(str(meta["file"]), set()).add(article)
+            return len(res["ids"])
+
+        for start in range(0, len(wanted), 500):
+            take(self.collection.get(where={"article_id": {"$in": wanted[start : start + 500]}},
+                                     include=["metadatas"]))
+        for start in range(0, len(files), 500):
+            where = {"file": {"$in": files[start : start + 500]}}
+            offset = 0
+            while take(self.collection.get(where=where, include=["metadatas"], limit=page, offset=offset)) == page:
+                offset += page
         return by_article, by_file
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:

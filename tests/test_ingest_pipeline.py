@@ -367,3 +367,22 @@ def test_an_awkward_folder_goes_in_whole_names_every_bad_entry_and_a_second_run_
     again = ingest([folder], settings)
     assert (again.articles_added, again.articles_updated, again.articles_unchanged) == (0, 0, 7)
     assert {(Path(f.path).name, f.entry, f.line) for f in again.failed} == failed
+
+
+def test_a_file_s_stored_records_are_read_a_page_at_a_time(tmp_path: Path, settings: Settings) -> None:
+    """A feed of tens of thousands of paragraphs cannot be read back in one query (Chroma fails
+    with "too many SQL variables" past 32,766): ``stored_for`` pages through a file's records, and
+    what it finds does not depend on the page size."""
+    feed = write(tmp_path / "wire.jsonl", "".join(
+        json.dumps({"title": f"Wire Story {i}", "text": f"Story {i} opens.\n\nStory {i} goes on."}) + "\n"
+        for i in range(7)))
+    ingest([feed], settings)
+    store = Store.connect(settings)
+
+    whole_sigs: dict = {}
+    paged_sigs: dict = {}
+    whole = store.stored_for([], [str(feed)], whole_sigs)
+    paged = store.stored_for([], [str(feed)], paged_sigs, page=3)
+
+    assert paged == whole and paged_sigs == whole_sigs
+    assert len(paged[1][str(feed)]) == 7 and len(paged_sigs) == 14

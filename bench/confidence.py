@@ -51,12 +51,15 @@ class Scored:
     holds: bool  # the answer's own words hold the correct choice
 
     def state(self, refuse_below: float, answer_above: float) -> str:
-        """As ``rag.refusal`` decides it."""
-        if self.refused_by_rule or (self.score is not None and self.score < refuse_below):
+        """As ``rag.refusal`` decides it: its own rule (``confidence_of``), not a copy of it."""
+        from rag.refusal import confidence_of
+        from rag.tuning import Tuning
+
+        if self.refused_by_rule:
             return "refused"
-        if self.score is None or self.score >= answer_above:
+        if self.score is None:
             return "answered"
-        return "tentative"
+        return confidence_of(self.score, Tuning(refuse_below=refuse_below, answer_above=answer_above)).value
 
 
 def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str]) -> list[Scored]:

@@ -12,6 +12,7 @@ shared with single-article files live there.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+from lxml import etree
 
 from ingest.loaders import (
     _clean_paragraphs,
@@ -235,6 +237,111 @@ def _json_type(value: Any) -> str:
 
 
 # --- RSS and Atom feeds ----------------------------------------------------------------------
+
+
+# Where entries sit in each kind of feed: the root's local name -> the entry's parents' local names.
+_ENTRY_PLACES = {"rss": ("rss", "channel"), "RDF": ("RDF", "channel"), "feed": ("feed",)}
+_ENTRY_NAMES = frozenset({"item", "entry"})
+
+
+def feed_stream(path: Path, max_bytes: int) -> Iterator[Article | BadArticle]:
+    """``feed_entries`` of a feed read an entry at a time, so memory does not grow with the feed.
+
+    lxml's ``iterparse`` walks the file; each ``<item>``/``<entry>`` is lifted out with the feed's
+    title into a feed of one, which feedparser reads exactly as it reads a whole feed (dates,
+    authors, sanitised HTML), then dropped from the tree. The size limit applies per entry (one
+    article). Entities are never expanded and nothing is fetched (no DTD, no network): a
+    billion-laughs or external-entity feed is text like any other.
+
+    feedparser also reads feeds that are not well-formed XML (a bare ``&`` is common); lxml stops
+    there. A feed within the file limit is then read whole by feedparser, as before, from the
+    entry after the last one already yielded; a larger one fails from that point, naming the line.
+    """
+    where = str(path)
+    count = 0
+    try:
+        events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+        root: Any = None
+        title: tuple[Any, Any] | None = None  # (the tag of its parent, unless the root; a copy)
+        for event, element in events:
+            if root is None:
+                root = element
+                if etree.QName(root).localname not in _ENTRY_PLACES:
+                    raise BadArticle(where, f"is not an RSS or Atom feed (its root element is "
+                                     f"<{etree.QName(root).localname}>); newsrag reads .xml, .rss and .atom "
+                                     "files as feeds only")
+                places = _ENTRY_PLACES[etree.QName(root).localname]
+                continue
+            if event != "end" or not isinstance(element.tag, str):
+                continue
+            parent = element.getparent()
+            name = etree.QName(element).localname
+            if parent is None or etree.QName(parent).localname not in places:
+                continue
+            if name == "title" and title is None:
+                # A copy, with where it sat: what the tree held so far is dropped below.
+                title = (parent.tag if parent is not root else None, copy.deepcopy(element))
+            elif name in _ENTRY_NAMES:
+                count += 1
+                yield _streamed_entry(element, root, title, count, path, max_bytes)
+                for done in [*element.itersiblings(preceding=True), element]:
+                    parent.remove(done)
+    except etree.XMLSyntaxError as exc:
+        if _size(path) > max_bytes:
+            problem = re.sub(r", line \d+, column \d+$", "", exc.msg)
+            raise BadArticle(where, f"is not well-formed XML at line {exc.lineno} ({problem}); the entries "
+                             f"after entry {count} were not read; fix the feed and re-run newsrag ingest") from exc
+        from ingest.loaders import _read_bytes
+
+        for n, entry in enumerate(feed_entries(_read_bytes(path, max_bytes), path), start=1):
+            if n > count:
+                yield entry
+        return
+    except (OSError, LookupError) as exc:  # unreadable file or an encoding name lxml does not know
+        if _size(path) > max_bytes:
+            raise BadArticle(where, f"could not be read as a feed ({exc}); fix the feed and re-run "
+                             "newsrag ingest") from exc
+        from ingest.loaders import _read_bytes
+
+        yield from feed_entries(_read_bytes(path, max_bytes), path)
+        return
+    if count == 0:
+        raise BadArticle(where, "is a feed with no entries; save the feed again when it has articles")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _streamed_entry(element: Any, root: Any, title: tuple[Any, Any] | None, n: int, path: Path,
+                    max_bytes: int) -> Article | BadArticle:
+    """Entry ``n`` as a feed of one (the root, the channel, the feed's title, the entry) read by
+    feedparser; an entry over ``max_bytes`` fails alone."""
+    from ingest.loaders import _format_size
+
+    markup = etree.tostring(element)
+    if len(markup) > max_bytes:
+        return BadArticle(str(path), f"entry {n} is over the {_format_size(max_bytes)} limit for one "
+                          "article; raise NEWSRAG_MAX_FILE_MB or shorten it", entry=n)
+    one = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
+    channel = element.getparent().tag if element.getparent() is not root else None
+    holder = etree.SubElement(one, channel) if channel is not None else one
+    if title is not None:  # RSS 1.0 keeps the title in a <channel> beside the items
+        title_parent, title_element = title
+        title_holder = holder if title_parent == channel else etree.SubElement(one, title_parent)
+        title_holder.append(copy.deepcopy(title_element))
+    holder.append(copy.deepcopy(element))
+    feed = feedparser.parse(io.BytesIO(etree.tostring(one)))
+    if not feed.entries:  # cannot happen for an element lxml parsed; said plainly if it does
+        return BadArticle(str(path), f"entry {n} could not be read as a feed entry", entry=n)
+    try:
+        return _article_from_entry(feed.entries[0], n, " ".join(feed.feed.get("title", "").split()), path)
+    except BadArticle as exc:
+        return exc
 
 
 def feed_entries(raw: bytes, path: Path) -> Iterator[Article | BadArticle]:

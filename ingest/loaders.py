@@ -219,6 +219,10 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
         # chat's uploads keep their own limit on the whole file (Streamlit's maxUploadSize).
         _refuse_binary(_read_bytes(path, max_bytes, head_only=True), path)
         return (_entry_without_bidi_controls(entry) for entry in feeds.jsonl_stream(path, max_bytes))
+    if suffix in _FEED_SUFFIXES:
+        # A feed is read as a stream too, an entry at a time, the limit applying to each entry.
+        _refuse_binary(_read_bytes(path, max_bytes, head_only=True), path)
+        return (_entry_without_bidi_controls(entry) for entry in feeds.feed_stream(path, max_bytes))
     raw = _read_bytes(path, max_bytes)
     _refuse_binary(raw, path)
     # Every format's articles pass ``_without_bidi_controls``; a whole-file error raises here, at

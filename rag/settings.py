@@ -70,8 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("collection", "newsrag", "Chroma collection holding the paragraphs.", EVERY_COMMAND),
     Setting("cache_dir", None, "Folder for rebuildable local caches (the keyword index).",
             shown="inside db / ~/.cache/newsrag"),
-    Setting("max_file_mb", 25.0, "Files larger than this many MiB are refused at ingest; a JSON Lines feed is read a line at a "
-            "time, so there the limit is per article (chat uploads: per file).", ("ingest",)),
+    Setting("max_file_mb", 25.0, "Files larger than this many MiB are refused at ingest; JSON Lines and RSS/Atom feeds are "
+            "read an article at a time, so there the limit is per article (chat uploads: per file).", ("ingest",)),
     Setting("batch_size", 64, "Paragraphs embedded and written per batch.", ("ingest",)),
     Setting("k", 5, "Paragraphs retrieved per question.", ("ask", "search")),
     Setting("variants", "", "Extra JSON file of name spellings ({\"groups\": [[\"Kyiv\", \"Kiev\"], ...]}), "

@@ -25,7 +25,11 @@ def load(path: Path) -> list:
 
 def entries(path: Path) -> tuple[list, list[BadArticle]]:
     """A file read entry by entry, as ingest reads it: (its articles, its bad entries)."""
-    read = list(read_entries(path, max_bytes=LIMIT))
+    return entries_within(path, max_bytes=LIMIT)
+
+
+def entries_within(path: Path, max_bytes: int) -> tuple[list, list[BadArticle]]:
+    read = list(read_entries(path, max_bytes=max_bytes))
     return [e for e in read if not isinstance(e, BadArticle)], [e for e in read if isinstance(e, BadArticle)]
 
 
@@ -827,6 +831,96 @@ def test_unreadable_encoding_name_in_xml_declaration_is_refused(tmp_path: Path) 
     path.write_bytes(b'<?xml version="1.0" encoding="\xff\xfe8"?><rss version="2.0"><channel/></rss>')
 
     assert "XML declaration" in bad(path).reason
+
+
+def test_a_feed_over_the_file_limit_is_read_an_entry_at_a_time(tmp_path: Path) -> None:
+    """A feed is a stream, like JSON Lines: the limit is per entry, so a feed larger than it goes in."""
+    path = tmp_path / "wire.rss"
+    path.write_text(_rss("".join(f"<item><title>Story {i}</title><link>https://c.example/{i}</link>"
+                                 f"<description>Paragraph {i} of the wire feed.</description></item>"
+                                 for i in range(200))))
+    assert path.stat().st_size > 4_000
+
+    articles, failures = entries_within(path, max_bytes=4_000)
+
+    assert ([a.title for a in articles], failures) == ([f"Story {i}" for i in range(200)], [])
+    assert (articles[0].source, articles[-1].location) == ("Courier", f"{path}#200")
+
+
+def test_an_entry_over_the_limit_in_a_feed_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "wire.atom"
+    path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>'
+                    "<entry><title>Short</title><summary>A short story.</summary></entry>"
+                    f"<entry><title>Huge</title><summary>{'word ' * 2_000}</summary></entry>"
+                    "<entry><title>After</title><summary>The story after it.</summary></entry></feed>")
+
+    articles, [huge] = entries_within(path, max_bytes=1_000)
+
+    assert [a.title for a in articles] == ["Short", "After"]
+    assert huge.entry == 2 and "entry 2 is over the 1000 bytes limit for one article" in str(huge)
+
+
+def test_an_rss_1_feed_takes_its_name_from_the_channel_beside_its_items(tmp_path: Path) -> None:
+    path = tmp_path / "wire.xml"
+    path.write_text('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                    'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                    '<channel rdf:about="https://w.example/"><title>Valley Wire</title></channel>'
+                    '<item rdf:about="https://w.example/1"><title>Dam Inspected</title><link>https://w.example/1'
+                    "</link><description>The dam passed.</description><dc:creator>Ann Lee</dc:creator>"
+                    "<dc:date>2026-01-02T10:00:00-05:00</dc:date></item></rdf:RDF>")
+
+    [article] = load(path)
+
+    assert (article.source, article.author, article.date) == ("Valley Wire", "Ann Lee", "2026-01-02")
+
+
+def test_a_feed_with_entity_bombs_and_external_entities_expands_and_fetches_nothing(tmp_path: Path) -> None:
+    """Entities are left as written: a billion laughs stays a few bytes and a SYSTEM entity
+    naming a file on this machine does not bring that file into an article."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-PASSWORD")
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(2, 10))
+    path = tmp_path / "feed.rss"
+    path.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol1 "lol">{laughs}'
+                    f'<!ENTITY leak SYSTEM "file://{secret}">]>'
+                    + _rss("<item><title>Dam &lol9; Inspected</title>"
+                           "<description>The dam passed &leak; inspection.</description></item>"
+                           ).removeprefix('<?xml version="1.0"?>'))
+
+    [article] = load(path)
+
+    text = article.title + " ".join(article.paragraphs)
+    assert "lollol" not in text and "TOP-SECRET" not in text
+    assert article.paragraphs[0].startswith("The dam passed")
+
+
+def test_a_feed_that_is_not_well_formed_xml_is_still_read_whole(tmp_path: Path) -> None:
+    """Saved feeds often hold a bare ``&``: XML stops there, feedparser reads on, and so does ingest."""
+    path = tmp_path / "feed.rss"
+    path.write_text(_rss("<item><title>Dam Inspected</title><description>The dam passed.</description></item>"
+                         "<item><title>Fish & Chips Shop Opens</title><description>It opened.</description></item>"
+                         "<item><title>Ferry Resumes</title><description>Ferries run.</description></item>"))
+
+    assert [a.title for a in load(path)] == ["Dam Inspected", "Fish & Chips Shop Opens", "Ferry Resumes"]
+
+
+def test_a_large_feed_cut_off_keeps_the_entries_before_the_cut_and_names_its_line(tmp_path: Path) -> None:
+    """Over the file limit a feed is never read whole: what came before the break goes in, and the
+    break is named so the user can fix it."""
+    path = tmp_path / "feed.rss"
+    items = "".join(f"<item><title>Story {i}</title><description>Story {i} of the wire.</description></item>\n"
+                    for i in range(40))
+    path.write_text(_rss(items).replace("</channel></rss>", "<item><title>Cut Off</title><descrip"))
+
+    read = []
+    with pytest.raises(BadArticle) as caught:
+        for entry in read_entries(path, max_bytes=1_000):
+            read.append(entry)
+
+    assert [a.title for a in read] == [f"Story {i}" for i in range(40)]
+    assert caught.value.path == str(path)
+    assert caught.value.reason.startswith("is not well-formed XML at line 41 (Couldn't find end of Start Tag")
+    assert "the entries after entry 40 were not read" in caught.value.reason
 
 
 def test_feed_without_entries_is_refused(tmp_path: Path) -> None:

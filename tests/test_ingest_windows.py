@@ -8,6 +8,8 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
+
 from ingest import ingest as run_ingest
 from rag import Settings
 from rag.schema import IngestReport, Paragraph
@@ -87,13 +89,21 @@ def test_windows_of_two_articles_store_and_report_what_one_window_does(
     assert again_small.articles_updated == 2  # a3.txt's edit; the quarry story as z-quarry.txt prints it
 
 
-def test_a_feed_larger_than_the_file_limit_goes_in_a_window_at_a_time(tmp_path: Path) -> None:
-    """A JSON Lines feed is read as a stream with the limit per article, and in windows of
+def rss_feed(stories: list[tuple[str, str]]) -> str:
+    items = "".join(f"<item><title>{title}</title><description>{text}</description></item>\n"
+                    for title, text in stories)
+    return f'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>{WIRE}</title>\n{items}</channel></rss>\n'
+
+
+@pytest.mark.parametrize("name", ["wire.jsonl", "wire.rss"])
+def test_a_feed_larger_than_the_file_limit_goes_in_a_window_at_a_time(tmp_path: Path, name: str) -> None:
+    """JSON Lines and RSS are read as streams with the limit per article, and in windows of
     ``window_articles``: a feed of many articles neither hits the file limit nor fills memory."""
-    feed = tmp_path / "feed" / "wire.jsonl"
+    feed = tmp_path / "feed" / name
     feed.parent.mkdir()
-    feed.write_text("".join(wire_line(f"Wire Story {i}", f"Story {i} of the wire, told in a few words.")
-                            for i in range(9)), encoding="utf-8")
+    stories = [(f"Wire Story {i}", f"Story {i} of the wire, told in a few words.") for i in range(9)]
+    text = rss_feed(stories) if name.endswith(".rss") else "".join(wire_line(*story) for story in stories)
+    feed.write_text(text, encoding="utf-8")
     settings = Settings.load(env={}, db=tmp_path / "db", batch_size=4, max_file_mb=0.0005)  # 524 bytes a file
     assert feed.stat().st_size > settings.max_file_mb * 1024 * 1024
 

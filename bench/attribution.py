@@ -369,7 +369,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, nargs="*", default=None,
                         help="score the parse at these cue-model thresholds instead of the shipped one")
     parser.add_argument("--rules-only", action="store_true", help="the extractor without the parse")
-    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     if args.polnear is None:
         raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR")

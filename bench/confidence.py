@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--realtimeqa", type=Path, default=os.environ.get("NEWSRAG_REALTIMEQA") or None)
     parser.add_argument("--cache", type=Path, default=rtqa.CACHE)
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set")
-    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     body = section(rtqa.data_root(args.realtimeqa), replace(rtqa.Options(), cache=args.cache,
                                                              labelled=not args.no_labelled))

@@ -1,7 +1,7 @@
 """Encoder benchmark: torch vs the ONNX encoders (``Settings.encoder``) on real paragraphs.
 
     .venv/bin/python bench/encoder.py --polnear /tmp/polnear     # print the figures
-    .venv/bin/python bench/encoder.py --polnear /tmp/polnear --explore --write   # + variants, RESULTS.md
+    .venv/bin/python bench/encoder.py --polnear /tmp/polnear --explore --write   # + variants, written down
     .venv/bin/python bench/encoder.py --only realtimeqa --realtimeqa /tmp/realtimeqa
     .venv/bin/python bench/encoder.py --only open-10k --polnear /tmp/polnear
 
@@ -651,7 +651,7 @@ def main() -> None:
     parser.add_argument("--open-rounds", type=int, default=5, help="interleaved rounds of the cold opens")
     parser.add_argument("--explore", action="store_true", help="also time the variants tried on the way")
     parser.add_argument("--fresh", action="store_true", help="rebuild the graphs and demo databases")
-    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     parts = set(args.only or [p for p in PARTS if p != "open-10k" or args.open_10k])
     polnear = args.polnear

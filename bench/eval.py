@@ -1,7 +1,7 @@
 """Quality on the labelled demo corpus: retrieval per fusion method, attribution, refusals, sentences.
 
     .venv/bin/python bench/eval.py                # print the tables
-    .venv/bin/python bench/eval.py --write        # and append them to bench/RESULTS.md
+    .venv/bin/python bench/eval.py --write        # and write the run down (bench/history/, RESULTS.md)
     .venv/bin/python bench/eval.py --misses       # also list every missed quote and question
 
 Labels: ``bench/labels/`` (format in its README). The demo corpus ``data/`` lives in
@@ -611,7 +611,7 @@ def main() -> None:
                         help="Tuning.refuse_below values to sweep")
     parser.add_argument("--misses", action="store_true", help="list missed questions and quotes")
     parser.add_argument("--rebuild", action="store_true", help="re-ingest data/ even if a cached store matches")
-    parser.add_argument("--write", action="store_true", help="append the tables to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     parser.add_argument("--polnear", type=Path, default=None,
                         help="PolNeAR checkout for the attribution-on-real-news section (bench/polnear.py, dev "
                              "split; default $NEWSRAG_POLNEAR; skipped, saying why, without one)")

@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--question", default="who said what about Seversk?")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout-s", type=float, default=180.0)
-    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     if not (args.db / "chroma.sqlite3").exists():
         raise SystemExit(f"no store at {args.db}: run `newsrag ingest data/ --db {args.db}` first")

@@ -1,7 +1,7 @@
 """Ingest benchmark: pipeline throughput vs the bare encoder, re-ingest speed-up, peak RSS.
 
     .venv/bin/python bench/ingest.py                    # 300 synthetic articles, print figures
-    .venv/bin/python bench/ingest.py --articles 10000 --write   # the 10k-article goal, into RESULTS.md
+    .venv/bin/python bench/ingest.py --articles 10000 --write   # the 10k-article goal, written down
 
 The ingest runs in a child process (the same script with ``--child``), so its peak RSS is the
 ingest's own (model + pipeline + Chroma), not this process's. Model load and warm-up are done
@@ -513,7 +513,7 @@ def main() -> None:
                         help=f"the encoder ingest and the bare baseline use (default {Settings().encoder!r})")
     parser.add_argument("--encode-sample", type=int, default=4000,
                         help="paragraphs the bare-encoder rate is measured on (default 4000; the rate, not the total)")
-    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     parser.add_argument("--profile", action="store_true", help="diagnose and profile even if the ratio is met")
     parser.add_argument("--child", nargs=2, metavar=("CORPUS", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)

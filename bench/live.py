@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds between the ingest and the question, with the index kept current in the "
                              "background (NewsIndex.keep_current, as the chat does); 0: ask at once, no background refresh")
-    parser.add_argument("--write", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     with contextlib.ExitStack() as servers:
         _run(args, servers)

@@ -1,7 +1,7 @@
 """Load: N concurrent chat sessions in the real Streamlit app while an ingest writes to the same Chroma server.
 
     .venv/bin/python bench/load.py --sessions 4            # a quick check
-    .venv/bin/python bench/load.py --write                 # 32 sessions, figures into RESULTS.md
+    .venv/bin/python bench/load.py --write                 # 32 sessions, written down
 
 What runs, all on this machine: a real ``chroma run`` on a temp folder, the demo corpus (``data/``)
 ingested into it, the chat (``newsrag ui --chroma-url URL``, i.e. ``ui/app.py`` under Streamlit)
@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--ingest-articles", type=int, default=150,
                         help="synthetic articles the concurrent ingest writes (default 150)")
     parser.add_argument("--timeout-s", type=float, default=300, help="per question and per page open (default 300)")
-    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit(f"no Chromium at {CHROMIUM}; install it with `apt-get install chromium`")

@@ -1,7 +1,7 @@
 """Query benchmark: p50/p95 latency of ``NewsIndex.search`` and ``ask`` at 1k, 10k, 100k paragraphs.
 
     .venv/bin/python bench/query.py --sizes 1000          # a quick check
-    .venv/bin/python bench/query.py --write               # 1k, 10k, 100k into RESULTS.md
+    .venv/bin/python bench/query.py --write               # 1k, 10k, 100k, written down
 
 Stores are built by writing paragraph records straight through ``rag.store.Store.add`` (no
 files, no ingest run): paragraphs come from synthetic articles (``bench/synthetic.py``) through
@@ -702,7 +702,7 @@ def main() -> None:
                              "e.g. 1,2,4 (fresh processes per trial, started together)")
     parser.add_argument("--process-rounds", type=int, default=3,
                         help="rounds of --processes, each count once per round in shuffled order (default 3)")
-    parser.add_argument("--write", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     processes = sorted({int(c) for c in args.processes.split(",")}) if args.processes else []

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/realtimeqa.py --realtimeqa /tmp/realtimeqa            # both years
     .venv/bin/python bench/realtimeqa.py --realtimeqa /tmp/realtimeqa --year 2022 --misses 10
-    .venv/bin/python bench/realtimeqa.py --realtimeqa /tmp/realtimeqa --write    # and append to RESULTS.md
+    .venv/bin/python bench/realtimeqa.py --realtimeqa /tmp/realtimeqa --write    # and write the run down
 
 RealTime QA (github.com/realtimeqa/realtimeqa_public; Kasai et al., NeurIPS 2023 Datasets and
 Benchmarks) publishes weekly news quizzes from CNN, The Week, USA Today and others: a question,
@@ -991,7 +991,7 @@ def main() -> None:
     parser.add_argument("--no-as-of", action="store_true",
                         help="search the whole corpus for every question instead of as of its quiz's date")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the stores are kept (default bench/out/realtimeqa)")
-    parser.add_argument("--write", action="store_true", help="append the report to bench/RESULTS.md")
+    parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     root = data_root(args.realtimeqa)
     opts = Options(years=tuple(sorted(set(args.year or YEARS))), limit=args.limit,

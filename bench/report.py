@@ -1,46 +1,35 @@
-"""Shared by the benchmark scripts: the machine description and appending to ``bench/RESULTS.md``."""
+"""Shared by the benchmark scripts: the machine description, tables, and writing a run down.
+
+A run made with ``--write`` appends its write-up to ``bench/history/YYYY-MM.md``, leaves a record
+with the goal figures it measured in ``bench/history/runs/``, and rebuilds ``bench/RESULTS.md`` from
+the records (``bench/records.py``), so the page that says where each goal stands is never typed.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
+import shlex
 import statistics
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import records
+from bench.records import Figure
+
 BENCH = Path(__file__).resolve().parent
-RESULTS = BENCH / "RESULTS.md"
+RESULTS = records.RESULTS
+HISTORY = records.HISTORY
 OUT = BENCH / "out"  # gitignored: caches (embeddings, stores, the eval db) and profiles
 
-HEADER = """\
-# newsrag benchmark results
+MONTH_INTRO = """\
+# Benchmark runs, {month}
 
-Figures written by the scripts in `bench/` (see `bench/README.md` for how to run them). Every
-section is appended by a run with `--write` and is dated, with the machine it ran on; compare
-figures only between sections from the same machine. The shared development machine has 2 CPU
-cores that other people's test runs also use, so the load average at the start of each run is
-recorded beside its figures.
-
-- **ingest** (`bench/ingest.py`): a synthetic corpus (real sentences from `data/` and the seed
-  corpus, recombined, with every name and number varied; `bench/synthetic.py`) written as .txt
-  files, then (a) the bare `SentenceTransformer.encode` rate on exactly the texts the pipeline
-  embeds, (b) `ingest()` throughput into a fresh embedded Chroma and its ratio to (a) (goal
-  >= 90%), (c) an unchanged re-ingest and its speed-up over the first ingest (goal >= 50x),
-  (d) the peak RSS of the ingest process (goal <= 2 GiB for 10k articles; extrapolated, and said
-  so, unless run with `--articles 10000`). Model load time is excluded from the rates.
-- **query** (`bench/query.py`): p50/p95 latency of `NewsIndex.search` and `NewsIndex.ask` at 1k,
-  10k and 100k stored paragraphs, next to the floor measured in the same run (encode the query +
-  one raw Chroma `collection.query`). Goals at 100k paragraphs on 2 cores: ask p50 <= 100 ms,
-  p95 <= 250 ms, and within 1.5x of the floor.
-- **eval** (`bench/eval.py`): quality on the labelled demo corpus (`bench/labels/`): retrieval
-  recall@1, recall@5 and MRR per fusion method and per `DENSE_WEIGHT`; attribution precision,
-  recall and F1 against the annotated quotes (goal F1 >= 0.9); refusal accuracy on unanswerable
-  questions, false refusals on answerable ones, and a sweep of `MIN_DENSE_SIMILARITY`. Goal:
-  hybrid recall@5 at least 10 points above dense-only.
+The write-up of every run of {month}, in the order they were written (by the scripts' `--write`, or by hand), unchanged. The current figure for each goal is in [`../RESULTS.md`](../RESULTS.md); each run's record is in [`runs/`](runs/).
 """
 
-
-def machine() -> str:
+def describe_machine() -> str:
     """``nproc``, CPU model, RAM, Python: one line for a results section."""
     cpu = "unknown CPU"
     try:
@@ -62,22 +51,53 @@ def machine() -> str:
     return f"{cores} cores (nproc), {cpu}, {ram}, Python {platform.python_version()}"
 
 
+machine = describe_machine  # the name the scripts call it by
+
+
 def load_average() -> str:
+    """The 1- and 5-minute load averages, as every section and record writes them."""
     one, five, _ = os.getloadavg()
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+# Taken when a script imports this module, i.e. as it starts: the load its figures ran under.
+LOAD_AT_START = load_average()
 
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def append_section(title: str, body: str) -> Path:
-    """Append a dated section to RESULTS.md, creating the file with its header first."""
-    if not RESULTS.exists():
-        RESULTS.write_text(HEADER, encoding="utf-8")
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(f"\n## {title}: {now()}\n\n{body.strip()}\n")
-    return RESULTS
+def command_line() -> str:
+    """How this run is reproduced: ``python -m bench NAME`` and the arguments it was given."""
+    name = Path(sys.argv[0]).stem
+    return shlex.join(["python", "-m", "bench", name, *sys.argv[1:]])
+
+
+def append_section(title: str, body: str, figures: dict[str, Figure] | None = None, *,
+                   benchmark: str | None = None, load: str | None = None, command: str | None = None,
+                   date: str | None = None, machine: str | None = None) -> Path:
+    """Write a run down: its dated section in ``history/YYYY-MM.md``, its record, and RESULTS.md anew.
+
+    ``figures`` maps goal ids (``bench/goals.py``) to what this run measured of them; a run that
+    measured none still leaves a record, so every written run can be found by date. The keyword
+    arguments are for what was measured by hand (``bench/manual.py``); a script leaves them out.
+    """
+    date = date or now()
+    history = records.HISTORY / f"{date[:7]}.md"
+    if not history.exists():
+        history.write_text(MONTH_INTRO.format(month=date[:7]), encoding="utf-8")
+    heading = f"## {title}: {date}"
+    with history.open("a", encoding="utf-8") as f:
+        f.write(f"\n{heading}\n\n{body.strip()}\n")
+    name = benchmark or Path(sys.argv[0]).stem
+    run = records.Run(id=records.run_id(date, name), benchmark=name, title=title, date=date,
+                      machine=machine or describe_machine(), load=load or LOAD_AT_START,
+                      command=command or command_line(),
+                      figures=dict(figures or {}), sections=(heading,))
+    records.save(run)
+    records.write_results()
+    return history
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -33,10 +33,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
+# The quick set (about 5 minutes on 2 cores); `python -m bench` lists the rest, bench/README.md says what each measures.
 bench: install
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/eval.py
-	$(BIN)/python bench/query.py
+	$(BIN)/python -m bench eval
+	$(BIN)/python -m bench query --sizes 1000
 
 # The browser test saves screenshots as test artifacts; this refreshes the copies the README shows.
 SCREENSHOTS := ui-who-said-what.png ui-citation-opened.png ui-timeline.png ui-refusal.png

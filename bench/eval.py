@@ -603,6 +603,24 @@ def polnear_report(path: Path | None) -> str:
     return polnear_section(path or os.environ.get("NEWSRAG_POLNEAR"))
 
 
+def goal_figures(retrieval: dict, f1: float, refusals: str) -> dict[str, report.Figure]:
+    """The goals this run measures, for its record (``bench/goals.py``)."""
+    dense5, default5 = retrieval["dense"]["all"][1], retrieval["weighted + quoted speakers"]["all"][1]
+    gain = 100 * (default5 - dense5)
+    figures = {
+        "retrieval-hybrid-recall5": report.Figure(
+            round(gain, 1), f"{default5:.3f} vs {dense5:.3f}: {gain:+.1f} points (the default: weighted + quoted speakers)",
+            gain >= 100 * GOAL_HYBRID_GAIN),
+        "attribution-labelled-f1-0.9": report.Figure(round(f1, 3), f"{f1:.3f}", f1 >= 0.9),
+        "attribution-labelled-f1-0.95": report.Figure(
+            round(f1, 3), f"{f1:.3f} (the seed's seven speakers are checked by tests, not here)", f1 >= 0.95),
+    }
+    sure = re.search(r"How sure \(`answer.confidence`\): (.*?)\.?$", refusals, re.M)
+    if sure:
+        figures["answers-labelled-confidence"] = report.Figure(None, sure.group(1), "NOT met" not in sure.group(1))
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7,0.75,0.8,0.85,0.9,0.95,1.0",
@@ -630,8 +648,8 @@ def main() -> None:
     paragraphs = list(index.store.iter_paragraphs())
     asked, problems = answerable_questions(paragraphs)
     start = time.perf_counter()
-    retrieval, _ = retrieval_section(settings, asked, _floats(args.weights), args.misses)
-    attribution, _ = attribution_section(index, args.misses)
+    retrieval, scores = retrieval_section(settings, asked, _floats(args.weights), args.misses)
+    attribution, f1 = attribution_section(index, args.misses)
     refusals = refusal_section(settings, asked, _floats(args.thresholds), args.misses)
     extractive = extractive_section(settings, args.misses)
     body = (
@@ -646,7 +664,8 @@ def main() -> None:
     body += "\n\n### RealTime QA\n\n" + realtimeqa_report(args.realtimeqa)
     print(body)
     if args.write:
-        print(f"\nappended to {report.append_section('eval on the labelled demo corpus', body)}")
+        figures = goal_figures(scores, f1, refusals)
+        print(f"\nappended to {report.append_section('eval on the labelled demo corpus', body, figures)}")
 
 
 if __name__ == "__main__":

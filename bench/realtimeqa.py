@@ -67,7 +67,7 @@ from bench import eval as bench_eval  # noqa: E402
 from bench import report  # noqa: E402
 
 # isort: off
-from bench.data.realtimeqa import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
+from bench.datasets.realtimeqa import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
     FIGURE_YEAR, TUNE_YEAR, ROOT, YEARS, SEED, TYPES, CACHE, QuizQuestion, data_root, weekly_files,
     select_by_date, load_questions, _qid_key, quiz_question, clean_html, contains_answer,
     question_type, passage_id, article_record, near_duplicate_groups, write_articles, Corpus,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bench import eval as bench_eval
 from bench import report
-from bench.data.realtimeqa import (
+from bench.datasets.realtimeqa import (
     FIGURE_YEAR,
     GOAL_FALSE_REFUSALS,
     GOAL_HOLDS,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bench import eval as bench_eval
 from bench import report
-from bench.data.realtimeqa import (
+from bench.datasets.realtimeqa import (
     GOAL_GAIN,
     TYPES,
     Corpus,

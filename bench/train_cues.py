@@ -89,7 +89,9 @@ def collect(split_path: Path) -> list[ArticleData]:
 
 
 def cached(split_path: Path, split: str) -> list[ArticleData]:
-    code = "".join(Path(m.__file__).read_text() for m in (parsed, sys.modules[__name__], sys.modules["bench.attribution"]))
+    scorers = ("bench.attribution", "bench.polnear_match", "bench.datasets.polnear")  # what labels the examples
+    code = "".join(Path(m.__file__).read_text()
+                   for m in (parsed, sys.modules[__name__], *(sys.modules[n] for n in scorers if n in sys.modules)))
     key = hashlib.sha1((code + str(split_path.resolve())).encode()).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"newsrag-cues-{split}-{key}.pickle"
     if path.exists():

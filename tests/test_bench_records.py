@@ -100,3 +100,18 @@ def test_every_script_is_listed_by_the_entry_point():
 @pytest.mark.parametrize("path", sorted((ROOT / "bench").rglob("*.py")), ids=lambda p: p.name)
 def test_no_bench_module_is_over_400_lines(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+def test_the_scripts_file_their_figures_under_known_goals():
+    """What eval, query and attribution record with --write (their goal_figures), on made-up measurements."""
+    from bench_helpers import load_harness
+
+    known = {g.id for g in GOALS}
+    eval_figures = load_harness("eval").goal_figures(
+        {"dense": {"all": (0.5, 0.79, 0.6)}, "weighted + quoted speakers": {"all": (0.6, 0.901, 0.7)}}, 0.974,
+        "How sure (`answer.confidence`): unanswerable 20: refused 14, tentative 2, answered 4 (goal: all refused "
+        "or tentative: NOT met); answerable 81: answered 77, tentative 3, refused 1 (goal: none refused: NOT met).")
+    assert set(eval_figures) <= known and eval_figures["retrieval-hybrid-recall5"].value == 11.1
+    assert eval_figures["answers-labelled-confidence"].met is False
+    query_figures = load_harness("query").goal_figures(35.5, 119.2, 20.0)
+    assert set(query_figures) <= known and query_figures["query-ask-vs-floor"].met is False

@@ -41,17 +41,15 @@ from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 
 from bench import report  # noqa: E402
-from bench.polnear import (  # noqa: E402
+from bench.datasets.polnear import (  # noqa: E402
     MAX_ARTICLE_BYTES,
     GoldAttribution,
-    _name_words,
-    _paragraphs_touched,
     first_annotator_files,
-    locate_paragraphs,
+    make_lemmatizer,
     read_article,
-    speaker_right,
     split_dir,
 )
+from bench.polnear_match import _name_words, _paragraphs_touched, locate_paragraphs, speaker_right  # noqa: E402
 from ingest.loaders import load_file  # noqa: E402
 from ingest.pipeline import article_paragraphs  # noqa: E402
 from ingest.quotes.lexicon import word_set  # noqa: E402
@@ -324,7 +322,7 @@ def render(tally: Tally, split: str, label: str) -> str:
 
 
 def main() -> None:
-    from bench.polnear import _vocabulary, make_lemmatizer
+    from bench.polnear import _vocabulary
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", type=Path, default=os.environ.get("NEWSRAG_POLNEAR"))

@@ -7,9 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.polnear import (
-    MAX_ARTICLE_BYTES,
-)
+from bench.datasets.polnear import MAX_ARTICLE_BYTES
 
 
 def ingest_cost(split_path: Path, n: int, repeats: int) -> str:

@@ -82,7 +82,7 @@ def real_paragraphs(polnear: Path | None, limit: int) -> tuple[list[str], str]:
     from rag.records import embedding_text
 
     if polnear is not None:
-        from bench.polnear import split_dir
+        from bench.datasets.polnear import split_dir
 
         files = sorted((split_dir(polnear, "train") / "text").glob("*.txt"))  # train only, never test
         where = f"PolNeAR train split ({polnear})"
@@ -427,7 +427,7 @@ print(json.dumps({"import_s": imported - start, "open_s": opened - imported, "se
 def _polnear_files(polnear: Path, paragraphs: int) -> tuple[list[Path], int]:
     """Whole PolNeAR train articles (never test) in ``real_paragraphs``' seeded order, until they
     hold ``paragraphs`` distinct paragraphs; with the number they hold."""
-    from bench.polnear import split_dir
+    from bench.datasets.polnear import split_dir
     from ingest.loaders import load_file
     from ingest.pipeline import article_paragraphs
     from rag.records import embedding_text

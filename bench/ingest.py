@@ -296,7 +296,7 @@ def real_sources(polnear: Path | None) -> RealSources:
 
     A source that is absent is skipped with a note saying how to supply it.
     """
-    from bench import polnear as polnear_bench
+    from bench.datasets import polnear as polnear_bench
 
     files: list[Path] = []
     notes: list[str] = []

@@ -34,7 +34,7 @@ from collections import Counter  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from bench.attribution import articles, body_gold, ingest_extractor, matches, same_source, tokens  # noqa: E402
-from bench.polnear import read_article, split_dir  # noqa: E402
+from bench.datasets.polnear import make_lemmatizer, read_article, split_dir  # noqa: E402
 from ingest.quotes import parsed  # noqa: E402
 from rag.schema import QuoteKind  # noqa: E402
 
@@ -203,7 +203,7 @@ def main() -> None:
         parsed.MODEL_FILE.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         # The figures of the pipeline itself (speakers resolved, overlaps with the rules removed).
         from bench.attribution import score_split
-        from bench.polnear import _vocabulary, make_lemmatizer
+        from bench.polnear import _vocabulary
 
         parsed.model.cache_clear()
         dev_path = split_dir(args.polnear, "dev")

@@ -18,7 +18,7 @@ def embed_paragraphs(paragraphs: Sequence[Paragraph], encoder: Encoder, batch_si
     if not paragraphs:
         return []
     # One call for the whole chunk: sentence-transformers sorts its inputs by length before
-    # batching, so a batch pads little (bench/RESULTS.md: 61% -> 95% of the bare encoder's rate
+    # batching, so a batch pads little (bench/history/: 61% -> 95% of the bare encoder's rate
     # once batches stopped being cut before that sort); the ONNX encoders spread the chunk's
     # texts over the cores, one text per call.
     return encoder.embed_texts([embedding_text(p) for p in paragraphs], batch_size=batch_size)

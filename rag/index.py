@@ -119,7 +119,7 @@ class NewsIndex:
         collector (``gc.freeze``): a 100k-paragraph corpus keeps hundreds of thousands of small
         objects (quoted paragraphs, quotes, speaker terms) for the life of the process, and every
         full collection would walk all of them, a pause of about a second in the middle of some
-        unlucky question at 100k paragraphs (bench/RESULTS.md, query). They hold no reference
+        unlucky question at 100k paragraphs (bench/history/, query). They hold no reference
         cycles, so reference counting still frees them when a newer revision replaces them. The
         freeze takes in every object of the process, the host's included, so only a process that
         is a newsrag server asks for it (the chat, ``ui/app.py``); a library call never does.

@@ -28,7 +28,7 @@ from typing import Any
 from rag.errors import ConfigError
 
 # Fused candidates the judge reads per question. 20: recall@10 of the fused ranking is already
-# 0.986 on RealTime QA 2022 (bench/RESULTS.md), so the answering paragraph is almost always among
+# 0.986 on RealTime QA 2022 (bench/history/), so the answering paragraph is almost always among
 # them, and 20 pairs cost a MiniLM-L-6 judge 0.2 to 0.5 s on 2 CPU cores; more costs linearly.
 JUDGED_CANDIDATES = 20
 # A hub id: "owner/name" or "name", nothing that reads as a folder on this machine.

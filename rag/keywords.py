@@ -261,7 +261,7 @@ class KeywordCache:
         best ``RESCORED_PER_HIT`` per hit asked for are then scored as the index always scored
         them, with Lucene's BM25 (k1 1.5, b 0.75, IDF log(1 + (N - df + 0.5) / (df + 0.5)),
         bm25s's default), which the fusion weights were tuned on: FTS5's own order cost our
-        labelled set one question in its top 5 (bench/RESULTS.md, live newsroom).
+        labelled set one question in its top 5 (bench/history/, live newsroom).
         """
         stems = [t for t in self.stems(query) if t]
         expression = match_any(stems)

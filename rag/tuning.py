@@ -41,12 +41,12 @@ class Tuning:
     """
 
     # -- retrieval -------------------------------------------------------------------------
-    fusion: Fusion = _tuned(Fusion.WEIGHTED, "Weighted fusion: recall@5 0.877 against 0.790 dense, 0.765 BM25 and 0.802 RRF on bench/labels (RESULTS.md, eval, Retrieval).")
+    fusion: Fusion = _tuned(Fusion.WEIGHTED, "Weighted fusion: recall@5 0.877 against 0.790 dense, 0.765 BM25 and 0.802 RRF on bench/labels (bench/history/, eval, Retrieval).")
     dense_weight: float = _tuned(0.9, "Weight of the cosine in weighted fusion (BM25 is divided by the query's best BM25 score); the DENSE_WEIGHT sweep peaks at 0.9.")
     rrf_k: int = _tuned(60, "RRF's constant from Cormack, Clarke & Buettcher (SIGIR 2009).")
     prefer_quoted: bool = _tuned(True, "Paragraphs quoting the speaker a question names gain a bonus: recall@5 0.877 -> 0.901 (the quoted-speaker rows).")
     preferred_bonus: float = _tuned(0.3, "That bonus, as a share of the best fused score; recall plateaus from 0.3 to 1.0.")
-    recency_weight: float = _tuned(0.2, "Bonus, as a share of the best fused score, for a paragraph dated on the reference day (the --until date, else the newest in the corpus), fading by recency_days, when the question asks about the present (\"this week\", \"recently\", \"latest\"): RealTime QA 2022 asked as of the quiz date, recall@5 / MRR small 0.980 / 0.919 -> 0.990 / 0.939 (RESULTS.md, \"retrieval ideas\").")
+    recency_weight: float = _tuned(0.2, "Bonus, as a share of the best fused score, for a paragraph dated on the reference day (the --until date, else the newest in the corpus), fading by recency_days, when the question asks about the present (\"this week\", \"recently\", \"latest\"): RealTime QA 2022 asked as of the quiz date, recall@5 / MRR small 0.980 / 0.919 -> 0.990 / 0.939 (bench/history/, \"retrieval ideas\").")
     recency_weight_all: float = _tuned(0.05, "The same bonus for every other question: news questions mostly ask about the latest news; kept small so an older article that matches better still wins (our labelled set unchanged).")
     recency_days: float = _tuned(7.0, "Days over which the recency bonus falls by a factor e (a week: quiz questions' passages are 0-7 days old).")
     candidates_per_hit: int = _tuned(4, "Candidates fetched from each retriever per requested hit, before fusion and near-duplicate collapse.")

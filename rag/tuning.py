@@ -3,7 +3,7 @@
 A ``Tuning`` is passed to ``NewsIndex.open(..., tuning=)``; experiments (``bench/eval.py``'s
 sweeps) build new objects with ``dataclasses.replace`` instead of changing module globals, so two
 indexes in one process can be tuned differently and nothing leaks between runs. Each field's
-``why`` metadata says what the value does and which figure in ``bench/RESULTS.md`` chose it;
+``why`` metadata says what the value does and which figure in ``bench/history/`` chose it;
 ``Tuning.explain()`` prints them.
 """
 

@@ -148,6 +148,10 @@ GOALS = (
     Goal('memory-ingest-feed-13k', 'memory',
          'issue 24: a 13k-article, 30 MiB JSON Lines feed in one command, peak RSS <= 1 GiB',
          24, 'manual', '/usr/bin/time -v newsrag ingest feed.jsonl --db DB (see the section)'),
+    Goal('memory-ingest-feed-streamed', 'memory',
+         'issue 24: JSON Lines and RSS/Atom feeds read as streams: peak RSS grows per article no faster '
+         'than in the 10k-article folder run (about 41 KiB per article)',
+         24, 'manual', '/usr/bin/time -v newsrag ingest feed.rss --db DB (see the section)'),
     Goal('load-32-sessions', 'load',
          'issue 12: 32 concurrent chat sessions while an ingest runs against the Chroma server, zero errors',
          12, 'load', 'python -m bench load --sessions 32 --turns 3 --ingest-articles 150 --write'),

@@ -69,13 +69,14 @@ def test_a_figure_measured_by_hand_is_recorded(tmp_path):
     """`python -m bench record`, in a copy of bench/ so the real records stay as they are."""
     subprocess.run(["cp", "-r", str(ROOT / "bench"), str(tmp_path / "bench")], check=True)
     (tmp_path / "time.txt").write_text("Maximum resident set size (kbytes): 748544\n")
+    before = set((tmp_path / "bench/history/runs").glob("*.json"))
     subprocess.run(
         [sys.executable, "-m", "bench", "record", "--title", "ingest of a feed, by hand",
          "--command", "/usr/bin/time -v newsrag ingest feed.jsonl --db /tmp/db",
          "--figure", "memory-ingest-feed-13k", "731", "yes", "peak RSS 731 MiB",
          "--body-file", str(tmp_path / "time.txt"), "--load", "0.10 (1 min), 0.20 (5 min)"],
         cwd=tmp_path, check=True, capture_output=True, text=True)
-    newest = sorted((tmp_path / "bench/history/runs").glob("*-manual.json"))[-1]
+    [newest] = set((tmp_path / "bench/history/runs").glob("*.json")) - before
     data = json.loads(newest.read_text())
     assert data["figures"]["memory-ingest-feed-13k"] == {"value": 731.0, "text": "peak RSS 731 MiB", "met": True,
                                                          "status": ""}

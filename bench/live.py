@@ -6,8 +6,8 @@
 
 Issue 19's goal: with the index already open, the first question after a one-article
 `newsrag ingest` in another process takes <= 0.5 s at 10k and at 100k paragraphs, and does not
-grow with the corpus (1k vs 10k articles within 1.3x). Stores come from ``bench/query.py``
-(synthetic paragraphs with real quotes, real vectors for the first 10,000, perturbed copies
+grow with the corpus (1k vs 10k articles within 1.3x). Stores are ``bench/query.py``'s (``bench/datasets/synthetic_stores.py``:
+synthetic paragraphs with real quotes, real vectors for the first 10,000, perturbed copies
 after), copied to a scratch folder so the cached store stays as built. Each round: another
 process ingests one new .txt article (its own encoder load is not timed), then this process,
 whose ``NewsIndex`` has been open and warm all along, asks a fixed question twice: the first ask
@@ -36,7 +36,8 @@ for _key, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("O
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import report  # noqa: E402
-from bench.query import build_store, chroma_server, server_settings, synthetic_paragraphs  # noqa: E402
+from bench.datasets.synthetic_stores import build_store, synthetic_paragraphs  # noqa: E402
+from bench.serving import chroma_server, server_settings  # noqa: E402
 
 QUESTIONS = ("who said what about the harbour?", "What did the council decide about the budget?")
 ARTICLE = "Tidal Plant Opens in {town}\n\nThe town of {town} opened a tidal plant on Sunday, round {n}.\n\n" \

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
 from bench import report  # noqa: E402
-from bench.query import _free_port, chroma_server  # noqa: E402
+from bench.serving import chroma_server, free_port, rss_mib  # noqa: E402
 
 ROOT = _BENCH.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,7 +102,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @contextlib.contextmanager
 def chat_server(url: str, cache_dir: Path, log: Path, timeout_s: float) -> Iterator[str]:
     """``newsrag ui`` against the Chroma server at ``url``; yields the chat's URL."""
-    port = _free_port()
+    port = free_port()
     env = _env(NEWSRAG_CHROMA_URL=url, NEWSRAG_CACHE_DIR=str(cache_dir))
     with log.open("wb") as out:
         proc = subprocess.Popen(_newsrag("ui", "--port", str(port)), cwd=ROOT, env=env, stdout=out,
@@ -253,9 +253,7 @@ def main() -> None:
                 ingest_s = (ingest_end or time.monotonic()) - ingest["start"]
                 ingest_rc = proc.returncode
                 ingest_log = (tmp / "ingest.log").read_text(errors="replace").strip()[-500:]
-                from bench.query import _rss_mib
-
-                server_rss = _rss_mib(server_pid)
+                server_rss = rss_mib(server_pid)
 
     latencies = sorted(t for s in sessions for t in s.latencies_s)
     errors = [e for s in sessions for e in s.errors]

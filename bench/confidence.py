@@ -31,9 +31,10 @@ import os  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, replace  # noqa: E402
 
-from bench import eval as bench_eval  # noqa: E402
 from bench import realtimeqa as rtqa  # noqa: E402
 from bench import report  # noqa: E402
+from bench.datasets.labelled import answerable_questions, demo_settings, read_jsonl  # noqa: E402
+from bench.variants import tuned  # noqa: E402
 
 MAX_ANSWERABLE_REFUSED = 0.05  # the issue's bar for refuse_below, fitted on 2022
 MAX_UNANSWERABLE_ANSWERED = 0.15  # the issue's bar for answer_above, fitted on 2022
@@ -65,7 +66,7 @@ class Scored:
 def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str]) -> list[Scored]:
     from rag.schema import AnswerMode
 
-    index = bench_eval.tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
+    index = tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
     out = []
     for q in questions:
         answer = index.ask(q.question, until=q.date)  # type: ignore[attr-defined]
@@ -128,10 +129,10 @@ def labelled(refuse_below: float, answer_above: float) -> str:
     """Our labelled set asked with the fitted thresholds: the 20 unanswerable and 81 answerable."""
     from collections import Counter
 
-    settings, _ = bench_eval.demo_settings(False)
-    index = bench_eval.tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
-    asked, _ = bench_eval.answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
-    unanswerable = bench_eval.read_jsonl("unanswerable.jsonl")
+    settings, _ = demo_settings(False)
+    index = tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
+    asked, _ = answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
+    unanswerable = read_jsonl("unanswerable.jsonl")
     bad = Counter(index.ask(row["question"]).confidence.value for row in unanswerable)  # type: ignore[attr-defined]
     good = Counter(index.ask(q.question).confidence.value for q in asked)  # type: ignore[attr-defined]
     ok = bad["answered"] == 0 and good["refused"] == 0

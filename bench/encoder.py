@@ -299,7 +299,8 @@ def cold_ask(dbs: dict[str, Path], repeats: int) -> tuple[str, dict[str, float]]
 
 
 def recall(dbs: dict[str, Path]) -> tuple[str, dict[str, float]]:
-    from bench.eval import answerable_questions, retrieval_scores
+    from bench.datasets.labelled import answerable_questions
+    from bench.eval_retrieval import retrieval_scores
     from rag import NewsIndex
     from rag.settings import Settings
     from rag.tuning import Fusion, Tuning

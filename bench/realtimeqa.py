@@ -63,8 +63,8 @@ import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from bench import eval as bench_eval  # noqa: E402
 from bench import report  # noqa: E402
+from bench.variants import floats  # noqa: E402
 
 # isort: off
 from bench.datasets.realtimeqa import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
@@ -354,7 +354,7 @@ def main() -> None:
     root = data_root(args.realtimeqa)
     opts = Options(years=tuple(sorted(set(args.year or YEARS))), limit=args.limit,
                    max_distractors=args.max_distractors, titles=args.titles,
-                   weights=tuple(bench_eval._floats(args.weights)), misses=args.misses, refusal_sweep=args.refusal_sweep,
+                   weights=tuple(floats(args.weights)), misses=args.misses, refusal_sweep=args.refusal_sweep,
                    labelled=not args.no_labelled, as_of=not args.no_as_of, cache=args.cache)
     start = time.perf_counter()
     body = evaluate(root, opts) + f"\n\nTotal {time.perf_counter() - start:.0f} s."

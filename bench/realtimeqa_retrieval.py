@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from bench import eval as bench_eval
 from bench import report
+from bench.datasets.labelled import Question
 from bench.datasets.realtimeqa import (
     GOAL_GAIN,
     TYPES,
@@ -14,6 +14,8 @@ from bench.datasets.realtimeqa import (
     QuizQuestion,
     passage_id,
 )
+from bench.eval_retrieval import retrieval_scores
+from bench.variants import mark, tuned
 
 
 def _scores(ranks: Sequence[int | None]) -> tuple[float, float, float, float]:
@@ -64,9 +66,9 @@ def run_retrieval(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[
                   as_of: bool = True, **changes: object) -> list[int | None]:
     """Ranks of each question's passage; with ``as_of`` each is searched as of its quiz's date
     (``until``), as a reader that week would: the corpus then held no later news."""
-    index = bench_eval.tuned(corpus.settings, **changes)
-    asked = [bench_eval.Question(q.question, q.kind, q.qid, gold[q.qid], q.date if as_of else "") for q in questions]
-    return bench_eval.retrieval_scores(index, asked)["ranks"]
+    index = tuned(corpus.settings, **changes)
+    asked = [Question(q.question, q.kind, q.qid, gold[q.qid], q.date if as_of else "") for q in questions]
+    return retrieval_scores(index, asked)["ranks"]
 
 
 def _pts(x: float) -> str:
@@ -126,5 +128,5 @@ def weight_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[s
     rows = []
     for w in weights:
         r = _scores(run_retrieval(corpus, questions, gold, as_of, fusion=Fusion.WEIGHTED, dense_weight=w))
-        rows.append([bench_eval._mark(w, default.dense_weight), *(f"{x:.3f}" for x in r)])
+        rows.append([mark(w, default.dense_weight), *(f"{x:.3f}" for x in r)])
     return report.table(["Tuning.dense_weight", "recall@1", "recall@5", "recall@10", "MRR@10"], rows)

@@ -79,7 +79,7 @@ from bench.realtimeqa_refusals import (  # noqa: E402, F401  (re-exported: tests
 )
 from bench.realtimeqa_retrieval import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
 # isort: on
-    _scores, gold_paragraphs, run_retrieval, retrieval_report, by_type_table, weight_sweep,
+    scores_of, gold_paragraphs, run_retrieval, retrieval_report, by_type_table, weight_sweep,
 )
 
 # --- the report ---------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 
 from bench import report  # noqa: E402
+from bench.attribution_cost import ingest_cost  # noqa: E402
 from bench.datasets.polnear import (  # noqa: E402
     MAX_ARTICLE_BYTES,
     GoldAttribution,
@@ -55,12 +56,6 @@ from ingest.pipeline import article_paragraphs  # noqa: E402
 from ingest.quotes.lexicon import word_set  # noqa: E402
 from rag.schema import Quote, QuoteKind  # noqa: E402
 from rag.text import fold  # noqa: E402
-
-# isort: off
-from bench.attribution_cost import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    ingest_cost,
-)
-# isort: on
 
 F1_MATCH = 0.5
 INSIDE_MATCH = 0.8

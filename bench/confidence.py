@@ -31,9 +31,12 @@ import os  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, replace  # noqa: E402
 
-from bench import eval as bench_eval  # noqa: E402
-from bench import realtimeqa as rtqa  # noqa: E402
 from bench import report  # noqa: E402
+from bench.datasets import realtimeqa as rtqa  # noqa: E402
+from bench.datasets.labelled import answerable_questions, demo_settings, read_jsonl  # noqa: E402
+from bench.realtimeqa import Options, prepare  # noqa: E402
+from bench.realtimeqa_refusals import answer_words  # noqa: E402
+from bench.variants import tuned  # noqa: E402
 
 MAX_ANSWERABLE_REFUSED = 0.05  # the issue's bar for refuse_below, fitted on 2022
 MAX_UNANSWERABLE_ANSWERED = 0.15  # the issue's bar for answer_above, fitted on 2022
@@ -65,13 +68,13 @@ class Scored:
 def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str]) -> list[Scored]:
     from rag.schema import AnswerMode
 
-    index = bench_eval.tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
+    index = tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
     out = []
     for q in questions:
         answer = index.ask(q.question, until=q.date)  # type: ignore[attr-defined]
         refused = answer.mode is AnswerMode.NONE
         out.append(Scored(q.qid in answerable, refused, answer.answerability,
-                          not refused and rtqa.contains_answer(q.correct, rtqa.answer_words(answer))))
+                          not refused and rtqa.contains_answer(q.correct, answer_words(answer))))
     return out
 
 
@@ -124,14 +127,45 @@ def goals(scored: list[Scored], refuse_below: float, answer_above: float) -> str
                      f"{'met' if (v <= bar if op == '<=' else v >= bar) else 'NOT met'})" for name, v, op, bar in figures)
 
 
+def goal_figures(scored: list[Scored], refuse_below: float, answer_above: float) -> dict[str, report.Figure]:
+    """Issue 21's goals on the figure year (``scored``) with the thresholds fitted on the tuning year."""
+    good = [s for s in scored if s.answerable]
+    bad = [s for s in scored if not s.answerable]
+    gs = [s.state(refuse_below, answer_above) for s in good]
+    bs = [s.state(refuse_below, answer_above) for s in bad]
+    shown = [s for s, st in zip(good, gs, strict=True) if st != "refused"]
+    refused = gs.count("refused") / max(len(good), 1)
+    holds = sum(s.holds for s in shown) / max(len(shown), 1)
+    answered = bs.count("answered") / max(len(bad), 1)
+    refused_bad = bs.count("refused") / max(len(bad), 1)
+    fitted = f"thresholds {refuse_below} / {answer_above} fitted on {rtqa.TUNE_YEAR}"
+    ok_refused, ok_holds = refused <= MAX_ANSWERABLE_REFUSED, holds >= GOAL_HOLDS
+    ok_answered, ok_refused_bad = answered <= MAX_UNANSWERABLE_ANSWERED, refused_bad >= GOAL_REFUSED
+
+    def both(first: str, a: bool, second: str, b: bool) -> tuple[bool | None, str]:
+        return (a, "") if a == b else (None, f"{first} {'met' if a else 'not met'}; {second} {'met' if b else 'not met'}")
+
+    met_good, status_good = both("refused", ok_refused, "holding", ok_holds)
+    met_bad, status_bad = both("confidently answered", ok_answered, "refused", ok_refused_bad)
+    return {
+        "answers-rtqa-answerable": report.Figure(
+            round(refused, 3), f"refused **{100 * refused:.1f}%** of {len(good)}; shown answers holding the choice "
+            f"**{100 * holds:.1f}%** ({fitted})", met_good, status_good),
+        "answers-rtqa-unanswerable": report.Figure(
+            round(answered, 3), f"answered confidently **{100 * answered:.1f}%** of {len(bad)}, tentative "
+            f"{100 * bs.count('tentative') / max(len(bad), 1):.1f}%, refused **{100 * refused_bad:.1f}%** ({fitted})",
+            met_bad, status_bad),
+    }
+
+
 def labelled(refuse_below: float, answer_above: float) -> str:
     """Our labelled set asked with the fitted thresholds: the 20 unanswerable and 81 answerable."""
     from collections import Counter
 
-    settings, _ = bench_eval.demo_settings(False)
-    index = bench_eval.tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
-    asked, _ = bench_eval.answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
-    unanswerable = bench_eval.read_jsonl("unanswerable.jsonl")
+    settings, _ = demo_settings(False)
+    index = tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
+    asked, _ = answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
+    unanswerable = read_jsonl("unanswerable.jsonl")
     bad = Counter(index.ask(row["question"]).confidence.value for row in unanswerable)  # type: ignore[attr-defined]
     good = Counter(index.ask(q.question).confidence.value for q in asked)  # type: ignore[attr-defined]
     ok = bad["answered"] == 0 and good["refused"] == 0
@@ -141,11 +175,12 @@ def labelled(refuse_below: float, answer_above: float) -> str:
             f"answered, no answerable refused: {'met' if ok else 'NOT met'}).")
 
 
-def section(root: Path, opts: rtqa.Options) -> str:
+def section(root: Path, opts: Options) -> tuple[str, dict[str, report.Figure]]:
+    """The report, and the goal figures of the figure year when it was asked."""
     from rag.tuning import Tuning
 
     start = time.perf_counter()
-    prep = rtqa.prepare(root, opts)
+    prep = prepare(root, opts)
     half = prep.corpora["half"]
     scored = {year: score_all(half, prep.evaluated[year], prep.answerable(year)) for year in opts.years}
     refuse_below, answer_above = fit(scored[rtqa.TUNE_YEAR])
@@ -169,13 +204,15 @@ def section(root: Path, opts: rtqa.Options) -> str:
         "words do.",
         report.table(headers, table),
     ]
+    figures = {}
     if rtqa.FIGURE_YEAR in scored:
+        figures = goal_figures(scored[rtqa.FIGURE_YEAR], refuse_below, answer_above)
         lines.append(f"Goals ({rtqa.FIGURE_YEAR}, fitted thresholds): "
                      + goals(scored[rtqa.FIGURE_YEAR], refuse_below, answer_above) + ".")
     if opts.labelled:
         lines.append(labelled(refuse_below, answer_above))
     lines.append(f"Total {time.perf_counter() - start:.0f} s.")
-    return "\n\n".join(lines)
+    return "\n\n".join(lines), figures
 
 
 def main() -> None:
@@ -185,11 +222,11 @@ def main() -> None:
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set")
     parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
-    body = section(rtqa.data_root(args.realtimeqa), replace(rtqa.Options(), cache=args.cache,
+    body, figures = section(rtqa.data_root(args.realtimeqa), replace(Options(), cache=args.cache,
                                                              labelled=not args.no_labelled))
     print(body)
     if args.write:
-        print(f"\nappended to {report.append_section('answer confidence on RealTime QA 2022-2023', body)}")
+        print(f"\nappended to {report.append_section('answer confidence on RealTime QA 2022-2023', body, figures)}")
 
 
 if __name__ == "__main__":

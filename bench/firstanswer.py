@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,21 +30,16 @@ _BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(_BENCH.parent))
 
 from bench import report  # noqa: E402
+from bench.serving import free_port  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def one_round(db: Path, question: str, timeout_s: float) -> dict[str, float]:
     """Seconds from process start to page, input and answer, for one cold start."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ORT_DISABLE_TELEMETRY="1")
     cmd = [sys.executable, "-c", "from ui.cli import cli; cli()", "ui", "--db", str(db), "--port", str(port)]

@@ -53,24 +53,35 @@ from collections import Counter, defaultdict  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from bench import report  # noqa: E402
+from bench.datasets.polnear import (  # noqa: E402
+    _KINDS,
+    _MARKED,
+    _TEXT_TOKEN,
+    FRAGMENT_INSIDE,
+    MATCH_JACCARD,
+    SPLITS,
+    TOP_PATTERNS,
+    Missed,
+    SplitResult,
+    Spurious,
+    cue_pattern,
+    make_lemmatizer,
+    split_dir,
+)
+from bench.polnear_match import (  # noqa: E402
+    MISS_PATTERNS,
+    Score,
+    _name_words,
+    evaluate,
+    miss_pattern,
+    outlet,
+    score,
+    speech_score,
+)
 from ingest import quotes as quotes_module  # noqa: E402
 from rag.schema import QuoteKind  # noqa: E402
 from rag.text import fold  # noqa: E402
 
-# isort: off
-from bench.datasets.polnear import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    SPLITS, MATCH_JACCARD, FRAGMENT_INSIDE, TOP_PATTERNS, _KINDS, _MARKED, _TEXT_TOKEN,
-    GoldAttribution, Extraction, Spurious, Missed, SplitResult, split_dir, first_annotator_files,
-    quote_kind, read_article, make_lemmatizer, cue_pattern,
-)
-# isort: on
-
-# isort: off
-from bench.polnear_match import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    speaker_right, _name_words, outlet, Score, score, speech_score, evaluate, MISS_PATTERNS,
-    miss_pattern,
-)
-# isort: on
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
@@ -278,6 +289,37 @@ def _vocabulary(split_path: Path) -> frozenset[str]:
     )
 
 
+GOAL_MARKED_F1 = 0.90  # issue 9: quotes with quote marks
+GOAL_ALL_F1, GOAL_ALL_PRECISION = 0.80, 0.85  # issue 9: all attributions
+GOAL_SPEAKER = 0.92  # issue 9: speaker accuracy on matched pairs
+
+
+def goal_figures(marked: Score, every: Score, speakers_right: int, speakers: int, version: str) -> dict[str, report.Figure]:
+    """Issue 9's goals as a dev run measured them (``--write`` files them for dev only: train is what
+    the rules were drawn from)."""
+    speaker = speakers_right / max(speakers, 1)
+
+    def prf(s: Score) -> str:
+        return f"{_pct(s.f1)}% (P {_pct(s.precision)}, R {_pct(s.recall)}), extractor v{version}"
+
+    return {
+        "polnear-quote-marks-f1": report.Figure(round(marked.f1, 3), prf(marked), marked.f1 >= GOAL_MARKED_F1),
+        "polnear-all-f1": report.Figure(round(every.f1, 3), prf(every),
+                                        every.f1 >= GOAL_ALL_F1 and every.precision >= GOAL_ALL_PRECISION),
+        "polnear-speaker-accuracy": report.Figure(
+            round(speaker, 3), f"{_pct(speaker)}% of {speakers} matched pairs with a gold source (v{version}; lenient "
+            "for pronoun sources: PolNeAR has no coreference)", speaker >= GOAL_SPEAKER),
+    }
+
+
+def split_figures(result: SplitResult) -> dict[str, report.Figure]:
+    """``goal_figures`` of one evaluated split."""
+    scored = [p for p in result.pairs if p.speaker_right is not None]
+    return goal_figures(score(result, _MARKED), score(result, frozenset(_KINDS)),
+                        sum(p.speaker_right for p in scored), len(scored),
+                        str(getattr(quotes_module, "EXTRACTOR_VERSION", "?")))
+
+
 def polnear_section(polnear: Path | str | None, split: str = "dev") -> str:
     """The report for one split, or one line saying why it was skipped (for ``bench/eval.py``)."""
     if not polnear:
@@ -298,13 +340,20 @@ def main() -> None:
     parser.add_argument("--split", choices=SPLITS, default="dev", help="which split to evaluate (test is reserved)")
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print N examples for each of the top 10 missed cues and spurious patterns")
+    parser.add_argument("--write", action="store_true",
+                        help="write the run down (bench/history/) and rebuild RESULTS.md; dev files issue 9's goals")
     args = parser.parse_args()
     if args.polnear is None:
         raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
                          "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag)")
     path = split_dir(args.polnear, args.split)
     result = evaluate(path, args.split)
-    print(render(result, make_lemmatizer(_vocabulary(path)), args.misses))
+    body = render(result, make_lemmatizer(_vocabulary(path)), args.misses)
+    print(body)
+    if args.write:
+        figures = split_figures(result) if args.split == "dev" else {}
+        body = body.replace(f"## PolNeAR {args.split}\n\n", "")
+        print(f"\nappended to {report.append_section(f'polnear: PolNeAR {args.split}', body, figures)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench.datasets.polnear import (
+from bench.datasets.polnear import (  # noqa: E402
     _MARKED,
     _PRONOUNS,
     _TEXT_TOKEN,
@@ -26,6 +26,7 @@ from bench.datasets.polnear import (
     PolnearArticle,
     SplitResult,
     Spurious,
+    cue_pattern,
     first_annotator_files,
     read_article,
 )
@@ -33,12 +34,6 @@ from ingest.loaders import load_file
 from ingest.pipeline import article_paragraphs
 from rag.schema import Quote, QuoteKind
 from rag.text import STOPWORDS, fold, split_sentences, words
-
-# isort: off
-from bench.datasets.polnear import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    cue_pattern,
-)
-# isort: on
 
 # --- running the extractor ---------------------------------------------------------------------
 

@@ -63,24 +63,45 @@ import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from bench import eval as bench_eval  # noqa: E402
 from bench import report  # noqa: E402
-
-# isort: off
-from bench.datasets.realtimeqa import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    FIGURE_YEAR, TUNE_YEAR, ROOT, YEARS, SEED, TYPES, CACHE, QuizQuestion, data_root, weekly_files,
-    select_by_date, load_questions, _qid_key, quiz_question, clean_html, contains_answer,
-    question_type, passage_id, article_record, near_duplicate_groups, write_articles, Corpus,
+from bench.datasets.realtimeqa import (  # noqa: E402
+    CACHE,
+    FIGURE_YEAR,
+    ROOT,
+    SEED,
+    TUNE_YEAR,
+    TYPES,
+    YEARS,
+    Corpus,
+    QuizQuestion,
+    _qid_key,
+    article_record,
     build_corpus,
+    data_root,
+    load_questions,
+    near_duplicate_groups,
+    passage_id,
+    write_articles,
 )
-from bench.realtimeqa_refusals import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-    answer_words, Asked, ask_all, _spread, refusal_rows, refusal_goals, labelled_figures,
-    refusal_sweep, refusal_misses, _clip,
+from bench.realtimeqa_goals import goal_figures  # noqa: E402
+from bench.realtimeqa_refusals import (  # noqa: E402
+    Asked,
+    _clip,
+    _spread,
+    ask_all,
+    labelled_figures,
+    refusal_goals,
+    refusal_misses,
+    refusal_rows,
+    refusal_sweep,
 )
-from bench.realtimeqa_retrieval import (  # noqa: E402, F401  (re-exported: tests and scripts use them as attributes)
-# isort: on
-    _scores, gold_paragraphs, run_retrieval, retrieval_report, by_type_table, weight_sweep,
+from bench.realtimeqa_retrieval import (  # noqa: E402
+    by_type_table,
+    gold_paragraphs,
+    retrieval_report,
+    weight_sweep,
 )
+from bench.variants import floats  # noqa: E402
 
 # --- the report ---------------------------------------------------------------------------------------
 
@@ -354,13 +375,13 @@ def main() -> None:
     root = data_root(args.realtimeqa)
     opts = Options(years=tuple(sorted(set(args.year or YEARS))), limit=args.limit,
                    max_distractors=args.max_distractors, titles=args.titles,
-                   weights=tuple(bench_eval._floats(args.weights)), misses=args.misses, refusal_sweep=args.refusal_sweep,
+                   weights=tuple(floats(args.weights)), misses=args.misses, refusal_sweep=args.refusal_sweep,
                    labelled=not args.no_labelled, as_of=not args.no_as_of, cache=args.cache)
     start = time.perf_counter()
     body = evaluate(root, opts) + f"\n\nTotal {time.perf_counter() - start:.0f} s."
     print(body)
     if args.write:
-        print(f"\nappended to {report.append_section('RealTime QA 2022-2023', body)}")
+        print(f"\nappended to {report.append_section('RealTime QA 2022-2023', body, goal_figures(body))}")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench import eval as bench_eval
 from bench import report
+from bench.datasets.labelled import answerable_questions, demo_settings, read_jsonl
 from bench.datasets.realtimeqa import (
     FIGURE_YEAR,
     GOAL_FALSE_REFUSALS,
@@ -18,7 +18,11 @@ from bench.datasets.realtimeqa import (
     QuizQuestion,
     contains_answer,
 )
+from bench.datasets.vector_cache import memoised_encoder
+from bench.eval_answers import refusal_outcomes
+from bench.eval_retrieval import GOAL_HYBRID_GAIN, retrieval_scores
 from bench.realtimeqa_retrieval import _pts
+from bench.variants import mark, tuned
 
 # --- refusals and answers ------------------------------------------------------------------------------
 
@@ -51,7 +55,7 @@ def ask_all(corpus: Corpus, questions: Sequence[QuizQuestion], answerable: set[s
     quiz's date with ``as_of``."""
     from rag.schema import AnswerMode, Filters
 
-    index = bench_eval.tuned(corpus.settings, **changes)
+    index = tuned(corpus.settings, **changes)
     answerer = index.answerer  # type: ignore[attr-defined]
     results = []
     for q in questions:
@@ -119,21 +123,21 @@ def labelled_figures() -> tuple[list[list[object]], str]:
     from rag import NewsIndex
     from rag.tuning import Fusion
 
-    settings, _ = bench_eval.demo_settings(False)
-    index = NewsIndex.open(settings, make_encoder=bench_eval.memoised_encoder)
-    asked, _ = bench_eval.answerable_questions(list(index.store.iter_paragraphs()))
-    unanswerable = bench_eval.read_jsonl("unanswerable.jsonl")
-    o = bench_eval.refusal_outcomes(bench_eval.tuned(settings), asked, unanswerable)
+    settings, _ = demo_settings(False)
+    index = NewsIndex.open(settings, make_encoder=memoised_encoder)
+    asked, _ = answerable_questions(list(index.store.iter_paragraphs()))
+    unanswerable = read_jsonl("unanswerable.jsonl")
+    o = refusal_outcomes(tuned(settings), asked, unanswerable)
     row = ["our labelled set (`bench/labels`)", len(unanswerable), _rate(sum(o["refused_bad"]), len(unanswerable)),
            "-", len(asked), _rate(sum(o["refused_good"]), len(asked)), "-", "-"]
     r5 = {}
     for label, changes in (("dense", {"fusion": Fusion.DENSE, "prefer_quoted": False}),
                            ("dense + quoted speakers", {"fusion": Fusion.DENSE}), ("default", {})):
-        r5[label] = bench_eval.retrieval_scores(bench_eval.tuned(settings, **changes), asked)["all"][1]
+        r5[label] = retrieval_scores(tuned(settings, **changes), asked)["all"][1]
     gain = r5["default"] - r5["dense"]
     line = (f"Our labelled set ({len(asked)} questions, `bench/eval.py`'s rule): default recall@5 {r5['default']:.3f}, "
-            f"dense only {r5['dense']:.3f} ({_pts(gain)} points; goal >= +{100 * bench_eval.GOAL_HYBRID_GAIN:.0f}: "
-            f"{'met' if gain >= bench_eval.GOAL_HYBRID_GAIN else 'NOT met'}), dense + quoted speakers "
+            f"dense only {r5['dense']:.3f} ({_pts(gain)} points; goal >= +{100 * GOAL_HYBRID_GAIN:.0f}: "
+            f"{'met' if gain >= GOAL_HYBRID_GAIN else 'NOT met'}), dense + quoted speakers "
             f"{r5['dense + quoted speakers']:.3f}.")
     return [row], line
 
@@ -152,7 +156,7 @@ def refusal_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], answerable:
             good = [a for a in asked if a.answerable]
             bad = [a for a in asked if not a.answerable]
             answered = [a for a in good if not a.reason]
-            rows.append([f"`{name}` = {bench_eval._mark(value, getattr(default, name))}",
+            rows.append([f"`{name}` = {mark(value, getattr(default, name))}",
                          _rate(sum(bool(a.reason) for a in bad), len(bad)),
                          _rate(sum(bool(a.reason) for a in good), len(good)),
                          _rate(sum(a.holds for a in answered), len(answered))])

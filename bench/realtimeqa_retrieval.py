@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from bench import eval as bench_eval
 from bench import report
+from bench.datasets.labelled import Question
 from bench.datasets.realtimeqa import (
     GOAL_GAIN,
     TYPES,
@@ -14,9 +14,11 @@ from bench.datasets.realtimeqa import (
     QuizQuestion,
     passage_id,
 )
+from bench.eval_retrieval import retrieval_scores
+from bench.variants import mark, tuned
 
 
-def _scores(ranks: Sequence[int | None]) -> tuple[float, float, float, float]:
+def scores_of(ranks: Sequence[int | None]) -> tuple[float, float, float, float]:
     """recall@1, recall@5, recall@10, MRR@10."""
     n = max(len(ranks), 1)
     return (sum(1 for r in ranks if r == 1) / n, sum(1 for r in ranks if r and r <= 5) / n,
@@ -64,9 +66,9 @@ def run_retrieval(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[
                   as_of: bool = True, **changes: object) -> list[int | None]:
     """Ranks of each question's passage; with ``as_of`` each is searched as of its quiz's date
     (``until``), as a reader that week would: the corpus then held no later news."""
-    index = bench_eval.tuned(corpus.settings, **changes)
-    asked = [bench_eval.Question(q.question, q.kind, q.qid, gold[q.qid], q.date if as_of else "") for q in questions]
-    return bench_eval.retrieval_scores(index, asked)["ranks"]
+    index = tuned(corpus.settings, **changes)
+    asked = [Question(q.question, q.kind, q.qid, gold[q.qid], q.date if as_of else "") for q in questions]
+    return retrieval_scores(index, asked)["ranks"]
 
 
 def _pts(x: float) -> str:
@@ -79,10 +81,10 @@ def retrieval_report(corpus: Corpus, questions: Sequence[QuizQuestion], gold: di
     from rag.tuning import Tuning
 
     ranks = {label: run_retrieval(corpus, questions, gold, as_of, **changes) for label, changes in _fusions()}
-    rows = [[label, *(f"{x:.3f}" for x in _scores(r))] for label, r in ranks.items()]
-    dense = _scores(next(r for label, r in ranks.items() if label.startswith("dense")))
+    rows = [[label, *(f"{x:.3f}" for x in scores_of(r))] for label, r in ranks.items()]
+    dense = scores_of(next(r for label, r in ranks.items() if label.startswith("dense")))
     default_label = next(label for label in ranks if "the default" in label)
-    default = _scores(ranks[default_label])
+    default = scores_of(ranks[default_label])
     gain5, gain_mrr = default[1] - dense[1], default[3] - dense[3]
     met = {"recall@5": gain5 >= GOAL_GAIN, "MRR": gain_mrr >= GOAL_GAIN}
     text = (
@@ -90,8 +92,8 @@ def retrieval_report(corpus: Corpus, questions: Sequence[QuizQuestion], gold: di
         + f"\n\nDefault `Tuning()` minus dense only: recall@5 {_pts(gain5)} points, MRR@10 {_pts(gain_mrr)} points "
         f"(goal >= +{100 * GOAL_GAIN:.0f} each: recall@5 {'met' if met['recall@5'] else 'NOT met'}, "
         f"MRR {'met' if met['MRR'] else 'NOT met'}). Against {DENSE_WITH_PRIOR}: recall@5 "
-        f"{_pts(default[1] - _scores(ranks[DENSE_WITH_PRIOR])[1])}, MRR@10 "
-        f"{_pts(default[3] - _scores(ranks[DENSE_WITH_PRIOR])[3])} points (the fusion's own share). "
+        f"{_pts(default[1] - scores_of(ranks[DENSE_WITH_PRIOR])[1])}, MRR@10 "
+        f"{_pts(default[3] - scores_of(ranks[DENSE_WITH_PRIOR])[3])} points (the fusion's own share). "
         f"{'Every question is searched as of its quiz date (`until`). ' if as_of else 'No date filter. '}"
         f"Rows keep the other `Tuning` fields at their defaults (prefer_quoted={Tuning().prefer_quoted}; recency "
         f"prior {Tuning().recency_weight} / {Tuning().recency_weight_all} over {Tuning().recency_days:g} days)."
@@ -112,7 +114,7 @@ def by_type_table(questions: Sequence[QuizQuestion], ranks: dict[str, list[int |
             continue
         row: list[object] = [kind, len(idx)]
         for label in labels:
-            _, r5, _, mrr = _scores([ranks[label][i] for i in idx])
+            _, r5, _, mrr = scores_of([ranks[label][i] for i in idx])
             row += [f"{r5:.3f}", f"{mrr:.3f}"]
         rows.append(row)
     return report.table(headers, rows)
@@ -125,6 +127,6 @@ def weight_sweep(corpus: Corpus, questions: Sequence[QuizQuestion], gold: dict[s
     default = Tuning()
     rows = []
     for w in weights:
-        r = _scores(run_retrieval(corpus, questions, gold, as_of, fusion=Fusion.WEIGHTED, dense_weight=w))
-        rows.append([bench_eval._mark(w, default.dense_weight), *(f"{x:.3f}" for x in r)])
+        r = scores_of(run_retrieval(corpus, questions, gold, as_of, fusion=Fusion.WEIGHTED, dense_weight=w))
+        rows.append([mark(w, default.dense_weight), *(f"{x:.3f}" for x in r)])
     return report.table(["Tuning.dense_weight", "recall@1", "recall@5", "recall@10", "MRR@10"], rows)

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from bench_helpers import load_harness
 
+from bench import polnear_match
+from bench.datasets import polnear as polnear_data
 from rag.schema import QuoteKind
 
-polnear = load_harness("polnear")
+polnear = load_harness("polnear")  # the report: polnear_section, goal_figures
 
 ARTICLE = (
     "Mayor Wins Vote\n"
@@ -61,19 +63,19 @@ def _write_split(root: Path) -> Path:
 
 
 def test_quote_kind_comes_from_double_quote_marks():
-    assert polnear.quote_kind(["“We will rebuild,”", "“We always do.”"]) is QuoteKind.DIRECT
-    assert polnear.quote_kind(["that the plan was “a disgrace”"]) is QuoteKind.MIXED
-    assert polnear.quote_kind(["the bridge would reopen, the city’s engineers agreed"]) is QuoteKind.INDIRECT
-    assert polnear.quote_kind(["''It is really a powerful book.''"]) is QuoteKind.DIRECT  # NYT house style
+    assert polnear_data.quote_kind(["“We will rebuild,”", "“We always do.”"]) is QuoteKind.DIRECT
+    assert polnear_data.quote_kind(["that the plan was “a disgrace”"]) is QuoteKind.MIXED
+    assert polnear_data.quote_kind(["the bridge would reopen, the city’s engineers agreed"]) is QuoteKind.INDIRECT
+    assert polnear_data.quote_kind(["''It is really a powerful book.''"]) is QuoteKind.DIRECT  # NYT house style
 
 
 def _gold(source: str, cue: str, content: str, kind: QuoteKind = QuoteKind.INDIRECT):
-    return polnear.GoldAttribution("a", "E1", source, cue, content, ((0, 1),), ((0, 1),), kind, (1,))
+    return polnear_data.GoldAttribution("a", "E1", source, cue, content, ((0, 1),), ((0, 1),), kind, (1,))
 
 
 def test_misses_are_sorted_into_the_patterns_the_report_names():
-    lemma = polnear.make_lemmatizer(frozenset({"said", "wants", "showed", "polls"}))
-    pattern = polnear.miss_pattern
+    lemma = polnear_data.make_lemmatizer(frozenset({"said", "wants", "showed", "polls"}))
+    pattern = polnear_match.miss_pattern
     assert pattern(_gold("Smith", ":", "we will"), lemma) == "colon or dash"
     assert pattern(_gold("court filings released Monday", "showed", "the aide knew"), lemma) == "non-person source"
     assert pattern(_gold("Smith", "said", 'it was "a mess"', QuoteKind.MIXED), lemma) == "mixed"
@@ -84,11 +86,11 @@ def test_misses_are_sorted_into_the_patterns_the_report_names():
 
 def test_first_annotator_is_gold_and_fragments_join(tmp_path: Path):
     split = _write_split(tmp_path)
-    files = polnear.first_annotator_files(split / "attributions")
+    files = polnear_data.first_annotator_files(split / "attributions")
     ann, annotators = files["nyt_2016-10-01_mayor"]
     assert (ann.name, annotators) == ("nyt_2016-10-01_mayor_0aaa.ann", 2)
 
-    article = polnear.read_article(split / "text" / "nyt_2016-10-01_mayor.txt", ann, annotators)
+    article = polnear_data.read_article(split / "text" / "nyt_2016-10-01_mayor.txt", ann, annotators)
     direct, reported = article.gold
     assert direct.source == "Mayor Lena Okafor"
     assert direct.content == "“We will rebuild,” “We always do.”"
@@ -97,7 +99,7 @@ def test_first_annotator_is_gold_and_fragments_join(tmp_path: Path):
 
 
 def test_interrupted_quote_matches_its_one_attribution(tmp_path: Path):
-    result = polnear.evaluate(_write_split(tmp_path), "dev")
+    result = polnear_match.evaluate(_write_split(tmp_path), "dev")
     assert result.articles == 1
     assert not result.spurious
     by_relation = {pair.gold.relation: pair for pair in result.pairs}
@@ -107,12 +109,12 @@ def test_interrupted_quote_matches_its_one_attribution(tmp_path: Path):
 
 def test_test_split_is_refused(tmp_path: Path):
     with pytest.raises(SystemExit, match="not evaluated here"):
-        polnear.split_dir(tmp_path, "test")
+        polnear_data.split_dir(tmp_path, "test")
 
 
 def test_missing_data_names_what_to_fetch(tmp_path: Path):
     with pytest.raises(SystemExit, match="networkdynamics/PolNeAR"):
-        polnear.split_dir(tmp_path, "dev")
+        polnear_data.split_dir(tmp_path, "dev")
 
 
 def test_dev_split_scores_real_articles():
@@ -120,7 +122,7 @@ def test_dev_split_scores_real_articles():
     if not any((folder / "attributions").is_dir() for folder in (root / "data" / "dev", root / "dev")):
         pytest.skip("PolNeAR not found: set NEWSRAG_POLNEAR to a checkout of github.com/networkdynamics/PolNeAR "
                     "(it has no licence, so it is not shipped with newsrag)")
-    result = polnear.evaluate(polnear.split_dir(root, "dev"), "dev")
+    result = polnear_match.evaluate(polnear_data.split_dir(root, "dev"), "dev")
     assert result.articles == 84
     assert result.pairs and result.gold
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from bench_helpers import load_harness
 
-rtqa = load_harness("realtimeqa")
+from bench.datasets import realtimeqa as rtqa_data
+
+rtqa = load_harness("realtimeqa")  # the report: Options, evaluate, realtimeqa_section
 
 
 def _record(qid: str, date: str, evidence: str = "", choices=("Italy", "Greece"), answer=("0",)) -> dict:
@@ -30,15 +32,15 @@ def _record(qid: str, date: str, evidence: str = "", choices=("Italy", "Greece")
 def test_select_by_date_keeps_only_the_years_asked_for():
     records = [_record("a", "2021/12/31"), _record("b", "2022/01/07"), _record("c", "2023/12/29"),
                _record("d", "2024/01/05"), _record("e", "2025/03/01"), _record("f", ""), _record("b", "2022/01/07")]
-    assert [r["question_id"] for r in rtqa.select_by_date(records, ["2022", "2023"])] == ["b", "c"]
-    assert [r["question_id"] for r in rtqa.select_by_date(records, ["2023"])] == ["c"]
+    assert [r["question_id"] for r in rtqa_data.select_by_date(records, ["2022", "2023"])] == ["b", "c"]
+    assert [r["question_id"] for r in rtqa_data.select_by_date(records, ["2023"])] == ["c"]
 
 
 def test_later_years_are_never_selected_even_when_asked_for():
     records = [_record("d", "2024/01/05"), _record("e", "2026/07/17")]
-    assert rtqa.select_by_date(records, ["2024", "2026"]) == []
+    assert rtqa_data.select_by_date(records, ["2024", "2026"]) == []
     with pytest.raises(SystemExit, match="reserved"):
-        rtqa.weekly_files(Path("/nonexistent"), "2024")
+        rtqa_data.weekly_files(Path("/nonexistent"), "2024")
 
 
 def _fake_repository(root: Path) -> Path:
@@ -68,19 +70,19 @@ def _fake_repository(root: Path) -> Path:
 
 def test_only_weekly_files_of_2022_and_2023_are_read(tmp_path: Path):
     root = _fake_repository(tmp_path)
-    names = {p.name for year in ("2022", "2023") for p in rtqa.weekly_files(root, year)}
+    names = {p.name for year in ("2022", "2023") for p in rtqa_data.weekly_files(root, year)}
     assert names == {"20220722_qa.jsonl", "20221230_qa.jsonl", "20220107_qa.jsonl", "20230106_qa.jsonl"}
-    questions = rtqa.load_questions(rtqa.data_root(root), ("2022", "2023"))
+    questions = rtqa_data.load_questions(rtqa_data.data_root(root), ("2022", "2023"))
     assert {q.qid for q in questions} == {"20220722_0", "20220722_1", "20220107_0", "20221230_0", "20230106_0"}
     assert {q.year for q in questions} == {"2022", "2023"}
-    assert [q.qid for q in rtqa.load_questions(root, ("2022",))] == ["20220107_0", "20220722_0", "20220722_1"]
+    assert [q.qid for q in rtqa_data.load_questions(root, ("2022",))] == ["20220107_0", "20220722_0", "20220722_1"]
 
 
 def test_missing_data_names_what_to_fetch(tmp_path: Path):
     with pytest.raises(SystemExit, match="realtimeqa/realtimeqa_public"):
-        rtqa.data_root(tmp_path)
+        rtqa_data.data_root(tmp_path)
     with pytest.raises(SystemExit, match="NEWSRAG_REALTIMEQA"):
-        rtqa.data_root(None)
+        rtqa_data.data_root(None)
     assert rtqa.realtimeqa_section(tmp_path).startswith("Skipped: ")
 
 
@@ -88,7 +90,7 @@ def test_missing_data_names_what_to_fetch(tmp_path: Path):
 
 
 def test_html_is_cleaned_and_links_kept():
-    text, links = rtqa.clean_html(
+    text, links = rtqa_data.clean_html(
         'Analysts accuse Bed Bath &amp; Beyond of <a href="https://www.cnn.com/2022/06/28/x/index.html">cutting'
         ' air   conditioning</a>, <u>reports</u> <strong>say</strong>.<br>Second&nbsp;part &#8220;quoted&#8221;.'
         '<script>var x = "<b>no</b>";</script>')
@@ -99,7 +101,7 @@ def test_html_is_cleaned_and_links_kept():
 
 def test_a_question_counts_only_when_its_correct_choice_is_in_its_passage():
     def question(evidence: str, choices=("Italy", "Greece"), answer=("0",)):
-        return rtqa.quiz_question(_record("q", "2022/07/22", evidence, choices, answer))
+        return rtqa_data.quiz_question(_record("q", "2022/07/22", evidence, choices, answer))
 
     assert question('Draghi, prime minister of <a href="u">Italy</a>, quit.').counted
     assert not question("Draghi quit on Thursday.").counted
@@ -113,33 +115,33 @@ def test_a_question_counts_only_when_its_correct_choice_is_in_its_passage():
 
 
 def test_question_types():
-    assert rtqa.question_type("Who won the 2022 Masters golf tournament?") == "who"
-    assert rtqa.question_type("Which car company unveiled the EQXX?") == "what"
-    assert rtqa.question_type("What year did CNN debut?") == "when"
-    assert rtqa.question_type("When is the surge expected to occur?") == "when"
-    assert rtqa.question_type("A total of 73 monuments were removed. How many remain standing?") == "how many"
-    assert rtqa.question_type("What percentage of US adults disapprove?") == "how many"
-    assert rtqa.question_type("The US launched a website where Americans can order which item?") == "what"
-    assert rtqa.question_type("NASA made history this week. Where did the launch occur?") == "other"
-    assert rtqa.question_type("This state's governor signed a controversial bill.") == "other"
+    assert rtqa_data.question_type("Who won the 2022 Masters golf tournament?") == "who"
+    assert rtqa_data.question_type("Which car company unveiled the EQXX?") == "what"
+    assert rtqa_data.question_type("What year did CNN debut?") == "when"
+    assert rtqa_data.question_type("When is the surge expected to occur?") == "when"
+    assert rtqa_data.question_type("A total of 73 monuments were removed. How many remain standing?") == "how many"
+    assert rtqa_data.question_type("What percentage of US adults disapprove?") == "how many"
+    assert rtqa_data.question_type("The US launched a website where Americans can order which item?") == "what"
+    assert rtqa_data.question_type("NASA made history this week. Where did the launch occur?") == "other"
+    assert rtqa_data.question_type("This state's governor signed a controversial bill.") == "other"
 
 
 def test_passage_articles_and_near_duplicates():
     from rag.schema import Article
 
-    q = rtqa.quiz_question(_record("20220722_0", "2022/07/22",
+    q = rtqa_data.quiz_question(_record("20220722_0", "2022/07/22",
                                    'Draghi quit in <a href="https://www.cnn.com/2022/07/21/europe/draghi-quits/index.html'
                                    '?x=1">Italy</a>.'))
-    record = rtqa.article_record(q)
+    record = rtqa_data.article_record(q)
     assert record == {"id": "realtimeqa-20220722_0", "title": "", "text": "Draghi quit in Italy.",
                       "date": "2022-07-21", "source": "CNN",
                       "url": "https://www.cnn.com/2022/07/21/europe/draghi-quits/index.html?x=1"}
-    assert rtqa.article_record(q, titles="url")["title"] == "draghi quits"
+    assert rtqa_data.article_record(q, titles="url")["title"] == "draghi quits"
 
     def article(aid: str, title: str, text: str, url: str = "") -> Article:
         return Article(article_id=aid, title=title, paragraphs=(text,), url=url)
 
-    groups = rtqa.near_duplicate_groups([
+    groups = rtqa_data.near_duplicate_groups([
         article("a", "One", "Same   TEXT here."), article("b", "Two", "same text here."),
         article("c", "Three", "Other.", "https://www.cnn.com/x/"), article("d", "Four", "More.", "http://cnn.com/x"),
         article("e", "Four", "Yet more."), article("f", "Five", "Alone."),
@@ -157,8 +159,8 @@ def test_a_slice_of_2022_runs_end_to_end(tmp_path: Path):
     if not path or not (Path(path) / "past" / "2022").is_dir():
         pytest.skip("RealTime QA not found: set NEWSRAG_REALTIMEQA to a checkout of "
                     "github.com/realtimeqa/realtimeqa_public (it has no licence, so it is not shipped with newsrag)")
-    root = rtqa.data_root(path)
-    questions = rtqa.load_questions(root, ("2022",))
+    root = rtqa_data.data_root(path)
+    questions = rtqa_data.load_questions(root, ("2022",))
     assert questions and all(q.date.startswith("2022-") for q in questions)
     counted = [q for q in questions if q.counted]
     assert 0 < len(counted) < len(questions)  # many passages do not hold the answer

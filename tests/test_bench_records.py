@@ -98,13 +98,8 @@ def test_every_script_is_listed_by_the_entry_point():
         assert re.search(rf"^  {name} ", listing.stdout, re.M)
 
 
-# Issue 23's goal; these four still mix loading, experiment and report and are not split yet.
-NOT_YET_SPLIT = {"encoder.py", "eval.py", "ingest.py", "query.py"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not split yet (issue 23)")) if p.name in NOT_YET_SPLIT
-    else p for p in sorted((ROOT / "bench").rglob("*.py"))], ids=lambda p: p.name)
+# Issue 23's goal: a benchmark reads as its experiment, its data and its report, each short.
+@pytest.mark.parametrize("path", sorted((ROOT / "bench").rglob("*.py")), ids=lambda p: p.name)
 def test_no_bench_module_is_over_400_lines(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
 

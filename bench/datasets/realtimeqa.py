@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench import eval as bench_eval
 from bench import report
+from bench.datasets.labelled import STORE_CODE, code_hash, jsonl_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = ("2022", "2023")  # 2024 onwards is reserved for acceptance: never opened
@@ -125,7 +125,7 @@ def load_questions(root: Path, years: Sequence[str]) -> list[QuizQuestion]:
     records = []
     for year in sorted(set(years)):
         for path in weekly_files(root, year):
-            records.extend(bench_eval.jsonl_rows(path))
+            records.extend(jsonl_rows(path))
     return sorted((quiz_question(r) for r in select_by_date(records, years)), key=lambda q: (q.date, _qid_key(q.qid)))
 
 
@@ -377,7 +377,7 @@ def build_corpus(name: str, records: list[dict], cache: Path, *, encoder: str = 
     from rag.settings import Settings
 
     stem = name if encoder == "torch" else f"{name}-{encoder}"
-    digest = hashlib.sha1(bench_eval._code_hash(bench_eval._STORE_CODE).encode())
+    digest = hashlib.sha1(code_hash(STORE_CODE).encode())
     for r in records:
         digest.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode() + b"\n")
     folder = cache / f"{stem}-{digest.hexdigest()[:12]}"

@@ -94,6 +94,10 @@ def test_reporting_verb_with_that_clause_is_indirect_speech(verb: str, cue: str)
         ),
         ("Smith told reporters on Monday that the army was ready.", "Smith", "the army was ready",
          "told reporters on Monday"),
+        # The hearer runs on over the plural noun its name qualifies, when a new subject follows.
+        ("Blair told Labour members the Tories offered a hard right agenda.", "Blair",
+         "the Tories offered a hard right agenda", "told Labour members"),
+        ("Smith told Reuters prices would rise.", "Smith", "prices would rise", "told Reuters"),
         (
             "Smith told the crowd outside the town hall that the army was ready.",
             "Smith",

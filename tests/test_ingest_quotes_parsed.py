@@ -87,6 +87,13 @@ def test_a_reported_clause_keeps_its_subject() -> None:
         assert re.match(r"(that )?the provincial government had changed", text), text
 
 
+def test_a_relative_clause_after_a_verb_is_no_reported_clause() -> None:
+    """ "An e-mail is circulating that carries a worm": "that" is the e-mail, not a statement's
+    opening, and "Another tsunami-related circulated that carries" misreads the article."""
+    assert quotes_of("Another tsunami-related e-mail is also circulating that carries the Zar worm, "
+                     "which tries to spread through Outlook.") == []
+
+
 def test_nobody_declining_to_comment_is_quoted_as_saying_something() -> None:
     found = quotes_of("Tomas Reinholt, the operator's director, declined to comment on Friday.",
                       "Quillon did not respond to requests for comment.")
@@ -204,16 +211,17 @@ def test_the_seed_keeps_its_seven_speakers_and_reads_well() -> None:
                     "to its folder of business/ entertainment/ politics/ sport/ tech/)")
 def test_hardly_a_statement_of_300_bbc_articles_reads_as_a_broken_sentence() -> None:
     """Real British news, 60 articles of each section (D. Greene and P. Cunningham's BBC dataset,
-    2004-05; not ours, never shipped). 3 of 1,381 statements on 2026-12-07: two misparses, "told
-    Labour that members the Tories offered" (the hearer is "Labour members") and "Another
-    tsunami-related circulated that carries the Zar worm" (an e-mail, cut off), and one the check
-    misreads ("said that reports that she had likened ...", "reports" tagged a verb)."""
+    2004-05; not ours, never shipped). 1 of 1,380 statements on 2026-12-07, one the check itself
+    misreads ("said that reports that she had likened ...": the parser tags "reports" a verb with
+    "that" its subject). Extractor 16 fixed the two real ones: "told Labour that members the
+    Tories offered" (the hearer is "Labour members") and "Another tsunami-related circulated that
+    carries the Zar worm" (a relative clause read as a statement)."""
     folder = Path(os.environ["NEWSRAG_BBC"])
     files = [f for section in sorted(p for p in folder.iterdir() if p.is_dir()) for f in sorted(section.glob("*.txt"))[:60]]
     assert len(files) == 300
     statements = _statements([a for f in files for a in load_file(f, max_bytes=10_000_000)])
     assert len(statements) > 1000
-    assert len(_broken(statements)) <= 3
+    assert len(_broken(statements)) <= 1
 
 
 @pytest.mark.skipif(not os.environ.get("NEWSRAG_POLNEAR"), reason="PolNeAR not given (set NEWSRAG_POLNEAR)")

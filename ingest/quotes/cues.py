@@ -501,10 +501,23 @@ def skip_hearer(tokens: Sequence[Token], i: int) -> int:
         j = i + 2
         while j < n and is_name_word(tokens[j]) and tokens[j - 1].is_cap:
             j += 1
-        return j
+        return _group_noun(tokens, j)
     if i < n and is_name_word(tokens[i]):
         j = i + 1
         while j < n and is_name_word(tokens[j]):
             j += 1
-        return j
+        return _group_noun(tokens, j)
     return i + 1 if i < n and tokens[i].is_word else i
+
+
+def _group_noun(tokens: Sequence[Token], j: int) -> int:
+    """Past a plural noun that the name before it qualifies, when a new subject follows it: "told
+    Labour members the Tories offered ...", where the hearer is "Labour members" (a statement
+    "told Labour that members the Tories offered" misstates it). "told Reuters prices would rise"
+    stays: a verb, not a subject, follows "prices"."""
+    n = len(tokens)
+    if j + 1 < n and tokens[j].is_word and not tokens[j].is_cap and tokens[j].low.endswith("s") \
+            and tokens[j].low not in VERB_LEMMA and tokens[j].low not in FINITE_MARKERS \
+            and (tokens[j + 1].low in DETERMINERS or is_name_word(tokens[j + 1])):
+        return j + 1
+    return j

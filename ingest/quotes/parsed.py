@@ -62,7 +62,7 @@ _COPULAS = word_set("be become seem appear look remain get")  # "she appears une
 # whether ..."); a negated cue reports nothing said ("did not say whether ..."); joined subjects
 # ("Cruz, Rubio and Kasich said", "The Vermont senator and Democratic presidential candidate
 # said") are the rules' to read, which know a list from a pair and a pair from two roles of one.
-_LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", *(f"subj_lemma={w}" for w in word_set(
+_LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", "that_subject", *(f"subj_lemma={w}" for w in word_set(
     "week day month year time hour minute moment decade future past weekend night morning evening era")),
     *(f"lemma={w}" for w in _COPULAS)})
 _WH = word_set("whether if why how what who when where which")
@@ -294,6 +294,8 @@ def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[in
     first = doc[a]
     if first.lower_ == "that":
         features += ["content_that", f"lemma={lemma}:that"]
+        if first.dep_ in _SUBJECTS and first.head.i == complement.i:
+            features.append("that_subject")
     elif first.lower_ in _WH:
         features.append("content_wh")
     if any(a <= i < b for i in quote_tokens):

@@ -69,9 +69,9 @@ resolved to whoever sent it unless an earlier sentence had its sender speak "in 
 letter, memo, tweet); "the city's electoral office" stays as written.
 """
 
-from ingest.quotes.extract import extract_quotes
+from ingest.quotes.extract import extract_quotes, extract_quotes_of
 
-__all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extractor_label", "extractor_version"]
+__all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extractor_label", "extractor_version"]
 
 
 # Bump whenever what ``extract_quotes`` returns changes: a store whose quotes came from another

@@ -98,11 +98,15 @@ def pipeline() -> Any:
     try:
         import spacy
 
+        from ingest.quotes.tagmap import use_bulk_tag_map
+
         for name in PIPELINES:
             try:
-                return spacy.load(name, exclude=["ner"])
+                nlp = spacy.load(name, exclude=["ner"])
             except OSError:
                 continue
+            use_bulk_tag_map(nlp)  # the same attributes, a fifth less CPU (ingest.quotes.tagmap)
+            return nlp
         return None
     except ImportError:
         return None

@@ -58,6 +58,8 @@ def test_direct_quote_is_attributed_in_every_common_shape(
         ("confirmed", "confirmed"),
         ("has said", "said"),
         ("also said on Monday", "said"),
+        ("will argue", "will argue"),  # a bare verb keeps its modal: never "Pushilin argue that"
+        ("could also argue", "could argue"),
         ("wrote on Telegram", "wrote"),
     ],
 )
@@ -346,3 +348,20 @@ def test_an_age_after_the_name_is_an_aside() -> None:
     # v10: "Name, 29, a nurse, says ...".
     quote = only_quote("Anna Stone, 29, a nurse, says her biggest worry is rent.")
     assert (quote.speaker, quote.text) == ("Anna Stone", "her biggest worry is rent")
+
+
+def test_a_pronoun_with_a_verb_s_clitic_is_the_speaker_and_the_clitic_the_verb() -> None:
+    """ "She’ll argue": the pronoun resolves to the person before it, never a speaker "She'll"."""
+    found = extract_quotes(["Hillary Clinton spoke in Ohio on Monday.",
+                            "She’ll argue that the tax plan would help working families."])
+
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        ("Hillary Clinton", "will argue", "the tax plan would help working families")]
+
+
+def test_a_clitic_cue_from_the_parse_is_written_out() -> None:
+    """ "He’s claiming": the statement reads "is claiming", never "’s claiming"."""
+    found = extract_quotes(["Donald Trump spoke at a rally in Ohio.",
+                            "He’s claiming that voting fraud is a big problem in this country."])
+
+    assert [(q.speaker, q.cue) for q in found] == [("Donald Trump", "is claiming")]

@@ -94,6 +94,20 @@ def verb_at(tokens: Sequence[Token], v: int) -> tuple[str, int] | None:
     return lemma, v + 1
 
 
+_MODALS = word_set("will would can could may might must should shall do does")
+
+
+def _with_modal(tokens: Sequence[Token], v: int, cue: str) -> str:
+    """A bare verb keeps the modal before it ("will argue", "She’ll argue"): "Clinton argue that
+    ..." is no English. Other forms stand alone as before ("said", "has said" reads "said")."""
+    if VERB_LEMMA.get(tokens[v].low) != tokens[v].low:
+        return cue
+    k = v - 1
+    while k >= 0 and (tokens[k].low in PRE_VERB_ADVERBS or tokens[k].low.endswith("ly") and len(tokens[k].low) > 4):
+        k -= 1  # "will also argue"
+    return f"{tokens[k].low} {cue}" if k >= 0 and tokens[k].low in _MODALS else cue
+
+
 def _strip_pre_verb(tokens: Sequence[Token], v: int) -> int | None:
     """Index after the subject once "has", "also", "on Tuesday" are skipped; None for "did not say"."""
     k = v
@@ -334,6 +348,7 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
                 cue += " " + text[tokens[after].start : tokens[heard - 1].end]
         elif after < len(tokens) and tokens[after].low == "as" and lemma in NAMING_LEMMAS:
             cue += " as"  # "described as a gesture to Kharniv"
+        cue = _with_modal(tokens, v, cue)
         subject = _subject_anchor(tokens, v, text)
         # ", saying ..." has a subject of its own before the comma only after "with" ("with Denis
         # Pushilin, the head of the DPR, declaring that"); otherwise the main clause's subject

@@ -342,7 +342,22 @@ def _cue_words(doc: Any, cue: Any, content: tuple[int, int], through: int | None
         last = doc[through]
     elif last.i - first.i > 8:
         last = cue
-    return first.idx, " ".join(doc[first.i : last.i + 1].text.split())
+    words = " ".join(doc[first.i : last.i + 1].text.split())
+    if first.text[:1] in "'’" and first.i > 0 and not doc[first.i - 1].whitespace_:
+        # "He’s claiming": the clitic is written out, as the statement's cue stands without the
+        # pronoun ("Donald Trump is claiming that ...", never "Donald Trump ’s claiming").
+        words = _clitic_word(first) + words[len(first.text):]
+    return first.idx, words
+
+
+def _clitic_word(token: Any) -> str:
+    """ "’s" as "is" or "has", "’ll" as "will", and so on, by what the parse says it is."""
+    clitic = token.lower_[1:]
+    if clitic == "s":
+        return "has" if token.lemma_ == "have" else "is"
+    if clitic == "d":
+        return "had" if token.lemma_ == "have" else "would"
+    return {"ll": "will", "re": "are", "ve": "have", "m": "am"}.get(clitic, token.text)
 
 
 def _source_range(subject: Any) -> tuple[int, int]:

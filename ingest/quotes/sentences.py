@@ -59,9 +59,23 @@ _TOKEN = re.compile(
 )
 
 
+# "She’ll argue", "He’s claiming": a pronoun with a verb's clitic is two words, the pronoun and the
+# verb, or "She'll" reads as a speaker and "’s claiming" as no verb at all. The clitic's token
+# keeps its offsets in the text and is read as the word it stands for ("’ll" as "will").
+_CLITIC = re.compile(r"(?i)(i|you|he|she|it|we|they|who|there)(['’])(s|ll|re|ve|d|m)")
+_CLITIC_WORDS = {"s": "is", "ll": "will", "re": "are", "ve": "have", "d": "would", "m": "am"}
+
+
 def _tokenize(text: str, start: int, end: int, out: list[Token]) -> None:
     for m in _TOKEN.finditer(text, start, end):
         word, s, e = m.group(), m.start(), m.end()
+        clitic = _CLITIC.fullmatch(word)
+        if clitic is not None:
+            k = s + clitic.end(1)
+            out.append(Token(clitic.group(1), clitic.group(1).lower(), s, k))
+            full = _CLITIC_WORDS[clitic.group(3).lower()]
+            out.append(Token(full, full, k, e))
+            continue
         if (
             out
             and word == "."

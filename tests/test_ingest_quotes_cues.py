@@ -365,3 +365,28 @@ def test_a_clitic_cue_from_the_parse_is_written_out() -> None:
                             "He’s claiming that voting fraud is a big problem in this country."])
 
     assert [(q.speaker, q.cue) for q in found] == [("Donald Trump", "is claiming")]
+
+
+@pytest.mark.parametrize("parse", [True, False])
+def test_a_transcript_quoted_turn_by_turn_gives_each_turn_to_its_speaker(parse: bool) -> None:
+    """Each paragraph opens with a mark and the speaker's name and none closes: one turn each,
+    never one quotation running on through the next speakers' names."""
+    found = extract_quotes([
+        "Fox News host Chris Wallace interviewed Mike Pence on Sunday. Partial transcript as follows:",
+        '"WALLACE: Let’s start with breaking news on the debate story. Trump tweeted this.',
+        '"PENCE: Well, look, she apparently thinks this is an episode of “Shark Tank.” It’s serious business.',
+        '"(CROSSTALK.)',
+        '"WALLACE: If I may, sir, will Gennifer Flowers be there?',
+        '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night."',
+    ], parse=parse)
+
+    assert [(q.speaker, q.kind.value, q.cue, q.paragraphs) for q in found] == [
+        ("Chris Wallace", "direct", ":", (2,)), ("Mike Pence", "direct", ":", (3,)),
+        ("Chris Wallace", "direct", ":", (5,)), ("Mike Pence", "direct", ":", (6,))]
+    assert found[1].text == "Well, look, she apparently thinks this is an episode of “Shark Tank.” It’s serious business."
+
+
+def test_a_dateline_inside_a_quotation_is_no_transcript_turn() -> None:
+    [quote] = extract_quotes(['"WASHINGTON: The city is quiet," said Mayor Jane Smith.'])
+
+    assert quote.speaker == "Jane Smith"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ingest.quotes import parsed
@@ -19,6 +19,7 @@ from ingest.quotes.article import ArticleText, Said
 from ingest.quotes.content import read_unit
 from ingest.quotes.cues import Anchor
 from ingest.quotes.lexicon import SENT_DOCUMENTS, word_set
+from ingest.quotes.marks import TRANSCRIPT_TURN
 from ingest.quotes.phrases import Phrase, phrase_before
 from ingest.quotes.relays import Frame, frame_after, frame_in
 from ingest.quotes.sentences import Token, Unit, sentence_units
@@ -111,6 +112,24 @@ class _Collector:
         ):
             return
         self.add(s, previous.speaker, previous.written, previous.cue, previous.role, previous.reported_by)
+
+
+def _transcript_turn(out: _Collector, book: SpeakerBook, s: Said, article: ArticleText) -> bool:
+    """A transcript's turn ('"PENCE: Well, look, ...'): the words after the name are the named
+    speaker's ("Pence", or the "Mike Pence" named before), quoted whole; whether it was one."""
+    label = TRANSCRIPT_TURN.match(s.text)
+    if label is None:
+        return False
+    written = label.group(1)
+    speaker = book.resolve(Phrase(0, 1, written, "person", written.title()), "", False)
+    if speaker is None:
+        return False
+    cut = label.end()
+    paragraph = article.normalised[s.paragraphs[0] - 1].rstrip()
+    end = len(paragraph) - 1 if paragraph[-1:] in "\"”" else len(paragraph)  # a turn closes no mark but the last
+    span = (s.span[0] + cut, end) if s.span is not None else None
+    out.add(replace(s, position=s.position + cut, text=s.text[cut:], span=span), speaker, written, ":", speaker.role)
+    return True
 
 
 def _note_senders(book: SpeakerBook, tokens: Sequence[Token], anchors: list[Anchor]) -> None:
@@ -344,9 +363,9 @@ def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
             previous_frame = None
             continue
         for s in said:
-            if s.anchor is None:
+            if s.anchor is None and not _transcript_turn(out, book, s, article):
                 out.continue_last(s, out.last)
-            else:
+            elif s.anchor is not None:
                 out.add_from(s, book, s.anchor, frame)
         previous_frame = frame_after(book, said)
         _note_senders(book, unit.tokens, anchors)

@@ -31,6 +31,11 @@ _CLOSE_ONLY = "”»"
 _ELISIONS = ("em", "tis", "twas", "cause", "til")
 # A quote may run on for a few paragraphs in news copy; longer runs are unpaired marks.
 _MAX_QUOTE_PARAGRAPHS = 4
+# A transcript quoted turn by turn opens each paragraph with a mark and the speaker's name in
+# capitals, and closes none ('"WALLACE: Let's start ...', '"PENCE: Well, look, ...'): each
+# paragraph is one turn, a quotation to its end, never one quotation running on through the
+# next speakers' names.
+TRANSCRIPT_TURN = re.compile(r"""([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,8 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int], i
             if paragraphs > _MAX_QUOTE_PARAGRAPHS:
                 return -1, dropped, i
             j = i + 1
+            if j < len(text) and text[j] in _QUOTE_FAMILY and TRANSCRIPT_TURN.match(text, j + 1):
+                return -1, dropped, i  # the next speaker's turn of a transcript: no quotation runs into it
             if j < len(text) and _QUOTE_FAMILY.get(text[j]) == family and _can_open(text, j):
                 dropped.append(j)
                 i = j + 1
@@ -137,6 +144,23 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int], i
         i += 1
 
 
+def _runs_to_end(text: str, i: int, end: int, family: str) -> bool:
+    """Whether the quotation opened at ``i`` is still open at the paragraph's last character: a
+    quotation inside it ("an episode of “Shark Tank.”") opens and closes, but a mark that closes
+    while none is open ('"WASHINGTON: The city is quiet," said ...') ends it early."""
+    depth = 0
+    for j in range(i + 1, end - 1):
+        if _QUOTE_FAMILY.get(text[j]) != family:
+            continue
+        if _can_close(text, j) and (depth > 0 or not _can_open(text, j)):
+            if depth == 0:
+                return False
+            depth -= 1
+        elif _can_open(text, j):
+            depth += 1
+    return True
+
+
 def find_quote_spans(text: str) -> list[Span]:
     """Pair quote marks in the article text (paragraphs joined with newlines)."""
     spans: list[Span] = []
@@ -151,6 +175,13 @@ def find_quote_spans(text: str) -> list[Span]:
             return spans
         i = m.start()
         family = _QUOTE_FAMILY[text[i]]
+        end = text.find("\n", i)
+        end = len(text) if end < 0 else end
+        if (i == 0 or text[i - 1] == "\n") and TRANSCRIPT_TURN.match(text, i + 1) and _runs_to_end(text, i, end, family):
+            inner = " ".join(text[i + 1 : end - 1 if _QUOTE_FAMILY.get(text[end - 1]) == family else end].split())
+            spans.append(Span(i, end, inner))  # no mark closes it but, at most, the paragraph's last
+            i = end
+            continue
         if i >= unclosable_until.get(family, -1) and _can_open(text, i):
             close, dropped, stopped = _find_close(text, i, family)
             if close >= 0:

@@ -108,6 +108,15 @@ def test_a_quotation_signed_after_a_dash_is_the_signer_s() -> None:
     assert found[1][2] == "Trump must stop portraying Latinos as gangsters."
 
 
+def test_the_last_signed_quotation_of_a_paragraph_is_signed_too() -> None:
+    """A paragraph of reader voices followed by another (a photo credit): its last signature ends
+    the paragraph, not the article, and is read like the others."""
+    found = quotes_of("\u201cHe is ignorant of our culture.\u201d \u2015 Pamela Padilla "
+                      "\u201cTrump must stop portraying Latinos as gangsters.\u201d\u2015 Carla Sanchez.",
+                      "Getty/Instagram.")
+    assert [(s, k) for s, k, _ in found] == [("Pamela Padilla", "direct"), ("Carla Sanchez", "direct")]
+
+
 def test_a_reader_s_quotation_opened_with_a_closing_mark_is_still_signed() -> None:
     found = quotes_of("\u201dFear. I am truly afraid that he will win.\u201d \u2015 Edwin G. Monroy "
                       "\u201cHe is clueless about the struggles of minorities.\u201d \u2015 Stephanie Egan")

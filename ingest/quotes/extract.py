@@ -251,7 +251,7 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
 # Quotations signed after a dash: '"We deserve better." ― Carla Sanchez' (reader voices, surveys,
 # letters). A paragraph that ends with such a signature reads every "quote ― Name" in it that way,
 # not as "― Name: '...'" introducing the next quotation.
-_SIGNATURE = re.compile(r"""[”"]\s*[―—–]\s*([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}?)\.?(?=\s*$|\s*[“"])""")
+_SIGNATURE = re.compile(r"""[”"]\s*[―—–]\s*([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}?)\.?(?=\s*$|[ \t]*\n|\s*[“"])""")
 _ENDS_SIGNED = re.compile(r"""[”"]\s*[―—–]\s*[A-Z][\w.'’ -]{1,60}$""")
 
 

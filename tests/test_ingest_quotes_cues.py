@@ -390,3 +390,14 @@ def test_a_dateline_inside_a_quotation_is_no_transcript_turn() -> None:
     [quote] = extract_quotes(['"WASHINGTON: The city is quiet," said Mayor Jane Smith.'])
 
     assert quote.speaker == "Jane Smith"
+
+
+def test_a_quotation_introduced_by_a_colon_at_the_end_of_the_paragraph_before_is_the_introducer_s() -> None:
+    """News copy sets a long quotation apart: 'He said:' closes one paragraph, the quotation is the next."""
+    found = extract_quotes(["Donald Trump answered with the example of Chicago.", "He said:",
+                            "“We have a situation where our inner cities are so dangerous.”",
+                            "“You walk down the street, you get shot.”"])
+
+    assert [(q.speaker, q.cue, q.paragraphs) for q in found] == [
+        ("Donald Trump", "said", (3,)), ("Donald Trump", "said", (4,))]
+    assert extract_quotes(["The rules are as follows:", "“No dogs.”"]) == []

@@ -114,6 +114,18 @@ class _Collector:
         self.add(s, previous.speaker, previous.written, previous.cue, previous.role, previous.reported_by)
 
 
+def _introducing(unit: Unit, said: list[Said], anchors: list[Anchor]) -> Anchor | None:
+    """The attribution that ends a sentence with a colon and introduces nothing in it ("He said:"),
+    whose quotation is the next paragraph, as a block quote in news copy is."""
+    if not anchors or not unit.tokens or unit.tokens[-1].text != ":":
+        return None
+    last = anchors[-1]
+    between = unit.tokens[last.end : -1]  # "wrote on Twitter:", "said in a statement:"
+    if len(between) > 6 or any(t.is_quote for t in between) or any(s.anchor is last for s in said):
+        return None
+    return last
+
+
 def _transcript_turn(out: _Collector, book: SpeakerBook, s: Said, article: ArticleText) -> bool:
     """A transcript's turn ('"PENCE: Well, look, ...'): the words after the name are the named
     speaker's ("Pence", or the "Mike Pence" named before), quoted whole; whether it was one."""
@@ -334,12 +346,18 @@ def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
 
     previous_frame: Frame | None = None  # from the sentence before, in the same paragraph
 
+    introduced: Anchor | None = None  # "He said:" closing a paragraph: the next one's quotation is his
     for index, unit in enumerate(units):
         said, anchors = read[index]
         book.note_mentions(unit.tokens, article.text)
         if unit.first_in_paragraph:
             previous_frame = None
         frame = frame_in(book, anchors) or previous_frame
+        if introduced is not None and unit.first_in_paragraph and said and said[0].anchor is None \
+                and unit.tokens and unit.tokens[0].is_quote:
+            out.add_from(said[0], book, introduced, frame)
+            said = said[1:]
+        introduced = _introducing(unit, said, anchors)
         if waiting:
             opener = _opening_anchor(unit.tokens, said, anchors)
             speaker = _resolve(book, opener) if opener is not None else None

@@ -108,6 +108,13 @@ def test_a_quotation_signed_after_a_dash_is_the_signer_s() -> None:
     assert found[1][2] == "Trump must stop portraying Latinos as gangsters."
 
 
+def test_a_quotation_the_parse_splits_from_its_opening_mark_is_quoted_whole() -> None:
+    """spaCy hangs the opening mark on "said" and the closing one on the clause: the quotation is
+    'It is 3 a.m.', never 'It is 3 a.m.”' with a stray mark."""
+    found = quotes_of("As a phone rang, the announcer said, \u201cIt is 3 a.m.\u201d")
+    assert found == [("the announcer", "direct", "It is 3 a.m.")]
+
+
 def test_the_last_signed_quotation_of_a_paragraph_is_signed_too() -> None:
     """A paragraph of reader voices followed by another (a photo credit): its last signature ends
     the paragraph, not the article, and is read like the others."""

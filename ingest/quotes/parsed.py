@@ -248,7 +248,9 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
     """Token range without punctuation at either end (quote marks stay: they belong to a quote),
     and with the closing mark of a quotation it opens (the parse may hang it on the verb)."""
     marks = sum(1 for t in doc[start:end] if _is_mark(t))
-    if marks % 2:
+    if marks % 2 and _is_mark(doc[end - 1]) and not _is_mark(doc[start]) and start > 0 and _is_mark(doc[start - 1]):
+        start -= 1  # 'said, “It is 3 a.m.”': the parse hung the opening mark on the verb, the closing one on the clause
+    elif marks % 2:
         stop = end
         while stop < len(doc) and doc[stop].is_punct and not _is_mark(doc[stop]) and stop - end < 3:
             stop += 1

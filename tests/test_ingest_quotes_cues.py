@@ -401,3 +401,19 @@ def test_a_quotation_introduced_by_a_colon_at_the_end_of_the_paragraph_before_is
     assert [(q.speaker, q.cue, q.paragraphs) for q in found] == [
         ("Donald Trump", "said", (3,)), ("Donald Trump", "said", (4,))]
     assert extract_quotes(["The rules are as follows:", "“No dogs.”"]) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("About 9.9 million single mothers live in the United States, according to federal statistics.",
+         "Federal statistics"),
+        ("He was the fourth person shot this year, according to a Washington Post database tracking such "
+         "deaths.", "a Washington Post database"),
+        ("The plan failed, according to The Washington Post.", "The Washington Post"),  # a masthead, not "a post"
+    ],
+)
+def test_according_to_evidence_credits_the_evidence_as_written(sentence: str, speaker: str) -> None:
+    [quote] = extract_quotes([sentence])
+
+    assert (quote.speaker, quote.cue) == (speaker, "according to")

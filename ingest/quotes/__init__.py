@@ -129,7 +129,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 14: a clause the parse splits at a hyphen ("should re-submit") runs on through it.
 # 15: each quote records what its speaker is (``Quote.speaker_kind``: person, org, publication,
 #     description, group), so a follow-up's "he" is never a newspaper.
-EXTRACTOR_VERSION = "21"
+EXTRACTOR_VERSION = "22"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -258,6 +258,29 @@ def _following_role(tokens: Sequence[Token], i: int, text: str) -> tuple[str, bo
     return role, org_hint, name
 
 
+# What figures come from when no one is named: "according to federal statistics", "according to
+# a Washington Post database tracking such deaths". The source is the evidence as written.
+_EVIDENCE_NOUNS = DOCUMENT_NOUNS | word_set(
+    "statistics database databases polls surveys studies census complaint complaints documents filings")
+
+
+def _evidence_phrase(tokens: Sequence[Token], s: int, e: int, text: str) -> Phrase | None:
+    """ "federal statistics", "a Washington Post database": words up to the first evidence noun,
+    as a description ("Federal statistics", "a Washington Post database"); None otherwise."""
+    for j in range(s, min(e, s + 8)):
+        if tokens[j].low in _EVIDENCE_NOUNS and tokens[j].text == tokens[j].low:  # not "the Washington Post"
+            written = " ".join(text[tokens[s].start : tokens[j].end].split())
+            first = tokens[s].low
+            if first == "the":
+                name = "the" + written[3:]
+            elif first in ("a", "an"):
+                name = written
+            else:
+                name = written[:1].upper() + written[1:]
+            return Phrase(s, j + 1, written, "description", name, head=tokens[j].low, definite=first == "the")
+    return None
+
+
 def _according_anchor(tokens: Sequence[Token], a: int, text: str) -> Anchor | None:
     """The speaker of "according to X[, role]", or of a document by one ("a recent report by The Times")."""
     s = a + 2
@@ -291,6 +314,9 @@ def _according_anchor(tokens: Sequence[Token], a: int, text: str) -> Anchor | No
             candidate = phrase_before(stripped, p + 1, s, text)
             if candidate is not None and candidate.start == s:
                 phrase = candidate
+    if phrase is None or (phrase.end < e and tokens[phrase.end].text in _EVIDENCE_NOUNS):
+        # "a police database", "a Washington Post database": the evidence, not "a police"
+        phrase = _evidence_phrase(tokens, s, e, text) or phrase
     if phrase is None:
         return None
     end = phrase.end

@@ -84,20 +84,12 @@ def json_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
 _MIB = 1024 * 1024
 
 
-def jsonl_entries(text: str, path: Path) -> Iterator[Article | BadArticle]:
-    """One article object per line; blank lines are allowed. Located as ``path#LINE``.
-
-    A bad line (not JSON, cut off, no text) is yielded naming its line, and the lines after it
-    are still read. Articles are numbered among the non-blank lines ("article 3").
-    """
-    # Split on "\n" only: str.splitlines would also split on U+2028, which JSON allows in strings.
-    yield from _jsonl_lines(enumerate(text.split("\n"), start=1), path)
-
-
 def jsonl_stream(path: Path, max_bytes: int) -> Iterator[Article | BadArticle]:
-    """``jsonl_entries`` of a file read a line at a time, each line at most ``max_bytes`` (one
-    article: a longer line is named and skipped without being held), so memory does not grow with
-    the feed. JSON Lines is UTF-8 (a BOM on the first line is allowed); a line that is not is read
+    """One article object per line, located as ``path#LINE``; blank lines are allowed. A bad line
+    (not JSON, cut off, no text) is yielded naming its line, and the lines after it are still read;
+    articles are numbered among the non-blank lines ("article 3"). The file is read a line at a
+    time, each line at most ``max_bytes`` (one article: a longer line is named and skipped without
+    being held), so memory does not grow with the feed. JSON Lines is UTF-8 (a BOM on the first line is allowed); a line that is not is read
     as the loaders read any text (``ingest.loaders._decode``)."""
     from ingest.loaders import _decode, _format_size
 
@@ -287,24 +279,20 @@ def feed_stream(path: Path, max_bytes: int) -> Iterator[Article | BadArticle]:
                 yield _streamed_entry(element, root, title, count, path, max_bytes)
                 for done in [*element.itersiblings(preceding=True), element]:
                     parent.remove(done)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, OSError, LookupError) as exc:
+        # Not well-formed XML, an unreadable file, or an encoding name lxml does not know.
         if _size(path) > max_bytes:
-            problem = re.sub(r", line \d+, column \d+$", "", exc.msg)
-            raise BadArticle(where, f"is not well-formed XML at line {exc.lineno} ({problem}); the entries "
-                             f"after entry {count} were not read; fix the feed and re-run newsrag ingest") from exc
-        from ingest.loaders import _read_bytes
-
-        for n, entry in enumerate(feed_entries(_read_bytes(path, max_bytes), path), start=1):
-            if n > count:
-                yield entry
-        return
-    except (OSError, LookupError) as exc:  # unreadable file or an encoding name lxml does not know
-        if _size(path) > max_bytes:
+            if isinstance(exc, etree.XMLSyntaxError):
+                problem = re.sub(r", line \d+, column \d+$", "", exc.msg)
+                raise BadArticle(where, f"is not well-formed XML at line {exc.lineno} ({problem}); the entries "
+                                 f"after entry {count} were not read; fix the feed and re-run newsrag ingest") from exc
             raise BadArticle(where, f"could not be read as a feed ({exc}); fix the feed and re-run "
                              "newsrag ingest") from exc
         from ingest.loaders import _read_bytes
 
-        yield from feed_entries(_read_bytes(path, max_bytes), path)
+        for n, entry in enumerate(feed_entries(_read_bytes(path, max_bytes), path), start=1):
+            if n > count:  # the entries before the break were yielded already
+                yield entry
         return
     if count == 0:
         raise BadArticle(where, "is a feed with no entries; save the feed again when it has articles")

@@ -213,16 +213,13 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
     if suffix not in SUPPORTED_SUFFIXES and path.is_file():
         raise BadArticle(str(path), f"has an unsupported suffix {suffix or '(none)'!r}; newsrag reads "
                          f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files")
-    if suffix in _JSONL_SUFFIXES:
-        # JSON Lines is read as a stream, a line at a time, and the size limit applies to each line
-        # (one article): a feed of 13,000 articles goes in whole with memory flat (issue 24). The
-        # chat's uploads keep their own limit on the whole file (Streamlit's maxUploadSize).
+    if suffix in _JSONL_SUFFIXES or suffix in _FEED_SUFFIXES:
+        # JSON Lines and RSS/Atom are read as streams, an article at a time, and the size limit
+        # applies to each article: a feed of 13,000 articles goes in whole with memory flat (issue
+        # 24). The chat's uploads keep their own limit on the whole file (Streamlit's maxUploadSize).
         _refuse_binary(_read_bytes(path, max_bytes, head_only=True), path)
-        return (_entry_without_bidi_controls(entry) for entry in feeds.jsonl_stream(path, max_bytes))
-    if suffix in _FEED_SUFFIXES:
-        # A feed is read as a stream too, an entry at a time, the limit applying to each entry.
-        _refuse_binary(_read_bytes(path, max_bytes, head_only=True), path)
-        return (_entry_without_bidi_controls(entry) for entry in feeds.feed_stream(path, max_bytes))
+        stream = feeds.jsonl_stream if suffix in _JSONL_SUFFIXES else feeds.feed_stream
+        return (_entry_without_bidi_controls(entry) for entry in stream(path, max_bytes))
     raw = _read_bytes(path, max_bytes)
     _refuse_binary(raw, path)
     # Every format's articles pass ``_without_bidi_controls``; a whole-file error raises here, at
@@ -231,9 +228,7 @@ def read_entries(path: Path, *, max_bytes: int) -> Iterator[Article | BadArticle
 
 
 def _entries(raw: bytes, path: Path, suffix: str, feeds: Any) -> Iterator[Article | BadArticle]:
-    if suffix in _FEED_SUFFIXES:
-        # Feeds are XML, which declares its own encoding: feedparser honours the declaration.
-        return feeds.feed_entries(raw, path)
+    """A file read whole: plain text, HTML, or a JSON article or list (feeds are streamed)."""
     text = _decode(raw, path)
     if not text.strip():
         raise BadArticle(str(path), "is empty; add an article to it or remove it")
@@ -241,8 +236,6 @@ def _entries(raw: bytes, path: Path, suffix: str, feeds: Any) -> Iterator[Articl
         return iter([_parse_plain_text(text, path)])
     if suffix in _JSON_SUFFIXES:
         return feeds.json_entries(text, path)
-    if suffix in _JSONL_SUFFIXES:
-        return feeds.jsonl_entries(text, path)
     return iter([_parse_html(text, path)])
 
 

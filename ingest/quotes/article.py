@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest.quotes.cues import Anchor
 from ingest.quotes.lexicon import VERB_LEMMA
-from ingest.quotes.marks import find_quote_spans, read_doubled_apostrophes
+from ingest.quotes.marks import QUOTE_MARKS, find_quote_spans, read_doubled_apostrophes
 from ingest.quotes.sentences import Token
 from rag.schema import QuoteKind
 
@@ -79,9 +79,11 @@ class ArticleText:
         span = self.spans[tok.quote]
         # A comma before the closing mark belongs to the sentence around the quote ("'A blow,' said X").
         words = span.text[:-1].rstrip() if span.text.endswith(",") else span.text
+        # Its last character is its closing mark, but for a transcript's turn, which may close none.
+        end = span.end - 1 if self.text[span.end - 1] in QUOTE_MARKS else span.end
         return Said(
             span.start, QuoteKind.DIRECT, words, self.paragraphs(span.start, span.end), anchor,
-            self.span(span.start + 1, span.end - 1),
+            self.span(span.start + 1, end),
         )
 
     def indirect(self, found: tuple[str, int, int], anchor: Anchor) -> Said:

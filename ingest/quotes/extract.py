@@ -137,9 +137,9 @@ def _transcript_turn(out: _Collector, book: SpeakerBook, s: Said, article: Artic
     if speaker is None:
         return False
     cut = label.end()
-    paragraph = article.normalised[s.paragraphs[0] - 1].rstrip()
-    end = len(paragraph) - 1 if paragraph[-1:] in "\"”" else len(paragraph)  # a turn closes no mark but the last
-    span = (s.span[0] + cut, end) if s.span is not None else None
+    # The label as printed in the paragraph (its spaces as written, which ``s.text`` collapsed).
+    printed = TRANSCRIPT_TURN.match(article.normalised[s.paragraphs[0] - 1], s.span[0]) if s.span else None
+    span = (printed.end(), s.span[1]) if printed is not None and s.span is not None else s.span
     out.add(replace(s, position=s.position + cut, text=s.text[cut:], span=span), speaker, written, ":", speaker.role)
     return True
 

@@ -24,6 +24,7 @@ _QUOTE_FAMILY = {
     "«": "angle",
     "»": "angle",
 }
+QUOTE_MARKS = frozenset(_QUOTE_FAMILY)
 _MARK = re.compile("[" + "".join(_QUOTE_FAMILY) + "]")
 _MARK_OR_BREAK = re.compile("[\n" + "".join(_QUOTE_FAMILY) + "]")
 _OPEN_ONLY = "‘“„‚«"
@@ -144,6 +145,11 @@ def _find_close(text: str, open_at: int, family: str) -> tuple[int, list[int], i
         i += 1
 
 
+def _paragraph_end(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    return len(text) if end < 0 else end
+
+
 def _runs_to_end(text: str, i: int, end: int, family: str) -> bool:
     """Whether the quotation opened at ``i`` is still open at the paragraph's last character: a
     quotation inside it ("an episode of “Shark Tank.”") opens and closes, but a mark that closes
@@ -175,9 +181,8 @@ def find_quote_spans(text: str) -> list[Span]:
             return spans
         i = m.start()
         family = _QUOTE_FAMILY[text[i]]
-        end = text.find("\n", i)
-        end = len(text) if end < 0 else end
-        if (i == 0 or text[i - 1] == "\n") and TRANSCRIPT_TURN.match(text, i + 1) and _runs_to_end(text, i, end, family):
+        end = _paragraph_end(text, i) if (i == 0 or text[i - 1] == "\n") and TRANSCRIPT_TURN.match(text, i + 1) else -1
+        if end >= 0 and _runs_to_end(text, i, end, family):
             inner = " ".join(text[i + 1 : end - 1 if _QUOTE_FAMILY.get(text[end - 1]) == family else end].split())
             spans.append(Span(i, end, inner))  # no mark closes it but, at most, the paragraph's last
             i = end
@@ -192,8 +197,7 @@ def find_quote_spans(text: str) -> list[Span]:
                     i = close + 1
                     continue
             else:
-                paragraph_end = text.find("\n", i)
-                paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+                paragraph_end = _paragraph_end(text, i)
                 if stopped <= paragraph_end:
                     unclosable_until[family] = paragraph_end
         i += 1

@@ -20,7 +20,7 @@ from ingest.quotes.content import read_unit
 from ingest.quotes.cues import Anchor
 from ingest.quotes.lexicon import SENT_DOCUMENTS, word_set
 from ingest.quotes.marks import TRANSCRIPT_TURN
-from ingest.quotes.phrases import Phrase, phrase_before
+from ingest.quotes.phrases import Phrase, phrase_before, strip_possessive
 from ingest.quotes.relays import Frame, frame_after, frame_in
 from ingest.quotes.sentences import Token, Unit, sentence_units
 from ingest.quotes.speakers import Entity, SpeakerBook
@@ -214,10 +214,15 @@ def _source_phrase(unit: Unit, source: tuple[int, int], text: str) -> Phrase | N
     if not inside:
         return None
     first, last = inside[0], inside[-1]
-    phrase = phrase_before(unit.tokens, last + 1, first, text)
+    tokens = unit.tokens
+    if tokens[last].is_possessive:  # "Trump’s claim that ...": the speaker is Trump
+        owner = tokens[last]
+        bare = strip_possessive(owner.text)
+        tokens = [*tokens[:last], Token(bare, bare.lower(), owner.start, owner.start + len(bare)), *tokens[last + 1:]]
+    phrase = phrase_before(tokens, last + 1, first, text)
     if phrase is not None and phrase.start == first:
         return phrase
-    words = list(unit.tokens[first : last + 1])
+    words = list(tokens[first : last + 1])
     if not any(t.is_word for t in words) or len(words) > 12 or any(t.is_quote for t in words):
         return None
     written = " ".join(text[words[0].start : words[-1].end].split())
@@ -227,6 +232,9 @@ def _source_phrase(unit: Unit, source: tuple[int, int], text: str) -> Phrase | N
     if words[0].low == "the":
         name = "the" + written[3:]
     return Phrase(first, last + 1, written, "description", name, head=words[-1].low)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: Unit,
@@ -255,7 +263,11 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
             kind = QuoteKind.MIXED if quoted else QuoteKind.INDIRECT
         said = Said(start, kind, text, article.paragraphs(start, end), None, article.span(start, end))
         last = out.last  # a bare quotation that follows continues the rules' last speaker, cue and all
-        out.add(said, speaker, phrase.written, c.cue, speaker.role)
+        # "Trump’s claim that ...": resolved as "Trump", written with its possessive, so the
+        # statement reads as the article has it and the speaker is never a new "Trump's"
+        owner = _POSSESSIVE.search(article.text, c.source[0], c.source[1])
+        written = phrase.written + owner.group() if owner and not phrase.written.endswith(owner.group()) else phrase.written
+        out.add(said, speaker, written, c.cue, speaker.role)
         out.last = last
         taken.append(c.content)
 

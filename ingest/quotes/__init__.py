@@ -129,7 +129,14 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 14: a clause the parse splits at a hyphen ("should re-submit") runs on through it.
 # 15: each quote records what its speaker is (``Quote.speaker_kind``: person, org, publication,
 #     description, group), so a follow-up's "he" is never a newspaper.
-EXTRACTOR_VERSION = "22"
+# 16-22: hearers over a plural noun, relative "that" clauses, pronoun clitics, transcripts, dash
+#     signatures, "He said:" introducing the next paragraph, "according to" evidence
+#     (bench/history/2026-12.md).
+# 23: stances through a preposition ("voted against", "were coy about") and owned views ("his
+#     comment about ..."); an object stops before an aside (", which ..."); a participle takes the
+#     subject of what it hangs on ("began by saying ..."); a passive cue's subject is no source
+#     ("is expected to ..."); "Trump’s claim that ..." is Trump's; a dateline is no part of a source.
+EXTRACTOR_VERSION = "23"
 
 
 def extractor_label(parse: bool = True) -> str:

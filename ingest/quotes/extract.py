@@ -176,15 +176,20 @@ class _Parsed:
 _PARSE_MIN_FREE_WORDS = 5  # '"...," he said' (2) is skipped; 'X said, emphasizing the challenges' (5) is not
 
 
-def _to_parse(article: ArticleText, taken: list[tuple[int, int]]) -> list[bool]:
+_JOINED = re.compile(r"\b(and|but)\b")  # a reported clause the speaker's next act may follow
+
+
+def _to_parse(article: ArticleText, taken: list[tuple[int, int]], reported: list[int]) -> list[bool]:
     """Which paragraphs the parse reads: not one the rules' quotes already cover all but a few
-    words of, as a paragraph that is one quotation."""
+    words of, as a paragraph that is one quotation, unless a reported clause starts in it (at
+    ``reported``): the parse says where that clause ends (``_clause_only``)."""
     wanted = []
     for base, text in zip(article.starts, article.normalised, strict=True):
         covered = [(max(a, base), min(b, base + len(text))) for a, b in taken if a < base + len(text) and b > base]
         free = sum(1 for m in re.finditer(r"\S+", text)
                    if not any(a <= base + m.start() < b for a, b in covered))
-        wanted.append(not covered or free >= _PARSE_MIN_FREE_WORDS)
+        wanted.append(not covered or free >= _PARSE_MIN_FREE_WORDS
+                      or any(base <= r < base + len(text) for r in reported))
     return wanted
 
 
@@ -341,7 +346,9 @@ def extract_quotes_of(articles: Sequence[Sequence[str]], parse: bool = True) -> 
         ruled.append(_Rules(article, units, read, [_said_range(s) for said, _ in read for s in said]))
     if not (parse and parsed.available()):
         return [_quotes(r, []) for r in ruled]
-    wanted = [_to_parse(r.article, r.taken) for r in ruled]
+    wanted = [_to_parse(r.article, r.taken, [s.position for said, _ in r.read for s in said
+                                             if s.kind is not QuoteKind.DIRECT and _JOINED.search(s.text)])
+              for r in ruled]
     docs = iter(parsed.parse([t for r, w in zip(ruled, wanted, strict=True)
                               for t, want in zip(r.article.normalised, w, strict=True) if want]))
     return [_quotes(r, [next(docs) if want else None for want in w]) for r, w in zip(ruled, wanted, strict=True)]
@@ -350,6 +357,9 @@ def extract_quotes_of(articles: Sequence[Sequence[str]], parse: bool = True) -> 
 def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
     """The rules' quotes and the parse's kept candidates, each credited in reading order."""
     article, units, read, taken = ruled.article, ruled.units, ruled.read, ruled.taken
+    if any(d is not None for d in docs):
+        read = [([_clause_only(s, docs) for s in said], anchors) for said, anchors in read]
+        taken = [_said_range(s) for said, _ in read for s in said]
     found = _parse_candidates(article, docs) if docs else []
     book = SpeakerBook()
     out = _Collector()
@@ -407,6 +417,38 @@ def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
     _apply_signatures(article, book, out.found)
     out.found.sort(key=lambda pair: pair[0])
     return [quote for position, quote in out.found if not _subjectless(quote, position, article, docs)]
+
+
+def _clause_only(quote: Said, docs: list[Any]) -> Said:
+    """A reported clause cut where the parse shows the speaker's next act begins: "said they want
+    'justice for Terrence,' | but pledged to remain civil" is what they said, then what they did
+    (the rules read a clause to its sentence's end). Only where the parse is sure: the words after
+    the clause hang, as "and"/"but" and a verb, on the very verb the clause completes."""
+    if quote.kind is QuoteKind.DIRECT or quote.span is None or not docs:
+        return quote
+    index = quote.paragraphs[0] - 1
+    doc = docs[index] if index < len(docs) else None
+    if doc is None:
+        return quote
+    a, b = quote.span
+    inside = [t for t in doc if a <= t.idx < b]
+    roots = [t for t in inside if not a <= t.head.idx < b or t.head.i == t.i]
+    if len(roots) < 2 or roots[0].head.i == roots[0].i:
+        return quote
+    verb = roots[0].head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if a <= verb.idx < b or not any(t.head.i == verb.i and t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                                    for t in roots[1:]):
+        return quote
+    start, end = parsed.clause_bounds(doc, inside[0].i, roots[0].right_edge.i + 1)
+    if end - start < 2 or doc[start].idx != a:
+        return quote
+    stop = doc[end - 1].idx + len(doc[end - 1].text)
+    text = " ".join(doc.text[a:stop].split())
+    marks = sum(1 for t in doc[start:end] if t.text in '"“”')
+    kind = quote.kind if marks else QuoteKind.INDIRECT
+    return replace(quote, text=text, kind=kind, span=(a, stop))
 
 
 # "the provincial government, which it said had changed its rules": the reported clause's subject

@@ -286,7 +286,7 @@ def statement(p: Paragraph, q: Quote, citation_ids: tuple[int, ...]) -> Statemen
     text = with_final_stop(q.text, p.text, span) if q.kind is QuoteKind.DIRECT else q.text
     return Statement(
         kind=q.kind, cue=q.cue, text=text, citation_ids=citation_ids, speaker_as_written=q.speaker_as_written,
-        fragments=fragments, span=span, reported_by=q.reported_by,
+        fragments=fragments, span=span, reported_by=q.reported_by, content_form=q.content_form,
     )
 
 

@@ -204,6 +204,22 @@ def test_a_reported_clause_ends_where_the_speaker_s_next_act_begins() -> None:
     found = quotes_of("Demonstrators said they want \u201cjustice for Terrence,\u201d but pledged to remain civil.")
     assert found == [("Demonstrators", "mixed", "they want \u201cjustice for Terrence,\u201d"),
                      ("Demonstrators", "indirect", "to remain civil")]
+    assert quotes_of("Democrats also described the showdown as ominous, and said the panel itself might be "
+                     "damaged by the move.") == [
+        ("Democrats", "indirect", "the showdown as ominous"),
+        ("Democrats", "indirect", "the panel itself might be damaged by the move")]
+
+
+def test_what_a_speaker_holds_is_written_without_a_that() -> None:
+    """A noun phrase after a verb that could take a clause: "Pushilin emphasized the ongoing
+    humanitarian challenges", never "emphasized that the ongoing humanitarian challenges"."""
+    found = extract_quotes(["\u201cThe city is still evacuating civilians,\u201d Pushilin said, emphasizing the "
+                            "ongoing humanitarian challenges.", "Clinton acknowledged the problems facing voters."])
+    written = [statement_sentence(q.speaker, Statement(q.kind, q.cue, q.text, (), q.speaker_as_written,
+                                                       content_form=q.content_form)) for q in found]
+    assert written[1:] == ["Pushilin emphasized the ongoing humanitarian challenges.",
+                           "Clinton acknowledged the problems facing voters."]
+    assert [q.content_form for q in found] == ["", "object", "object"]
 
 
 def test_the_rules_alone_when_the_parse_is_turned_off() -> None:

@@ -135,7 +135,10 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 23: stances through a preposition ("voted against", "were coy about") and owned views ("his
 #     comment about ..."); an object stops before an aside (", which ..."); a participle takes the
 #     subject of what it hangs on ("began by saying ..."); a passive cue's subject is no source
-#     ("is expected to ..."); "Trump’s claim that ..." is Trump's; a dateline is no part of a source.
+#     ("is expected to ..."); "Trump’s claim that ..." is Trump's; a dateline is no part of a source;
+#     a reported clause ends where the parse shows the speaker's next act ("said ..., but pledged
+#     to ..."); a noun-phrase content is marked (``Quote.content_form``: "emphasized the
+#     challenges", never "emphasized that the challenges").
 EXTRACTOR_VERSION = "23"
 
 

@@ -82,13 +82,15 @@ class _Collector:
         self.found: list[tuple[int, Quote]] = []
         self.last: _Last | None = None
 
-    def add(self, s: Said, speaker: Entity, written: str, cue: str, role: str, reported_by: str = "") -> None:
+    def add(self, s: Said, speaker: Entity, written: str, cue: str, role: str, reported_by: str = "",
+            content_form: str = "") -> None:
         # One spelling per speaker whatever the typography: "the governor’s office" -> "governor's".
         name = speaker.name.replace("’", "'")
         masthead = fold(reported_by.removeprefix("The ").removeprefix("the "))
         if reported_by and (speaker.kind == "publication" or masthead in fold(name)):
             reported_by = ""  # never the speaker itself, nor "a New York Times reporter"
-        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by, s.span, _kind(speaker))
+        quote = Quote(name, written, s.text, s.kind, cue, s.paragraphs, role, reported_by, s.span, _kind(speaker),
+                      content_form)
         self.found.append((s.position, quote))
         self.last = _Last(speaker, written, cue, role, s.paragraphs[-1] - 1, s.kind, reported_by)
 
@@ -170,6 +172,11 @@ class _Parsed:
     cue_start: int
     source: tuple[int, int] | None
     content: tuple[int, int]
+    pattern: str
+
+
+# What these patterns hold is a noun phrase ("emphasizing | the humanitarian challenges"), no clause.
+_OBJECT_PATTERNS = frozenset({"object", "prep", "owned", "quoted"})
 
 
 # A paragraph with rules' quotes and fewer words than this outside them holds nothing more to find.
@@ -204,7 +211,8 @@ def _parse_candidates(article: ArticleText, docs: list[Any]) -> list[_Parsed]:
         for c in parsed.candidates(doc):
             if model.keeps(c):
                 source = (base + c.source[0], base + c.source[1]) if c.source else None
-                kept.append(_Parsed(c.cue, base + c.cue_start, source, (base + c.content[0], base + c.content[1])))
+                kept.append(_Parsed(c.cue, base + c.cue_start, source, (base + c.content[0], base + c.content[1]),
+                                    c.pattern))
     return kept
 
 
@@ -253,6 +261,8 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
             continue
         if c.source is None or any(c.content[0] < b and a < c.content[1] for a, b in taken):
             continue
+        if c.pattern == "passive":
+            continue  # "Y is supported by X": no statement of X's reads well in the article's words
         phrase = _source_phrase(unit, c.source, article.text)
         speaker = book.resolve(phrase, "", False) if phrase is not None else None
         if phrase is None or speaker is None:
@@ -272,7 +282,8 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
         # statement reads as the article has it and the speaker is never a new "Trump's"
         owner = _POSSESSIVE.search(article.text, c.source[0], c.source[1])
         written = phrase.written + owner.group() if owner and not phrase.written.endswith(owner.group()) else phrase.written
-        out.add(said, speaker, written, c.cue, speaker.role)
+        out.add(said, speaker, written, c.cue, speaker.role,
+                content_form="object" if c.pattern in _OBJECT_PATTERNS else "")
         out.last = last
         taken.append(c.content)
 
@@ -358,7 +369,7 @@ def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
     """The rules' quotes and the parse's kept candidates, each credited in reading order."""
     article, units, read, taken = ruled.article, ruled.units, ruled.read, ruled.taken
     if any(d is not None for d in docs):
-        read = [([_clause_only(s, docs) for s in said], anchors) for said, anchors in read]
+        read = [([c for s in said if (c := _clause_only(s, docs)) is not None], anchors) for said, anchors in read]
         taken = [_said_range(s) for said, _ in read for s in said]
     found = _parse_candidates(article, docs) if docs else []
     book = SpeakerBook()
@@ -419,11 +430,13 @@ def _quotes(ruled: _Rules, docs: list[Any]) -> list[Quote]:
     return [quote for position, quote in out.found if not _subjectless(quote, position, article, docs)]
 
 
-def _clause_only(quote: Said, docs: list[Any]) -> Said:
+def _clause_only(quote: Said, docs: list[Any]) -> Said | None:
     """A reported clause cut where the parse shows the speaker's next act begins: "said they want
     'justice for Terrence,' | but pledged to remain civil" is what they said, then what they did
     (the rules read a clause to its sentence's end). Only where the parse is sure: the words after
-    the clause hang, as "and"/"but" and a verb, on the very verb the clause completes."""
+    the clause hang, as "and"/"but" and a verb, on the very verb the clause completes. None when
+    under three words are left ("described the showdown as | ominous, and said ..."): the parse
+    reads that sentence whole ("described the showdown as ominous")."""
     if quote.kind is QuoteKind.DIRECT or quote.span is None or not docs:
         return quote
     index = quote.paragraphs[0] - 1
@@ -442,8 +455,10 @@ def _clause_only(quote: Said, docs: list[Any]) -> Said:
                                     for t in roots[1:]):
         return quote
     start, end = parsed.clause_bounds(doc, inside[0].i, roots[0].right_edge.i + 1)
-    if end - start < 2 or doc[start].idx != a:
+    if doc[start].idx != a:
         return quote
+    if sum(1 for t in doc[start:end] if not t.is_punct) < 3:
+        return None
     stop = doc[end - 1].idx + len(doc[end - 1].text)
     text = " ".join(doc.text[a:stop].split())
     marks = sum(1 for t in doc[start:end] if t.text in '"“”')

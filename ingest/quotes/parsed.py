@@ -74,7 +74,7 @@ _COPULAS = word_set("be become seem appear look remain get")  # "she appears une
 # said") are the rules' to read, which know a list from a pair and a pair from two roles of one;
 # the subject of a passive cue is not who holds the view ("The review is expected to report by
 # May": someone expects it; PolNeAR leaves such sources blank, so the model would learn to credit it).
-_LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", "that_subject", "passive_cue", *(f"subj_lemma={w}" for w in word_set(
+_LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", "that_subject", "passive_cue", "subj_no_one", *(f"subj_lemma={w}" for w in word_set(
     "week day month year time hour minute moment decade future past weekend night morning evening era")),
     *(f"lemma={w}" for w in _COPULAS)})
 _WH = word_set("whether if why how what who when where which")
@@ -188,7 +188,9 @@ def candidates(doc: Any) -> list[Candidate]:
                 if content is not None:
                     found.append(_candidate(doc, "clause", token, subject, content, child, quote_tokens))
             elif child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-                content = _span(doc, child)
+                # "continued to call for more information ... | , looping the streets": what they
+                # did next is no part of what they called for
+                content = _span(doc, child, aside=True)
                 if content is not None:
                     found.append(_candidate(doc, "infinitive", token, subject, content, child, quote_tokens))
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) \
@@ -250,8 +252,9 @@ def _subject(token: Any) -> Any:
     return None
 
 
-def _span(doc: Any, head: Any) -> tuple[int, int] | None:
-    start, end = _trim(doc, head.left_edge.i, head.right_edge.i + 1)
+def _span(doc: Any, head: Any, aside: bool = False) -> tuple[int, int] | None:
+    """``head``'s words, trimmed; with ``aside``, stopped before one (``_before_aside``)."""
+    start, end = _trim(doc, head.left_edge.i, _before_aside(doc, head) if aside else head.right_edge.i + 1)
     if end - start < 2 or end - start > _MAX_CONTENT_TOKENS:
         return None
     return start, end
@@ -305,7 +308,10 @@ def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[in
         if any(t.dep_ == "conj" or (t.dep_ == "appos" and any(g.dep_ == "conj" for g in t.children))
                for t in subject.children):
             features.append("subj_joined")
-        if subject.dep_ == "nsubjpass" and subject.head.i == cue.i and pattern != "passive":
+        if subject.lower_ in _TIME_WORDS or _dateline(subject):
+            features.append("subj_no_one")  # "Tuesday's episode of ...", "WASHINGTON — dedicating ..."
+        if pattern != "passive" and ((subject.dep_ == "nsubjpass" and subject.head.i == cue.i)
+                                     or any(c.dep_ == "auxpass" for c in cue.children)):
             features.append("passive_cue")  # "is expected to", never "was quoted as saying"
         if subject.lower_ in ("what", "who", "which", "that", "whom", "whoever", "whatever"):
             features.append("subj_wh")
@@ -389,6 +395,12 @@ def _clitic_word(token: Any) -> str:
     if clitic == "d":
         return "had" if token.lemma_ == "have" else "would"
     return {"ll": "will", "re": "are", "ve": "have", "m": "am"}.get(clitic, token.text)
+
+
+def _dateline(token: Any) -> bool:
+    """ "WASHINGTON — ...", "BRUSSELS - ...": a place in capitals opening the story, no one speaking."""
+    return (token.is_upper and len(token.text) > 2 and token.i <= 3
+            and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text in ("—", "-", "–", "―", "--", ","))
 
 
 def _source_range(subject: Any) -> tuple[int, int]:
@@ -617,6 +629,11 @@ def _owned(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
     return out
 
 
+# "CLARIFICATION: The first sentence has been clarified ...": the paper speaking of itself, no speaker.
+_EDITORIAL_LABELS = word_set("clarification correction update editor editors note disclosure advertisement "
+                             "related watch read photo video")
+
+
 def _colon(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
     """ "X put it bluntly: '...'" and a transcript's "PENCE: ..." at the paragraph's start."""
     out: list[Candidate] = []
@@ -629,7 +646,7 @@ def _colon(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
         before = doc[: token.i]
         if len(before) <= 3 and all(t.is_upper or t.is_punct for t in before if not t.is_space) and len(before):
             named = [t for t in before if not (t.is_punct or t.is_space)]
-            if not named:
+            if not named or named[0].lower_ in _EDITORIAL_LABELS:
                 continue
             content = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
             source = (named[0].idx, named[-1].idx + len(named[-1].text))  # '"PENCE:': the name alone

@@ -155,6 +155,8 @@ def _said(speaker: str, s: Statement) -> str:
     # will rebuild ..."); lowering one would misname someone, so other capitals keep the source's
     # order below ("Priority will be given ..., Hallberg said"), never "said that Priority".
     content = _continued(text)
+    if s.content_form == "object":  # "Pushilin emphasized the humanitarian challenges", never "that the"
+        return _stop(f"{who} {cue} {content}")
     joined = content.lower().startswith(("that ", "whether ", "if ", "to ", "how ", "why ", "what ", "who "))
     if _takes_clause(cue) and not joined and content[:1].isupper() and not content.split(" ", 1)[0].isupper():
         # "Affected employees would receive ..., the email said": the source's own order, never

@@ -79,6 +79,7 @@ class Statement:
     fragments: tuple[str, ...] = ()
     span: tuple[int, int] | None = None
     reported_by: str = ""
+    content_form: str = ""  # "object": ``text`` is a noun phrase, never after "that" (``Quote.content_form``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,12 +86,18 @@ class Quote:
     # ("a DPR spokesperson") or "group" (a plural: "Local officials"); "" in stores from before
     # extractor 15. A follow-up's "he" or "she" means a person, never a newspaper (issue 22).
     speaker_kind: str = ""
+    # "object" when ``text`` is a noun phrase the speaker holds, backs or names ("emphasizing | the
+    # humanitarian challenges", "voted against | the crime bill"): a statement never writes "that"
+    # before it. "" for a clause or a quotation (and in stores from before extractor 23).
+    content_form: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["kind"] = self.kind.value
         d["paragraphs"] = list(self.paragraphs)
         d["span"] = list(self.span) if self.span is not None else None
+        if not self.content_form:
+            del d["content_form"]  # most quotes: stored as before
         return d
 
     @classmethod
@@ -108,6 +114,7 @@ class Quote:
             reported_by=intern(d.get("reported_by", "")),
             span=(int(d["span"][0]), int(d["span"][1])) if d.get("span") else None,
             speaker_kind=intern(d.get("speaker_kind", "")),
+            content_form=intern(d.get("content_form", "")),
         )
 
 

@@ -48,7 +48,7 @@ def test_plain_turns_enums_and_tuples_into_json_values() -> None:
 
     assert plain(Statement(QuoteKind.MIXED, "said", "x", (1, 2), span=(0, 1))) == {
         "kind": "mixed", "cue": "said", "text": "x", "citation_ids": [1, 2], "speaker_as_written": "",
-        "fragments": [], "span": [0, 1], "reported_by": ""}
+        "fragments": [], "span": [0, 1], "reported_by": "", "content_form": ""}
 
 
 def test_who_said_what_downloads_as_one_row_per_statement(seed_index: NewsIndex) -> None:

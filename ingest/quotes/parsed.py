@@ -303,10 +303,7 @@ def _candidate(doc: Any, pattern: str, cue: Any, subject: Any, content: tuple[in
     if subject is not None:
         source = _source_range(subject)
         kind = _kind(subject)
-        # a list of sources ("Tarvik's mayor, Piet Halloran, and his challenger, Nadia Quist,"), not
-        # "Federal and state officials"
-        if any(t.dep_ == "conj" or (t.dep_ == "appos" and any(g.dep_ == "conj" for g in t.children))
-               for t in subject.children):
+        if _joined(subject):
             features.append("subj_joined")
         if subject.lower_ in _TIME_WORDS or _dateline(subject):
             features.append("subj_no_one")  # "Tuesday's episode of ...", "WASHINGTON — dedicating ..."
@@ -395,6 +392,23 @@ def _clitic_word(token: Any) -> str:
     if clitic == "d":
         return "had" if token.lemma_ == "have" else "would"
     return {"ll": "will", "re": "are", "ve": "have", "m": "am"}.get(clitic, token.text)
+
+
+def _joined(subject: Any) -> bool:
+    """A subject naming several, or one by two roles ("Tarvik's mayor, Piet Halloran, and his
+    challenger, Nadia Quist", "Republican lobbyist and Trump adviser Charlie Black"): nouns joined
+    anywhere in it but inside a clause or phrase hung on it ("officials whose office oversees
+    charities and ..."), and never adjectives ("Federal and state officials")."""
+    stack = [subject]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in ("relcl", "acl", "prep", "advcl"):
+                continue
+            if child.dep_ == "conj" and token.pos_ in ("NOUN", "PROPN", "PRON"):
+                return True
+            stack.append(child)
+    return False
 
 
 def _dateline(token: Any) -> bool:
@@ -555,8 +569,8 @@ def _prep_object(doc: Any, verb: Any, holder: Any, prep: Any, quote_tokens: set[
     """A stance held towards a preposition's object: the preposition is part of the cue ("voted
     against", "were coy about"), its object what is held."""
     subject = _subject(verb)
-    if subject is None or subject.i > verb.i:
-        return []
+    if subject is None or subject.i > verb.i or verb.lemma_.lower() in ("say", "tell"):
+        return []  # "said of prospects for the bill": no one's words
     start, end = _trim(doc, prep.i + 1, _before_aside(doc, prep))
     if not _MIN_STANCE_TOKENS <= end - start <= _MAX_CONTENT_TOKENS:
         return []

@@ -204,3 +204,15 @@ def test_a_sent_document_is_its_sender() -> None:
         ("Brennholt Software", "Brennholt Software"),
         ("Brennholt Software", "the email"),
     ]
+
+
+def test_a_body_named_with_a_possessive_is_the_body() -> None:
+    """ "an economist at the Tax Foundation's policy center" names the Tax Foundation: a later
+    "The Tax Foundation estimates ..." is its, never a speaker called "the Tax Foundation's"."""
+    found = extract_quotes([
+        "The policy unit at the more conservative Tax Foundation puts the figure at $498 billion.",
+        "'It is more tinkering at the edges,' said Alan Cole, an economist at the Tax Foundation's policy center.",
+        "The Tax Foundation estimates that it would cost the Treasury $374 billion over 10 years.",
+    ])
+    assert [q.speaker for q in found][-1:] == ["Tax Foundation"]
+    assert not any(q.speaker.endswith(("'s", "\u2019s")) for q in found)

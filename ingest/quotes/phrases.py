@@ -204,13 +204,13 @@ def classify_run(tokens: Sequence[Token], start: int, end: int, det: bool, text:
         if person is not None and person.kind == "person" and len(person.name.split()) > 1:
             role = " ".join(filter(None, (person.role, joined(run[of:], text))))  # "Mayor of Varnholm"
             return Phrase(start, end, written, "person", person.name, role=role, gender=person.gender)
+    # "the Tax Foundation's policy center": the body is the Tax Foundation, as for a person's name
+    words = [strip_possessive(t.text) if t is run[-1] else t.text for t in run]
     if any(w in PUBLICATION_WORDS for w in lows):
-        words = [t.text for t in run]
         article = "The" if det and lows[-1] in MASTHEAD_WORDS else ("the" if det else "")
         name = " ".join([article, *words]) if article else " ".join(words)
         return Phrase(start - det, end, written, "publication", name, head=lows[-1], definite=det)
     if any(w in ORG_WORDS for w in lows) or (len(run) == 1 and lows[0] in PLACES):
-        words = [t.text for t in run]
         before_of = next((i for i, w in enumerate(lows) if w in ("of", "for")), len(lows))
         head = next((w for w in reversed(lows[:before_of]) if w in ORG_WORDS or head_noun(w)), lows[-1])
         head = head_noun(head)[0] if head_noun(head) else head

@@ -133,8 +133,14 @@ class Guarded:
         self._after_write = after_write  # e.g. forget collection handles a deleted collection outdates
 
     def __getattr__(self, name: str) -> Any:
-        with self._gate.reading():
-            value = getattr(self._resolve(), name)
+        try:
+            with self._gate.reading():
+                value = getattr(self._resolve(), name)  # resolving a collection may ask the server
+        except Exception as exc:
+            failure = store_failure(self._settings, exc)
+            if failure is None:
+                raise
+            raise failure from exc
         if not callable(value):
             return value
 

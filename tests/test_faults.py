@@ -193,6 +193,25 @@ def test_queries_fail_clearly_while_the_server_is_down_and_recover(
 
 
 @pytest.mark.server
+def test_a_collection_looked_up_while_the_server_is_down_fails_clearly(
+    tmp_path: Path, chroma: ChromaServer, seed_dir: Path
+) -> None:
+    """After a write that creates or deletes a collection, its handle is looked up again on the
+    next call: that lookup asks the server too, and must fail as clearly as the call itself (an
+    ingest stopped mid-way once died there with httpx's traceback)."""
+    settings = Settings.load(env={}, chroma_url=chroma.url, cache_dir=tmp_path / "cache")
+    assert not ingest([seed_dir], settings).failed
+    index = NewsIndex.open(settings)
+    count = index.store.collection.count()
+    index.store._connection.forget()  # what a create_collection through the client does
+    chroma.stop()
+    with pytest.raises(StoreError, match=chroma.url):
+        index.store.collection.count()
+    chroma.start()
+    assert index.store.collection.count() == count
+
+
+@pytest.mark.server
 def test_the_chat_shows_the_server_outage_and_recovers_without_a_restart(
     tmp_path: Path, chroma: ChromaServer, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -183,6 +183,11 @@ def test_a_participle_speaks_for_whoever_it_hangs_on() -> None:
         "Smith was quoted as saying that the plan would fail.")
 
 
+def test_a_hyphen_inside_a_name_keeps_the_name_whole() -> None:
+    assert candidates_of("U.N. Secretary-General Ban Ki-moon vowed not to repeat that mistake.")[0][1] == (
+        "U.N. Secretary-General Ban Ki-moon")
+
+
 def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
     """ "The review is expected to report by May": someone expects it; the review says nothing."""
     assert candidates_of("The independent review is expected to report by May.") == []

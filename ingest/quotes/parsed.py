@@ -422,6 +422,8 @@ def _source_range(subject: Any) -> tuple[int, int]:
     who asked not to be named,")."""
     first = subject.left_edge
     for child in subject.lefts:  # "Unlike Patriot, X ...", "And X ..."
+        if child.text in ("-", "‐", "‑") and not child.whitespace_ and child.i > 0 and not subject.doc[child.i - 1].whitespace_:
+            continue  # "Ban Ki-moon", "Secretary-General": a hyphen inside a name
         if child.dep_ in ("prep", "advmod", "cc", "punct", "preconj", "mark"):
             first = subject.doc[min(subject.i, child.right_edge.i + 1)]
     for token in subject.doc[first.i : subject.i]:  # "FLINT, Mich., Oct. 4 (UPI) — Former President ...": a dateline

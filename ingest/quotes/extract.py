@@ -247,9 +247,6 @@ def _source_phrase(unit: Unit, source: tuple[int, int], text: str) -> Phrase | N
     return Phrase(first, last + 1, written, "description", name, head=words[-1].low)
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
-
-
 def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: Unit,
                 found: list[_Parsed], taken: list[tuple[int, int]]) -> None:
     """Quotes from the parse candidates whose cue lies in ``unit`` and that no rule quote covers.
@@ -280,8 +277,9 @@ def _add_parsed(out: _Collector, book: SpeakerBook, article: ArticleText, unit: 
         last = out.last  # a bare quotation that follows continues the rules' last speaker, cue and all
         # "Trump’s claim that ...": resolved as "Trump", written with its possessive, so the
         # statement reads as the article has it and the speaker is never a new "Trump's"
-        owner = _POSSESSIVE.search(article.text, c.source[0], c.source[1])
-        written = phrase.written + owner.group() if owner and not phrase.written.endswith(owner.group()) else phrase.written
+        source = article.text[c.source[0] : c.source[1]]
+        owner = source[len(strip_possessive(source)):]  # "’s", "'", or ""
+        written = phrase.written if phrase.written.endswith(owner) else phrase.written + owner
         out.add(said, speaker, written, c.cue, speaker.role,
                 content_form="object" if c.pattern in _OBJECT_PATTERNS else "")
         out.last = last

@@ -44,7 +44,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -563,8 +563,13 @@ def _objects(doc: Any, quote_tokens: set[int], cues: set[int]) -> list[Candidate
 def _stance_prep(token: Any) -> Any:
     """The first preposition after ``token`` that can introduce what is held ("about", "against"),
     with an object."""
-    return next((c for c in token.children if c.dep_ == "prep" and c.i > token.i and c.lower_ in _STANCE_PREPOSITIONS
-                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    return next((c for c in token.children if c.i > token.i and _prep_with_object(c, _STANCE_PREPOSITIONS)), None)
+
+
+def _prep_with_object(token: Any, prepositions: frozenset[str]) -> bool:
+    """``token`` is one of ``prepositions`` with its object ("about | the crime bill")."""
+    return (token.dep_ == "prep" and token.lower_ in prepositions
+            and any(g.dep_ in ("pobj", "pcomp") for g in token.children))
 
 
 def _prep_object(doc: Any, verb: Any, holder: Any, prep: Any, quote_tokens: set[int]) -> list[Candidate]:
@@ -579,12 +584,11 @@ def _prep_object(doc: Any, verb: Any, holder: Any, prep: Any, quote_tokens: set[
     held = next(g for g in prep.children if g.dep_ in ("pobj", "pcomp"))
     # the features name the word that holds the stance ("coy"), the cue is read from the verb ("were coy about")
     candidate = _candidate(doc, "prep", holder, subject, (start, end), held, quote_tokens, through=prep.i)
-    cue_start, cue = (candidate.cue_start, candidate.cue) if holder is verb else \
+    cue_start, cue = (candidate.cue_start, candidate.cue) if holder.i == verb.i else \
         _cue_words(doc, verb, (start, end), through=prep.i)
     word = holder.lemma_.lower()
-    return [Candidate(candidate.pattern, cue, cue_start, candidate.source, candidate.content,
-                      (*candidate.features, f"prep={prep.lower_}", f"lemma={word}:prep={prep.lower_}",
-                       f"holder={holder.pos_}"))]
+    return [replace(candidate, cue=cue, cue_start=cue_start, features=(
+        *candidate.features, f"prep={prep.lower_}", f"lemma={word}:prep={prep.lower_}", f"holder={holder.pos_}"))]
 
 
 _SAYING_NOUNS = word_set(
@@ -614,8 +618,7 @@ def _nominal(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
             continue
         cue = verb if owner is None and verb is not None else noun
         candidate = _candidate(doc, "nominal", cue, subject, content, clause, quote_tokens)
-        out.append(Candidate(candidate.pattern, candidate.cue, candidate.cue_start, candidate.source,
-                             candidate.content, (*candidate.features, f"noun={noun.lemma_.lower()}")))
+        out.append(replace(candidate, features=(*candidate.features, f"noun={noun.lemma_.lower()}")))
     return out
 
 
@@ -631,7 +634,7 @@ def _owned(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
         if owner is None or owner.lower_ in ("its", "whose"):
             continue
         held = next((c for c in noun.children if c.i > noun.i and (
-            (c.dep_ == "prep" and c.lower_ in _OWNED_PREPOSITIONS and any(g.dep_ in ("pobj", "pcomp") for g in c.children))
+            _prep_with_object(c, _OWNED_PREPOSITIONS)
             or (c.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))), None)
         if held is None:
             continue
@@ -640,8 +643,8 @@ def _owned(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
             continue
         candidate = _candidate(doc, "owned", noun, owner, (start, end), held, quote_tokens,
                                through=held.i if held.dep_ == "prep" else None)
-        out.append(Candidate(candidate.pattern, candidate.cue, candidate.cue_start, candidate.source, candidate.content,
-                             (*candidate.features, f"noun={noun.lemma_.lower()}", f"owned:{held.dep_}={held.lower_}")))
+        out.append(replace(candidate, features=(*candidate.features, f"noun={noun.lemma_.lower()}",
+                                                f"owned:{held.dep_}={held.lower_}")))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The bulk tag map (ingest/quotes/tagmap.py) gives every token the attributes spaCy's own
+"""The array ruler (ingest/quotes/tagmap.py) gives every token the attributes spaCy's own
 attribute ruler gives it: the parse is cheaper, never different."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from ingest.loaders import load_file
 from ingest.quotes import parsed
-from ingest.quotes.tagmap import FACTORY, use_bulk_tag_map
+from ingest.quotes.tagmap import FACTORY, use_array_ruler
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,21 +32,21 @@ def test_the_parse_reads_every_token_of_the_demo_corpus_as_spacy_s_own_pipeline_
     files = sorted(f for f in (ROOT / "data").rglob("*") if f.is_file() and f.suffix != ".md")
     texts = [p for f in files for a in load_file(f, max_bytes=10_000_000) for p in a.paragraphs]
     texts += ["This isn't what he'd said: \"We'll see,\" the mayor told them, whether or not it rains.",
-              "  Two  spaces and\ta tab; an e-mail; U.S. officials' 3.5% rise.", ""]
+              "  Two  spaces and\ta tab; an e-mail; U.S. officials' 3.5% rise.", "",
+              "Y'all ain't seen nothin' yet, he said. There's a reason; it is what it is. ", " \n "]
     assert len(texts) > 150
     shipped, ours = _spacy_as_shipped(), parsed.pipeline()
-    assert FACTORY in ours.pipe_names  # the ruler's tag patterns really were moved
+    assert FACTORY in ours.pipe_names and "attribute_ruler" not in ours.pipe_names  # really replaced
 
     for a, b in zip(shipped.pipe(texts), ours.pipe(texts), strict=True):
         assert _attributes(a) == _attributes(b)
 
 
-def test_a_pipeline_whose_ruler_does_not_open_with_tag_patterns_is_left_alone() -> None:
+def test_a_ruler_with_a_pattern_the_arrays_cannot_read_is_left_alone() -> None:
     nlp = _spacy_as_shipped()
     ruler = nlp.get_pipe("attribute_ruler")
     patterns = ruler.patterns
-    ruler.clear()
-    ruler.add_patterns([patterns[-1], *patterns[:-1]])  # an exception first: moving the rest would reorder
+    ruler.add_patterns([{"patterns": [[{"LOWER": "very", "OP": "+"}]], "attrs": {"POS": "ADV"}}])
 
-    assert use_bulk_tag_map(nlp) is False
-    assert FACTORY not in nlp.pipe_names and len(ruler.patterns) == len(patterns)
+    assert use_array_ruler(nlp) is False
+    assert FACTORY not in nlp.pipe_names and len(ruler.patterns) == len(patterns) + 1

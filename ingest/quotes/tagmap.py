@@ -1,7 +1,7 @@
 """spaCy's ``attribute_ruler``, evaluated as array comparisons over a batch of docs: the same
 attributes for every token, a fraction of the CPU.
 
-The English pipelines' ``attribute_ruler`` holds about 170 patterns: one per fine-grained tag
+The English pipelines' ``attribute_ruler`` holds 179 patterns (en_core_web_sm 3.8.0): one per fine-grained tag
 (``{"TAG": "NNS"}`` -> ``POS NOUN``, ``MORPH Number=Plur``), then exceptions for particular
 words and contexts (``{"TAG": "DT", "LOWER": "this"}``, ``{"DEP": {"IN": ["aux", "auxpass"]}}``,
 two-token patterns, a few regexes). Run through spaCy's ``Matcher`` they cost about as much as

@@ -57,3 +57,13 @@ def test_paragraphs_numbers_the_paragraphs_a_stretch_of_text_covers() -> None:
     assert article.text == "One.\nTwo.\nThree."
     assert article.paragraphs(0, 4) == (1,)
     assert article.paragraphs(2, 7) == (1, 2)
+
+
+def test_a_sentence_ending_in_doubled_apostrophes_ends_there() -> None:
+    quotes = extract_quotes(["The Times reported that her statement was ''not in line with our editorial policy.'' "
+                             "The network said it would send Martin to Crimea."])
+
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("The Times", 'her statement was "not in line with our editorial policy."'),
+        ("the network", "it would send Martin to Crimea"),
+    ]

@@ -216,3 +216,16 @@ def test_a_body_named_with_a_possessive_is_the_body() -> None:
     ])
     assert [q.speaker for q in found][-1:] == ["Tax Foundation"]
     assert not any(q.speaker.endswith(("'s", "\u2019s")) for q in found)
+
+
+def test_he_with_no_speaker_or_subject_yet_is_the_person_named_last() -> None:
+    quotes = extract_quotes(["If the candidate is Donald Trump, the answer is no. He said he would not release his tax returns."])
+
+    assert said_by(quotes) == [("Donald Trump", "he would not release his tax returns")]
+    assert quotes[0].speaker_as_written == "He"
+
+
+def test_a_speaker_quoted_last_still_comes_before_a_person_named_since() -> None:
+    quotes = extract_quotes(["Senator Ana Ruiz said the bill was dead.", "It would have cost Marco Diaz his seat. She said it would return."])
+
+    assert said_by(quotes) == [("Ana Ruiz", "the bill was dead"), ("Ana Ruiz", "it would return")]

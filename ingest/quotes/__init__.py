@@ -139,7 +139,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     a reported clause ends where the parse shows the speaker's next act ("said ..., but pledged
 #     to ..."); a noun-phrase content is marked (``Quote.content_form``: "emphasized the
 #     challenges", never "emphasized that the challenges").
-EXTRACTOR_VERSION = "23"
+# 24: a sentence ending in doubled apostrophes ('' fine.'' The network said ...) ends there; "he"
+#     or "she" with no earlier speaker or subject to point to is the person named last.
+EXTRACTOR_VERSION = "24"
 
 
 def extractor_label(parse: bool = True) -> str:

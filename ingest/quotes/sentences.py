@@ -106,13 +106,13 @@ def sentence_units(text: str, paragraph_starts: list[int], spans: list[Span]) ->
     cuts: set[int] = set()
     for number, start in enumerate(paragraph_starts):
         end = paragraph_starts[number + 1] - 1 if number + 1 < len(paragraph_starts) else len(text)
-        paragraph = text[start:end]
+        squeezed, where = _squeezed(text[start:end])
         cursor = 0
-        for sentence in split_sentences(paragraph):
-            at = paragraph.find(sentence, cursor)
-            if at >= 0:
+        for sentence in split_sentences(squeezed):
+            at = squeezed.find(sentence, cursor)
+            if at >= 0 and sentence:
                 cursor = at + len(sentence)
-                cuts.add(start + cursor)
+                cuts.add(start + where[cursor - 1] + 1)
         cuts.add(end)
     span_starts = [s.start for s in spans]
     kept = sorted(c for c in cuts if not _inside_span(c, spans, span_starts))
@@ -139,6 +139,23 @@ def sentence_units(text: str, paragraph_starts: list[int], spans: list[Span]) ->
             first = not units or units[-1].paragraph != paragraph
             units.append(Unit(paragraph, first, tuple(tokens)))
     return units
+
+
+def _squeezed(paragraph: str) -> tuple[str, list[int]]:
+    """``paragraph`` as ``split_sentences`` reads it (whitespace runs as one space, no ends), and
+    the offset in ``paragraph`` of each of its characters. A paragraph can hold runs of spaces:
+    a doubled apostrophe read as a quote mark keeps its width (``read_doubled_apostrophes``), and
+    a sentence found by its squeezed text alone lost its end: ''fine.'' The network said ...
+    ran on into the next sentence, and ''It is fine,'' he said. was no quote at all."""
+    chars: list[str] = []
+    where: list[int] = []
+    for m in re.finditer(r"\S+", paragraph):
+        if chars:
+            chars.append(" ")
+            where.append(m.start() - 1)
+        chars.extend(m.group())
+        where.extend(range(m.start(), m.end()))
+    return "".join(chars), where
 
 
 def _inside_span(offset: int, spans: list[Span], starts: list[int]) -> bool:

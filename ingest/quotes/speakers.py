@@ -62,6 +62,7 @@ class SpeakerBook:
     def __init__(self) -> None:
         self.recent: list[Entity] = []  # speakers and sentence subjects, most recent last
         self.people: list[Entity] = []  # every person named, for surnames
+        self.named: list[Entity] = []  # people named anywhere in a sentence, most recent last
         self.orgs: list[Entity] = []  # every organisation or publication named
         self.senders: dict[str, Entity] = {}  # "email" -> who sent the one "in an email" mentioned last
 
@@ -136,6 +137,9 @@ class SpeakerBook:
                         if role and i > 0 and tokens[i - 1].low in FORMER_WORDS:
                             role = f"{tokens[i - 1].text} {role}"  # "former President Bill Clinton"
                         person.role = person.role or role  # "Governor Helena Voss visited ..."
+                        if person in self.named:
+                            self.named.remove(person)
+                        self.named.append(person)
                         if i == 0:
                             self._touch(person)
                 elif len(tokens[i : j + 1]) > 1 or phrase.kind == "publication":
@@ -250,6 +254,13 @@ class SpeakerBook:
                 e.kind == "description" and not e.plural and e.head in INSTITUTION_HEADS
             ):
                 return e  # "it", "its"
+        if word in ("he", "she", "his", "her"):
+            # No speaker or subject yet fits: the person named last, wherever in the sentence
+            # ("If the candidate is Donald Trump, the answer is no. He refuses ...").
+            for e in reversed(self.named):
+                if not (e.gender and gender and e.gender != gender):
+                    e.gender = e.gender or gender
+                    return e
         return None
 
     def _one_of_group(self) -> Entity | None:

@@ -330,3 +330,10 @@ def test_hardly_a_statement_of_polnear_dev_reads_as_a_broken_sentence() -> None:
     folder = next(f for f in (folder / "data" / "dev" / "text", folder / "dev" / "text") if f.is_dir())
     statements = _statements(_articles(folder))
     assert len(_broken(statements)) < 0.01 * len(statements)
+
+
+def test_a_clause_before_a_semicolon_is_not_what_the_next_clause_reports() -> None:
+    found = candidates_of("She spoke about her deep ties to black churches while at the convention; "
+                          "she called into a radio program when she was sick.")
+
+    assert [f for f in found if f[2] == "called"] == []

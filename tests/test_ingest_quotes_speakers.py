@@ -219,7 +219,7 @@ def test_a_body_named_with_a_possessive_is_the_body() -> None:
 
 
 def test_he_with_no_speaker_or_subject_yet_is_the_person_named_last() -> None:
-    quotes = extract_quotes(["If the candidate is Donald Trump, the answer is no. He said he would not release his tax returns."])
+    quotes = extract_quotes(["If the candidate is Donald Trump, the answer is clear. He said he would not release his tax returns."])
 
     assert said_by(quotes) == [("Donald Trump", "he would not release his tax returns")]
     assert quotes[0].speaker_as_written == "He"
@@ -229,3 +229,9 @@ def test_a_speaker_quoted_last_still_comes_before_a_person_named_since() -> None
     quotes = extract_quotes(["Senator Ana Ruiz said the bill was dead.", "It would have cost Marco Diaz his seat. She said it would return."])
 
     assert said_by(quotes) == [("Ana Ruiz", "the bill was dead"), ("Ana Ruiz", "it would return")]
+
+
+def test_she_is_never_someone_named_later_in_her_own_sentence() -> None:
+    quotes = extract_quotes(["The rallies went on. This week she addressed the Women's Agenda, and she said it went well."])
+
+    assert quotes == []

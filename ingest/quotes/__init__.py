@@ -140,7 +140,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     to ..."); a noun-phrase content is marked (``Quote.content_form``: "emphasized the
 #     challenges", never "emphasized that the challenges").
 # 24: a sentence ending in doubled apostrophes ('' fine.'' The network said ...) ends there; "he"
-#     or "she" with no earlier speaker or subject to point to is the person named last.
+#     or "she" with no earlier speaker or subject to point to is the person named last in an earlier
+#     sentence; a clause before a semicolon is not what the next clause's verb reports.
 EXTRACTOR_VERSION = "24"
 
 

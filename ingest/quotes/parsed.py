@@ -181,6 +181,8 @@ def candidates(doc: Any) -> list[Candidate]:
             if child.dep_ in ("ccomp", "parataxis") and child.pos_ in ("VERB", "AUX") and not _free_relative(child):
                 if child.is_punct:
                     continue  # a hyphen parsed as a verb: the clause before it holds its words
+                if child.i < token.i and any(t.text == ";" for t in doc[child.right_edge.i + 1 : token.i]):
+                    continue  # "She spoke about ...; she called into a radio show": a semicolon ends what is reported
                 content = _span(doc, child)
                 if content is not None and _hyphen_split(doc, child):
                     hyphen = doc[child.right_edge.i + 1]

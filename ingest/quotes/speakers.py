@@ -62,7 +62,8 @@ class SpeakerBook:
     def __init__(self) -> None:
         self.recent: list[Entity] = []  # speakers and sentence subjects, most recent last
         self.people: list[Entity] = []  # every person named, for surnames
-        self.named: list[Entity] = []  # people named anywhere in a sentence, most recent last
+        self.named: list[Entity] = []  # people named anywhere in an earlier sentence, most recent last
+        self._named_now: list[Entity] = []  # those named in the sentence being read
         self.orgs: list[Entity] = []  # every organisation or publication named
         self.senders: dict[str, Entity] = {}  # "email" -> who sent the one "in an email" mentioned last
 
@@ -98,6 +99,11 @@ class SpeakerBook:
 
     def note_mentions(self, tokens: Sequence[Token], text: str) -> None:
         """Remember people and organisations named in a sentence; its subject counts for "he"/"she"."""
+        for person in self._named_now:  # the sentence before is now behind us
+            if person in self.named:
+                self.named.remove(person)
+            self.named.append(person)
+        self._named_now = []
         i = 0
         while i < len(tokens):
             if not is_name_word(tokens[i]):
@@ -137,9 +143,7 @@ class SpeakerBook:
                         if role and i > 0 and tokens[i - 1].low in FORMER_WORDS:
                             role = f"{tokens[i - 1].text} {role}"  # "former President Bill Clinton"
                         person.role = person.role or role  # "Governor Helena Voss visited ..."
-                        if person in self.named:
-                            self.named.remove(person)
-                        self.named.append(person)
+                        self._named_now.append(person)
                         if i == 0:
                             self._touch(person)
                 elif len(tokens[i : j + 1]) > 1 or phrase.kind == "publication":
@@ -255,8 +259,9 @@ class SpeakerBook:
             ):
                 return e  # "it", "its"
         if word in ("he", "she", "his", "her"):
-            # No speaker or subject yet fits: the person named last, wherever in the sentence
-            # ("If the candidate is Donald Trump, the answer is no. He refuses ...").
+            # No speaker or subject yet fits: the person named last in an earlier sentence, wherever
+            # in it ("If the candidate is Donald Trump, the answer is no. He refuses ..."); never one
+            # named later in the pronoun's own sentence ("..., she addressed the Black Women's ...").
             for e in reversed(self.named):
                 if not (e.gender and gender and e.gender != gender):
                     e.gender = e.gender or gender

@@ -30,6 +30,8 @@ BENCHMARKS = {
                     "1-2 min; --ingest-cost 300: 12 min"),
     "polnear": ("PolNeAR dev by kind, outlet and miss pattern (issue 9's scorer)", "about 1 min"),
     "query": ("search/ask latency against the floor at 1k/10k/100k paragraphs", "2 min at --sizes 1000; 20+ min at 100k"),
+    "whosaid": ("who-said-what questions built from PolNeAR's attributions: answered / tentative / refused "
+                "(issue 21)", "1 min on dev; 5 min on train the first time"),
     "judge_cost": ("what a cross-encoder judge adds per question (issue 21)", "1 min"),
     "ingest": ("ingest rate vs the bare encoder, re-ingest speed-up, peak RSS", "10-15 min at 300 articles; hours at 10k"),
     "live": ("the first question after another process's ingest (issue 19)", "5-20 min"),

@@ -235,3 +235,12 @@ def test_she_is_never_someone_named_later_in_her_own_sentence() -> None:
     quotes = extract_quotes(["The rallies went on. This week she addressed the Women's Agenda, and she said it went well."])
 
     assert quotes == []
+
+
+def test_the_body_someone_advises_is_not_that_person() -> None:
+    quotes = extract_quotes(["Minyon Moore, a senior adviser to the Clinton campaign, called the remarks "
+                             '"a true wake-up call" to his coalition.',
+                             "The Clinton campaign said it would send volunteers to Ohio."])
+
+    assert said_by(quotes) == [("Minyon Moore", "a true wake-up call"),
+                               ("the Clinton campaign", "it would send volunteers to Ohio")]

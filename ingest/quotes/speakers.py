@@ -323,7 +323,9 @@ def _appositive_head(tokens: Sequence[Token], i: int) -> str:
 def _role_head(role: str) -> str:
     """The noun a role is about: "a defense expert at the Kyiv Institute" -> "expert"; "Mayor" -> "mayor"."""
     words = [strip_possessive(w).lower() for w in role.split()]
-    cut = next((i for i, w in enumerate(words) if w in ("of", "for", "at", "in", "from", "with")), len(words))
+    # "a senior adviser to the Clinton campaign" is an adviser: "the Clinton campaign" is not her
+    cut = next((i for i, w in enumerate(words) if w in ("of", "for", "at", "in", "from", "with", "to", "on", "under")),
+               len(words))
     for w in reversed(words[:cut]):
         head = head_noun(w.rstrip("."))
         if head:

@@ -244,3 +244,13 @@ def test_the_body_someone_advises_is_not_that_person() -> None:
 
     assert said_by(quotes) == [("Minyon Moore", "a true wake-up call"),
                                ("the Clinton campaign", "it would send volunteers to Ohio")]
+
+
+def test_a_capitalised_word_opening_a_sentence_is_no_part_of_a_name() -> None:
+    quotes = extract_quotes(["Patriot Coal went bankrupt. Unlike Patriot, Mr. Clarke has few investors.",
+                             "Patriot signaled that it would make a deal with Mr. Clarke.",
+                             "Ann Ellis, a lawyer, was skeptical. Said Ellis: “I don’t get the sense she’s interested.”"])
+
+    assert said_by(quotes) == [("Patriot", "that it would make a deal with Mr. Clarke"),  # never "Unlike Patriot"
+                               ("Ann Ellis", "I don’t get the sense she’s interested.")]
+    assert quotes[1].cue == "said"

@@ -142,7 +142,10 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 24: a sentence ending in doubled apostrophes ('' fine.'' The network said ...) ends there; "he"
 #     or "she" with no earlier speaker or subject to point to is the person named last in an earlier
 #     sentence; a clause before a semicolon is not what the next clause's verb reports.
-EXTRACTOR_VERSION = "24"
+# 25: a role's head stops at "to" ("a senior adviser to the Clinton campaign" is no campaign); a
+#     capitalised "Unlike", "Beyond", "Said" opening a sentence is no part of a name ('Said Ellis:
+#     "..."' is Ellis's).
+EXTRACTOR_VERSION = "25"
 
 
 def extractor_label(parse: bool = True) -> str:

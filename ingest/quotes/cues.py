@@ -442,15 +442,18 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
 
 
 def _colon_anchor(tokens: Sequence[Token], c: int, text: str) -> Anchor | None:
-    """'Tom Vale: "We will rebuild."' (opening a sentence or after a dash): a named person's words."""
+    """'Tom Vale: "We will rebuild."' (opening a sentence or after a dash), 'Said Ellis: "..."': a named person's words."""
     q = c + 1
     if q >= len(tokens) or not tokens[q].is_quote or (q + 1 < len(tokens) and tokens[q + 1].is_word):
         return None
     phrase = phrase_before(tokens, c, 0, text)
-    if phrase is None or phrase.kind != "person" or len(phrase.name.split()) < 2:
+    opened = phrase is not None and phrase.start == 1 and tokens[0].low in ("said", "says")  # 'Said Ellis: "..."'
+    if phrase is None or phrase.kind != "person" or (len(phrase.name.split()) < 2 and not opened):
         return None
-    if phrase.start > 0 and tokens[phrase.start - 1].text not in ("-", "—", "–"):
+    if phrase.start > 0 and tokens[phrase.start - 1].text not in ("-", "—", "–") and not opened:
         return None
+    if opened:
+        return Anchor("subject", 0, c, c + 1, tokens[0].low, "say", phrase, phrase.role)
     return Anchor("subject", phrase.start, c, c + 1, ":", ":", phrase, phrase.role)
 
 

@@ -154,7 +154,8 @@ FUNCTION_WORDS = word_set(
     "later then now this that these those it its there here he she they we i you his her their our my "
     "your asked speaking according last next both such even instead indeed nevertheless separately "
     "similarly overall today yesterday tonight under over despite amid among into through across against "
-    "about above below between not no all some many what who which why how once only just"
+    "about above below between not no all some many what who which why how once only just unlike like "
+    "besides beyond toward towards upon within whether unless whereas throughout"
 )
 TIME_WORDS = word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "

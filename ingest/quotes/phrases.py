@@ -110,6 +110,8 @@ def is_name_word(tok: Token) -> bool:
     """A capitalised word that may be part of a name: not "The", "Monday" or "However"."""
     if not tok.is_cap or tok.low in FUNCTION_WORDS or tok.low in TIME_WORDS or tok.low in DETERMINERS:
         return False
+    if tok.low in ("said", "says"):  # 'Said Ellis: "..."' opens with the cue, not a first name
+        return False
     return tok.text[:1].isalpha()
 
 

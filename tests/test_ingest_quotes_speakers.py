@@ -254,3 +254,13 @@ def test_a_capitalised_word_opening_a_sentence_is_no_part_of_a_name() -> None:
     assert said_by(quotes) == [("Patriot", "that it would make a deal with Mr. Clarke"),  # never "Unlike Patriot"
                                ("Ann Ellis", "I don’t get the sense she’s interested.")]
     assert quotes[1].cue == "said"
+
+
+def test_a_question_or_a_former_role_opening_a_sentence_names_no_one() -> None:
+    quotes = extract_quotes(["Marco Rubio spoke in Iowa. Does Rubio, like Tilton, oppose abortions? He said he did.",
+                             "Former Obama spokesman Robert Gibbs derided the left. Barack Obama said it was unfair.",
+                             "Neither Clinton nor Trump backed the deal. Hillary Clinton said she opposes it.",
+                             "Rival Hillary Clinton had mocked the complaint."])
+
+    assert said_by(quotes) == [("Marco Rubio", "he did"), ("Barack Obama", "it was unfair"),
+                               ("Hillary Clinton", "she opposes it")]

@@ -145,7 +145,10 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 25: a role's head stops at "to" ("a senior adviser to the Clinton campaign" is no campaign); a
 #     capitalised "Unlike", "Beyond", "Said" opening a sentence is no part of a name ('Said Ellis:
 #     "..."' is Ellis's).
-EXTRACTOR_VERSION = "25"
+# 26: "Does", "Former", "Neither", "Top" ... opening a sentence are no part of a name ("Does Rubio",
+#     "Former Obama" were credited with Rubio's and Obama's quotes on PolNeAR train); "Congressman",
+#     "Reporter", "Rival" ... before a name are its role.
+EXTRACTOR_VERSION = "26"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -154,8 +154,16 @@ FUNCTION_WORDS = word_set(
     "later then now this that these those it its there here he she they we i you his her their our my "
     "your asked speaking according last next both such even instead indeed nevertheless separately "
     "similarly overall today yesterday tonight under over despite amid among into through across against "
-    "about above below between not no all some many what who which why how once only just unlike like "
-    "besides beyond toward towards upon within whether unless whereas throughout"
+    "about above below between not no all some many what who which why how once only just unlike besides "
+    "beyond toward towards upon within whether unless whereas throughout"
+)
+# Capitalised words that open a sentence or a phrase without being part of a name: "Does Rubio ...?",
+# "Former Obama spokesman Robert Gibbs", "Neither Clinton nor ...", 'Said Ellis: "..."' (on
+# PolNeAR train, runs such as "Does Rubio" and "Former Obama" were credited with quotes). Only
+# names read them: "a former RT journalist" and "top lawmakers" stay descriptions.
+NOT_NAME_WORDS = word_set(
+    "like does did do can could had has have was were is are should would shall might must see given "
+    "following neither either former top mainstream presumptive longtime telling continued said says"
 )
 TIME_WORDS = word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
@@ -231,7 +239,9 @@ OFFICE_TITLES = word_set(
     "chairman chairwoman chair director ceo councilmember councilman councilwoman councillor councilor "
     "alderman commissioner sheriff inspector superintendent supt. det. detective marshal professor bishop "
     "archbishop rabbi imam rev. reverend premier spokesman spokeswoman spokesperson head leader emir "
-    "president-elect coach"
+    "president-elect coach congressman congresswoman assemblyman assemblywoman officer counsel founder "
+    "journalist reporter author actor actress comedian columnist billionaire businessman businesswoman rival "
+    "strategist adviser advisor aide pollster economist analyst"
 )
 TITLE_EXPANSIONS = {
     "gen.": "General",

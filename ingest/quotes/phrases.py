@@ -32,6 +32,7 @@ from ingest.quotes.lexicon import (
     MASTHEAD_WORDS,
     MODIFIERS,
     NAME_PARTICLES,
+    NOT_NAME_WORDS,
     NUMBER_WORDS,
     OFFICE_TITLES,
     ORG_WORDS,
@@ -110,7 +111,7 @@ def is_name_word(tok: Token) -> bool:
     """A capitalised word that may be part of a name: not "The", "Monday" or "However"."""
     if not tok.is_cap or tok.low in FUNCTION_WORDS or tok.low in TIME_WORDS or tok.low in DETERMINERS:
         return False
-    if tok.low in ("said", "says"):  # 'Said Ellis: "..."' opens with the cue, not a first name
+    if tok.low in NOT_NAME_WORDS:  # "Does Rubio", "Former Obama", 'Said Ellis: "..."'
         return False
     return tok.text[:1].isalpha()
 

@@ -405,3 +405,18 @@ def test_bare_clause_with_a_lexicon_verb_form_is_reported(sentence: str, speaker
 )
 def test_words_not_opening_a_subject_are_no_bare_clause(sentence: str) -> None:
     assert extract_quotes([sentence]) == []
+
+
+def test_as_a_speaker_put_it_credits_what_comes_before_or_after() -> None:
+    quotes = extract_quotes([
+        'The main requirement is a "lawful source of investment income," as a Homeland Security memo put it.',
+        "The main requirement is a lawful source of income, as a Homeland Security memo said on Monday.",
+        'Mayor Ann Lee put it bluntly: "We are finished." They put it on the table.',
+    ], parse=False)
+
+    assert said_by(quotes) == [
+        ("a Homeland Security memo", 'The main requirement is a "lawful source of investment income,"'),
+        ("a Homeland Security memo", "The main requirement is a lawful source of income"),
+        ("Ann Lee", "We are finished."),
+    ]
+    assert [q.cue for q in quotes] == ["put it", "said", "put it"]

@@ -148,7 +148,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 26: "Does", "Former", "Neither", "Top" ... opening a sentence are no part of a name ("Does Rubio",
 #     "Former Obama" were credited with Rubio's and Obama's quotes on PolNeAR train); "Congressman",
 #     "Reporter", "Rival" ... before a name are its role.
-EXTRACTOR_VERSION = "26"
+# 27: "as X put it" is a cue (forward: 'X put it bluntly: "..."'; trailing: "..., as a memo put it.",
+#     and "..., as X said." without a quotation in it).
+EXTRACTOR_VERSION = "27"
 
 
 def extractor_label(parse: bool = True) -> str:

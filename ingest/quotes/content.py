@@ -628,6 +628,8 @@ def _read_trailing(
     start = anchor.start
     if start == 0:
         return
+    if start >= 2 and tokens[start - 1].low == "as" and all(not t.is_word for t in tokens[_skip_time(tokens, anchor.end):]):
+        start -= 1  # "..., as a Homeland Security memo put it.": what comes before the comma is the memo's
     # 'The media are "framing this campaign," Gilmore said.': the comma sits inside the closing
     # mark, so the quotation ends the reported clause and belongs to it.
     prev = tokens[start - 1]

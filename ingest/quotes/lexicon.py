@@ -25,6 +25,7 @@ IRREGULAR_VERBS: dict[str, tuple[str, ...]] = {
     "shoot": ("shoots", "shot", "shooting"),
     "hit": ("hits", "hit", "hitting"),
     "agree": ("agree", "agrees", "agreed", "agreeing"),
+    "put": ("put", "puts", "put", "putting"),
 }
 DOUBLED_FINAL = word_set("admit quip snap regret")
 # Verbs that introduce a "that" clause or a quote. "underscore" and the like are left out:
@@ -34,7 +35,7 @@ THAT_LEMMAS = word_set(
     "stress emphasize emphasise announce confirm deny acknowledge admit assert maintain contend predict "
     "estimate observe remark allege indicate reveal recall caution concede conclude comment reiterate "
     "mention complain vow pledge promise threaten reply respond answer write tweet post agree counter "
-    "think point shoot hit fire testify assure boast lament repeat retort affirm charge proclaim reckon"
+    "think point shoot hit fire testify assure boast lament repeat retort affirm charge proclaim reckon put"
 )
 # Verbs of asking and urging: "asked (him) whether ...", "urged voters to ..." (``content``).
 REQUEST_LEMMAS = word_set("ask urge implore beg accuse")
@@ -57,7 +58,7 @@ INVERTIBLE_LEMMAS = word_set(
 # "She called the vote 'a tax on getting to work'": the quoted words are the speaker's own.
 NAMING_LEMMAS = word_set("call describe characterize characterise dub label brand term")
 # Phrasal reporting verbs count only with their particle: "pointed out that", "shot back that".
-PARTICLES = {"point": "out", "shoot": "back", "hit": "back", "fire": "back"}
+PARTICLES = {"point": "out", "shoot": "back", "hit": "back", "fire": "back", "put": "it"}  # "as X put it"
 
 
 def verb_forms(lemma: str) -> tuple[str, ...]:

@@ -420,3 +420,10 @@ def test_as_a_speaker_put_it_credits_what_comes_before_or_after() -> None:
         ("Ann Lee", "We are finished."),
     ]
     assert [q.cue for q in quotes] == ["put it", "said", "put it"]
+
+
+def test_a_pollster_pair_joined_by_a_slash_is_one_source() -> None:
+    quotes = extract_quotes(["Clinton leads among black voters, according to a New York Times/CBS News poll released "
+                             "last week."], parse=False)
+
+    assert said_by(quotes) == [("a New York Times/CBS News poll", "Clinton leads among black voters")]

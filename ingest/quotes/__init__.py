@@ -150,7 +150,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     "Reporter", "Rival" ... before a name are its role.
 # 27: "as X put it" is a cue (forward: 'X put it bluntly: "..."'; trailing: "..., as a memo put it.",
 #     and "..., as X said." without a quotation in it).
-EXTRACTOR_VERSION = "27"
+# 28: a word joined by a slash is one word ("a New York Times/CBS News poll", "Reuters/Ipsos").
+EXTRACTOR_VERSION = "28"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -54,7 +54,7 @@ _TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
     r"|\d+(?:-[A-Za-z]+)+"  # 67-year-old
     r"|\d+(?:[.,:]\d+)*%?"  # 1,150  9:15  4.7
-    r"|\w+(?:[-'’]\w+)*(?:(?<=[sS])['’](?!\w))?"  # words, with "Ukraine's" and "Forces'" kept whole
+    r"|\w+(?:[-'’/]\w+)*(?:(?<=[sS])['’](?!\w))?"  # words, with "Ukraine's", "Forces'", "Times/CBS" whole
     r"|[^\w\s]"
 )
 

@@ -427,3 +427,14 @@ def test_a_pollster_pair_joined_by_a_slash_is_one_source() -> None:
                              "last week."], parse=False)
 
     assert said_by(quotes) == [("a New York Times/CBS News poll", "Clinton leads among black voters")]
+
+
+def test_according_to_names_its_source_whatever_the_noun() -> None:
+    quotes = extract_quotes(["Trump received 37 percent, according to the results.",
+                             "He returned on Wednesday and said little, according to an attendee.",
+                             "Clinton broke the law, according to Andrew McCarthy, who prosecuted the bombers.",
+                             "The plan failed, according to him."], parse=False)
+
+    assert said_by(quotes) == [("the results", "Trump received 37 percent"),
+                               ("an attendee", "He returned on Wednesday and said little"),
+                               ("Andrew McCarthy", "Clinton broke the law")]

@@ -151,7 +151,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 27: "as X put it" is a cue (forward: 'X put it bluntly: "..."'; trailing: "..., as a memo put it.",
 #     and "..., as X said." without a quotation in it).
 # 28: a word joined by a slash is one word ("a New York Times/CBS News poll", "Reuters/Ipsos").
-EXTRACTOR_VERSION = "28"
+# 29: "according to" names its source whatever the noun ("the results", "state law", "an
+#     attendee"); a relative clause after its source that ends the sentence is no part of the content.
+EXTRACTOR_VERSION = "29"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -438,3 +438,10 @@ def test_according_to_names_its_source_whatever_the_noun() -> None:
     assert said_by(quotes) == [("the results", "Trump received 37 percent"),
                                ("an attendee", "He returned on Wednesday and said little"),
                                ("Andrew McCarthy", "Clinton broke the law")]
+
+
+def test_a_finding_reported_with_that_is_its_finders() -> None:
+    quotes = extract_quotes(["The researchers found that areas hit by trade shocks moved to the right.",
+                             "Mr. Romney found it difficult in 2012 to overcome a defeat."], parse=False)
+
+    assert said_by(quotes) == [("the researchers", "areas hit by trade shocks moved to the right")]

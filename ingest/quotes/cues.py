@@ -490,7 +490,12 @@ def _document_anchor(tokens: Sequence[Token], v: int, text: str) -> Anchor | Non
     if lemma is None or v == 0 or tok.low.endswith("ing"):
         return None
     subject = _subject_anchor(tokens, v, text)
-    if subject is None or subject[0].head not in DOCUMENT_HEADS or subject[0].kind != "description":
+    if subject is None:
+        return None
+    # "the researchers found that ...", "Mr. Autor and his colleagues found that ...": a finding
+    # reported with "that" is its finders' ("Mr. Romney found it difficult" is not).
+    found_that = lemma == "find" and v + 1 < len(tokens) and tokens[v + 1].low == "that"
+    if not found_that and (subject[0].head not in DOCUMENT_HEADS or subject[0].kind != "description"):
         return None
     phrase, role, org_hint, start = subject
     return Anchor("subject", start, v, v + 1, tok.low, lemma, phrase, role, org_hint)

@@ -217,7 +217,8 @@ GENDER_BY_HEAD = {
 # speaker phrase only before a reporting verb, never a person or an organisation.
 DOCUMENT_HEADS = word_set(
     "poll survey study report analysis record document data figure filing website audit review finding "
-    "census biography memoir transcript indictment lawsuit statement email e-mail letter memo tweet"
+    "census biography memoir transcript indictment lawsuit statement email e-mail letter memo tweet "
+    "file paper article tally ledger research polling"
 )
 # Documents someone sends: "The company told staff in an email ... . ..., the email said." -> the company.
 SENT_DOCUMENTS = word_set("statement email e-mail letter memo tweet post message")

@@ -445,3 +445,10 @@ def test_a_finding_reported_with_that_is_its_finders() -> None:
                              "Mr. Romney found it difficult in 2012 to overcome a defeat."], parse=False)
 
     assert said_by(quotes) == [("the researchers", "areas hit by trade shocks moved to the right")]
+
+
+def test_that_before_a_verb_is_the_clause_s_own_subject() -> None:
+    quotes = extract_quotes(["Asked about his attacks, Chris Christie said that was a natural part of the race.",
+                             "The council blamed the province, which it said had changed its rules twice."])
+
+    assert said_by(quotes) == [("Chris Christie", "that was a natural part of the race")]  # never "had changed ..."

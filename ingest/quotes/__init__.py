@@ -155,7 +155,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     attendee"); a relative clause after its source that ends the sentence is no part of the content.
 # 30: "X found that ..." is X's finding whoever X is ("the researchers"); files, papers, articles,
 #     tallies, ledgers and polling speak as documents do.
-EXTRACTOR_VERSION = "30"
+# 31: "said that was ...": a "that" followed by "was", "would" ... is the clause's own subject, kept
+#     ("Christie said that was a natural part of ..."), never dropped as a clause missing its subject.
+EXTRACTOR_VERSION = "31"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -223,6 +223,10 @@ def _skip_time(tokens: Sequence[Token], i: int) -> int:
     return i
 
 
+# After "said that", one of these cannot follow a "that" that opens a clause: it is the subject.
+_BE_OR_AUXILIARY = word_set("is are was were has have had will would can could may might must should shall does did")
+
+
 def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
     """What follows the verb: a "that" clause, a bare clause, a quotation, or nothing."""
     n = len(tokens)
@@ -237,6 +241,8 @@ def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
     if first is None:
         return "none", i
     if first.low == "that":
+        if i + 1 < n and tokens[i + 1].low in _BE_OR_AUXILIARY:
+            return "clause", i  # "Christie said that was a natural part ...": "that" is its subject
         return "that", i + 1
     if first.is_quote or (first.text in (",", ":") and i + 1 < n and tokens[i + 1].is_quote):
         return "quote", i if first.is_quote else i + 1

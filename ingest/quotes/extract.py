@@ -476,9 +476,10 @@ def _subjectless(quote: Quote, position: int, article: ArticleText, docs: list[A
     ("argues that allowed ...", "say that disadvantages ..."); without it, an auxiliary opens it."""
     if quote.kind is QuoteKind.DIRECT:
         return False
-    words = quote.text.split(maxsplit=2)
-    first = words[1] if len(words) > 1 and words[0].lower() == "that" else words[0] if words else ""
-    if first.lower() in _FINITE_OPENERS:
+    # "that" and a verb is the article's own subject ("Christie said that was a natural part"), unless
+    # the parse reads it as the mark of a clause whose subject is gone (below).
+    words = quote.text.split(maxsplit=1)
+    if words and words[0].lower() in _FINITE_OPENERS:
         return True
     index = quote.paragraphs[0] - 1
     if not docs or index >= len(docs):

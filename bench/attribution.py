@@ -44,6 +44,7 @@ from bench import report  # noqa: E402
 from bench.attribution_cost import ingest_cost  # noqa: E402
 from bench.datasets.polnear import (  # noqa: E402
     MAX_ARTICLE_BYTES,
+    NOT_GIVEN,
     GoldAttribution,
     first_annotator_files,
     make_lemmatizer,
@@ -334,7 +335,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
     if args.polnear is None:
-        raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR")
+        raise SystemExit(NOT_GIVEN)
     from ingest.quotes import extractor_label, parsed
 
     extractor = functools.partial(ingest_extractor, parse=not args.rules_only)

@@ -59,6 +59,7 @@ from bench.datasets.polnear import (  # noqa: E402
     _TEXT_TOKEN,
     FRAGMENT_INSIDE,
     MATCH_JACCARD,
+    NOT_GIVEN,
     SPLITS,
     TOP_PATTERNS,
     Missed,
@@ -323,8 +324,7 @@ def split_figures(result: SplitResult) -> dict[str, report.Figure]:
 def polnear_section(polnear: Path | str | None, split: str = "dev") -> str:
     """The report for one split, or one line saying why it was skipped (for ``bench/eval.py``)."""
     if not polnear:
-        return ("Skipped: PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
-                "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag).")
+        return f"Skipped: {NOT_GIVEN}."
     try:
         path = split_dir(Path(polnear), split)
     except SystemExit as exc:
@@ -343,9 +343,6 @@ def main() -> None:
     parser.add_argument("--write", action="store_true",
                         help="write the run down (bench/history/) and rebuild RESULTS.md; dev files issue 9's goals")
     args = parser.parse_args()
-    if args.polnear is None:
-        raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
-                         "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag)")
     path = split_dir(args.polnear, args.split)
     result = evaluate(path, args.split)
     body = render(result, make_lemmatizer(_vocabulary(path)), args.misses)

@@ -34,7 +34,7 @@ from collections import Counter  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from bench.attribution import articles, body_gold, ingest_extractor, matches, same_source, tokens  # noqa: E402
-from bench.datasets.polnear import make_lemmatizer, read_article, split_dir  # noqa: E402
+from bench.datasets.polnear import NOT_GIVEN, make_lemmatizer, read_article, split_dir  # noqa: E402
 from ingest.quotes import parsed  # noqa: E402
 from rag.schema import QuoteKind  # noqa: E402
 
@@ -146,7 +146,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write ingest/quotes/cue_model.json")
     args = parser.parse_args()
     if args.polnear is None:
-        raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR")
+        raise SystemExit(NOT_GIVEN)
     train = cached(split_dir(args.polnear, "train"), "train")
     dev = cached(split_dir(args.polnear, "dev"), "dev")
     examples = [e for a in train for e in a.examples]

@@ -259,9 +259,6 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write every question and outcome as TSV here")
     parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
-    if args.polnear is None:
-        raise SystemExit("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
-                         "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag)")
     split_path = split_dir(args.polnear, args.split)
     questions = build(split_path, args.per_article)
     settings = store_for(args.split, split_path, args.rebuild)

@@ -158,11 +158,18 @@ class SplitResult:
 # --- reading PolNeAR ---------------------------------------------------------------------------
 
 
-def split_dir(polnear: Path, split: str) -> Path:
+NOT_GIVEN = ("PolNeAR not given: pass --polnear DIR or set NEWSRAG_POLNEAR "
+             "(github.com/networkdynamics/PolNeAR; it is not shipped with newsrag)")
+
+
+def split_dir(polnear: Path | None, split: str) -> Path:
     """The split's folder, given a PolNeAR checkout, its ``data`` folder, or an archive of it.
 
-    Raises ``SystemExit`` naming what is missing: the data is not shipped with newsrag.
+    Raises ``SystemExit`` naming what is missing (``NOT_GIVEN`` for no folder at all): the data
+    is not shipped with newsrag.
     """
+    if polnear is None:
+        raise SystemExit(NOT_GIVEN)
     if split not in SPLITS:
         raise SystemExit(f"split {split!r} is not evaluated here; choose one of {', '.join(SPLITS)}")
     for candidate in (polnear / "data" / split, polnear / split):

@@ -452,3 +452,10 @@ def test_that_before_a_verb_is_the_clause_s_own_subject() -> None:
                              "The council blamed the province, which it said had changed its rules twice."])
 
     assert said_by(quotes) == [("Chris Christie", "that was a natural part of the race")]  # never "had changed ..."
+
+
+def test_one_word_before_an_interrupting_attribution_opens_the_clause() -> None:
+    quotes = extract_quotes(["Mike Pence spoke. Loyalty, he noted, has long been a core tenet of the party.",
+                             "Yes, he said, it was. Loyalty, he said."], parse=False)
+
+    assert said_by(quotes) == [("Mike Pence", "Loyalty has long been a core tenet of the party")]

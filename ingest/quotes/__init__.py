@@ -157,7 +157,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     tallies, ledgers and polling speak as documents do.
 # 31: "said that was ...": a "that" followed by "was", "would" ... is the clause's own subject, kept
 #     ("Christie said that was a natural part of ..."), never dropped as a clause missing its subject.
-EXTRACTOR_VERSION = "31"
+# 32: one word before an interrupting attribution opens the clause ("Loyalty, he noted, has long
+#     been ..."); "Yes,"/"No,"/"Well," before it are no part of what was said.
+EXTRACTOR_VERSION = "32"
 
 
 def extractor_label(parse: bool = True) -> str:

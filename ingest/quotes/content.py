@@ -340,7 +340,7 @@ def _request(tokens: Sequence[Token], i: int, lemma: str) -> tuple[str, int]:
 # --- where a reported clause ends --------------------------------------------------------------
 
 _COORDINATORS = word_set("and but while whereas although though yet")
-_LEAD_WORDS = word_set("and but so yet still now instead however also then meanwhile moreover indeed")
+_LEAD_WORDS = word_set("and but so yet still now instead however also then meanwhile moreover indeed yes no well")
 _SUBORDINATORS = word_set("while although though whereas because when after before once unless if")
 
 
@@ -654,6 +654,9 @@ def _read_trailing(
         lead += 1
     bare_lead = lead >= cut and lead > a and not comma_in_quote
     found = article.words(tokens, a, start)
+    if found is None and cut - a == 1 and tokens[a].is_word and not bare_lead:
+        # "Loyalty, he noted, has long been ...": one word, whole only with what follows (checked below)
+        found = (tokens[a].text, tokens[a].start, tokens[a].end)
     if found is None and not bare_lead:
         return
     words, s, e = found or ("", 0, 0)

@@ -459,3 +459,10 @@ def test_one_word_before_an_interrupting_attribution_opens_the_clause() -> None:
                              "Yes, he said, it was. Loyalty, he said."], parse=False)
 
     assert said_by(quotes) == [("Mike Pence", "Loyalty has long been a core tenet of the party")]
+
+
+def test_a_participle_after_a_negated_verb_takes_the_sentence_s_subject() -> None:
+    quotes = extract_quotes(["Jeff Weaver didn't seem impressed on Tuesday, telling reporters, “A lot of people said "
+                             "the governor should step down.”"], parse=False)
+
+    assert said_by(quotes) == [("Jeff Weaver", "A lot of people said the governor should step down.")]

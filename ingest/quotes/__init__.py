@@ -159,7 +159,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     ("Christie said that was a natural part of ..."), never dropped as a clause missing its subject.
 # 32: one word before an interrupting attribution opens the clause ("Loyalty, he noted, has long
 #     been ..."); "Yes,"/"No,"/"Well," before it are no part of what was said.
-EXTRACTOR_VERSION = "32"
+# 33: a negated verb ("didn't seem", "was not") is the sentence's verb for a participle after it
+#     ("Weaver didn't seem impressed, telling reporters, '...'").
+EXTRACTOR_VERSION = "33"
 
 
 def extractor_label(parse: bool = True) -> str:

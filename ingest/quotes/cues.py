@@ -538,13 +538,17 @@ def _main_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, s
     return None
 
 
+_NEGATED_AUXILIARY = re.compile(r"(?:did|does|do|was|were|is|are|has|have|had|could|would|should|ca|wo)n[’']t")
+
+
 def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:
     """Index of a finite-looking verb at ``k`` (after adverbs and auxiliaries), before ``v``; else -1."""
     first = k
     while k < v and (
         tokens[k].low in PRE_VERB_ADVERBS
         or tokens[k].low in AUXILIARIES
-        or tokens[k].low == "even"
+        or _NEGATED_AUXILIARY.fullmatch(tokens[k].low)  # "didn't seem", "wasn't"
+        or tokens[k].low in ("not", "never", "even")
         or (tokens[k].low.endswith("ly") and len(tokens[k].low) > 4)
     ):
         k += 1
@@ -556,7 +560,8 @@ def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:
     if not (
         verb.low in FINITE_MARKERS
         or verb.low in VERB_LEMMA
-        or (k > first and tokens[k - 1].low in AUXILIARIES)
+        or (k > first and (tokens[k - 1].low in AUXILIARIES or _NEGATED_AUXILIARY.fullmatch(tokens[k - 1].low)
+                           or tokens[k - 1].low in ("not", "never")))
         or (verb.low.endswith("ed") and len(verb.low) > 3)  # "tied", "cited", "praised"
     ):
         return -1

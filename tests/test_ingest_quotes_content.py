@@ -449,9 +449,11 @@ def test_a_finding_reported_with_that_is_its_finders() -> None:
 
 def test_that_before_a_verb_is_the_clause_s_own_subject() -> None:
     quotes = extract_quotes(["Asked about his attacks, Chris Christie said that was a natural part of the race.",
-                             "The council blamed the province, which it said had changed its rules twice."])
+                             "The council blamed the province, which it said had changed its rules twice.",
+                             "Barack Obama says that wasn’t the first time he had to talk to the families."])
 
-    assert said_by(quotes) == [("Chris Christie", "that was a natural part of the race")]  # never "had changed ..."
+    assert said_by(quotes) == [("Chris Christie", "that was a natural part of the race"),  # never "had changed ..."
+                               ("Barack Obama", "that wasn’t the first time he had to talk to the families")]
 
 
 def test_one_word_before_an_interrupting_attribution_opens_the_clause() -> None:

@@ -161,7 +161,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     been ..."); "Yes,"/"No,"/"Well," before it are no part of what was said.
 # 33: a negated verb ("didn't seem", "was not") is the sentence's verb for a participle after it
 #     ("Weaver didn't seem impressed, telling reporters, '...'").
-EXTRACTOR_VERSION = "33"
+# 34: ... and so is "that" before "wasn't", "doesn't" ("He says that wasn't the first time ...").
+EXTRACTOR_VERSION = "34"
 
 
 def extractor_label(parse: bool = True) -> str:

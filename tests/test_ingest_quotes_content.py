@@ -468,3 +468,14 @@ def test_a_participle_after_a_negated_verb_takes_the_sentence_s_subject() -> Non
                              "the governor should step down.”"], parse=False)
 
     assert said_by(quotes) == [("Jeff Weaver", "A lot of people said the governor should step down.")]
+
+
+def test_whoever_a_plain_speech_verb_follows_speaks() -> None:
+    quotes = extract_quotes(["As a phone rang, the announcer said, “It’s 3 a.m., and your children are safe.”",
+                             '"Mark, you are a total loser!" the note says.',
+                             "The ad's narrator says the plan failed.",
+                             "The state added the additional week after the ruling."], parse=False)
+
+    assert said_by(quotes) == [("the announcer", "It’s 3 a.m., and your children are safe."),
+                               ("the note", "Mark, you are a total loser!"),
+                               ("the ad's narrator", "the plan failed")]

@@ -162,7 +162,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 33: a negated verb ("didn't seem", "was not") is the sentence's verb for a participle after it
 #     ("Weaver didn't seem impressed, telling reporters, '...'").
 # 34: ... and so is "that" before "wasn't", "doesn't" ("He says that wasn't the first time ...").
-EXTRACTOR_VERSION = "34"
+# 35: a determiner and lower-case words before "said"/"wrote" speak whatever the noun ("the
+#     announcer said", "the note says", "the ad's narrator says").
+EXTRACTOR_VERSION = "35"
 
 
 def extractor_label(parse: bool = True) -> str:

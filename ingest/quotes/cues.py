@@ -402,6 +402,8 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
             cue += " as"  # "described as a gesture to Kharniv"
         cue = _with_modal(tokens, v, cue)
         subject = _subject_anchor(tokens, v, text)
+        if subject is None and lemma in _PLAIN_SPEECH and not tok.low.endswith("ing"):
+            subject = _plain_subject(tokens, v, text)
         # ", saying ..." has a subject of its own before the comma only after "with" ("with Denis
         # Pushilin, the head of the DPR, declaring that"); otherwise the main clause's subject
         # speaks, so a "subject" found in the middle of the sentence is a misreading.
@@ -539,6 +541,38 @@ def _main_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, s
 
 
 _NEGATED_AUXILIARY = re.compile(r"(?:did|does|do|was|were|is|are|has|have|had|could|would|should|ca|wo)n[’']t")
+
+
+# Verbs that say nothing but that something was said: their subject speaks, whatever its noun.
+_PLAIN_SPEECH = word_set("say write")  # "the state added a week": "add", "tell", "ask" take objects
+
+
+def _plain_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, str, bool, int] | None:
+    """ "the announcer said", "the note says", "the ad's narrator said": a determiner and lower-case
+    words opening the clause, before a plain speech verb, speak though their noun is in no list of
+    speakers (PolNeAR train: narrators, announcers, notes, pitches)."""
+    k = _strip_pre_verb(tokens, v)
+    if k is None or k < 2:
+        return None
+    j = k - 1
+    while j > 0 and tokens[j].is_word and tokens[j].text == tokens[j].low and not tokens[j].is_possessive \
+            and tokens[j].low not in FUNCTION_WORDS and (j == k - 1 or tokens[j].low not in VERB_LEMMA) \
+            and k - j <= 3:  # the noun itself may be a verb's form too: "the note says"
+        j -= 1
+    if tokens[j].low in ("the", "a", "an") or (tokens[j].is_possessive and j + 1 < k):
+        start = j
+        if tokens[j].is_possessive:  # "the ad's narrator"
+            start = j - 1 if j >= 1 and tokens[j - 1].low == "the" else j
+    else:
+        return None
+    if start < k - 4 or k - (j + 1) < 1 or not (start == 0 or tokens[start - 1].text in (",", "\ue000")
+                                                 or tokens[start - 1].is_quote):
+        return None
+    words = list(tokens[start:k])
+    written = joined(words, text)
+    name = words[0].low + written[len(words[0].text):] if words[0].low in ("the", "a", "an") else written
+    return Phrase(start, k, written, "description", name, head=tokens[k - 1].low,
+                  definite=words[0].low == "the"), "", False, start
 
 
 def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:

@@ -474,8 +474,10 @@ def test_whoever_a_plain_speech_verb_follows_speaks() -> None:
     quotes = extract_quotes(["As a phone rang, the announcer said, “It’s 3 a.m., and your children are safe.”",
                              '"Mark, you are a total loser!" the note says.',
                              "The ad's narrator says the plan failed.",
-                             "The state added the additional week after the ruling."], parse=False)
+                             "The state added the additional week after the ruling.",
+                             "“We lost,” said the tired old farmer."], parse=False)
 
     assert said_by(quotes) == [("the announcer", "It’s 3 a.m., and your children are safe."),
                                ("the note", "Mark, you are a total loser!"),
-                               ("the ad's narrator", "the plan failed")]
+                               ("the ad's narrator", "the plan failed"),
+                               ("the tired old farmer", "We lost")]

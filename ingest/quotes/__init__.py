@@ -164,7 +164,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 34: ... and so is "that" before "wasn't", "doesn't" ("He says that wasn't the first time ...").
 # 35: a determiner and lower-case words before "said"/"wrote" speak whatever the noun ("the
 #     announcer said", "the note says", "the ad's narrator says").
-EXTRACTOR_VERSION = "35"
+# 36: ... and after an inverted one ('"...," says the ad's narrator').
+EXTRACTOR_VERSION = "36"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -438,6 +438,8 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
             and not tok.low.endswith("ing")
         ):
             phrase = speaker_after(tokens, after, text)
+            if phrase is None and lemma in _PLAIN_SPEECH:
+                phrase = _plain_after(tokens, after, text)  # '"...," says the ad's narrator'
             if phrase is not None:
                 role, org_hint, name = _following_role(tokens, phrase.end, text)
                 if name is not None and phrase.kind == "description":
@@ -573,6 +575,22 @@ def _plain_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, 
     name = words[0].low + written[len(words[0].text):] if words[0].low in ("the", "a", "an") else written
     return Phrase(start, k, written, "description", name, head=tokens[k - 1].low,
                   definite=words[0].low == "the"), "", False, start
+
+
+def _plain_after(tokens: Sequence[Token], i: int, text: str) -> Phrase | None:
+    """ "the ad's narrator", "a voice over" after an inverted "says": a determiner, then lower-case
+    words (a possessive among them) up to the clause's end, as ``_plain_subject`` reads them."""
+    if i >= len(tokens) or tokens[i].low not in ("the", "a", "an"):
+        return None
+    j = i + 1
+    while j < len(tokens) and j - i <= 4 and tokens[j].is_word and tokens[j].text == tokens[j].low \
+            and tokens[j].low not in FUNCTION_WORDS:
+        j += 1
+    if j - i < 2 or (j < len(tokens) and tokens[j].text not in (",", ".", ";")):
+        return None
+    written = joined(list(tokens[i:j]), text)
+    return Phrase(i, j, written, "description", tokens[i].low + written[len(tokens[i].text):],
+                  head=strip_possessive(tokens[j - 1].low), definite=tokens[i].low == "the")
 
 
 def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:

@@ -481,3 +481,11 @@ def test_whoever_a_plain_speech_verb_follows_speaks() -> None:
                                ("the note", "Mark, you are a total loser!"),
                                ("the ad's narrator", "the plan failed"),
                                ("the tired old farmer", "We lost")]
+
+
+def test_an_attribution_often_made_is_still_made() -> None:
+    quotes = extract_quotes(["Barack Obama spoke. Climate change, Mr. Obama often says, is the greatest threat.",
+                             "Jobs depend on exports to Mexico, one slide says."], parse=False)
+
+    assert said_by(quotes) == [("Barack Obama", "Climate change is the greatest threat"),
+                               ("one slide", "Jobs depend on exports to Mexico")]

@@ -165,7 +165,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 35: a determiner and lower-case words before "said"/"wrote" speak whatever the noun ("the
 #     announcer said", "the note says", "the ad's narrator says").
 # 36: ... and after an inverted one ('"...," says the ad's narrator').
-EXTRACTOR_VERSION = "36"
+# 37: "often", "always", "usually" before a cue ("Mr. Obama often says"); "one slide says".
+EXTRACTOR_VERSION = "37"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -546,6 +546,7 @@ _NEGATED_AUXILIARY = re.compile(r"(?:did|does|do|was|were|is|are|has|have|had|co
 
 
 # Verbs that say nothing but that something was said: their subject speaks, whatever its noun.
+_PLAIN_DETERMINERS = word_set("the a an one")
 _PLAIN_SPEECH = word_set("say write")  # "the state added a week": "add", "tell", "ask" take objects
 
 
@@ -558,10 +559,11 @@ def _plain_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, 
         return None
     j = k - 1
     while j > 0 and tokens[j].is_word and tokens[j].text == tokens[j].low and not tokens[j].is_possessive \
-            and tokens[j].low not in FUNCTION_WORDS and (j == k - 1 or tokens[j].low not in VERB_LEMMA) \
+            and tokens[j].low not in FUNCTION_WORDS and tokens[j].low not in _PLAIN_DETERMINERS \
+            and (j == k - 1 or tokens[j].low not in VERB_LEMMA) \
             and k - j <= 3:  # the noun itself may be a verb's form too: "the note says"
         j -= 1
-    if tokens[j].low in ("the", "a", "an") or (tokens[j].is_possessive and j + 1 < k):
+    if tokens[j].low in _PLAIN_DETERMINERS or (tokens[j].is_possessive and j + 1 < k):
         start = j
         if tokens[j].is_possessive:  # "the ad's narrator"
             start = j - 1 if j >= 1 and tokens[j - 1].low == "the" else j

@@ -182,7 +182,8 @@ BOUNDARY_WORDS = (
 AUXILIARIES = word_set("has have had will would could may might should must can did does do shall 've 'd")
 PRE_VERB_ADVERBS = word_set(
     "also later earlier then now previously recently repeatedly reportedly publicly privately once still "
-    "further again already separately similarly however initially subsequently first finally long"
+    "further again already separately similarly however initially subsequently first finally long often "
+    "always sometimes usually"
 )
 BLOCKERS = word_set("not n't never was were is are be been being to am cannot")
 GAP_STARTERS = word_set(

@@ -264,3 +264,11 @@ def test_a_question_or_a_former_role_opening_a_sentence_names_no_one() -> None:
 
     assert said_by(quotes) == [("Marco Rubio", "he did"), ("Barack Obama", "it was unfair"),
                                ("Hillary Clinton", "she opposes it")]
+
+
+def test_an_adviser_to_someone_is_the_speaker_not_the_someone() -> None:
+    quotes = extract_quotes(["The president, advisers to Mr. Obama say, has grown exasperated.",
+                             "An aide to the senator said the bill was dead."])
+
+    assert said_by(quotes) == [("Advisers to Mr. Obama", "The president has grown exasperated"),
+                               ("an aide to the senator", "the bill was dead")]

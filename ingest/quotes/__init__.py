@@ -166,7 +166,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 #     announcer said", "the note says", "the ad's narrator says").
 # 36: ... and after an inverted one ('"...," says the ad's narrator').
 # 37: "often", "always", "usually" before a cue ("Mr. Obama often says"); "one slide says".
-EXTRACTOR_VERSION = "37"
+# 38: "advisers to Mr. Obama say", "an aide to the senator said": "to" joins a speaker to whom
+#     they serve, as "of" and "for" do.
+EXTRACTOR_VERSION = "38"
 
 
 def extractor_label(parse: bool = True) -> str:

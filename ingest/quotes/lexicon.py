@@ -304,7 +304,7 @@ NUMBER_WORDS = word_set(
     "eighty ninety"
 )
 FORMER_WORDS = word_set("former retired outgoing incoming acting interim late")
-PP_PREPOSITIONS = word_set("of for at in from on with near across around")
+PP_PREPOSITIONS = word_set("of for at in from on with near across around to")
 QUANTIFIERS = word_set("one some many most several two three four five six few none each all both dozens")
 
 # --- punctuation -------------------------------------------------------------------------------

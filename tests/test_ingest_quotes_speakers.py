@@ -272,3 +272,9 @@ def test_an_adviser_to_someone_is_the_speaker_not_the_someone() -> None:
 
     assert said_by(quotes) == [("Advisers to Mr. Obama", "The president has grown exasperated"),
                                ("an aide to the senator", "the bill was dead")]
+
+
+def test_a_named_owner_s_document_speaks_as_itself() -> None:
+    quotes = extract_quotes(["However, Ivana Trump's brief said the reports were false."])
+
+    assert said_by(quotes) == [("Ivana Trump's brief", "the reports were false")]

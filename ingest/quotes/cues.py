@@ -565,8 +565,11 @@ def _plain_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, 
         j -= 1
     if tokens[j].low in _PLAIN_DETERMINERS or (tokens[j].is_possessive and j + 1 < k):
         start = j
-        if tokens[j].is_possessive:  # "the ad's narrator"
+        if tokens[j].is_possessive:  # "the ad's narrator", "Ivana Trump's brief"
             start = j - 1 if j >= 1 and tokens[j - 1].low == "the" else j
+            while start >= 1 and tokens[j].is_cap and tokens[start - 1].is_cap and tokens[start - 1].is_word \
+                    and start > j - 3:
+                start -= 1
     else:
         return None
     if start < k - 4 or k - (j + 1) < 1 or not (start == 0 or tokens[start - 1].text in (",", "\ue000")

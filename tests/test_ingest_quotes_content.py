@@ -489,3 +489,11 @@ def test_an_attribution_often_made_is_still_made() -> None:
 
     assert said_by(quotes) == [("Barack Obama", "Climate change is the greatest threat"),
                                ("one slide", "Jobs depend on exports to Mexico")]
+
+
+def test_going_on_to_say_is_the_same_speaker_saying_more() -> None:
+    quotes = extract_quotes(['"It is insane," Bernie Sanders said, going on to say that the birther issue was a '
+                             "distraction."], parse=False)
+
+    assert said_by(quotes) == [("Bernie Sanders", "It is insane"),
+                               ("Bernie Sanders", "the birther issue was a distraction")]

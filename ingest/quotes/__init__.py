@@ -169,7 +169,8 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 38: "advisers to Mr. Obama say", "an aide to the senator said": "to" joins a speaker to whom
 #     they serve, as "of" and "for" do.
 # 39: a named owner's document before "said" speaks ("Ivana Trump's brief said ...").
-EXTRACTOR_VERSION = "39"
+# 40: '"...," Sanders said, going on to say that ...' is Sanders saying more.
+EXTRACTOR_VERSION = "40"
 
 
 def extractor_label(parse: bool = True) -> str:

@@ -448,6 +448,11 @@ def find_anchors(tokens: Sequence[Token], text: str) -> list[Anchor]:
                 anchors.append(Anchor("inverted", v, v, phrase.end, cue, lemma, phrase, role, org_hint))
                 continue
         # ", adding that ..." or "... and noted that ...": the same speaker as the clause before.
+        went_on = prev is not None and prev.low == "to" and v >= 4 and tokens[v - 2].low == "on" \
+            and tokens[v - 3].low in ("going", "went", "goes") and tokens[v - 4].text == ","
+        if went_on:  # '"...," Sanders said, going on to say that ...': the speaker goes on
+            anchors.append(Anchor("inherit", v - 3, v, after, cue, lemma, None))
+            continue
         if prev is not None and (
             (tok.low.endswith("ing") and (prev.text == "," or (prev.is_quote and text[prev.end - 2] == ",")))
             or (

@@ -34,6 +34,7 @@ from ingest.quotes.lexicon import (
     FUNCTION_WORDS,
     GAP_STARTERS,
     NAMING_LEMMAS,
+    NEGATED_AUXILIARY,
     PRE_VERB_ADVERBS,
     REQUEST_LEMMAS,
     TIME_WORDS,
@@ -225,7 +226,6 @@ def _skip_time(tokens: Sequence[Token], i: int) -> int:
 
 # After "said that", one of these cannot follow a "that" that opens a clause: it is the subject.
 _BE_OR_AUXILIARY = word_set("is are was were has have had will would can could may might must should shall does did")
-_NEGATED = re.compile(r"(?:is|are|was|were|has|have|had|would|could|should|does|did|ca|wo)n[’']t")
 
 
 def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
@@ -242,7 +242,7 @@ def _complement(tokens: Sequence[Token], anchor: Anchor) -> tuple[str, int]:
     if first is None:
         return "none", i
     if first.low == "that":
-        if i + 1 < n and (tokens[i + 1].low in _BE_OR_AUXILIARY or _NEGATED.fullmatch(tokens[i + 1].low)):
+        if i + 1 < n and (tokens[i + 1].low in _BE_OR_AUXILIARY or NEGATED_AUXILIARY.fullmatch(tokens[i + 1].low)):
             return "clause", i  # "Christie said that was a natural part ...": "that" is its subject
         return "that", i + 1
     if first.is_quote or (first.text in (",", ":") and i + 1 < n and tokens[i + 1].is_quote):

@@ -25,6 +25,7 @@ from ingest.quotes.lexicon import (
     HARD_PUNCT,
     INVERTIBLE_LEMMAS,
     NAMING_LEMMAS,
+    NEGATED_AUXILIARY,
     PARTICLES,
     PRE_VERB_ADVERBS,
     PRONOUNS,
@@ -291,7 +292,7 @@ def _any_source(tokens: Sequence[Token], s: int, e: int, text: str) -> Phrase | 
     results", "according to state law", "according to an attendee" (on PolNeAR train, a third of
     the "according to" attributions missed had such a source). A pronoun, a quotation or more
     than 12 words is no source."""
-    words = [t for t in tokens[s:e]]
+    words = list(tokens[s:e])
     if not words or len(words) > 12 or not words[-1].is_word or words[-1].low in FUNCTION_WORDS:
         return None
     if any(t.is_quote for t in words) or words[0].low in PRONOUNS or words[0].low in _OBJECT_PRONOUNS:
@@ -547,9 +548,6 @@ def _main_subject(tokens: Sequence[Token], v: int, text: str) -> tuple[Phrase, s
     return None
 
 
-_NEGATED_AUXILIARY = re.compile(r"(?:did|does|do|was|were|is|are|has|have|had|could|would|should|ca|wo)n[’']t")
-
-
 # Verbs that say nothing but that something was said: their subject speaks, whatever its noun.
 _PLAIN_DETERMINERS = word_set("the a an one")
 _PLAIN_SPEECH = word_set("say write")  # "the state added a week": "add", "tell", "ask" take objects
@@ -609,7 +607,7 @@ def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:
     while k < v and (
         tokens[k].low in PRE_VERB_ADVERBS
         or tokens[k].low in AUXILIARIES
-        or _NEGATED_AUXILIARY.fullmatch(tokens[k].low)  # "didn't seem", "wasn't"
+        or NEGATED_AUXILIARY.fullmatch(tokens[k].low)  # "didn't seem", "wasn't"
         or tokens[k].low in ("not", "never", "even")
         or (tokens[k].low.endswith("ly") and len(tokens[k].low) > 4)
     ):
@@ -622,7 +620,7 @@ def _finite_verb_at(tokens: Sequence[Token], k: int, v: int) -> int:
     if not (
         verb.low in FINITE_MARKERS
         or verb.low in VERB_LEMMA
-        or (k > first and (tokens[k - 1].low in AUXILIARIES or _NEGATED_AUXILIARY.fullmatch(tokens[k - 1].low)
+        or (k > first and (tokens[k - 1].low in AUXILIARIES or NEGATED_AUXILIARY.fullmatch(tokens[k - 1].low)
                            or tokens[k - 1].low in ("not", "never")))
         or (verb.low.endswith("ed") and len(verb.low) > 3)  # "tied", "cited", "praised"
     ):

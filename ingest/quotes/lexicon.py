@@ -7,6 +7,7 @@ lemma ("say"); the verb lists say which patterns each lemma takes.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -180,6 +181,9 @@ BOUNDARY_WORDS = (
     | TIME_WORDS
 )
 AUXILIARIES = word_set("has have had will would could may might should must can did does do shall 've 'd")
+# "didn't", "wasn't", "can't" as one token: a negated auxiliary (``cues._finite_verb_at``, and the
+# "that" before one is a clause's subject in ``content._complement``).
+NEGATED_AUXILIARY = re.compile(r"(?:did|does|do|was|were|is|are|has|have|had|could|would|should|ca|wo)n[’']t")
 PRE_VERB_ADVERBS = word_set(
     "also later earlier then now previously recently repeatedly reportedly publicly privately once still "
     "further again already separately similarly however initially subsequently first finally long often "

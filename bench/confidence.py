@@ -1,6 +1,7 @@
 """How sure an answer is: fit the two answerability thresholds on RealTime QA 2022, report 2023.
 
     .venv/bin/python bench/confidence.py --realtimeqa DIR [--write]
+    .venv/bin/python bench/confidence.py --realtimeqa DIR --set answerability_uncovered=0.3   # a variant
 
 Every question of each year is asked once, as of its quiz date, on the refusal corpus of
 ``bench/realtimeqa.py`` (the large corpus less a seeded half of its passages: a question whose
@@ -65,10 +66,12 @@ class Scored:
         return confidence_of(self.score, Tuning(refuse_below=refuse_below, answer_above=answer_above)).value
 
 
-def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str]) -> list[Scored]:
+def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str],
+              changes: dict[str, float] | None = None) -> list[Scored]:
+    """Each question's score with nothing decided by it; ``changes``: other ``Tuning`` fields (``--set``)."""
     from rag.schema import AnswerMode
 
-    index = tuned(corpus.settings, refuse_below=-math.inf, answer_above=math.inf)
+    index = tuned(corpus.settings, **(changes or {}), refuse_below=-math.inf, answer_above=math.inf)
     out = []
     for q in questions:
         answer = index.ask(q.question, until=q.date)  # type: ignore[attr-defined]
@@ -158,12 +161,12 @@ def goal_figures(scored: list[Scored], refuse_below: float, answer_above: float)
     }
 
 
-def labelled(refuse_below: float, answer_above: float) -> str:
+def labelled(refuse_below: float, answer_above: float, changes: dict[str, float] | None = None) -> str:
     """Our labelled set asked with the fitted thresholds: the 20 unanswerable and 81 answerable."""
     from collections import Counter
 
     settings, _ = demo_settings(False)
-    index = tuned(settings, refuse_below=refuse_below, answer_above=answer_above)
+    index = tuned(settings, **(changes or {}), refuse_below=refuse_below, answer_above=answer_above)
     asked, _ = answerable_questions(list(index.store.iter_paragraphs()))  # type: ignore[attr-defined]
     unanswerable = read_jsonl("unanswerable.jsonl")
     bad = Counter(index.ask(row["question"]).confidence.value for row in unanswerable)  # type: ignore[attr-defined]
@@ -175,16 +178,17 @@ def labelled(refuse_below: float, answer_above: float) -> str:
             f"answered, no answerable refused: {'met' if ok else 'NOT met'}).")
 
 
-def section(root: Path, opts: Options) -> tuple[str, dict[str, report.Figure]]:
-    """The report, and the goal figures of the figure year when it was asked."""
+def section(root: Path, opts: Options, changes: dict[str, float] | None = None) -> tuple[str, dict[str, report.Figure]]:
+    """The report, and the goal figures of the figure year when it was asked (``changes``: ``Tuning``
+    fields other than the defaults, for a variant; its figures are then no goal's)."""
     from rag.tuning import Tuning
 
     start = time.perf_counter()
     prep = prepare(root, opts)
     half = prep.corpora["half"]
-    scored = {year: score_all(half, prep.evaluated[year], prep.answerable(year)) for year in opts.years}
+    scored = {year: score_all(half, prep.evaluated[year], prep.answerable(year), changes) for year in opts.years}
     refuse_below, answer_above = fit(scored[rtqa.TUNE_YEAR])
-    default = Tuning()
+    default = replace(Tuning(), **(changes or {}))
     before = 0.5  # the single threshold (min_answerability) the two replaced: refused below, answered above
     headers = ["questions", "answerable", "answered", "tentative", "refused", "shown holding the choice",
                "unanswerable", "answered", "tentative", "refused"]
@@ -201,16 +205,16 @@ def section(root: Path, opts: Options) -> tuple[str, dict[str, report.Figure]]:
         f"Fitted on {rtqa.TUNE_YEAR}: `refuse_below` = {refuse_below} (at most {100 * MAX_ANSWERABLE_REFUSED:.0f}% of "
         f"answerable refused), `answer_above` = {answer_above} (at most {100 * MAX_UNANSWERABLE_ANSWERED:.0f}% of "
         f"unanswerable answered confidently). A shown answer (answered or tentative) holds the choice when its own "
-        "words do.",
+        "words do." + (f" Variant: `Tuning` with {changes}." if changes else ""),
         report.table(headers, table),
     ]
     figures = {}
-    if rtqa.FIGURE_YEAR in scored:
+    if rtqa.FIGURE_YEAR in scored and not changes:
         figures = goal_figures(scored[rtqa.FIGURE_YEAR], refuse_below, answer_above)
         lines.append(f"Goals ({rtqa.FIGURE_YEAR}, fitted thresholds): "
                      + goals(scored[rtqa.FIGURE_YEAR], refuse_below, answer_above) + ".")
     if opts.labelled:
-        lines.append(labelled(refuse_below, answer_above))
+        lines.append(labelled(refuse_below, answer_above, changes))
     lines.append(f"Total {time.perf_counter() - start:.0f} s.")
     return "\n\n".join(lines), figures
 
@@ -220,10 +224,13 @@ def main() -> None:
     parser.add_argument("--realtimeqa", type=Path, default=os.environ.get("NEWSRAG_REALTIMEQA") or None)
     parser.add_argument("--cache", type=Path, default=rtqa.CACHE)
     parser.add_argument("--no-labelled", action="store_true", help="skip our labelled set")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="a Tuning field for a variant (repeatable), e.g. answerability_uncovered=0.3")
     parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
+    changes = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
     body, figures = section(rtqa.data_root(args.realtimeqa), replace(Options(), cache=args.cache,
-                                                             labelled=not args.no_labelled))
+                                                             labelled=not args.no_labelled), changes)
     print(body)
     if args.write:
         print(f"\nappended to {report.append_section('answer confidence on RealTime QA 2022-2023', body, figures)}")

@@ -17,7 +17,7 @@ import numpy as np
 from rag.citations import CitationList
 from rag.question import Question
 from rag.records import within
-from rag.refusal import hidden_by_filters, refused
+from rag.refusal import check_attribution, hidden_by_filters, holds_names, refused, topic_groups
 from rag.retrieve import Retrieval
 from rag.schema import (
     Answer,
@@ -32,7 +32,7 @@ from rag.schema import (
 )
 from rag.snapshot import CorpusSnapshot
 from rag.spellings import merge_spellings, same_statements
-from rag.text import content_terms, mostly_in, names_in, with_final_stop
+from rag.text import content_terms, mostly_in, names_in, split_sentences, with_final_stop
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -102,36 +102,53 @@ def answer(
         relevant_ids = about.relevant(scored, retrieval.dense_scores, tuning.topic_similarity)
 
     candidates = _candidates(snapshot, asked, own, relevant_ids, filters, tuning.topic_keyword_candidates)
-    selected = _select(candidates, asked, speakers, said_about, relevant_ids)
+    selected = _select(candidates, asked, speakers, said_about, relevant_ids, tuning.stem_prefix, expand)
     undated = _undated_left_out(snapshot, asked, own, relevant_ids, tuning, speakers, said_about)
-    if not selected and asked.speaker and not asked.exclude and not names_in("x " + asked.speaker):
+    if not selected and asked.speaker and not asked.exclude and _descriptive(asked.speaker):
         # A description no speaker profile matches ("the Quay Street baker" may be
-        # "Petra Sollis, who runs a bakery"): look for quotes about the described person
-        # and the topic together rather than refuse.
-        broader = replace(asked, speaker="", described=asked.speaker)
-        return answer(broader, snapshot, reads, tuning, k, limits)
-    found = _grouped(asked, selected, retrieval, reads, snapshot, limits) if selected else \
-        _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
-    return replace(found, undated_hidden=undated)
+        # "Petra Sollis, who runs a bakery on Quay Street"): look for quotes about the described
+        # person and the topic together rather than refuse. A bare name ("Ester Vallin") is no
+        # description: nobody else's quotes answer for her.
+        broader = answer(replace(asked, speaker="", described=asked.speaker), snapshot, reads, tuning, k, limits)
+        if broader.mode is not AnswerMode.NONE:
+            return broader  # else the refusal names the speaker asked for, as without the search
+    if not selected:
+        found = _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
+        return replace(found, undated_hidden=undated)
+    found = _grouped(asked, selected, retrieval, reads, snapshot, limits)
+    verdict = check_attribution(topic, [p for p, _ in selected], expand, tuning.stem_prefix)
+    return replace(found, undated_hidden=undated, confidence=verdict.confidence, unmatched=verdict.missing)
 
 
 def _select(candidates: Iterable[Paragraph], asked: Question, speakers: frozenset[str], said_about: Topic,
-            relevant_ids: set[str]) -> list[tuple[Paragraph, Quote]]:
-    """The quotes of ``candidates`` that answer ``asked``, in reading order."""
+            relevant_ids: set[str], stem_prefix: int, expand: Callable[[str], str]) -> list[tuple[Paragraph, Quote]]:
+    """The quotes of ``candidates`` that answer ``asked``, in reading order (a described speaker's
+    words found with ``stem_prefix``, as ``rag.text.mostly_in`` reads it)."""
     topic = asked.topic
+    topic_names = [g for g in topic_groups(topic, expand) if g.name]
     selected: list[tuple[Paragraph, Quote]] = []
     for p in sorted(candidates, key=lambda p: (p.date, p.article_id, p.number)):
-        if asked.described and not mostly_in(content_terms(asked.described), content_terms(p.text)):
+        described = _described_in(p, asked.described, stem_prefix) if asked.described else None
+        if described is not None and not described:
             continue
         # In an article whose headline names the topic, every quote is about it; in a
         # paragraph retrieval found relevant, so is every quote. Elsewhere a quote must name
         # the topic itself. Where some of a paragraph's quotes name the topic, those are the
         # ones about it; the others merely share the paragraph.
         headline_on_topic = said_about.in_text(p.title)
-        relevant = not topic or headline_on_topic or p.paragraph_id in relevant_ids
+        # Asked about one person, a paragraph of theirs naming a word of the topic will do: a
+        # quote paraphrases its occasion ("rebuilt this shop" after "waded out through water"),
+        # and ``rag.refusal.check_attribution`` marks the answer tentative when that is all there is.
+        # So long as it holds every name the topic gives: Reinholt's words on the flood in
+        # Varnholm are no answer about the containers at Kessmouth.
+        relevant = (not topic or headline_on_topic or p.paragraph_id in relevant_ids
+                    or (bool(asked.speaker or asked.described) and said_about.in_text(p.text, p.article_id)
+                        and holds_names(topic_names, f"{p.title} {p.text}", stem_prefix)))
         fitting, on_topic = [], []
         for q in p.quotes:
             if q.text in asked.exclude or (asked.speaker and q.speaker not in speakers):
+                continue
+            if described is not None and not (content_terms(f"{q.speaker} {q.speaker_as_written}") & described):
                 continue
             names_topic = said_about.in_text(q.text, p.article_id)
             if relevant or names_topic:
@@ -140,6 +157,31 @@ def _select(candidates: Iterable[Paragraph], asked: Question, speakers: frozense
                     on_topic.append(q)
         selected.extend((p, q) for q in (fitting if headline_on_topic else on_topic or fitting))
     return selected
+
+
+_PREPOSITION = re.compile(r"\s+(?:of|in|at|from|for|on|with|to|near)\s+", re.I)
+
+
+def _descriptive(speaker: str) -> bool:
+    """Whether a question's speaker is a description ("the Quay Street baker", "the head of the
+    water authority"): its head word, the last before any preposition, is no name. "The mediator
+    Piotr Salo" is a person named: nobody else's quotes answer for him."""
+    head = _PREPOSITION.split(speaker.strip(), maxsplit=1)[0].split()
+    return bool(head) and not head[-1][:1].isupper()
+
+
+def _described_in(p: Paragraph, described: str, stem_prefix: int) -> frozenset[str]:
+    """The words of the sentences of ``p`` that describe the person ``described`` ("Petra Sollis,
+    who runs a bakery on Quay Street, waded out ..." for "the Quay Street baker"), empty when none
+    does: a quote is theirs when its speaker is named there, so the other people quoted in the
+    paragraph ("Local residents said ...") are not taken for them."""
+    wanted = content_terms(described)
+    found: frozenset[str] = frozenset()
+    for sentence in split_sentences(p.text):
+        terms = content_terms(sentence)
+        if mostly_in(wanted, terms, stem_prefix):
+            found |= terms
+    return found
 
 
 def _undated_left_out(
@@ -153,7 +195,8 @@ def _undated_left_out(
     dateless = replace(asked.filters, since=None, until=None)
     undated = [p for p in _candidates(snapshot, asked, own, relevant_ids, dateless, tuning.topic_keyword_candidates)
                if not p.date and not within(p, asked.filters)]
-    return len({p.article_id for p, _ in _select(undated, asked, speakers, said_about, relevant_ids)})
+    return len({p.article_id for p, _ in _select(undated, asked, speakers, said_about, relevant_ids, tuning.stem_prefix,
+                                                      snapshot.variants.expand)})
 
 
 def _topic_hits(k: int) -> int:

@@ -8,15 +8,26 @@ wording of each case is the renderers' job (``rag.render.speech.refusal_message`
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rag.question import Question
 from rag.retrieve import Retrieval, age_in_days
-from rag.schema import Answer, AnswerMode, Confidence, Filters, Hit, NearestArticle, Refusal, RefusalReason
+from rag.schema import (
+    Answer,
+    AnswerMode,
+    Confidence,
+    Filters,
+    Hit,
+    NearestArticle,
+    Paragraph,
+    Refusal,
+    RefusalReason,
+)
 from rag.snapshot import CorpusSnapshot
-from rag.text import content_terms, fold, name_runs
+from rag.text import STOPWORDS, content_terms, fold, name_runs, same_stem
 from rag.topic import Topic
 from rag.tuning import Tuning
 
@@ -266,3 +277,83 @@ def rare_coverage(asked: Question, held: Sequence[frozenset[str]], snapshot: Cor
         share = sum(w for terms, w in weights if any(canonical(t) in covered for t in terms))
         best = max(best, share / total)
     return best
+
+
+def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Callable[[str], str], stem_prefix: int) -> Verdict:
+    """How sure a "who said what about X" answer quoting from ``paragraphs`` is.
+
+    Answered when one of the paragraphs (with its headline) is about the whole topic: every name
+    the topic gives and most of its other words, as ``Topic`` counts them strictly (a name of
+    several words is one, its last word held: "Calder Valley"). Tentative when the quotes only
+    touch it: "What did Governor Voss say about wildfire preparedness in the Calder Valley?" finds
+    her words about the valley's water, none about wildfires; "... about its former employees
+    setting up Fernline?" finds an email about employees that never names Fernline. A quote is
+    evidence that someone spoke, not that they spoke about this: the topic's words decide.
+    ``unmatched`` names the topic's words no paragraph holds, for the lead line.
+    """
+    groups = topic_groups(topic, expand)
+    if not groups or not paragraphs:
+        return _ANSWERED
+    held_anywhere = [False] * len(groups)
+    needed = len(groups) if len(groups) <= 2 else math.ceil(len(groups) / 2)
+    firm = False
+    for p in paragraphs:
+        terms = content_terms(f"{p.title} {p.text}")
+        held = [_holds(terms, g.terms, stem_prefix) for g in groups]
+        held_anywhere = [a or h for a, h in zip(held_anywhere, held, strict=True)]
+        if sum(held) >= needed and all(h for h, g in zip(held, groups, strict=True) if g.name):
+            firm = True
+            break
+    if firm:
+        return _ANSWERED
+    unmatched = tuple(g.word for g, h in zip(groups, held_anywhere, strict=True) if not h)
+    return Verdict(Confidence.TENTATIVE, missing=unmatched)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGroup:
+    """One word of a topic as ``check_attribution`` counts it: as written, its stems in every
+    spelling, and whether it stands for a name (a run of capitalised words, held by its last)."""
+
+    word: str
+    terms: frozenset[str]
+    name: bool
+
+
+def topic_groups(topic: str, expand: Callable[[str], str]) -> list[TopicGroup]:
+    """The words of ``topic`` (a noun phrase out of a question), a name of several words as one."""
+    words = re.findall(r"[\w'’-]+", topic)
+    groups: list[TopicGroup] = []
+    seen: set[frozenset[str]] = set()
+    run: list[str] = []
+
+    def add(word: str, name: bool, written: str) -> None:
+        terms = content_terms(word)
+        if terms and terms not in seen:
+            seen.add(terms)
+            groups.append(TopicGroup(written, terms | content_terms(expand(word)), name))
+
+    for word in [*words, ""]:
+        if word[:1].isupper() and fold(word) not in STOPWORDS:
+            run.append(word)
+            continue
+        if run:
+            add(run[-1], True, " ".join(run))
+            run = []
+        if word:
+            add(word, False, word)
+    return groups
+
+
+def holds_names(names: Sequence[TopicGroup], text: str, stem_prefix: int) -> bool:
+    """Whether ``text`` holds every one of ``names`` (``topic_groups``' names of a topic)."""
+    if not names:
+        return True
+    terms = content_terms(text)
+    return all(_holds(terms, g.terms, stem_prefix) for g in names)
+
+
+def _holds(terms: frozenset[str], wanted: frozenset[str], stem_prefix: int) -> bool:
+    """Whether ``terms`` hold one of ``wanted``, or, with ``stem_prefix``, a word one of them is a
+    prefix of or starts with ("baker" and "bakery"), the shorter at least that long."""
+    return bool(wanted & terms) or bool(stem_prefix) and any(same_stem(w, t, stem_prefix) for w in wanted for t in terms)

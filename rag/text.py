@@ -153,9 +153,22 @@ def names_in(question: str, *, phrase: bool = False) -> list[str]:
     return names
 
 
-def mostly_in(wanted: frozenset[str], available: frozenset[str]) -> bool:
-    """All of ``wanted``, or two thirds of it when it has four or more words."""
+def same_stem(a: str, b: str, prefix: int) -> bool:
+    """Whether two stems are one a prefix of the other, the shorter at least ``prefix`` letters
+    ("baker" and "bakery"): words of one family that stemming leaves apart."""
+    return min(len(a), len(b)) >= prefix and (a.startswith(b) or b.startswith(a))
+
+
+def mostly_in(wanted: frozenset[str], available: frozenset[str], prefix: int = 0) -> bool:
+    """All of ``wanted``, or two thirds of it when it has four or more words.
+
+    With ``prefix``, a word also counts when an available one and it are one a prefix of the
+    other, the shorter at least ``prefix`` letters: a trade and its shop ("the Quay Street baker"
+    is "Petra Sollis, who runs a bakery on Quay Street"), which a question and an article word apart.
+    """
     hits = len(wanted & available)
+    if prefix and hits < len(wanted):
+        hits += sum(1 for w in wanted - available if any(same_stem(w, a, prefix) for a in available))
     return bool(wanted) and (hits == len(wanted) or (len(wanted) >= 4 and hits * 3 >= len(wanted) * 2))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest import ingest
-from rag import AnswerMode, NewsIndex, QuoteKind, Settings
+from rag import AnswerMode, Confidence, NewsIndex, QuoteKind, RefusalReason, Settings
 from rag.render.json import answer_json
 from rag.text import fold
 
@@ -263,3 +263,61 @@ def test_a_card_is_headed_by_the_spelling_the_corpus_uses_most(demo_index: NewsI
     answer = demo_index.ask("who said what about the union's containers?")
     [group] = [g for g in answer.speakers if g.variants]
     assert (group.speaker, group.variants) == ("Jonas Hallberg", ("Jonas Halberg",))
+
+
+def test_a_described_speaker_is_found_through_the_sentence_that_describes_them(demo_index: NewsIndex) -> None:
+    # No quote calls her a baker: "Petra Sollis, who runs a bakery on Quay Street, waded out ...";
+    # "Local residents said ..." in the same paragraph is somebody else.
+    answer = demo_index.ask("What did the Quay Street baker say?")
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert {g.speaker for g in answer.speakers} == {"Petra Sollis"}
+    assert answer.confidence is Confidence.ANSWERED
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Ester Vallin say?",
+     # The sentence naming him quotes the ministry that appointed him, not him.
+     "What did the mediator Piotr Salo say about the agreement that ended the Kessmouth strike?"],
+)
+def test_a_person_named_but_never_quoted_is_refused(demo_index: NewsIndex, question: str) -> None:
+    answer = demo_index.ask(question)
+    assert answer.mode is AnswerMode.NONE
+    assert answer.refusal is not None and answer.refusal.reason is RefusalReason.UNKNOWN_SPEAKER
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker", "unmatched"),
+    [
+        # Her words about the valley's water, none about wildfires.
+        ("What did Governor Voss say about wildfire preparedness in the Calder Valley?", "Helena Voss",
+         ("wildfire", "preparedness")),
+        # An email about employees that never names Fernline.
+        ("What did Quillon Systems say about its former employees setting up Fernline?", "Quillon Systems",
+         ("former", "setting", "Fernline")),
+        # Her words on rebuilding the shop paraphrase the question: the closest, said so.
+        ("What did the Quay Street baker say about starting over after the water swept through her business?",
+         "Petra Sollis", ("starting", "swept", "business")),
+    ],
+)
+def test_quotes_that_only_touch_the_topic_are_a_tentative_answer(
+    demo_index: NewsIndex, question: str, speaker: str, unmatched: tuple[str, ...]
+) -> None:
+    answer = demo_index.ask(question)
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert answer.confidence is Confidence.TENTATIVE
+    assert {g.speaker for g in answer.speakers} == {speaker}
+    assert answer.unmatched == unmatched
+    assert answer.text.startswith(f"No statement is clearly about {answer.topic}, and none of their paragraphs")
+    assert answer_json(answer)["confidence"] == "tentative"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Okafor say about the flood?", "Who said what about water rationing?",
+     "What did Governor Voss say about the flood defences?"],
+)
+def test_quotes_about_the_whole_topic_are_answered(demo_index: NewsIndex, question: str) -> None:
+    answer = demo_index.ask(question)
+    assert answer.mode is AnswerMode.ATTRIBUTION
+    assert answer.confidence is Confidence.ANSWERED

@@ -251,6 +251,17 @@ def test_tentative_answer_is_shown_muted_under_its_lead_line(
     assert at.expander  # its sources are listed as for any answer
 
 
+def test_tentative_who_said_what_leads_with_a_muted_line(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
+    # Pushilin is quoted about Seversk, never about wildfires: his cards are the closest, said so.
+    at = _ask(_app(monkeypatch, seed_settings.db), "What did Pushilin say about wildfire preparedness in Seversk?")
+    answer = at.session_state.history[-1]
+    assert answer.mode is AnswerMode.ATTRIBUTION and answer.confidence is Confidence.TENTATIVE
+    lead = escape_markdown(lead_line(answer))
+    assert lead.startswith("No statement is clearly about")
+    assert lead in "\n".join(c.value for c in at.caption)
+    assert lead not in _all_markdown(at)
+
+
 def test_example_question_buttons_ask_the_question(monkeypatch: pytest.MonkeyPatch, seed_settings: Settings) -> None:
     at = _app(monkeypatch, seed_settings.db)
     examples = [b for b in at.button if b.key and b.key.startswith("example-")]

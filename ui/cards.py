@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from rag import Answer, SpeakerStatements
+from rag import Answer, Confidence, SpeakerStatements
 from rag.render.json import download_name, statement_rows, statements_csv
 from rag.render.markdown import (
     Link,
@@ -59,7 +59,10 @@ def show_attribution(
 
     ``on_show_all(*args)`` runs when the button is pressed (a Streamlit ``on_click``).
     """
-    st.markdown(escape_markdown(lead_line(answer)))
+    if answer.confidence is Confidence.TENTATIVE:  # muted: the closest statements, not an answer
+        st.caption(escape_markdown(lead_line(answer)))
+    else:
+        st.markdown(escape_markdown(lead_line(answer)))
     for i, group in enumerate(answer.speakers):
         card_key = f"everything-{key}-{i}"  # "Everything X said": not asked when the answer is X's already
         speaker_card(group, link, key=card_key, on_ask=on_ask if not answer.speaker else None)

@@ -75,13 +75,29 @@ def _capitalised(text: str) -> str:
 
 
 def lead_line(answer: Answer) -> str:
-    """The line above a "who said what" answer: who is quoted about what (plain text)."""
+    """The line above a "who said what" answer: who is quoted about what (plain text). A
+    tentative one says first that no statement is clearly about the topic, naming the topic's
+    words none of their paragraphs hold, and offers the statements as the closest."""
     about = f" about {answer.topic}" if answer.topic else ""
+    if answer.confidence is Confidence.TENTATIVE and answer.topic:
+        words = [f"\u201c{w}\u201d" for w in answer.unmatched]
+        never = ""
+        if words:
+            listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            never = f", and none of their paragraphs mentions {listed}"
+        lead = f"No statement is clearly about {answer.topic}{never}. The closest"
+        if answer.total_speakers == 1 and answer.speakers:
+            group = answer.speakers[0]
+            return f"{lead}, from {group.speaker} ({_statements(group.total)}):"
+        return f"{lead}, from {answer.total_speakers} speakers:"
     if answer.total_speakers == 1 and answer.speakers:
         group = answer.speakers[0]
-        count = f"{group.total} statement{'s' if group.total != 1 else ''}"
-        return f"{_capitalised(group.speaker)} is quoted{about} ({count}):"
+        return f"{_capitalised(group.speaker)} is quoted{about} ({_statements(group.total)}):"
     return f"{answer.total_speakers} speakers are quoted{about}:"
+
+
+def _statements(n: int) -> str:
+    return f"{n} statement{'s' if n != 1 else ''}"
 
 
 def left_out_line(answer: Answer) -> str:

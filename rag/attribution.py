@@ -116,7 +116,8 @@ def answer(
         found = _nobody(asked, speakers, about, retrieval, relevant_ids, reads, tuning, snapshot, k)
         return replace(found, undated_hidden=undated)
     found = _grouped(asked, selected, retrieval, reads, snapshot, limits)
-    verdict = check_attribution(topic, [p for p, _ in selected], expand, tuning.stem_prefix)
+    verdict = check_attribution(topic, [p for p, _ in selected], expand, tuning.stem_prefix,
+                                speaker=bool(asked.speaker or asked.described))
     return replace(found, undated_hidden=undated, confidence=verdict.confidence, unmatched=verdict.missing)
 
 
@@ -174,10 +175,17 @@ def _described_in(p: Paragraph, described: str, stem_prefix: int) -> frozenset[s
     """The words of the sentences of ``p`` that describe the person ``described`` ("Petra Sollis,
     who runs a bakery on Quay Street, waded out ..." for "the Quay Street baker"), empty when none
     does: a quote is theirs when its speaker is named there, so the other people quoted in the
-    paragraph ("Local residents said ...") are not taken for them."""
+    paragraph ("Local residents said ...") are not taken for them. The description is the
+    writer's, never a quote's own words ('Malinen said: "... the same treatment as a bottling
+    plant"' does not make him a bottling plant's owner)."""
     wanted = content_terms(described)
     found: frozenset[str] = frozenset()
-    for sentence in split_sentences(p.text):
+    narrative = p.text
+    for q in p.quotes:
+        if q.span is not None and q.kind is QuoteKind.DIRECT:
+            a, b = q.span
+            narrative = narrative[:a] + " " * (b - a) + narrative[b:]
+    for sentence in split_sentences(narrative):
         terms = content_terms(sentence)
         if mostly_in(wanted, terms, stem_prefix):
             found |= terms

@@ -279,29 +279,39 @@ def rare_coverage(asked: Question, held: Sequence[frozenset[str]], snapshot: Cor
     return best
 
 
-def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Callable[[str], str], stem_prefix: int) -> Verdict:
+def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Callable[[str], str], stem_prefix: int,
+                      speaker: bool) -> Verdict:
     """How sure a "who said what about X" answer quoting from ``paragraphs`` is.
 
-    Answered when one of the paragraphs (with its headline) is about the whole topic: every name
-    the topic gives and most of its other words, as ``Topic`` counts them strictly (a name of
-    several words is one, its last word held: "Calder Valley"). Tentative when the quotes only
-    touch it: "What did Governor Voss say about wildfire preparedness in the Calder Valley?" finds
-    her words about the valley's water, none about wildfires; "... about its former employees
-    setting up Fernline?" finds an email about employees that never names Fernline. A quote is
-    evidence that someone spoke, not that they spoke about this: the topic's words decide.
-    ``unmatched`` names the topic's words no paragraph holds, for the lead line.
+    Answered when one of the paragraphs (with its headline) is about the topic: it holds every
+    name the topic gives (a name of several words is one, its last word held: "Calder Valley")
+    and, asked about one ``speaker``, one of its other words, as the quotes are chosen (the
+    speaker narrows them, and such questions paraphrase: "what did Okafor warn would happen if
+    the river defences are not made higher"); asked about the topic alone, most of them, as
+    ``Topic`` counts strictly. Tentative when the quotes only touch it: "What did Governor Voss
+    say about wildfire preparedness in the Calder Valley?" finds her words about the valley's
+    water, none about wildfires; "... about its former employees setting up Fernline?" finds an
+    email about employees that never names Fernline. A quote is evidence that someone spoke, not
+    that they spoke about this: the topic's words decide. ``unmatched`` names the topic's words no
+    paragraph holds, for the lead line.
     """
     groups = topic_groups(topic, expand)
     if not groups or not paragraphs:
         return _ANSWERED
+    words = [g for g in groups if not g.name]
+    if speaker:
+        needed = min(len(words), 1)
+    else:
+        needed = len(groups) if len(groups) <= 2 else math.ceil(len(groups) / 2)
     held_anywhere = [False] * len(groups)
-    needed = len(groups) if len(groups) <= 2 else math.ceil(len(groups) / 2)
     firm = False
     for p in paragraphs:
         terms = content_terms(f"{p.title} {p.text}")
         held = [_holds(terms, g.terms, stem_prefix) for g in groups]
         held_anywhere = [a or h for a, h in zip(held_anywhere, held, strict=True)]
-        if sum(held) >= needed and all(h for h, g in zip(held, groups, strict=True) if g.name):
+        names = all(h for h, g in zip(held, groups, strict=True) if g.name)
+        count = sum(h for h, g in zip(held, groups, strict=True) if not g.name) if speaker else sum(held)
+        if names and count >= needed:
             firm = True
             break
     if firm:

@@ -278,7 +278,9 @@ def test_a_described_speaker_is_found_through_the_sentence_that_describes_them(d
     "question",
     ["What did Ester Vallin say?",
      # The sentence naming him quotes the ministry that appointed him, not him.
-     "What did the mediator Piotr Salo say about the agreement that ended the Kessmouth strike?"],
+     "What did the mediator Piotr Salo say about the agreement that ended the Kessmouth strike?",
+     # 'Malinen said: "... the same treatment as a bottling plant"': his words describe nobody.
+     "What did the owners of the bottling plants in Brennholt say about the water restrictions?"],
 )
 def test_a_person_named_but_never_quoted_is_refused(demo_index: NewsIndex, question: str) -> None:
     answer = demo_index.ask(question)
@@ -295,9 +297,6 @@ def test_a_person_named_but_never_quoted_is_refused(demo_index: NewsIndex, quest
         # An email about employees that never names Fernline.
         ("What did Quillon Systems say about its former employees setting up Fernline?", "Quillon Systems",
          ("former", "setting", "Fernline")),
-        # Her words on rebuilding the shop paraphrase the question: the closest, said so.
-        ("What did the Quay Street baker say about starting over after the water swept through her business?",
-         "Petra Sollis", ("starting", "swept", "business")),
     ],
 )
 def test_quotes_that_only_touch_the_topic_are_a_tentative_answer(
@@ -315,7 +314,10 @@ def test_quotes_that_only_touch_the_topic_are_a_tentative_answer(
 @pytest.mark.parametrize(
     "question",
     ["What did Okafor say about the flood?", "Who said what about water rationing?",
-     "What did Governor Voss say about the flood defences?"],
+     "What did Governor Voss say about the flood defences?",
+     # Asked about one person, one word of the topic in their paragraph will do: questions paraphrase.
+     "What did the Quay Street baker say about starting over after the water swept through her business?",
+     "What did Okafor warn would happen if the river defences are not made higher?"],
 )
 def test_quotes_about_the_whole_topic_are_answered(demo_index: NewsIndex, question: str) -> None:
     answer = demo_index.ask(question)

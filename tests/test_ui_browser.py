@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from ingest import ingest
-from rag import NewsIndex, Settings
+from rag import Confidence, NewsIndex, Settings
 from rag.render.markdown import lead_line
 
 pytestmark = pytest.mark.browser
@@ -404,6 +404,21 @@ def test_each_refusal_says_its_own_case_and_filters_that_hide_the_answer(page: A
     ARTIFACTS.mkdir(exist_ok=True)
     refusal.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"))
+
+
+def test_a_tentative_who_said_what_is_muted_under_its_lead_line(page: Any, server_db: Path) -> None:
+    from playwright.sync_api import expect
+
+    question = "What did Governor Voss say about wildfire preparedness in the Calder Valley?"
+    expected = NewsIndex.open(Settings.load(env={}, db=server_db)).ask(question)
+    assert expected.confidence is Confidence.TENTATIVE
+    _send(page, question)
+    answer = _wait_for_answer(page)
+    lead = answer.get_by_test_id("stCaptionContainer").filter(has_text="No statement is clearly about")
+    expect(lead).to_have_count(1)
+    expect(lead).to_contain_text(lead_line(expected))
+    expect(answer).to_contain_text("Helena Voss")  # the closest statement, still cited
+    _no_errors(page)
 
 
 def test_a_follow_up_is_answered(page: Any) -> None:

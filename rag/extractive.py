@@ -105,7 +105,26 @@ def best_sentences(
             break
         if all(content_terms(item[2]) != content_terms(c[2]) for c in chosen):
             chosen.append(item)
-    return [(hit, sentence) for _, hit, sentence in chosen]
+    pairs = [(hit, sentence) for _, hit, sentence in chosen]
+    return _with_lead_in(pairs, tuning.max_extractive_sentences) if tuning.lead_in else pairs
+
+
+def _with_lead_in(pairs: list[tuple[Hit, str]], most: int) -> list[tuple[Hit, str]]:
+    """The best sentence after the one before it in its paragraph, when it is not the first.
+
+    News writes a sentence to follow its predecessor: the lead names what the next one calls
+    "she", "the company" or "band members" ("Rep. Liz Cheney of Wyoming lost her primary race on
+    Tuesday. She and nine other House Republicans voted to impeach ..."). Alone, the best
+    sentence may answer without the name the question asks for, and a reader checking it needs
+    both. The answer keeps at most ``most`` sentences: the weakest one gives way.
+    """
+    hit, sentence = pairs[0]
+    sentences = split_sentences(hit.paragraph.text)
+    at = sentences.index(sentence) if sentence in sentences else 0
+    if at == 0 or any(h.paragraph.paragraph_id == hit.paragraph.paragraph_id and s == sentences[at - 1]
+                      for h, s in pairs):
+        return pairs
+    return [(hit, sentences[at - 1]), *pairs][:most]
 
 
 def when(asked: Question, earlier: Sequence[Answer]) -> Answer:

@@ -78,6 +78,7 @@ class Tuning:
     answer_type_bonus: float = _tuned(0.15, "Bonus for a sentence holding what the question asks for: a cause for why, a number for how many, a date for when.")
     second_sentence_ratio: float = _tuned(0.85, "An extra sentence must score this share of the best one.")
     max_extractive_sentences: int = _tuned(3, "Sentences in an extractive answer.")
+    lead_in: bool = _tuned(True, "The best sentence, when not its paragraph's first, is shown after the one before it (rag.extractive.best_sentences): measured in bench/history (RealTime QA 2022 and our set).")
     max_sentences_embedded: int = _tuned(12, "With embedding scoring, sentences encoded per question (the most promising by word overlap).")
 
     def __post_init__(self) -> None:

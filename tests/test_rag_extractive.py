@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from rag import AnswerMode, NewsIndex
+from pathlib import Path
+
+from ingest import ingest
+from rag import AnswerMode, NewsIndex, Settings
 from rag.extractive import answer_type
+from rag.tuning import Tuning
 
 
 def test_extractive_answer_cites_the_sentence_that_answers(seed_index: NewsIndex) -> None:
@@ -41,3 +45,25 @@ def test_why_how_many_and_when_questions_want_their_kind_of_sentence() -> None:
     assert answer_type("How many families were moved?").search("about 300 families")
     assert answer_type("When did the strike start?").search("on Monday")
     assert answer_type("Who leads the union?") is None
+
+
+def test_a_sentence_pointing_back_is_shown_after_the_one_it_points_to(tmp_path: Path, settings: Settings) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "primary.txt").write_text(
+        "Wyoming primary results\n\n"
+        "Rep. Liz Cheney of Wyoming lost her primary race on Tuesday. She and nine other House Republicans "
+        "voted to impeach former President Donald Trump after the attack on the Capitol.\n\n"
+        "Turnout in the state was the highest for a midterm primary in decades, officials said.\n",
+        encoding="utf-8")
+    assert not ingest([articles], settings).failed
+    question = "Which House Republican who voted to impeach Donald Trump lost her primary?"
+
+    answer = NewsIndex.open(settings).ask(question)
+    alone = NewsIndex.open(settings, tuning=Tuning(lead_in=False)).ask(question)
+
+    assert alone.sentences[0].text.startswith("She and nine other House Republicans")  # no name in it
+    texts = [s.text for s in answer.sentences]
+    she = texts.index(alone.sentences[0].text)
+    assert texts[she - 1] == "Rep. Liz Cheney of Wyoming lost her primary race on Tuesday."
+    assert len(texts) <= Tuning().max_extractive_sentences

@@ -6,6 +6,7 @@ from quote_helpers import only_quote, tokens_of
 
 from ingest.quotes.marks import find_quote_spans
 from ingest.quotes.sentences import sentence_units
+from rag.text import split_sentences
 
 
 def test_quote_after_a_time_abbreviation_is_still_a_quote() -> None:
@@ -33,3 +34,10 @@ def test_abbreviations_numbers_possessives_and_compounds_are_one_token_each() ->
         "The", "U.S.", "sent", "1,150", "of", "Ukraine's", "67-year-old", "Forces'", "tanks", ".",
     ]
     assert [t.text for t in tokens if t.is_possessive] == ["Ukraine's", "Forces'"]
+
+
+def test_no_abbreviates_a_number_only_before_one() -> None:
+    assert split_sentences("Asked whether he would run, the answer was no. He said he was done.") == [
+        "Asked whether he would run, the answer was no.", "He said he was done."]
+    assert split_sentences("He lives at No. 10 Downing Street. It is old.") == [
+        "He lives at No. 10 Downing Street.", "It is old."]

@@ -337,3 +337,9 @@ def test_a_clause_before_a_semicolon_is_not_what_the_next_clause_reports() -> No
                           "she called into a radio program when she was sick.")
 
     assert [f for f in found if f[2] == "called"] == []
+
+
+def test_verbs_of_time_before_to_hold_no_view_but_wanting_does() -> None:
+    assert quotes_of("Clinton continues to lead in polls despite Sanders' popularity among younger voters.") == []
+    assert quotes_of("Donald Trump is going to need all the local knowledge he can get.") == []
+    assert quotes_of("Sanders wants to raise the minimum wage.") == [("Sanders", "indirect", "to raise the minimum wage")]

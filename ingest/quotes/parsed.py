@@ -68,6 +68,9 @@ STANCES = frozenset({"object", "passive", "prep", "owned"})
 _NO_STATEMENT = re.compile(
     r"((to )?(comment|respond|be (named|identified|quoted)|give (his|her|their) (full )?names?)|nothing|little)\b", re.I)
 _COPULAS = word_set("be become seem appear look remain get")  # "she appears uneasy about it"
+# Verbs of time and necessity before "to" hold no view: "Clinton continues to lead in polls",
+# "Trump is going to need ...", "began to ...", "has to ..." (precision 0.37 on PolNeAR train).
+_ASPECTUAL = word_set("continue go begin start cease tend happen need have")
 # Left out whatever the cue model says: time does not speak ("The coming weeks will reveal
 # whether ..."); a negated cue reports nothing said ("did not say whether ..."); joined subjects
 # ("Cruz, Rubio and Kasich said", "The Vermont senator and Democratic presidential candidate
@@ -76,7 +79,7 @@ _COPULAS = word_set("be become seem appear look remain get")  # "she appears une
 # May": someone expects it; PolNeAR leaves such sources blank, so the model would learn to credit it).
 _LEFT_TO_THE_RULES = frozenset({"negated", "subj_joined", "subj_wh", "that_subject", "passive_cue", "subj_no_one", *(f"subj_lemma={w}" for w in word_set(
     "week day month year time hour minute moment decade future past weekend night morning evening era")),
-    *(f"lemma={w}" for w in _COPULAS)})
+    *(f"lemma={w}" for w in _COPULAS), *(f"infinitive:lemma={w}" for w in _ASPECTUAL)})
 _WH = word_set("whether if why how what who when where which")
 
 

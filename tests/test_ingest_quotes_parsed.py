@@ -343,3 +343,9 @@ def test_verbs_of_time_before_to_hold_no_view_but_wanting_does() -> None:
     assert quotes_of("Clinton continues to lead in polls despite Sanders' popularity among younger voters.") == []
     assert quotes_of("Donald Trump is going to need all the local knowledge he can get.") == []
     assert quotes_of("Sanders wants to raise the minimum wage.") == [("Sanders", "indirect", "to raise the minimum wage")]
+
+
+def test_an_interview_answer_is_nobody_called_a() -> None:
+    found = quotes_of("Q: Do you think the party has a message problem?",
+                      "A: I think so. I talk about it when I go out and campaign for Democratic candidates now.")
+    assert "A" not in {speaker for speaker, _, _ in found}

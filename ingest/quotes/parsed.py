@@ -670,8 +670,8 @@ def _colon(doc: Any, quote_tokens: set[int]) -> list[Candidate]:
         before = doc[: token.i]
         if len(before) <= 3 and all(t.is_upper or t.is_punct for t in before if not t.is_space) and len(before):
             named = [t for t in before if not (t.is_punct or t.is_space)]
-            if not named or named[0].lower_ in _EDITORIAL_LABELS:
-                continue
+            if not named or named[0].lower_ in _EDITORIAL_LABELS or len("".join(t.text for t in named)) < 2:
+                continue  # an interview's "Q:" and "A:" name nobody
             content = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
             source = (named[0].idx, named[-1].idx + len(named[-1].text))  # '"PENCE:': the name alone
             out.append(Candidate("colon", ":", token.idx, source, content,

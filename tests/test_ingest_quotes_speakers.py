@@ -278,3 +278,17 @@ def test_a_named_owner_s_document_speaks_as_itself() -> None:
     quotes = extract_quotes(["However, Ivana Trump's brief said the reports were false."])
 
     assert said_by(quotes) == [("Ivana Trump's brief", "the reports were false")]
+
+
+def test_an_office_in_the_plural_is_the_role_of_the_names_after_it() -> None:
+    [quote] = extract_quotes(["Senators Rubio and Cruz said the bill would fail."])
+    assert quote.speaker == "Rubio and Cruz"
+    [quote] = extract_quotes(["Reps. Smith and Lee said the vote would be close."])
+    assert quote.speaker == "Smith and Lee"
+
+
+def test_a_news_site_and_a_service_are_no_people() -> None:
+    kinds = {q.speaker: q.speaker_kind for q in extract_quotes([
+        "Business Insider reported that the deal was off.", "The Air Force said the jet crashed."])}
+    assert kinds["the Air Force"] == "org"
+    assert kinds["Business Insider"] != "person"

@@ -178,7 +178,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 43: verbs of time and necessity before "to" are no cue ("Clinton continues to lead in polls",
 #     "is going to need"; the parse offered them, at precision 0.37 on PolNeAR train).
 # 44: an interview's "Q:" and "A:" name nobody: the answer is left to what it says ("I think ...").
-EXTRACTOR_VERSION = "44"
+# 45: an office in the plural before names is their role ("Senators Rubio and Cruz"); "Insider"
+#     names a publication, "Reserve" and "Force" an organisation ("Business Insider", "the Air Force").
+EXTRACTOR_VERSION = "45"
 
 
 def extractor_label(parse: bool = True) -> str:

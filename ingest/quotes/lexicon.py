@@ -277,13 +277,13 @@ ORG_WORDS = word_set(
     "nations states kingdom nato un eu front brigade battalion regiment watch international network board "
     "authority bureau cabinet duma rada secretariat association guild shipping systems airlines energy "
     "holdings industries motors technologies partners capital media transit hospital school college "
-    "movement church corps railway railways utilities club league"
+    "movement church corps railway railways utilities club league reserve force"
 )
 PUBLICATION_WORDS = word_set(
     "times post journal news telegraph guardian herald tribune chronicle gazette economist independent "
     "observer mirror express daily magazine review monitor atlantic politico axios reuters bloomberg bbc "
     "cnn ap afp tass interfax ria novosti ukrinform kommersant izvestia vedomosti meduza spiegel monde "
-    "jazeera npr nbc cbs abc sky wire press courier ledger standard globe pravda post-dispatch"
+    "jazeera npr nbc cbs abc sky wire press courier ledger standard globe pravda post-dispatch insider"
 )
 # Mastheads that carry "The": "the New York Times" is normalised to "The New York Times".
 MASTHEAD_WORDS = word_set(

@@ -183,12 +183,15 @@ def strip_possessive(word: str) -> str:
 
 
 def _is_title(low: str) -> bool:
-    """An honorific or office title before a name: "Dr.", "Mayor", "Gen.", "Secretary-General"."""
+    """An honorific or office title before a name: "Dr.", "Mayor", "Gen.", "Secretary-General",
+    and an office's plural before two names ("Senators Rubio and Cruz", "Reps. Smith and Lee")."""
+    bare = low.rstrip(".")
     return (
         low in HONORIFICS
         or low in OFFICE_TITLES
-        or low.rstrip(".") + "." in TITLE_EXPANSIONS
+        or bare + "." in TITLE_EXPANSIONS
         or any(part in OFFICE_TITLES for part in low.split("-"))
+        or (len(bare) > 3 and bare.endswith("s") and (bare[:-1] in OFFICE_TITLES or bare[:-1] + "." in OFFICE_TITLES))
     )
 
 

@@ -5,10 +5,12 @@
 
 Every question of each year is asked once, as of its quiz date, on the refusal corpus of
 ``bench/realtimeqa.py`` (the large corpus less a seeded half of its passages: a question whose
-passage was left out is unanswerable), with nothing refused or answered by the answerability
-score (``Tuning(refuse_below=-inf, answer_above=inf)``), and its score (``Answer.answerability``)
-recorded. The states any pair of thresholds gives follow from those scores exactly as
-``rag.refusal`` decides them, so one run per year measures every pair:
+passage was left out is unanswerable), with nothing refused by the answerability score and every
+score answering (``Tuning(refuse_below=-inf, answer_above=-inf)``): its score
+(``Answer.answerability``) is recorded, and whether the guard (``rag.refusal.guards``: too little of
+the question in the best paragraphs) held it back to tentative. The states any pair of thresholds
+gives follow from those exactly as ``rag.refusal`` decides them, so one run per year measures every
+pair. The thresholds are fitted to the score alone, the guard applies on top of them:
 
 - ``refuse_below``: the highest score that refuses at most 5% of 2022's answerable questions
   (questions refused by the other rules, e.g. a name the corpus never mentions, count too);
@@ -53,6 +55,7 @@ class Scored:
     refused_by_rule: bool  # refused whatever the thresholds (no such name, nothing recent, ...)
     score: float | None  # the answerability; None where it decides nothing (who said what, when)
     holds: bool  # the answer's own words hold the correct choice
+    guarded: bool = False  # ``rag.refusal.guards``: never answered confidently, whatever the score
 
     def state(self, refuse_below: float, answer_above: float) -> str:
         """As ``rag.refusal`` decides it: its own rule (``confidence_of``), not a copy of it."""
@@ -63,21 +66,24 @@ class Scored:
             return "refused"
         if self.score is None:
             return "answered"
-        return confidence_of(self.score, Tuning(refuse_below=refuse_below, answer_above=answer_above)).value
+        return confidence_of(self.score, Tuning(refuse_below=refuse_below, answer_above=answer_above),
+                             self.guarded).value
 
 
 def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str],
               changes: dict[str, float] | None = None) -> list[Scored]:
     """Each question's score with nothing decided by it; ``changes``: other ``Tuning`` fields (``--set``)."""
-    from rag.schema import AnswerMode
+    from rag.schema import AnswerMode, Confidence
 
-    index = tuned(corpus.settings, **(changes or {}), refuse_below=-math.inf, answer_above=math.inf)
+    # Every score answers, so an answer left tentative is one the guard holds back.
+    index = tuned(corpus.settings, **(changes or {}), refuse_below=-math.inf, answer_above=-math.inf)
     out = []
     for q in questions:
         answer = index.ask(q.question, until=q.date)  # type: ignore[attr-defined]
         refused = answer.mode is AnswerMode.NONE
         out.append(Scored(q.qid in answerable, refused, answer.answerability,
-                          not refused and rtqa.contains_answer(q.correct, answer_words(answer))))
+                          not refused and rtqa.contains_answer(q.correct, answer_words(answer)),
+                          guarded=answer.answerability is not None and answer.confidence is Confidence.TENTATIVE))
     return out
 
 

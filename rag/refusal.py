@@ -318,13 +318,25 @@ def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Calla
         needed = len(groups) if len(groups) <= 2 else math.ceil(len(groups) / 2)
     held_anywhere = [False] * len(groups)
     firm = False
-    for p in paragraphs:
-        terms = content_terms(f"{p.title} {p.text}")
-        held = [_holds(terms, g.terms, stem_prefix) for g in groups]
-        held_anywhere = [a or h for a, h in zip(held_anywhere, held, strict=True)]
-        names = all(h for h, g in zip(held, groups, strict=True) if g.name)
+
+
+    def enough(held: list[bool]) -> bool:
         count = sum(h for h, g in zip(held, groups, strict=True) if not g.name) if speaker else sum(held)
-        if names and count >= needed:
+        return count >= needed and all(h for h, g in zip(held, groups, strict=True) if g.name)
+
+    for p in paragraphs:
+        text = f"{p.title} {p.text}"
+        # A stem (or, with ``stem_prefix``, its first letters) inside the folded text is a cheap
+        # test that a paragraph may hold a word: only the ones that may be enough are tokenised (a
+        # broad topic selects hundreds of paragraphs). It may say "held" of a word a paragraph only
+        # holds inside another, so the lead line never names a word that is there.
+        folded = fold(text)
+        maybe = [any((t[:stem_prefix] if stem_prefix else t) in folded for t in g.terms) for g in groups]
+        held_anywhere = [a or h for a, h in zip(held_anywhere, maybe, strict=True)]
+        if not enough(maybe):
+            continue
+        terms = content_terms(text)
+        if enough([_holds(terms, g.terms, stem_prefix) for g in groups]):
             firm = True
             break
     if firm:

@@ -32,16 +32,17 @@ def test_unrelated_question_gets_no_answer_from_weak_matches(seed_index: NewsInd
     assert answer.refusal.reason in (RefusalReason.WEAK_MATCHES, RefusalReason.NO_MATCH)
 
 
-def test_close_paragraphs_holding_little_of_the_question_are_never_a_confident_answer(
+def test_the_guard_keeps_close_paragraphs_holding_little_of_the_question_tentative(
         demo_index: NewsIndex) -> None:
     # Flood stories about Varnholm come close in meaning (cosine 0.73), but none mentions house
-    # prices: the score alone would answer; the guard keeps it tentative.
+    # prices: the score alone answers (the default); with the guard set, the answer is tentative.
     question = "How much have house prices in Varnholm fallen since the flood?"
     answer = demo_index.ask(question)
     assert answer.answerability is not None and answer.answerability >= Tuning().answer_above
-    assert answer.confidence is Confidence.TENTATIVE
-    unguarded = NewsIndex.open(demo_index.settings, tuning=Tuning(sure_coverage=0.0)).ask(question)
-    assert unguarded.confidence is Confidence.ANSWERED
+    assert answer.confidence is Confidence.ANSWERED
+    guarded = NewsIndex.open(demo_index.settings, tuning=Tuning(sure_coverage=0.35)).ask(question)
+    assert guarded.confidence is Confidence.TENTATIVE
+    assert guarded.sentences == answer.sentences  # the same closest sentences, marked
 
 
 def test_answer_from_paragraphs_that_miss_the_question_is_unsure_and_names_what_is_missing(

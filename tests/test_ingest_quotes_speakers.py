@@ -292,3 +292,9 @@ def test_a_news_site_and_a_service_are_no_people() -> None:
         "Business Insider reported that the deal was off.", "The Air Force said the jet crashed."])}
     assert kinds["the Air Force"] == "org"
     assert kinds["Business Insider"] != "person"
+
+
+def test_he_is_the_titled_surname_before_him_never_a_heading_in_capitals() -> None:
+    [quote] = extract_quotes(["FULL TEXT.", "Mr. Obama signed the measure on Tuesday. He said the new law was a "
+                              "historic step for the country."])
+    assert (quote.speaker, quote.speaker_as_written) == ("Obama", "He")

@@ -180,7 +180,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract_quotes", "extract_quotes_of", "extracto
 # 44: an interview's "Q:" and "A:" name nobody: the answer is left to what it says ("I think ...").
 # 45: an office in the plural before names is their role ("Senators Rubio and Cruz"); "Insider"
 #     names a publication, "Reserve" and "Force" an organisation ("Business Insider", "the Air Force").
-EXTRACTOR_VERSION = "45"
+# 46: a heading in capitals ("FULL TEXT.") is nobody "he" points to; a surname under a title ("Mr.
+#     Obama", "Gov. Voss") is a person a later "he" or "she" points to.
+EXTRACTOR_VERSION = "46"
 
 
 def extractor_label(parse: bool = True) -> str:

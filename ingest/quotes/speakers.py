@@ -129,6 +129,12 @@ class SpeakerBook:
                     j += 3
                 else:
                     break
+            if j > i and all(t.text.isupper() for t in tokens[i : j + 1]) and not (
+                    j + 1 < len(tokens) and tokens[j + 1].text == ":"):
+                # "FULL TEXT.", a heading in capitals: no one a later "he" points to. A transcript's
+                # "CHRIS WALLACE:" is a speaker, and stays one.
+                i = j + 1
+                continue
             det = i > 0 and tokens[i - 1].low == "the"
             phrase = classify_run(tokens, i, j + 1, det, text)
             if phrase is not None:
@@ -136,7 +142,9 @@ class SpeakerBook:
                     words = phrase.name.split()
                     surname = fold(words[-1])
                     is_known = any(e.key.rsplit(" ", 1)[-1] == surname for e in self.people)
-                    if len(words) >= 2 or (is_known and i == 0):
+                    # A full name, a surname under a title ("Mr. Obama", "Gov. Voss"), or one
+                    # already met opening the sentence.
+                    if len(words) >= 2 or phrase.gender or phrase.role or (is_known and i == 0):
                         person = self._person(phrase.name)
                         person.gender = person.gender or phrase.gender
                         role = phrase.role

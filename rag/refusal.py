@@ -321,7 +321,6 @@ def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Calla
     held_anywhere = [False] * len(groups)
     firm = False
 
-
     def enough(held: list[bool]) -> bool:
         count = sum(h for h, g in zip(held, groups, strict=True) if not g.name) if speaker else sum(held)
         return count >= needed and all(h for h, g in zip(held, groups, strict=True) if g.name)

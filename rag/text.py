@@ -73,14 +73,15 @@ def split_sentences(text: str) -> list[str]:
         rest = text[end:].lstrip()
         if not rest:
             break
-        if match.group().startswith(".") and ends_with_abbreviation(candidate.rstrip(_CLOSERS)) and not (
-                _is_no(candidate.rstrip(_CLOSERS)) and not rest[:1].isdigit()):
-            # "Dr. Petrova" and "U.S. Army" continue the sentence; after "etc." or "p.m." a
-            # capital letter usually starts a new one. "No." abbreviates a number only before
-            # one ("No. 10"): "the answer is no. He said ..." is two sentences.
-            token = last_token(candidate.rstrip(_CLOSERS))
-            if not rest.lstrip("\"'“‘(").strip()[:1].isupper() or token not in _CAN_END_SENTENCE:
-                continue
+        token = last_token(candidate.rstrip(_CLOSERS))
+        # "No." abbreviates a number only before one ("No. 10"): "the answer is no. He said ..."
+        # is two sentences.
+        number = token.lstrip("(\"'“‘") != "no" or rest[:1].isdigit()
+        # "Dr. Petrova" and "U.S. Army" continue the sentence; after "etc." or "p.m." a capital
+        # letter usually starts a new one.
+        if (match.group().startswith(".") and number and ends_with_abbreviation(candidate.rstrip(_CLOSERS))
+                and (not rest.lstrip("\"'“‘(").strip()[:1].isupper() or token not in _CAN_END_SENTENCE)):
+            continue
         if rest[0].islower():
             continue
         sentences.append(candidate.strip())
@@ -89,10 +90,6 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
-
-
-def _is_no(text: str) -> bool:
-    return last_token(text).lstrip("(\"'“‘") == "no"
 
 
 def fold(text: str) -> str:

@@ -195,6 +195,25 @@ def _wait_idle(page: Any) -> None:
     )
 
 
+def _expect_turn_at_top(page: Any, turn: int, question_text: str) -> None:
+    """Turn ``turn`` (counted from 1) has been brought to the top of the page: its question below
+    Streamlit's header (about 60 px) and the start of its answer in view, once the scroll settles."""
+    from playwright.sync_api import expect
+
+    question = page.get_by_test_id("stChatMessage").nth(2 * turn - 2)
+    answer = page.get_by_test_id("stChatMessage").nth(2 * turn - 1)
+    expect(question).to_contain_text(question_text)
+    height = page.viewport_size["height"]
+    settled = ("([q, h]) => { const m = document.querySelectorAll('[data-testid=stChatMessage]')[q];"
+               " const y = m.getBoundingClientRect().top; return 50 <= y && y < h - 200; }")
+    with contextlib.suppress(Exception):  # Playwright's TimeoutError: the assertion below says where
+        page.wait_for_function(settled, arg=[2 * turn - 2, height], timeout=10_000)
+    expect(answer).to_be_in_viewport()
+    for message in (question, answer):
+        box = message.bounding_box()
+        assert box is not None and 50 <= box["y"] < height - 200, box
+
+
 def _upload(page: Any, files: list[dict[str, Any]]) -> None:
     page.get_by_test_id("stSidebar").locator("input[type=file]").set_input_files(files)
     page.get_by_role("button", name="Add to the index").click()
@@ -446,17 +465,29 @@ def test_everything_a_speaker_said_is_complete_and_in_view(page: Any) -> None:
     expect(everything).to_contain_text("Lena Okafor")
     expect(everything.get_by_role("button", name="Show all")).to_have_count(0)  # every statement already
     expect(everything).not_to_contain_text("showing 6 of")
-    page.wait_for_timeout(500)  # let the scroll settle
     # The new turn is drawn below the whole first answer: the page is taken to it, its question
     # below Streamlit's header (about 60 px) and the start of the answer in view.
-    question = page.get_by_test_id("stChatMessage").nth(2)
-    expect(question).to_contain_text("What did Lena Okafor say?")
-    expect(everything).to_be_in_viewport()
-    for message in (question, everything):
-        box = message.bounding_box()
-        assert box is not None and 50 <= box["y"] < page.viewport_size["height"] - 200, box
+    _expect_turn_at_top(page, 2, "What did Lena Okafor say?")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-everything-said.png"))
+    _no_errors(page)
+
+
+def test_everything_a_speaker_said_is_brought_into_view_from_the_bottom_of_the_chat(page: Any) -> None:
+    """A reader at the bottom of the chat is pinned there by Streamlit while an answer grows; the
+    new turn must still be where the page comes to rest (CI once left it 700 px above the top)."""
+    _send(page, "who said what about the floods?")
+    answer = _wait_for_answer(page)
+    page.mouse.move(700, 400)
+    page.mouse.wheel(0, 100_000)  # to the bottom, where Streamlit pins the chat
+    page.wait_for_function(
+        "() => { const c = document.querySelector('[data-testid=stAppScrollToBottomContainer]');"
+        " return c && c.scrollHeight - c.scrollTop - c.clientHeight < 2; }")
+    button = answer.get_by_role("button", name="Everything Lena Okafor said")
+    # A plain click would first scroll the button into view, away from the bottom.
+    _until_new_turn(page, 2, lambda: button.dispatch_event("click"), "the click never asked its question")
+    _wait_for_answer(page, turns=2)
+    _expect_turn_at_top(page, 2, "What did Lena Okafor say?")
     _no_errors(page)
 
 
@@ -471,3 +502,4 @@ def test_the_server_logs_no_deprecation_warnings(page: Any, server_log: Path) ->
     warned = [line for line in log.splitlines()
               if re.search(r"deprecat|will be removed|use_container_width", line, re.IGNORECASE)]
     assert not warned, "\n".join(warned)
+

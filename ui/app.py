@@ -313,16 +313,35 @@ def _scroll_here(turn: int) -> None:
 
 
 _SCROLL_TO = """(() => {
+  // Streamlit keeps a chat pinned to its bottom while the reader is there: as the answer grows it
+  // pulls the page back down (CI caught it), and the last of the run is drawn after it ends. So the
+  // turn is brought into view at once, and again after the run ends until it has stayed put for two
+  // seconds; a wheel, touch or key of the reader's own ends it, so nobody is fought for the page.
   const doc = window.parent ? window.parent.document : document;
-  const scroll = (tries) => {
+  const kinds = ["wheel", "touchmove", "keydown"];
+  let mine = true;
+  const theirs = () => { mine = false; };
+  kinds.forEach((kind) => doc.addEventListener(kind, theirs, {capture: true, passive: true}));
+  const done = () => kinds.forEach((kind) => doc.removeEventListener(kind, theirs, {capture: true}));
+  let first = true, still = 0;
+  const place = (tries) => {
+    if (!mine || tries <= 0) return done();
     const anchor = doc.getElementById("ANCHOR");
-    if (!anchor) { if (tries > 0) setTimeout(() => scroll(tries - 1), 100); return; }
-    const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
-    const target = box.nextElementSibling || box;
-    target.style.scrollMarginTop = "4.5rem";  // below Streamlit's fixed header
-    target.scrollIntoView({block: "start"});
+    const running = doc.querySelector('[data-testid="stStatusWidget"]') !== null;
+    if (anchor && (first || !running)) {
+      const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
+      const target = box.nextElementSibling || box;
+      target.style.scrollMarginTop = "4.5rem";  // below Streamlit's fixed header
+      const before = target.getBoundingClientRect().top;
+      target.scrollIntoView({block: "start"});
+      const moved = Math.abs(target.getBoundingClientRect().top - before) > 1;
+      still = first || moved ? 0 : still + 1;
+      first = false;
+      if (still >= 13) return done();
+    }
+    setTimeout(() => place(tries - 1), anchor ? 150 : 100);
   };
-  setTimeout(() => scroll(20), 50);
+  setTimeout(() => place(600), 50);
 })();"""
 
 

@@ -491,6 +491,22 @@ def test_everything_a_speaker_said_is_brought_into_view_from_the_bottom_of_the_c
     _no_errors(page)
 
 
+def test_a_click_while_the_answer_still_draws_keeps_it_in_the_chat(page: Any) -> None:
+    """A card's button is clicked as soon as it shows, while the sources below it still draw: the
+    click stops that run, and the answer must still be in the chat the next run draws."""
+    from playwright.sync_api import expect
+
+    _send(page, "who said what about the floods?")
+    button = page.get_by_test_id("stChatMessage").nth(1).get_by_role("button", name="Everything Lena Okafor said")
+    button.dispatch_event("click", timeout=ANSWER_TIMEOUT_MS)  # no wait for the run to end
+    _wait_idle(page)
+    page.wait_for_timeout(1000)
+    _wait_idle(page)
+    expect(page.get_by_test_id("stChatMessage").first).to_contain_text("who said what about the floods?")
+    expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("Lena Okafor")
+    _no_errors(page)
+
+
 def test_the_server_logs_no_deprecation_warnings(page: Any, server_log: Path) -> None:
     """Streamlit logs a deprecated parameter on the server only; a who-said-what answer draws the
     cards, the timeline popover and the sources, so their calls are all made before the log is read."""
@@ -502,4 +518,3 @@ def test_the_server_logs_no_deprecation_warnings(page: Any, server_log: Path) ->
     warned = [line for line in log.splitlines()
               if re.search(r"deprecat|will be removed|use_container_width", line, re.IGNORECASE)]
     assert not warned, "\n".join(warned)
-

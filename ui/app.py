@@ -315,19 +315,23 @@ def _scroll_here(turn: int) -> None:
 _SCROLL_TO = """(() => {
   // Streamlit keeps a chat pinned to its bottom while the reader is there: as the answer grows it
   // pulls the page back down (CI caught it), and the last of the run is drawn after it ends. So the
-  // turn is brought into view at once, and again after the run ends until it has stayed put for two
-  // seconds; a wheel, touch or key of the reader's own ends it, so nobody is fought for the page.
+  // turn is brought into view at once, and again after the run ends until it and the page's height
+  // have stayed put for two seconds; the reader's own wheel, touch, key or click ends it, so nobody
+  // is fought for the page.
   const doc = window.parent ? window.parent.document : document;
-  const kinds = ["wheel", "touchmove", "keydown"];
+  const kinds = ["wheel", "touchmove", "keydown", "pointerdown"];
   let mine = true;
   const theirs = () => { mine = false; };
   kinds.forEach((kind) => doc.addEventListener(kind, theirs, {capture: true, passive: true}));
   const done = () => kinds.forEach((kind) => doc.removeEventListener(kind, theirs, {capture: true}));
-  let first = true, still = 0;
+  let first = true, still = 0, height = -1;
   const place = (tries) => {
     if (!mine || tries <= 0) return done();
     const anchor = doc.getElementById("ANCHOR");
     const running = doc.querySelector('[data-testid="stStatusWidget"]') !== null;
+    const page = doc.querySelector('[data-testid="stAppScrollToBottomContainer"]') || doc.documentElement;
+    const grew = page.scrollHeight !== height;
+    height = page.scrollHeight;
     if (anchor && (first || !running)) {
       const box = anchor.closest('[data-testid="stElementContainer"]') || anchor;
       const target = box.nextElementSibling || box;
@@ -335,7 +339,7 @@ _SCROLL_TO = """(() => {
       const before = target.getBoundingClientRect().top;
       target.scrollIntoView({block: "start"});
       const moved = Math.abs(target.getBoundingClientRect().top - before) > 1;
-      still = first || moved ? 0 : still + 1;
+      still = first || moved || grew ? 0 : still + 1;
       first = false;
       if (still >= 13) return done();
     }
@@ -583,6 +587,8 @@ if question:
         except NewsragError as exc:
             st.error(escape_markdown(str(exc)))
         else:
-            _show_answer(index, answer, len(history), stream=True)
+            # Kept before it is drawn: a click on one of its buttons while the rest still draws
+            # stops this run, and the answer must be in the history the next run draws.
             history.append(answer)
             turn_filters.append(filters)
+            _show_answer(index, answer, len(history) - 1, stream=True)

@@ -12,6 +12,7 @@ candidates and scores whether they answer it. Each question reads the corpus thr
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rag import attribution, extractive
@@ -21,7 +22,7 @@ from rag.keywords import KeywordCache
 from rag.question import Question, QuestionKind, earlier_answers
 from rag.render.finish import finished
 from rag.retrieve import Retrieval, Retriever
-from rag.schema import Answer, AnswerMode, Filters, Paragraph
+from rag.schema import Answer, AnswerMode, Filters, Paragraph, RefusalReason
 from rag.settings import Settings
 from rag.snapshot import CorpusSnapshot, SnapshotSource
 from rag.store import Store
@@ -102,7 +103,13 @@ class Answerer:
             return extractive.when(asked, earlier_answers(history)), None
         if asked.kind is QuestionKind.ATTRIBUTION:
             limits = limits or Limits(self.tuning.max_speakers, self.tuning.max_statements_per_speaker)
-            return attribution.answer(asked, snapshot, self._reads(snapshot), self.tuning, k, limits), None
+            answer = attribution.answer(asked, snapshot, self._reads(snapshot), self.tuning, k, limits)
+            if not (asked.identifies and answer.refusal is not None
+                    and answer.refusal.reason in (RefusalReason.UNKNOWN_SPEAKER, RefusalReason.NOBODY_QUOTED)):
+                return answer, None
+            # Nobody quoted says it; a report in the article's own words may ("Volkswagen plans
+            # to phase out ..."), so the question is answered as a factual one.
+            asked = replace(asked, kind=QuestionKind.FACT, speaker="", topic="", identifies=False)
         retrieval = self.search(asked, k, snapshot)
         return extractive.answer(asked, retrieval, snapshot, self.tuning, self.store.encoder), retrieval
 

@@ -81,6 +81,9 @@ class Question:
     topic: str = ""
     exclude: frozenset[str] = field(default_factory=frozenset)  # quote texts already given
     described: str = ""  # a speaker description no profile matched, looked for in the paragraph
+    # The question gives what was said and asks who said it ("Which automaker said it plans to
+    # ...?"): when no quote answers, the articles may still say it in their own words.
+    identifies: bool = False
     filters: Filters = field(default_factory=Filters)  # the source and dates the answer keeps to
     wording: str = ""  # as asked; "" = ``text``
     # Read from ``text`` in ``__post_init__``: never passed, recomputed by ``replace``.
@@ -125,13 +128,13 @@ _ATTRIBUTION_PATTERNS = [
     ),
     re.compile(
         r"\b(?:which|what)\s+(?P<speaker>[\w\s'-]+?)\s+(?:commented|spoke|said|reacted|responded|"
-        r"weighed in|were quoted|are quoted|was quoted)(?:\s+(?:about|on|regarding|to))?\s*(?P<topic>.*)$",
+        r"weighed in|were quoted|are quoted|was quoted)(?:\s+(?P<about>about|on|regarding|to)\b)?\s*(?P<topic>.*)$",
         re.I,
     ),
     re.compile(
         r"\bwho\s+(?:has\s+|have\s+|had\s+)?(?:said|says|commented|spoke|warned|claimed|argued|"
         r"criticized|criticised|praised|reacted|responded|was quoted|is quoted|declared|stated)"
-        r"(?:\s+(?:about|on|regarding|concerning|that|to))?\s*(?P<topic>.*)$",
+        r"(?:\s+(?P<about>about|on|regarding|concerning|to)\b|\s+that\b)?\s*(?P<topic>.*)$",
         re.I,
     ),
     re.compile(r"\baccording\s+to\s+whom\b,?\s*(?P<topic>.*)$", re.I),
@@ -170,7 +173,10 @@ def classify(question: str) -> Question:
             if speaker.lower() in _NOBODY_IN_PARTICULAR:
                 speaker = ""
             topic = _clean(groups.get("topic") or groups.get("rest"))
-            return Question(q, QuestionKind.ATTRIBUTION, speaker=speaker, topic=topic)
+            # "Which automaker said it plans to ...", "Who said the bridge was unsafe?": what was
+            # said is given and the speaker asked for, not statements about a subject.
+            identifies = "about" in groups and bool(topic) and not groups["about"]
+            return Question(q, QuestionKind.ATTRIBUTION, speaker=speaker, topic=topic, identifies=identifies)
     return Question(q)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from rag.evidence import answerability, rare_coverage, uncovered_terms, words_held
 from rag.question import Question
 from rag.retrieve import Retrieval, age_in_days
 from rag.schema import (
@@ -230,7 +231,8 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
         score = retrieval.judge_top
         confidence = Confidence.ANSWERED if judged else Confidence.REFUSED
     else:
-        score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning)
+        age = age_in_days(hits[0].paragraph.date, retrieval.as_of) if retrieval.as_of else None
+        score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning, age)
         confidence = confidence_of(score, tuning, guards(coverage(), uncovered_share, tuning))
     named = tuple(uncovered) if uncovered_share > 0.5 else ()  # most of the question missing: worth naming
     if confidence is Confidence.REFUSED:
@@ -248,50 +250,6 @@ def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:
     if retrieval.judge_top is None:
         return None
     return retrieval.judge_top >= tuning.min_judge_score
-
-
-def answerability(dense_top: float, coverage: float, uncovered_share: float, tuning: Tuning) -> float:
-    """How well the best hits answer the question: one score for refused / tentative / answered.
-
-    The best cosine, raised by the share of the question's rare words one hit holds (a long
-    paragraph naming exactly the event sits low in cosine) and lowered by the share of its words
-    no hit holds at all (a close paragraph about another event). One weighted sum replaced
-    three threshold rules: it refuses more unanswerable questions and fewer answerable ones on
-    held-out real quiz questions (``Tuning.refuse_below``, ``Tuning.answer_above``).
-    """
-    return dense_top + tuning.answerability_coverage * coverage - tuning.answerability_uncovered * uncovered_share
-
-
-def words_held(hits: Sequence[Hit], snapshot: CorpusSnapshot) -> list[frozenset[str]]:
-    """Each hit's headline and paragraph words, in canonical spelling: what the word rules compare
-    the question against (read once per question, shared by ``uncovered_terms`` and ``rare_coverage``)."""
-    canonical = snapshot.variants.canonical
-    return [frozenset(canonical(t) for t in content_terms(f"{h.paragraph.title} {h.paragraph.text}")) for h in hits]
-
-
-def uncovered_terms(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> list[str]:
-    """The question's words (as written) that no hit holds in any spelling (``held``: ``words_held``)."""
-    canonical = snapshot.variants.canonical
-    covered = frozenset().union(*held)
-    return [word for word, terms in asked.words if not any(canonical(t) in covered for t in terms)]
-
-
-def rare_coverage(asked: Question, held: Sequence[frozenset[str]], snapshot: CorpusSnapshot) -> float:
-    """The best share of the question's words, each weighted by its rarity, that one hit holds.
-
-    Scene-setting words ("glitz", "full display") are common and weigh little; the rare words
-    that say which event the question is about weigh the most.
-    """
-    canonical = snapshot.variants.canonical
-    weights = [(terms, snapshot.rarity(word)) for word, terms in asked.words]
-    total = sum(w for _, w in weights)
-    if not total:
-        return 1.0
-    best = 0.0
-    for covered in held:
-        share = sum(w for terms, w in weights if any(canonical(t) in covered for t in terms))
-        best = max(best, share / total)
-    return best
 
 
 def check_attribution(topic: str, paragraphs: Sequence[Paragraph], expand: Callable[[str], str], stem_prefix: int,

@@ -101,3 +101,27 @@ def test_a_question_is_read_once_into_its_terms_names_and_wanted_answer() -> Non
     plain = resolve("Who leads the union?")
     assert plain.wanted is None and not plain.about_now and plain.names == ()
 
+
+
+def test_a_question_giving_what_was_said_asks_who_said_it() -> None:
+    asked = classify("Which automaker said it plans to stop selling petrol cars in the US?")
+    assert asked.kind is QuestionKind.ATTRIBUTION and asked.identifies
+    assert not classify("Which officials commented on the ferry terminal?").identifies  # statements about it
+    assert classify("Who said the bridge was unsafe?").identifies
+
+
+def test_who_said_it_is_answered_from_the_report_when_no_quote_names_the_description(tmp_path) -> None:
+    # Nobody described as an automaker is quoted, so the quotes cannot answer; the article's own
+    # sentence does (it was refused as an unknown speaker before).
+    from ingest import ingest
+    from rag import Settings
+
+    (tmp_path / "cars.txt").write_text(
+        "Motor Weekly\nBusiness\n\nCarmaker To End Petrol Sales\n\n"
+        "Volkswagen plans to stop selling petrol cars in the US within ten years, the company said on "
+        "Monday, as it moves its American lineup to electric models.\n", encoding="utf-8")
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([tmp_path / "cars.txt"], settings)
+    answer = NewsIndex.open(settings).ask("Which automaker said it plans to stop selling petrol cars in the US?")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    assert "Volkswagen" in answer.text

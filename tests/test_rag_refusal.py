@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pytest
@@ -187,9 +189,12 @@ def test_subject_in_no_article_is_still_not_mentioned(quiz_index: NewsIndex) -> 
 def test_chatty_words_are_forgiven_only_when_the_paragraph_is_close(quiz_index: NewsIndex) -> None:
     question = ("Amid the glitz and glamour of a busy holiday weekend, what did customs officers at Kessport "
                 "harbour find sewn into the lining of a traveller's coat?")
-    assert quiz_index.ask(question).mode is AnswerMode.EXTRACTIVE
-    checked = NewsIndex.open(quiz_index.settings, tuning=Tuning(answerability_uncovered=1.0))
-    assert checked.ask(question).confidence is not Confidence.ANSWERED  # the chatty words count: unsure
+    forgiven = quiz_index.ask(question)
+    assert forgiven.mode is AnswerMode.EXTRACTIVE and forgiven.confidence is Confidence.ANSWERED
+    checked = NewsIndex.open(quiz_index.settings, tuning=Tuning(answerability_uncovered=1.0)).ask(question)
+    # Counted in full, the chatty words ("glitz", "glamour", about half the question) weigh it down.
+    assert checked.answerability is not None and forgiven.answerability is not None
+    assert checked.answerability < forgiven.answerability - 0.3
 
 
 def test_unrelated_question_about_known_words_is_a_weak_match(quiz_index: NewsIndex) -> None:
@@ -280,3 +285,22 @@ def test_a_refusal_names_the_subject_as_the_user_wrote_it(demo_index: NewsIndex)
         answer = demo_index.ask(question)
         assert answer.refusal is not None and answer.refusal.reason is RefusalReason.NOT_MENTIONED
         assert answer.text == "No article in the corpus mentions the 2022 World Cup."
+
+
+def test_a_question_asked_long_after_its_evidence_needs_stronger_evidence(tmp_path: Path) -> None:
+    # News questions ask about the latest news: the same paragraph, a year older than the day asked
+    # about, answers less surely (rag.evidence.staleness), and not at all when the knob is off.
+    article = {"title": "Gold Found In Coat Lining", "source": "Harbour Post", "date": "2026-03-03",
+               "paragraphs": ["Customs officers at Kessport harbour found four kilograms of gold sewn into the "
+                              "lining of a traveller's coat as she boarded the overnight ferry."]}
+    (tmp_path / "gold.json").write_text(json.dumps(article), encoding="utf-8")
+    settings = Settings.load(env={}, db=tmp_path / "db")
+    ingest([tmp_path / "gold.json"], settings)
+    question = "What did customs officers at Kessport harbour find in the lining of a coat?"
+    index = NewsIndex.open(settings)
+    fresh, year_on = index.ask(question, until="2026-03-03"), index.ask(question, until="2027-03-03")
+    assert fresh.confidence is Confidence.ANSWERED and "gold" in fresh.text
+    assert fresh.answerability is not None and year_on.answerability is not None
+    assert year_on.answerability == pytest.approx(fresh.answerability - 0.1 * math.log1p(365 / 7))
+    ageless = NewsIndex.open(settings, tuning=Tuning(answerability_age=0)).ask(question, until="2027-03-03")
+    assert ageless.answerability == pytest.approx(fresh.answerability)

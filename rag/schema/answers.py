@@ -188,8 +188,8 @@ class Answer:
     topic: str = ""  # what the question was about, carried into follow-ups
     speaker: str = ""  # the speaker the question was about, carried into follow-ups
     confidence: Confidence = Confidence.ANSWERED  # set by rag.refusal; ``refused`` for every ``none`` answer
-    # The extractive evidence score ``confidence`` was read from (``rag.refusal.answerability``:
-    # best cosine + rare-word coverage - uncovered share); None where no score decided (who said
+    # The extractive evidence score ``confidence`` was read from (``rag.evidence.answerability``:
+    # best cosine + rare-word coverage - uncovered share - staleness); None where no score decided (who said
     # what, "when was that?", a fresh paragraph on a question about the present, a refusal by rule).
     answerability: float | None = None
     # For a tentative answer: the question's words no retrieved paragraph holds, when they are most

@@ -56,6 +56,9 @@ class Scored:
     score: float | None  # the answerability; None where it decides nothing (who said what, when)
     holds: bool  # the answer's own words hold the correct choice
     guarded: bool = False  # ``rag.refusal.guards``: never answered confidently, whatever the score
+    # Where no score decides (who said what, a fresh paragraph on a question about the present):
+    # the state the answer came with; a who-said-what answer may be tentative by its own rules.
+    fixed: str = "answered"
 
     def state(self, refuse_below: float, answer_above: float) -> str:
         """As ``rag.refusal`` decides it: its own rule (``confidence_of``), not a copy of it."""
@@ -65,7 +68,7 @@ class Scored:
         if self.refused_by_rule:
             return "refused"
         if self.score is None:
-            return "answered"
+            return self.fixed
         return confidence_of(self.score, Tuning(refuse_below=refuse_below, answer_above=answer_above),
                              self.guarded).value
 
@@ -83,7 +86,8 @@ def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerabl
         refused = answer.mode is AnswerMode.NONE
         out.append(Scored(q.qid in answerable, refused, answer.answerability,
                           not refused and rtqa.contains_answer(q.correct, answer_words(answer)),
-                          guarded=answer.answerability is not None and answer.confidence is Confidence.TENTATIVE))
+                          guarded=answer.answerability is not None and answer.confidence is Confidence.TENTATIVE,
+                          fixed=answer.confidence.value))
     return out
 
 
@@ -96,7 +100,7 @@ def fit(scored: list[Scored]) -> tuple[float, float]:
     # Refusing below the (allowed + 1)-th lowest score refuses exactly ``allowed`` of them.
     refuse_below = good_scores[allowed] if 0 <= allowed < len(good_scores) else -math.inf
     room = math.floor(MAX_UNANSWERABLE_ANSWERED * len(bad)) - sum(
-        1 for s in bad if not s.refused_by_rule and s.score is None)  # answered whatever the score
+        1 for s in bad if not s.refused_by_rule and s.score is None and s.fixed == "answered")  # whatever the score
     bad_scores = sorted((s.score for s in bad if not s.refused_by_rule and s.score is not None), reverse=True)
     # Answering at or above just over the (room + 1)-th highest score answers ``room`` of them.
     answer_above = math.nextafter(bad_scores[room], math.inf) if 0 <= room < len(bad_scores) else math.inf

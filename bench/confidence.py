@@ -104,7 +104,10 @@ def fit(scored: list[Scored]) -> tuple[float, float]:
     bad_scores = sorted((s.score for s in bad if not s.refused_by_rule and s.score is not None), reverse=True)
     # Answering at or above just over the (room + 1)-th highest score answers ``room`` of them.
     answer_above = math.nextafter(bad_scores[room], math.inf) if 0 <= room < len(bad_scores) else math.inf
-    return round(refuse_below, 3), round(max(answer_above, refuse_below), 3)
+    # Rounded to 3 places away from the questions they were fitted to: down for refuse_below (refusing
+    # no more), up for answer_above (answering none more confidently); round() could admit one.
+    down, up = math.floor(refuse_below * 1000) / 1000, math.ceil(max(answer_above, refuse_below) * 1000) / 1000
+    return down, max(up, down)
 
 
 def _share(part: int, whole: int) -> str:

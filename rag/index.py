@@ -53,7 +53,7 @@ class NewsIndex:
                  judge: Judge | None = None):
         self.store = store
         self.settings = settings
-        self.tuning = tuning or Tuning()
+        self.tuning = tuning or (Tuning.archive() if settings.questions == "archive" else Tuning())
         variants = default_table()
         if settings.variants:
             variants = variants.merged(VariantTable.load(Path(settings.variants).expanduser()))

@@ -61,6 +61,7 @@ class Setting:
 
 ENCODERS = ("torch", "onnx", "onnx-int8")
 ATTRIBUTIONS = ("parse", "rules")
+QUESTIONS = ("latest", "archive")
 EVERY_COMMAND = ("*",)
 
 SETTINGS: tuple[Setting, ...] = (
@@ -90,6 +91,9 @@ SETTINGS: tuple[Setting, ...] = (
             "one database keeps the encoder family that wrote it.", ("ingest",), choices=ENCODERS),
     Setting("attribution", "parse", "Who said what at ingest: `parse` (the rules, then a dependency parse "
             "kept by the cue model trained on PolNeAR) or `rules` (the hand rules alone).", choices=ATTRIBUTIONS),
+    Setting("questions", "latest", "What factual questions ask about: `latest` (the latest news: a paragraph weeks "
+            "older than the newest article, or the --until date, must match better to be answered) or `archive` "
+            "(any time: no such mark-down, with thresholds fitted without it).", ("ask", "ui"), choices=QUESTIONS),
     Setting("revision_check_s", 2.0, "With a Chroma server: seconds an open index trusts its keyword cache "
             "before reading the store's revision again, so writes from other machines show up within this time "
             "(0: before every question)."),
@@ -131,6 +135,7 @@ class Settings:
     # writers all pass its gate, which tells readers at once). 2 s: a chat user reading an answer
     # does not notice it, and one small metadata read per question at most every 2 s costs nothing.
     revision_check_s: float = _default("revision_check_s")
+    questions: str = _default("questions")
     encoder: str = _default("encoder")
     attribution: str = _default("attribution")
     uploads: bool = _default("uploads")

@@ -137,6 +137,19 @@ def test_ask_json_says_how_sure_the_answer_is(seed_settings: Settings) -> None:
     assert (quoted["mode"], quoted["confidence"]) == ("attribution", "answered")
 
 
+def test_ask_about_an_archive_does_not_mark_old_evidence_down(demo_settings: Settings) -> None:
+    # Asked as of a year after the demo corpus, the default reads its paragraphs as stale news and
+    # refuses; an archive's questions ask about any time (NEWSRAG_QUESTIONS=archive, --questions).
+    ask = ["ask", "Why haven't Varnholm's rebuilding supplies arrived?", "--db", str(demo_settings.db),
+           "--json", "--until", "2028-01-01"]
+    latest = json.loads(run(*ask).output)
+    archive = json.loads(run(*ask, "--questions", "archive").output)
+    assert latest["confidence"] == "refused"
+    assert archive["confidence"] == "answered" and archive["citations"]
+    bad = run(*ask, "--questions", "history")
+    assert bad.exit_code != 0 and "history" in bad.output
+
+
 def test_ask_human_output_lists_cited_paragraphs(seed_settings: Settings) -> None:
     result = run("ask", "Why did the Ukrainian army leave Seversk?", "--db", str(seed_settings.db))
     assert result.exit_code == 0

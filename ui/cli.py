@@ -356,6 +356,7 @@ def ui(port: int, host: str, **flags: Any) -> None:
         env["NEWSRAG_CHROMA_URL"] = settings.chroma_url
     env["NEWSRAG_COLLECTION"] = settings.collection
     env["NEWSRAG_UPLOADS"] = str(settings.uploads).lower()
+    env["NEWSRAG_QUESTIONS"] = settings.questions
     if settings.judge:
         env["NEWSRAG_JUDGE"] = settings.judge
     env["NEWSRAG_BEHIND_AUTH_PROXY"] = str(settings.behind_auth_proxy).lower()  # the app checks again

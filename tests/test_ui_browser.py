@@ -187,12 +187,21 @@ def _wait_for_answer(page: Any, turns: int = 1) -> Any:
     return messages.nth(2 * turns - 1)
 
 
+# Streamlit shows its running indicator only 500 ms into a run (its frontend's RunningIndicator
+# delay), so a page is idle once the indicator has stayed away for longer than that.
+_IDLE_FOR_MS = 700
+_IDLE = """ms => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) { window.__newsragIdleSince = null; return false; }
+  window.__newsragIdleSince = window.__newsragIdleSince || performance.now();
+  return performance.now() - window.__newsragIdleSince > ms;
+}"""
+
+
 def _wait_idle(page: Any) -> None:
-    """Until Streamlit reports no script running for this session (the status widget hides)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=ANSWER_TIMEOUT_MS,
-    )
+    """Until Streamlit reports no script running for this session: its status widget has stayed
+    hidden past the delay before it shows, so a run that has just begun is not taken for done."""
+    page.evaluate("() => { window.__newsragIdleSince = null; }")
+    page.wait_for_function(_IDLE, arg=_IDLE_FOR_MS, timeout=ANSWER_TIMEOUT_MS, polling=100)
 
 
 def _expect_turn_at_top(page: Any, turn: int, question_text: str) -> None:

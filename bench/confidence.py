@@ -39,7 +39,7 @@ from bench.datasets import realtimeqa as rtqa  # noqa: E402
 from bench.datasets.labelled import answerable_questions, demo_settings, read_jsonl  # noqa: E402
 from bench.realtimeqa import Options, prepare  # noqa: E402
 from bench.realtimeqa_refusals import answer_words  # noqa: E402
-from bench.variants import tuned  # noqa: E402
+from bench.variants import tuned, tuning_changes  # noqa: E402
 
 MAX_ANSWERABLE_REFUSED = 0.05  # the issue's bar for refuse_below, fitted on 2022
 MAX_UNANSWERABLE_ANSWERED = 0.15  # the issue's bar for answer_above, fitted on 2022
@@ -74,7 +74,7 @@ class Scored:
 
 
 def score_all(corpus: rtqa.Corpus, questions: list[rtqa.QuizQuestion], answerable: set[str],
-              changes: dict[str, float] | None = None) -> list[Scored]:
+              changes: dict[str, object] | None = None) -> list[Scored]:
     """Each question's score with nothing decided by it; ``changes``: other ``Tuning`` fields (``--set``)."""
     from rag.schema import AnswerMode, Confidence
 
@@ -174,7 +174,7 @@ def goal_figures(scored: list[Scored], refuse_below: float, answer_above: float)
     }
 
 
-def labelled(refuse_below: float, answer_above: float, changes: dict[str, float] | None = None) -> str:
+def labelled(refuse_below: float, answer_above: float, changes: dict[str, object] | None = None) -> str:
     """Our labelled set asked with the fitted thresholds: the 20 unanswerable and 81 answerable."""
     from collections import Counter
 
@@ -191,7 +191,7 @@ def labelled(refuse_below: float, answer_above: float, changes: dict[str, float]
             f"answered, no answerable refused: {'met' if ok else 'NOT met'}).")
 
 
-def section(root: Path, opts: Options, changes: dict[str, float] | None = None) -> tuple[str, dict[str, report.Figure]]:
+def section(root: Path, opts: Options, changes: dict[str, object] | None = None) -> tuple[str, dict[str, report.Figure]]:
     """The report, and the goal figures of the figure year when it was asked (``changes``: ``Tuning``
     fields other than the defaults, for a variant; its figures are then no goal's)."""
     from rag.tuning import Tuning
@@ -241,7 +241,10 @@ def main() -> None:
                         help="a Tuning field for a variant (repeatable), e.g. answerability_uncovered=0.3")
     parser.add_argument("--write", action="store_true", help="write the run down (bench/history/) and rebuild RESULTS.md")
     args = parser.parse_args()
-    changes = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
+    try:
+        changes = tuning_changes(args.set)
+    except ValueError as exc:
+        parser.error(str(exc))
     body, figures = section(rtqa.data_root(args.realtimeqa), replace(Options(), cache=args.cache,
                                                              labelled=not args.no_labelled), changes)
     print(body)

@@ -31,3 +31,37 @@ def mark(value: float, default: float) -> str:
 def floats(text: str) -> list[float]:
     """A sweep's values as a flag gives them: ``"0.3,0.4,0.5"``."""
     return [float(x) for x in text.split(",") if x.strip()]
+
+
+def tuning_changes(items: list[str]) -> dict[str, object]:
+    """``--set FIELD=VALUE`` flags as ``Tuning`` changes, each value read as its field's type
+    (``fresh_days=7``, ``lead_in=false``, ``fusion=rrf``, ``answerability_age=0.2``); an unknown
+    field or a value that is not of its type fails naming both."""
+    from dataclasses import fields
+
+    from rag.tuning import Tuning
+
+    defaults = {f.name: getattr(Tuning(), f.name) for f in fields(Tuning)}
+    changes: dict[str, object] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or name not in defaults:
+            raise ValueError(f"--set {item!r}: give FIELD=VALUE with a Tuning field "
+                             f"({', '.join(sorted(defaults))})")
+        default = defaults[name]
+        try:
+            if isinstance(default, bool):
+                if text.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(text)
+                changes[name] = text.lower() in ("true", "1")
+            elif isinstance(default, int):
+                changes[name] = int(text)
+            elif isinstance(default, float):
+                changes[name] = float(text)
+            else:  # an Enum (fusion, sentence_scoring): Tuning reads the plain string itself
+                changes[name] = type(default)(text)
+        except ValueError:
+            raise ValueError(f"--set {item!r}: {name} takes {type(default).__name__} values, "
+                             f"like its default {default!r}") from None
+    return changes

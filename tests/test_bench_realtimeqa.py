@@ -179,3 +179,16 @@ def test_a_slice_of_2022_runs_end_to_end(tmp_path: Path):
     assert len(scores) == 2 and all(0.5 <= s <= 1.0 for s in scores)  # recall@1 of dense on a tiny corpus
     stores = sorted(p.name for p in (tmp_path / "cache").iterdir())
     assert [s.split("-limit")[0] for s in stores] == ["2022-small", "half", "large"]
+
+
+def test_a_tuning_variant_reads_each_value_as_its_fields_type() -> None:
+    from bench.variants import tuning_changes
+    from rag.tuning import Fusion, Tuning
+
+    changes = tuning_changes(["fresh_days=-1", "lead_in=false", "fusion=rrf", "answerability_age=0.2"])
+    assert changes == {"fresh_days": -1, "lead_in": False, "fusion": Fusion.RRF, "answerability_age": 0.2}
+    assert Tuning(**changes).fresh_days == -1  # a Tuning takes them as they are
+    with pytest.raises(ValueError, match="answerability_ages"):
+        tuning_changes(["answerability_ages=0.2"])
+    with pytest.raises(ValueError, match="fresh_days takes int values"):
+        tuning_changes(["fresh_days=0.5"])

@@ -59,7 +59,7 @@ def answer(asked: Question, retrieval: Retrieval, snapshot: CorpusSnapshot, tuni
     return Answer(
         question=question, mode=AnswerMode.EXTRACTIVE, citations=citations.all(), sentences=sentences,
         topic=topic, speaker=asked.speaker, confidence=verdict.confidence, answerability=verdict.answerability,
-        unmatched=verdict.missing, undated_hidden=undated,
+        unmatched=verdict.missing, undated_hidden=undated, closest_date=verdict.closest_date, as_of=verdict.as_of,
     )
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from rag.evidence import answerability, rare_coverage, uncovered_terms, words_held
+from rag.evidence import answerability, rare_coverage, staleness, uncovered_terms, words_held
 from rag.question import Question
 from rag.retrieve import Retrieval, age_in_days
 from rag.schema import (
@@ -151,9 +151,14 @@ class Verdict:
     reason: RefusalReason | None = None
     missing: tuple[str, ...] = ()
     answerability: float | None = None  # the score the confidence was read from, if one decided
+    closest_date: str = ""  # tentative with stale evidence: the top hit's day and the reference day
+    as_of: str = ""
 
 
 _ANSWERED = Verdict(Confidence.ANSWERED)
+# A tentative answer's lead says how old its closest paragraph is past a week: "this week's"
+# news is what the staleness (``rag.evidence.staleness``) leaves unmarked-down the least.
+STALE_AFTER_DAYS = 7
 
 
 def confidence_of(score: float, tuning: Tuning, guarded: bool = False) -> Confidence:
@@ -227,17 +232,21 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
     terms = len(asked.terms)
     uncovered_share = min(len(uncovered) / terms, 1.0) if terms else 0.0
     judged = judged_answerable(retrieval, tuning)
+    age = age_in_days(hits[0].paragraph.date, retrieval.as_of) if retrieval.as_of else None
     if judged is not None:  # a judge decides: answered or refused (no tentative band fitted on its scale)
         score = retrieval.judge_top
         confidence = Confidence.ANSWERED if judged else Confidence.REFUSED
     else:
-        age = age_in_days(hits[0].paragraph.date, retrieval.as_of) if retrieval.as_of else None
         score = answerability(retrieval.dense_top, coverage(), uncovered_share, tuning, age)
         confidence = confidence_of(score, tuning, guards(coverage(), uncovered_share, tuning))
     named = tuple(uncovered) if uncovered_share > 0.5 else ()  # most of the question missing: worth naming
     if confidence is Confidence.REFUSED:
         return Verdict(confidence, RefusalReason.WEAK_MATCHES, named, score)
-    return Verdict(confidence, missing=named if confidence is Confidence.TENTATIVE else (), answerability=score)
+    if confidence is not Confidence.TENTATIVE:
+        return Verdict(confidence, answerability=score)
+    stale = judged is None and staleness(age, tuning) > 0 and age is not None and age > STALE_AFTER_DAYS
+    return Verdict(confidence, missing=named, answerability=score,
+                   closest_date=hits[0].paragraph.date[:10] if stale else "", as_of=retrieval.as_of[:10] if stale else "")
 
 
 def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:

@@ -49,6 +49,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "confidence": answer.confidence.value,
         "answerability": answer.answerability,
         "unmatched": list(answer.unmatched),
+        "closest_date": answer.closest_date,
+        "as_of": answer.as_of,
         "answer": answer.text,
         "citations": plain(answer.citations),
         "quotes": plain(answer.quotes),

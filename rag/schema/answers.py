@@ -195,6 +195,11 @@ class Answer:
     # For a tentative answer: the question's words no retrieved paragraph holds, when they are most
     # of it ("bridge", "collapsed"): the lead line names them, as a weak-match refusal would.
     unmatched: tuple[str, ...] = ()
+    # For a tentative answer whose closest paragraph is over a week older than the day asked about
+    # (the reference day: the until date, else the newest in the corpus): both days, ISO, so the
+    # lead line can say how old the evidence is (``rag.evidence.staleness`` marked it down).
+    closest_date: str = ""
+    as_of: str = ""
     # Renderings kept beside the data for scripts and the CLI, filled where rag hands the answer
     # out (``rag.render.finish.finished``, for every answer ``NewsIndex.ask`` returns); the
     # renderers work from the typed parts above, never from these.

@@ -41,7 +41,8 @@ def tuning_changes(items: list[str]) -> dict[str, object]:
 
     from rag.tuning import Tuning
 
-    defaults = {f.name: getattr(Tuning(), f.name) for f in fields(Tuning)}
+    tuning = Tuning()
+    defaults = {f.name: getattr(tuning, f.name) for f in fields(Tuning)}
     changes: dict[str, object] = {}
     for item in items:
         name, sep, text = item.partition("=")

@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from rag.evidence import answerability, rare_coverage, staleness, uncovered_terms, words_held
+from rag.evidence import answerability, rare_coverage, uncovered_terms, words_held
 from rag.question import Question
-from rag.retrieve import Retrieval, age_in_days
+from rag.records import age_in_days
+from rag.retrieve import Retrieval
 from rag.schema import (
     Answer,
     AnswerMode,
@@ -244,9 +245,11 @@ def check_extractive(asked: Question, retrieval: Retrieval, snapshot: CorpusSnap
         return Verdict(confidence, RefusalReason.WEAK_MATCHES, named, score)
     if confidence is not Confidence.TENTATIVE:
         return Verdict(confidence, answerability=score)
-    stale = judged is None and staleness(age, tuning) > 0 and age is not None and age > STALE_AFTER_DAYS
+    if judged is not None or not tuning.answerability_age or age is None or age <= STALE_AFTER_DAYS:
+        return Verdict(confidence, missing=named, answerability=score)
+    # The staleness marked it down: the lead line says how old the closest paragraph is.
     return Verdict(confidence, missing=named, answerability=score,
-                   closest_date=hits[0].paragraph.date[:10] if stale else "", as_of=retrieval.as_of[:10] if stale else "")
+                   closest_date=hits[0].paragraph.date[:10], as_of=retrieval.as_of[:10])
 
 
 def judged_answerable(retrieval: Retrieval, tuning: Tuning) -> bool | None:

@@ -11,12 +11,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
 from rag.judge import JUDGED_CANDIDATES, Judge
 from rag.keywords import KeywordCache
 from rag.question import asks_about_now  # the question's wording, read in one place
-from rag.records import date_number
+from rag.records import date_number, day_number
 from rag.schema import Filters, Hit, Paragraph
 from rag.store import Store
 from rag.tuning import Fusion, Tuning
@@ -140,7 +139,7 @@ class Retriever:
         dates = cache.dates_of([pid for pid, _ in fused])
         out = []
         for pid, score in fused:
-            day = _day(dates[pid]) if pid in dates else None
+            day = day_number(dates[pid]) if pid in dates else None
             age = reference - day if day is not None else -1
             out.append((pid, score + bonus * math.exp(-age / tuning.recency_days) if age >= 0 else score))
         return sorted(out, key=lambda kv: -kv[1])
@@ -188,24 +187,11 @@ def reference_day(filters: Filters, cache: KeywordCache) -> int | None:
     """The day a question is asked as of (an ordinal): the ``until`` filter, else the newest date
     among the paragraphs inside ``filters``; ``None`` for an undated corpus."""
     if filters.until:
-        return _day(date_number(filters.until))
+        return day_number(date_number(filters.until))
     newest = cache.newest_date(filters)
-    return None if newest is None else _day(newest)
+    return None if newest is None else day_number(newest)
 
 
-def age_in_days(paragraph_date: str, as_of: str) -> int | None:
-    """Days from a paragraph's date to the reference day (negative: after it); ``None`` if either is undated."""
-    day, reference = _day(date_number(paragraph_date)), _day(date_number(as_of))
-    return None if day is None or reference is None else reference - day
-
-
-@lru_cache(maxsize=65536)  # distinct dates: a few thousand even in a 300k-paragraph corpus
-def _day(yyyymmdd: int) -> int | None:
-    """A ``rag.records.date_number`` (YYYYMMDD) as a day number; ``None`` when undated."""
-    try:
-        return date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100).toordinal()
-    except ValueError:
-        return None
 
 
 def fuse(

@@ -290,39 +290,41 @@ def test_a_refusal_names_the_subject_as_the_user_wrote_it(demo_index: NewsIndex)
         assert answer.text == "No article in the corpus mentions the 2022 World Cup."
 
 
-def test_a_question_asked_long_after_its_evidence_needs_stronger_evidence(tmp_path: Path) -> None:
-    # News questions ask about the latest news: the same paragraph, a year older than the day asked
-    # about, answers less surely (rag.evidence.staleness), and not at all when the knob is off.
+GOLD_QUESTION = "What did customs officers at Kessport harbour find in the lining of a coat?"
+
+
+@pytest.fixture(scope="module")
+def gold_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One article dated 2026-03-03 that answers ``GOLD_QUESTION``: asked as of later days."""
+    folder = tmp_path_factory.mktemp("gold")
     article = {"title": "Gold Found In Coat Lining", "source": "Harbour Post", "date": "2026-03-03",
                "paragraphs": ["Customs officers at Kessport harbour found four kilograms of gold sewn into the "
                               "lining of a traveller's coat as she boarded the overnight ferry."]}
-    (tmp_path / "gold.json").write_text(json.dumps(article), encoding="utf-8")
-    settings = Settings.load(env={}, db=tmp_path / "db")
-    ingest([tmp_path / "gold.json"], settings)
-    question = "What did customs officers at Kessport harbour find in the lining of a coat?"
-    index = NewsIndex.open(settings)
-    fresh, year_on = index.ask(question, until="2026-03-03"), index.ask(question, until="2027-03-03")
+    (folder / "gold.json").write_text(json.dumps(article), encoding="utf-8")
+    settings = Settings.load(env={}, db=folder / "db")
+    ingest([folder / "gold.json"], settings)
+    return settings
+
+
+def test_a_question_asked_long_after_its_evidence_needs_stronger_evidence(gold_settings: Settings) -> None:
+    # News questions ask about the latest news: the same paragraph, a year older than the day asked
+    # about, answers less surely (rag.evidence.staleness), and not at all when the knob is off.
+    index = NewsIndex.open(gold_settings)
+    fresh, year_on = index.ask(GOLD_QUESTION, until="2026-03-03"), index.ask(GOLD_QUESTION, until="2027-03-03")
     assert fresh.confidence is Confidence.ANSWERED and "gold" in fresh.text
     assert fresh.answerability is not None and year_on.answerability is not None
     assert year_on.answerability == pytest.approx(fresh.answerability - 0.1 * math.log1p(365 / 7))
-    ageless = NewsIndex.open(settings, tuning=Tuning(answerability_age=0)).ask(question, until="2027-03-03")
+    ageless = NewsIndex.open(gold_settings, tuning=Tuning(answerability_age=0)).ask(GOLD_QUESTION, until="2027-03-03")
     assert ageless.answerability == pytest.approx(fresh.answerability)
 
 
-def test_a_tentative_answer_says_how_old_its_closest_paragraph_is(tmp_path: Path) -> None:
-    article = {"title": "Gold Found In Coat Lining", "source": "Harbour Post", "date": "2026-03-03",
-               "paragraphs": ["Customs officers at Kessport harbour found four kilograms of gold sewn into the "
-                              "lining of a traveller's coat as she boarded the overnight ferry."]}
-    (tmp_path / "gold.json").write_text(json.dumps(article), encoding="utf-8")
-    settings = Settings.load(env={}, db=tmp_path / "db")
-    ingest([tmp_path / "gold.json"], settings)
-    unsure = NewsIndex.open(settings, tuning=Tuning(refuse_below=-9.0, answer_above=9.0))  # all tentative
-    question = "What did customs officers at Kessport harbour find in the lining of a coat?"
-    year_on = unsure.ask(question, until="2027-03-03")
+def test_a_tentative_answer_says_how_old_its_closest_paragraph_is(gold_settings: Settings) -> None:
+    unsure = NewsIndex.open(gold_settings, tuning=Tuning(refuse_below=-9.0, answer_above=9.0))  # all tentative
+    year_on = unsure.ask(GOLD_QUESTION, until="2027-03-03")
     assert year_on.confidence is Confidence.TENTATIVE
     assert (year_on.closest_date, year_on.as_of) == ("2026-03-03", "2027-03-03")
     assert year_on.text.startswith(
         "No paragraph clearly answers this. The closest, from 2026-03-03, 365 days before 2027-03-03:")
-    days_on = unsure.ask(question, until="2026-03-05")  # this week's news: its age is no reason
+    days_on = unsure.ask(GOLD_QUESTION, until="2026-03-05")  # this week's news: its age is no reason
     assert days_on.confidence is Confidence.TENTATIVE and not days_on.closest_date
     assert days_on.text.startswith("No paragraph clearly answers this. The closest:")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable
-from datetime import date
 
+from rag.records import age_in_days
 from rag.render.speech import article_label, refusal_message, statement_sentence
 from rag.schema import Answer, AnswerMode, Citation, Confidence, Sentence, SpeakerStatements, Statement
 from rag.text import split_sentences
@@ -54,24 +54,14 @@ def tentative_lead(answer: Answer) -> str:
     never mention when they are most of it, as a weak-match refusal does (the corpus may hold
     them elsewhere: the words are the closest paragraphs', not the corpus'), and how old the
     closest paragraph is when it is over a week older than the day asked about."""
-    dated = ""
-    if answer.closest_date and answer.as_of:
-        days = _days_between(answer.closest_date, answer.as_of)
-        if days is not None:
-            dated = f"{answer.closest_date}, {days} days before {answer.as_of}"
+    days = age_in_days(answer.closest_date, answer.as_of) if answer.closest_date and answer.as_of else None
+    dated = f"{answer.closest_date}, {days} days before {answer.as_of}" if days is not None else ""
     if not answer.unmatched:
         return f"No paragraph clearly answers this. The closest, from {dated}:" if dated else TENTATIVE_LEAD
     words = [f"\u201c{w}\u201d" for w in answer.unmatched]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     lead = f"No paragraph clearly answers this, and the closest never mention {listed}"
     return f"{lead} (the first is from {dated}):" if dated else f"{lead}:"
-
-
-def _days_between(day: str, later: str) -> int | None:
-    try:
-        return (date.fromisoformat(later) - date.fromisoformat(day)).days
-    except ValueError:
-        return None
 
 
 Link = Callable[[int], str] | None  # citation number -> the in-page anchor its marker links to
